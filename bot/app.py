@@ -1,0 +1,138 @@
+"""Process wiring: one Runtime owns the database, the platform clients, the workers and the scheduler, on one loop.
+
+Nothing is built at import time; `create_app(settings)` returns an aiohttp app whose cleanup context starts and stops
+everything (the pattern of discord.py's advanced_startup example).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+from linebot.v3.messaging import AsyncMessagingApi
+from linebot.v3.webhook import SignatureValidator
+
+from bot.config import Settings
+from bot.delivery import ConsoleDelivery, Delivery
+from bot.inbox import InboxWorker, Translator
+from bot.line_adapter import LineDelivery, LineTranslator
+from bot.sender import OutboxSender
+from community import members
+from handlers import build_router
+from scheduler.jobs import build_jobs
+from scheduler.runner import build_scheduler
+from storage.db import Database, utcnow
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+class ConsoleTranslator:
+    """The console adapter stores neutral Inbound JSON in the inbox; translating is decoding."""
+
+    platform = "console"
+
+    async def translate(self, payload: str):
+        from community.messages import Inbound
+
+        return Inbound.from_json(payload)
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, sender_options: dict[str, Any] | None = None,
+                 console_write=None, run_workers: bool = True, run_scheduler: bool = True):
+        self.settings = settings
+        self.sender_options = sender_options or {}
+        self.console_write = console_write
+        self.run_workers = run_workers
+        self.run_scheduler = run_scheduler
+        self.db: Database | None = None
+        self.line_client = None
+        self.line_api: AsyncMessagingApi | None = None
+        self.line_validator: SignatureValidator | None = None
+        self.discord = None
+        self.router = build_router()
+        self.jobs = build_jobs()
+        self.stop_event = asyncio.Event()
+        self.tasks: list[asyncio.Task] = []
+        self.scheduler = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        await asyncio.to_thread(upgrade, settings.database_url)
+        self.db = Database(settings.database_url)
+        translators: dict[str, Translator] = {"console": ConsoleTranslator()}
+        deliveries: dict[str, Delivery] = {}
+        if self.console_write is not None:
+            deliveries["console"] = ConsoleDelivery(self.console_write)
+        if settings.line_enabled:
+            self.line_client = LineDelivery.client(settings.line_api_base_url, settings.line_channel_access_token)
+            self.line_api = AsyncMessagingApi(self.line_client)
+            self.line_validator = SignatureValidator(settings.line_channel_secret)
+            translators["line"] = LineTranslator(self.line_api)
+            deliveries["line"] = LineDelivery(self.line_api)
+            log.info("LINE is on (API %s)", settings.line_api_base_url)
+        else:
+            missing = [n for n, v in (("LINE_CHANNEL_SECRET", settings.line_channel_secret),
+                                      ("LINE_CHANNEL_ACCESS_TOKEN", settings.line_channel_access_token)) if not v]
+            log.info("LINE is off (%s not set)", ", ".join(missing))
+        now = utcnow()
+        await self.db.run(members.ensure_admins, "line", settings.admin_line_user_ids, now)
+        await self.db.run(members.ensure_admins, "discord", settings.admin_discord_user_ids, now)
+        self.sender = OutboxSender(self.db, deliveries, **self.sender_options)
+        self.worker = InboxWorker(self.db, translators, self.router, settings, on_sent=self.sender.wake.set)
+        if settings.discord_enabled:
+            from bot.discord_adapter import DiscordBot
+
+            self.discord = DiscordBot(self)
+            deliveries["discord"] = self.discord.delivery
+            translators["discord"] = self.discord.translator
+            self.tasks.append(asyncio.create_task(self.discord.run(), name="discord"))
+            log.info("Discord is on")
+        else:
+            log.info("Discord is off (DISCORD_BOT_TOKEN not set)")
+        if self.run_workers:
+            self.tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="inbox"))
+            self.tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
+        if self.run_scheduler:
+            self.scheduler = build_scheduler(self.db, self.jobs, settings, after_run=self.sender.wake.set)
+            self.scheduler.start()
+
+    @property
+    def platforms(self) -> dict[str, bool]:
+        return {"line": self.settings.line_enabled, "discord": self.settings.discord_enabled}
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        if self.discord is not None:
+            await self.discord.close()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.line_client is not None:
+            await self.line_client.close()
+        if self.db is not None:
+            await asyncio.to_thread(self.db.close)
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def create_app(settings: Settings, **runtime_options: Any) -> web.Application:
+    from bot import web as routes
+
+    app = web.Application(client_max_size=1024 * 1024)
+    runtime = Runtime(settings, **runtime_options)
+    app[RUNTIME] = runtime
+
+    async def lifecycle(_app: web.Application):
+        await runtime.start()
+        yield
+        await runtime.stop()
+
+    app.cleanup_ctx.append(lifecycle)
+    routes.add_routes(app)
+    return app

@@ -1,0 +1,116 @@
+"""`python -m bot` / `tsunagaru`: serve (default), console, job, db upgrade."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime
+
+from bot.config import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tsunagaru", description="つながる: LINE / Discord community bot")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="run the web server, workers, scheduler and Discord client (default)")
+    serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default: PORT or 8080)")
+
+    console = sub.add_parser("console", help="chat with the bot locally (no LINE or Discord account needed)")
+    console.add_argument("--as", dest="as_user", default="you", help="your name in the chat")
+    console.add_argument("--group", help="talk inside this named group instead of 1:1")
+    console.add_argument("--staff", action="store_true", help="give yourself the staff role")
+
+    job = sub.add_parser("job", help="run one scheduled job once")
+    job.add_argument("name", nargs="?", help="job name (see --list)")
+    job.add_argument("--list", action="store_true", help="list every scheduled job")
+    job.add_argument("--at", help="run as if the clock read this ISO-8601 time (city time zone if no offset)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply Alembic migrations")
+    return parser
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(f"設定エラー / configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    command = args.command or "serve"
+    if command == "job":
+        return _job(args)
+    settings = _settings()
+    if command == "serve":
+        from aiohttp import web
+
+        from bot.app import create_app
+
+        host = getattr(args, "host", None) or settings.host
+        port = getattr(args, "port", None) or settings.port
+        logging.getLogger(__name__).info("listening on http://%s:%d", host, port)
+        web.run_app(create_app(settings), host=host, port=port, print=None)
+        return 0
+    if command == "console":
+        logging.getLogger().setLevel(logging.WARNING)
+        from bot.console import run_console
+
+        return asyncio.run(run_console(settings, args.as_user, args.group, args.staff))
+    if command == "db":
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("database is up to date")
+        return 0
+    return 2
+
+
+def _job(args) -> int:
+    from scheduler.jobs import build_jobs
+
+    jobs = build_jobs()
+    names = {job.name: job for job in jobs}
+
+    def listing(stream) -> None:
+        for job in jobs:
+            print(f"{job.name:<16} {job.schedule:<16} {job.description}", file=stream)
+
+    if args.list or not args.name:
+        listing(sys.stdout)
+        return 0 if args.list else 2
+    if args.name not in names:
+        print(f"unknown job {args.name!r}; the jobs are:", file=sys.stderr)
+        listing(sys.stderr)
+        return 2
+    settings = _settings()
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else datetime.now(settings.tz)
+    except ValueError:
+        print(f"--at: not an ISO-8601 time: {args.at!r} (example: 2026-11-23T09:00)", file=sys.stderr)
+        return 2
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=settings.tz)
+    return asyncio.run(_run_job_once(settings, names[args.name], at))
+
+
+async def _run_job_once(settings: Settings, job, at: datetime) -> int:
+    """Run the job's function now (no lease: a manual run is deliberate), then deliver what it queued."""
+    from bot.app import Runtime
+    from scheduler.runner import run_job
+
+    runtime = Runtime(settings, run_workers=False, run_scheduler=False)
+    await runtime.start()
+    try:
+        detail = await runtime.db.run(run_job, job, settings, at)
+        print(f"{job.name} at {at.isoformat()}: {detail}")
+        await runtime.sender.drain()
+    finally:
+        await runtime.stop()
+    return 0

@@ -1,0 +1,189 @@
+"""Settings from the environment (and `.env`), and the city's TOML configuration.
+
+Setting names are an operator contract (README, `.env.example`): do not rename them.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CITY_CONFIG = Path(__file__).parent / "cities" / "omitama.toml"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: str
+    name: str
+    kind: str = "contact"  # "contact" or "checkup"
+    age_months: int | None = None
+
+
+@dataclass(frozen=True)
+class CityConfig:
+    name: str
+    name_en: str
+    bot_name: str
+    raw_retention_days: int
+    touchpoints: tuple[Touchpoint, ...]
+    raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.raw.get(name, {})
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
+
+    def targets(self, fiscal_year: int) -> Mapping[str, int]:
+        return self.raw.get("targets", {}).get(str(fiscal_year), {})
+
+
+@dataclass(frozen=True)
+class Settings:
+    line_channel_secret: str | None
+    line_channel_access_token: str | None
+    line_api_base_url: str
+    line_data_api_base_url: str
+    discord_bot_token: str | None
+    discord_guild_id: int | None
+    database_url: str
+    public_base_url: str
+    host: str
+    port: int
+    admin_line_user_ids: tuple[str, ...]
+    admin_discord_user_ids: tuple[str, ...]
+    staff_api_token: str | None
+    city_config_path: Path
+    tz_name: str
+    city: CityConfig
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def discord_enabled(self) -> bool:
+        return bool(self.discord_bot_token)
+
+    def public_url(self, path: str) -> str:
+        return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ConfigError(name, f"must be a {'/'.join(schemes)} URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _ids(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def load_city(path: Path) -> CityConfig:
+    name = "CITY_CONFIG"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(name, f"file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(name, f"{path} is not valid TOML: {exc}") from None
+    city = raw.get("city", {})
+    if not city.get("name"):
+        raise ConfigError(name, f"{path} has no [city] name")
+    touchpoints = []
+    seen = set()
+    for i, tp in enumerate(raw.get("touchpoints", [])):
+        tp_id = str(tp.get("id", ""))
+        if not tp_id or not tp_id.isascii() or not all(c.isalnum() or c == "-" for c in tp_id):
+            raise ConfigError(name, f"touchpoint #{i + 1} needs an ASCII slug id, got {tp_id!r}")
+        if tp_id in seen:
+            raise ConfigError(name, f"touchpoint id {tp_id!r} appears twice")
+        seen.add(tp_id)
+        age = tp.get("age_months")
+        if tp.get("kind") == "checkup" and not isinstance(age, int):
+            raise ConfigError(name, f"checkup touchpoint {tp_id!r} needs an integer age_months")
+        touchpoints.append(Touchpoint(tp_id, str(tp.get("name", tp_id)), str(tp.get("kind", "contact")), age))
+    return CityConfig(
+        name=city["name"],
+        name_en=city.get("name_en", city["name"]),
+        bot_name=city.get("bot_name", "tsunagaru"),
+        raw_retention_days=int(city.get("raw_retention_days", 30)),
+        touchpoints=tuple(touchpoints),
+        raw=raw,
+    )
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Read settings; raises ConfigError naming the first bad one."""
+    if env is None:
+        if dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(override=False)
+        env = os.environ
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = env.get(name)
+        return value.strip() if value and value.strip() else default
+
+    port_text = get("PORT", "8080")
+    try:
+        port = int(port_text)
+        if not 0 < port < 65536:
+            raise ValueError
+    except ValueError:
+        raise ConfigError("PORT", f"must be a number from 1 to 65535, got {port_text!r}") from None
+
+    tz_name = get("TZ", "Asia/Tokyo")
+    try:
+        ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TZ", f"unknown time zone {tz_name!r} (example: Asia/Tokyo)") from None
+
+    guild_text = get("DISCORD_GUILD_ID")
+    if guild_text is not None and not guild_text.isdigit():
+        raise ConfigError("DISCORD_GUILD_ID", f"must be a numeric Discord id, got {guild_text!r}")
+
+    database_url = get("DATABASE_URL", "sqlite:///./data/tsunagaru.db")
+    if not (database_url.startswith("sqlite") or database_url.startswith("postgresql")):
+        raise ConfigError("DATABASE_URL", f"must start with sqlite:/// or postgresql+psycopg://, got {database_url!r}")
+
+    host = get("HOST", "127.0.0.1")
+    city_path = Path(get("CITY_CONFIG", str(DEFAULT_CITY_CONFIG)))
+    return Settings(
+        line_channel_secret=get("LINE_CHANNEL_SECRET"),
+        line_channel_access_token=get("LINE_CHANNEL_ACCESS_TOKEN"),
+        line_api_base_url=_url("LINE_API_BASE_URL", get("LINE_API_BASE_URL", "https://api.line.me")),
+        line_data_api_base_url=_url(
+            "LINE_DATA_API_BASE_URL", get("LINE_DATA_API_BASE_URL", "https://api-data.line.me")
+        ),
+        discord_bot_token=get("DISCORD_BOT_TOKEN"),
+        discord_guild_id=int(guild_text) if guild_text else None,
+        database_url=database_url,
+        public_base_url=_url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", f"http://{host}:{port}")),
+        host=host,
+        port=port,
+        admin_line_user_ids=_ids(get("ADMIN_LINE_USER_IDS")),
+        admin_discord_user_ids=_ids(get("ADMIN_DISCORD_USER_IDS")),
+        staff_api_token=get("STAFF_API_TOKEN"),
+        city_config_path=city_path,
+        tz_name=tz_name,
+        city=load_city(city_path),
+    )

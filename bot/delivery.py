@@ -1,0 +1,51 @@
+"""What a platform delivery reports back to the outbox sender, and the console delivery."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from community.messages import OutboundMessage, plain_text
+
+
+@dataclass
+class Delivered:
+    detail: str = "sent"
+
+
+class TransientFailure(Exception):
+    """429, 5xx, timeouts, dropped connections: try again later with the same retry key."""
+
+    def __init__(self, detail: str, retry_after: float | None = None, outcome_unknown: bool = False):
+        super().__init__(detail)
+        self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
+
+
+class PermanentFailure(Exception):
+    """A 4xx the request cannot recover from: the row is parked with this error."""
+
+
+class ReplyTokenExpired(Exception):
+    """The reply token is used up or too old: push to the place instead."""
+
+
+class Delivery(Protocol):
+    platform: str
+
+    async def send(
+        self, method: str, target: str, messages: list[OutboundMessage], retry_key: str, reply_token_age: float | None
+    ) -> Delivered: ...
+
+
+class ConsoleDelivery:
+    """Prints (or hands to a callback) what the bot says in the local console."""
+
+    platform = "console"
+
+    def __init__(self, write: Callable[[str, str, str], None]):
+        self.write = write  # (method, target, text)
+
+    async def send(self, method, target, messages, retry_key, reply_token_age) -> Delivered:
+        for message in messages:
+            self.write(method, target, plain_text(message))
+        return Delivered()

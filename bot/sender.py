@@ -1,0 +1,181 @@
+"""The outbox sender: claims due rows, delivers them through the platform's Delivery, records the outcome.
+
+Exactly once: a row is claimed with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL), and retries of a push or multicast
+reuse the row's X-Line-Retry-Key, so a retry after a lost answer is recognised by LINE (409) instead of sent twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Callable, Iterable
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, func, select
+
+from bot.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
+from community.messages import PUSH, REPLY, load_messages
+from storage.db import Database, utcnow
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[OutboxMessage]:
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.platform.in_(platforms))
+        .where(
+            or_(
+                (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.exec(stmt))
+    for row in rows:
+        if row.status == "sending":
+            # A previous holder died mid-send: it may have gone out; LINE's retry key sorts pushes out.
+            row.outcome_unknown = True
+        row.status = "sending"
+        row.lease_until = now + lease
+        session.add(row)
+    return rows
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        db: Database,
+        deliveries: dict[str, Delivery],
+        *,
+        batch: int = 100,
+        concurrency: int = 16,
+        max_attempts: int = 12,
+        base_backoff: float = 1.0,
+        max_backoff: float = 300.0,
+        lease_seconds: float = 120.0,
+        clock: Callable[[], datetime] = utcnow,
+        jitter: Callable[[], float] = random.random,
+    ):
+        self.db = db
+        self.deliveries = deliveries
+        self.batch = batch
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
+        self.lease = timedelta(seconds=lease_seconds)
+        self.clock = clock
+        self.jitter = jitter
+        self.wake = asyncio.Event()
+
+    def backoff(self, attempts: int, retry_after: float | None) -> float:
+        delay = min(self.max_backoff, self.base_backoff * 2 ** max(0, attempts - 1)) * (0.5 + self.jitter())
+        return max(delay, retry_after or 0.0)
+
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                sent = await self.process_due()
+            except Exception:  # the loop must survive a database hiccup
+                log.exception("outbox pass failed")
+                sent = 0
+            if sent == 0:
+                self.wake.clear()
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
+                except asyncio.TimeoutError:
+                    pass
+
+    async def drain(self, max_passes: int = 1000) -> int:
+        """Send everything due now (console, tests, `job`); returns how many rows were attempted."""
+        total = 0
+        for _ in range(max_passes):
+            n = await self.process_due()
+            if n == 0:
+                break
+            total += n
+        return total
+
+    async def process_due(self) -> int:
+        if not self.deliveries:
+            return 0
+        rows = await self.db.run(claim_due, self.clock(), list(self.deliveries), self.batch, self.lease)
+        if not rows:
+            return 0
+        # Rows for one destination go in order; different destinations go in parallel.
+        by_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            by_target[(row.platform, row.target)].append(row)
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def send_group(group: list[OutboxMessage]) -> None:
+            async with semaphore:
+                for row in group:
+                    await self._attempt(row)
+
+        await asyncio.gather(*(send_group(g) for g in by_target.values()))
+        return len(rows)
+
+    async def _attempt(self, row: OutboxMessage) -> None:
+        delivery = self.deliveries[row.platform]
+        now = self.clock()
+        age = (now - row.reply_token_at).total_seconds() if row.method == REPLY and row.reply_token_at else None
+        changes: dict = {}
+        try:
+            outcome = await delivery.send(row.method, row.target, load_messages(row.messages), row.retry_key, age)
+            changes = {"status": "sent", "sent_at": self.clock(), "last_error": None if isinstance(outcome, Delivered) and outcome.detail == "sent" else outcome.detail}
+        except ReplyTokenExpired as exc:
+            if row.outcome_unknown:
+                # Our earlier attempt's answer was lost; the token being spent means that attempt delivered.
+                changes = {"status": "sent", "sent_at": self.clock(), "last_error": f"reply token spent by an earlier attempt ({exc})"}
+            elif row.fallback_to:
+                changes = {"status": "pending", "method": PUSH, "target": row.fallback_to, "next_attempt_at": now,
+                           "last_error": f"reply fell back to push: {exc}"}
+            else:
+                changes = {"status": "parked", "last_error": f"reply token expired and no place to push: {exc}"}
+        except TransientFailure as exc:
+            attempts = row.attempts + 1
+            if attempts >= self.max_attempts:
+                changes = {"status": "parked", "attempts": attempts, "last_error": f"gave up after {attempts} attempts: {exc}"}
+            else:
+                delay = self.backoff(attempts, exc.retry_after)
+                changes = {"status": "pending", "attempts": attempts, "last_error": str(exc)[:500],
+                           "next_attempt_at": now + timedelta(seconds=delay),
+                           "outcome_unknown": row.outcome_unknown or (exc.outcome_unknown and row.method == REPLY)}
+        except PermanentFailure as exc:
+            changes = {"status": "parked", "attempts": row.attempts + 1, "last_error": str(exc)[:500]}
+        except Exception as exc:  # a message the platform model rejects is a bug to see, not to retry forever
+            log.exception("outbox row %s could not be sent", row.id)
+            changes = {"status": "parked", "attempts": row.attempts + 1, "last_error": f"{type(exc).__name__}: {exc}"[:500]}
+        if changes.get("status") == "parked":
+            log.error("outbox row %s parked: %s", row.id, changes.get("last_error"))
+        if "attempts" not in changes and changes.get("status") != "pending":
+            changes["attempts"] = row.attempts + 1
+        await self.db.run(_record, row.id, row.lease_until, changes)
+
+
+def _record(session: Session, row_id: int, lease_until: datetime, changes: dict) -> None:
+    # Only the lease holder records; a row taken over after an expired lease belongs to its new holder.
+    changes = dict(changes, lease_until=None)
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending", OutboxMessage.lease_until == lease_until)
+        .values(**changes)
+    )
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    return {status: count for status, count in rows}
+
+
+def recipients(row: OutboxMessage) -> Iterable[str]:
+    return json.loads(row.target) if row.method == "multicast" else [row.target]

@@ -1,0 +1,80 @@
+"""Members, their platform accounts and roles."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage.models import Member, PlatformAccount, Role
+
+STAFF = "staff"
+ORGANIZER = "organizer"
+FACILITATOR = "facilitator"
+RESIDENT = "resident"  # everyone; never stored
+
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_public_id() -> str:
+    return "m-" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
+
+
+def find_member(session: Session, platform: str, platform_user_id: str) -> Member | None:
+    account = session.exec(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == platform, PlatformAccount.platform_user_id == platform_user_id
+        )
+    ).first()
+    return session.get(Member, account.member_id) if account else None
+
+
+def get_or_create_member(session: Session, platform: str, platform_user_id: str, now: datetime) -> Member:
+    member = find_member(session, platform, platform_user_id)
+    if member is not None:
+        return member
+    member = Member(public_id=new_public_id(), created_at=now)
+    session.add(member)
+    session.flush()
+    session.add(PlatformAccount(member_id=member.id, platform=platform, platform_user_id=platform_user_id))
+    session.flush()
+    return member
+
+
+def accounts_of(session: Session, member_id: int) -> list[PlatformAccount]:
+    return list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
+
+
+def roles_of(session: Session, member_id: int | None) -> set[str]:
+    """Role names (without scope) the member holds; every member is a resident."""
+    roles = {RESIDENT}
+    if member_id is not None:
+        roles.update(session.exec(select(Role.role).where(Role.member_id == member_id)))
+    return roles
+
+
+def has_role(session: Session, member_id: int, role: str, scope: str = "") -> bool:
+    return (
+        session.exec(
+            select(Role.id).where(Role.member_id == member_id, Role.role == role, Role.scope == scope)
+        ).first()
+        is not None
+    )
+
+
+def grant(session: Session, member_id: int, role: str, now: datetime, scope: str = "") -> bool:
+    """Give a role; False if the member already had it."""
+    if has_role(session, member_id, role, scope):
+        return False
+    session.add(Role(member_id=member_id, role=role, scope=scope, created_at=now))
+    session.flush()
+    return True
+
+
+def ensure_admins(session: Session, platform: str, platform_user_ids: tuple[str, ...], now: datetime) -> int:
+    """Staff named in ADMIN_*_USER_IDS get the staff role at start; returns how many were new."""
+    added = 0
+    for user_id in platform_user_ids:
+        member = get_or_create_member(session, platform, user_id, now)
+        added += grant(session, member.id, STAFF, now)
+    return added

@@ -1,0 +1,223 @@
+"""Neutral inbound and outbound types. Adapters in bot/ translate platform events into Inbound and render
+these outbound messages back; nothing here knows LINE or Discord."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+# Inbound kinds
+MESSAGE = "message"
+FOLLOW = "follow"
+UNFOLLOW = "unfollow"
+JOIN = "join"
+LEAVE = "leave"
+MEMBER_JOINED = "member_joined"
+MEMBER_LEFT = "member_left"
+POSTBACK = "postback"
+
+# Place kinds
+DIRECT = "user"  # a 1:1 chat with the bot; the place id is the user's platform id
+GROUP = "group"
+ROOM = "room"
+CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class Place:
+    platform: str
+    kind: str
+    id: str
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind == DIRECT
+
+
+@dataclass(frozen=True)
+class Mention:
+    user_id: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    platform: str
+    kind: str
+    place: Place
+    occurred_at: datetime
+    sender_id: str | None = None
+    text: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    postback_data: str | None = None
+    reply_token: str | None = None
+    place_name: str | None = None
+    member_ids: tuple[str, ...] = ()  # users who joined or left (member_joined / member_left)
+    message_kind: str | None = None  # text, image, sticker, ... for kind == message
+
+    def to_json(self) -> str:
+        data = dataclasses.asdict(self)
+        data["occurred_at"] = self.occurred_at.isoformat()
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Inbound":
+        data = json.loads(text)
+        data["place"] = Place(**data["place"])
+        data["mentions"] = tuple(Mention(**m) for m in data.get("mentions", ()))
+        data["member_ids"] = tuple(data.get("member_ids", ()))
+        data["occurred_at"] = datetime.fromisoformat(data["occurred_at"])
+        return cls(**data)
+
+
+# ---- outbound messages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button: opens a URL, sends text as the user, or sends postback data to the bot."""
+
+    label: str
+    url: str | None = None
+    text: str | None = None
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    quick_replies: tuple[Action, ...] = ()
+    type: str = "text"
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    preview_url: str | None = None
+    alt: str = ""
+    type: str = "image"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A titled card with text, an optional image and buttons (LINE Flex bubble, Discord embed + view)."""
+
+    title: str
+    text: str
+    actions: tuple[Action, ...] = ()
+    image_url: str | None = None
+    type: str = "card"
+
+
+@dataclass(frozen=True)
+class QrCard:
+    """The childcare app's tracked QR code: image, one line on why, and a button to the tracked link."""
+
+    title: str
+    image_url: str
+    url: str
+    note: str
+    button_label: str = "アプリを開く"
+    type: str = "qr_card"
+
+
+@dataclass(frozen=True)
+class Carousel:
+    cards: tuple[Card, ...]
+    alt: str = ""
+    type: str = "carousel"
+
+
+OutboundMessage = Text | Image | Card | QrCard | Carousel
+_TYPES = {cls.__dataclass_fields__["type"].default: cls for cls in (Text, Image, Card, QrCard, Carousel)}
+
+
+def link_button(text: str, label: str, url: str) -> Card:
+    return Card(title="", text=text, actions=(Action(label=label, url=url),))
+
+
+def message_to_dict(message: OutboundMessage) -> dict[str, Any]:
+    return dataclasses.asdict(message)
+
+
+def message_from_dict(data: dict[str, Any]) -> OutboundMessage:
+    data = dict(data)
+    cls = _TYPES[data["type"]]
+    if cls is Text:
+        data["quick_replies"] = tuple(Action(**a) for a in data.get("quick_replies", ()))
+    elif cls is Card:
+        data["actions"] = tuple(Action(**a) for a in data.get("actions", ()))
+    elif cls is Carousel:
+        data["cards"] = tuple(message_from_dict(c) for c in data["cards"])
+    return cls(**data)
+
+
+def dump_messages(messages: Iterable[OutboundMessage]) -> str:
+    return json.dumps([message_to_dict(m) for m in messages], ensure_ascii=False)
+
+
+def load_messages(text: str) -> list[OutboundMessage]:
+    return [message_from_dict(d) for d in json.loads(text)]
+
+
+def plain_text(message: OutboundMessage) -> str:
+    """A text rendering, for the console and for alt text."""
+    if isinstance(message, Text):
+        suffix = "".join(f"\n  [{a.label}]" for a in message.quick_replies)
+        return message.text + suffix
+    if isinstance(message, Image):
+        return f"[画像] {message.alt or message.url}"
+    if isinstance(message, Card):
+        lines = [message.title] if message.title else []
+        lines.append(message.text)
+        lines += [f"  [{a.label}] {a.url or a.text or a.data or ''}".rstrip() for a in message.actions]
+        return "\n".join(lines)
+    if isinstance(message, QrCard):
+        return f"{message.title}\n{message.note}\n  [QR] {message.image_url}\n  [{message.button_label}] {message.url}"
+    if isinstance(message, Carousel):
+        return "\n---\n".join(plain_text(c) for c in message.cards)
+    raise TypeError(message)
+
+
+# ---- where outbound messages go --------------------------------------------------------------------------------
+
+REPLY = "reply"
+PUSH = "push"
+MULTICAST = "multicast"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One send a handler or job asked for. Written to the outbox in the same transaction as the work that made it."""
+
+    platform: str
+    method: str  # reply, push, multicast
+    target: str | tuple[str, ...]  # reply token, a place/user id, or user ids
+    messages: tuple[OutboundMessage, ...]
+    fallback_to: str | None = None  # for replies: push here when the token has expired
+
+
+@dataclass
+class Postbox:
+    """Collects what a unit of work wants to send."""
+
+    items: list[Outgoing] = field(default_factory=list)
+
+    def push(self, platform: str, to: str, *messages: OutboundMessage) -> None:
+        if messages:
+            self.items.append(Outgoing(platform, PUSH, to, tuple(messages)))
+
+    def multicast(self, platform: str, to: Iterable[str], *messages: OutboundMessage) -> None:
+        recipients = tuple(dict.fromkeys(to))
+        if messages and recipients:
+            self.items.append(Outgoing(platform, MULTICAST, recipients, tuple(messages)))
+
+    def reply_to(self, inbound: Inbound, *messages: OutboundMessage) -> None:
+        if not messages:
+            return
+        if inbound.reply_token:
+            self.items.append(Outgoing(inbound.platform, REPLY, inbound.reply_token, tuple(messages), inbound.place.id))
+        else:
+            self.push(inbound.platform, inbound.place.id, *messages)

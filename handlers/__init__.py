@@ -1,0 +1,14 @@
+"""Inbound events and commands. build_router() wires every handler module explicitly."""
+from handlers.router import Context, Router, UsageError
+
+
+def build_router() -> Router:
+    from handlers import core
+
+    router = Router()
+    for module in (core,):
+        module.register(router)
+    return router
+
+
+__all__ = ["Context", "Router", "UsageError", "build_router"]

@@ -1,0 +1,74 @@
+"""Commands and events every deployment has: /help, /lang, greetings on follow and join, unfollow and leave."""
+from __future__ import annotations
+
+from community import members
+from community.messages import FOLLOW, JOIN, LEAVE, UNFOLLOW, Text
+from community.spaces import mark_bot_present
+from handlers.router import Context, Router, UsageError
+from sqlmodel import select
+from storage.models import PlatformAccount
+
+
+def register(router: Router) -> None:
+    @router.command("help", summary=("使えるコマンドの一覧", "list the commands you can use"),
+                    usage="/help [コマンド名]", aliases=("ヘルプ", "使い方", "?"))
+    def help_command(ctx: Context) -> None:
+        wanted = ctx.args.lstrip("/").strip().lower()
+        visible = router.visible_commands(ctx.roles, ctx.place_kind)
+        if wanted:
+            match = next((c for c in visible if c.name == wanted or wanted in c.aliases), None)
+            if match is None:
+                raise UsageError(ctx.t("unknown", name="/" + wanted[:20]))
+            summary = match.summary[1] if ctx.lang == "en" else match.summary[0]
+            ctx.reply(f"/{match.name}: {summary}\n" + ctx.t("help.usage", usage=match.usage))
+            return
+        lines = [ctx.t("help.header")]
+        for cmd in visible:
+            summary = cmd.summary[1] if ctx.lang == "en" else cmd.summary[0]
+            lines.append(f"/{cmd.name} … {summary}")
+        lines.append(ctx.t("help.footer"))
+        ctx.reply("\n".join(lines))
+
+    @router.command("lang", summary=("表示言語を変える (ja / en)", "change language (ja / en)"),
+                    usage="/lang ja|en", aliases=("言語",))
+    def lang_command(ctx: Context) -> None:
+        choice = ctx.args.strip().lower()
+        if choice not in ("ja", "en") or ctx.member is None:
+            raise UsageError(ctx.t("lang.usage"))
+        ctx.member.lang = choice
+        ctx.session.add(ctx.member)
+        ctx.say("lang.set")
+
+    @router.on(FOLLOW)
+    def on_follow(ctx: Context) -> None:
+        _set_followed(ctx, True)
+        ctx.reply(Text(ctx.t("follow", city=ctx.city.name, bot=ctx.city.bot_name)))
+
+    @router.on(UNFOLLOW)
+    def on_unfollow(ctx: Context) -> None:
+        # A blocked bot cannot push; remember it so the outbox does not try.
+        _set_followed(ctx, False)
+
+    @router.on(JOIN)
+    def on_join(ctx: Context) -> None:
+        mark_bot_present(ctx.session, ctx.inbound.place, ctx.now, True, ctx.inbound.place_name)
+        place = f"「{ctx.inbound.place_name}」" if ctx.inbound.place_name else "このグループ"
+        ctx.reply(Text(ctx.t("join", place=place, bot=ctx.city.bot_name)))
+
+    @router.on(LEAVE)
+    def on_leave(ctx: Context) -> None:
+        mark_bot_present(ctx.session, ctx.inbound.place, ctx.now, False)
+
+
+def _set_followed(ctx: Context, followed: bool) -> None:
+    if not ctx.inbound.sender_id:
+        return
+    account = ctx.session.exec(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == ctx.inbound.platform,
+            PlatformAccount.platform_user_id == ctx.inbound.sender_id,
+        )
+    ).first()
+    if account is not None:
+        account.followed = followed
+        ctx.session.add(account)

@@ -1,0 +1,73 @@
+"""Runs catalogue jobs: on a schedule (AsyncIOScheduler, city time zone) or once from the CLI.
+
+Several instances may run the scheduler: a JobRun row unique on (job, slot) is the lease, so each slot runs once.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from scheduler.jobs import Job, JobContext
+from storage.db import Database, utcnow
+from storage.models import JobRun
+from storage.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+def run_job(session: Session, job: Job, settings: Any, at: datetime) -> str:
+    ctx = JobContext(session=session, settings=settings, now=at)
+    detail = job.run(ctx)
+    now = utcnow()
+    for item in ctx.postbox.items:
+        enqueue(session, item, now)
+    return detail
+
+
+def _take_lease(session: Session, job: Job, slot: str) -> bool:
+    session.add(JobRun(job_name=job.name, slot=slot, started_at=utcnow()))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def run_leased(session: Session, job: Job, settings: Any, at: datetime) -> str | None:
+    """Run the job for at's slot unless another run (this instance or another) took that slot."""
+    slot = job.slot(at)
+    if not _take_lease(session, job, slot):
+        return None
+    detail = run_job(session, job, settings, at)
+    run = session.exec(
+        select(JobRun).where(JobRun.job_name == job.name, JobRun.slot == slot)
+    ).one()
+    run.finished_at, run.status, run.detail = utcnow(), "done", detail
+    session.add(run)
+    return detail
+
+
+def build_scheduler(db: Database, jobs: list[Job], settings: Any, after_run: Callable[[], None] | None = None) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=settings.tz)
+    for job in jobs:
+        async def fire(job: Job = job) -> None:
+            at = datetime.now(settings.tz)
+            try:
+                detail = await db.run(run_leased, job, settings, at)
+            except Exception:
+                log.exception("job %s failed", job.name)
+                return
+            log.info("job %s: %s", job.name, detail if detail is not None else "already ran for this slot")
+            if after_run:
+                after_run()
+
+        scheduler.add_job(fire, CronTrigger(timezone=settings.tz, **job.cron), id=job.name, name=job.name,
+                          coalesce=True, max_instances=1, misfire_grace_time=3600)
+    return scheduler

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables (models), engine and sessions (db), Alembic migrations (migrations/)."""

@@ -1,0 +1,81 @@
+"""Engine, sessions and the thread pool that keeps blocking database calls off the event loop."""
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    """Aware UTC: SQLModel's datetime columns store and return aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware time in UTC; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            # WAL lets readers work while the single writer commits; NORMAL is durable across process crashes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=5, pool_pre_ping=True)
+
+
+class Database:
+    """Owns the engine and a small thread pool; async code calls `await db.run(fn, ...)` with fn(session)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time: one thread avoids lock contention inside the process.
+        workers = 1 if self.is_sqlite else int(os.environ.get("DB_THREADS", "8"))
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="db")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def call(self, fn: Callable[..., T], *args) -> T:
+        """Run fn(session, *args) in one transaction (committed when fn returns)."""
+        with self.session() as session:
+            result = fn(session, *args)
+            session.commit()
+            return result
+
+    async def run(self, fn: Callable[..., T], *args) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.call, fn, *args)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.engine.dispose()

@@ -1,0 +1,61 @@
+"""Writing sends into the outbox. Each row is exactly one platform API request, so its retry key means one thing."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session
+
+from community.messages import MULTICAST, PUSH, REPLY, Outgoing, dump_messages
+from storage.models import OutboxMessage
+
+# Per-request limits of each platform's API (LINE: 5 messages, 500 multicast recipients).
+LIMITS = {
+    "line": {"messages": 5, "recipients": 500},
+    "discord": {"messages": 10, "recipients": 1},
+    "console": {"messages": 50, "recipients": 1000},
+}
+
+
+def _chunks(items: tuple, size: int) -> list[tuple]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [()]
+
+
+def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id: int | None = None) -> list[OutboxMessage]:
+    limits = LIMITS.get(outgoing.platform, LIMITS["line"])
+    message_chunks = _chunks(tuple(outgoing.messages), limits["messages"])
+    rows: list[OutboxMessage] = []
+
+    def add(method: str, target: str, messages: tuple, fallback_to: str | None = None) -> None:
+        row = OutboxMessage(
+            platform=outgoing.platform,
+            method=method,
+            target=target,
+            fallback_to=fallback_to,
+            messages=dump_messages(messages),
+            retry_key=str(uuid.uuid4()),
+            created_at=now,
+            reply_token_at=now if method == REPLY else None,
+            next_attempt_at=now,
+            source_event_id=source_event_id,
+        )
+        session.add(row)
+        rows.append(row)
+
+    if outgoing.method == REPLY:
+        # A reply token is single-use: the first request replies, any further messages are pushed after it.
+        add(REPLY, str(outgoing.target), message_chunks[0], outgoing.fallback_to)
+        for chunk in message_chunks[1:]:
+            add(PUSH, str(outgoing.fallback_to), chunk)
+    elif outgoing.method == PUSH:
+        for chunk in message_chunks:
+            add(PUSH, str(outgoing.target), chunk)
+    elif outgoing.method == MULTICAST:
+        recipients = tuple(outgoing.target)
+        for batch in _chunks(recipients, limits["recipients"]):
+            for chunk in message_chunks:
+                add(MULTICAST, json.dumps(list(batch)), chunk)
+    else:
+        raise ValueError(f"unknown send method {outgoing.method!r}")
+    return rows
