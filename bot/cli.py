@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.config import ConfigError, Settings, load_settings
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(prog="tsunagaru", description="つながる: LINE / Discord community bot")
     sub = parser.add_subparsers(dest="command")
 
@@ -30,7 +30,16 @@ def _parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply Alembic migrations")
-    return parser
+    return parser, sub
+
+
+def _feature_commands(sub) -> dict:
+    from bot import cli_childcare, cli_community, cli_events, cli_staff
+
+    commands = {}
+    for feature in (cli_childcare, cli_events, cli_community, cli_staff):
+        commands.update(feature.add_commands(sub))
+    return commands
 
 
 def _settings() -> Settings:
@@ -42,11 +51,15 @@ def _settings() -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser, sub = _parser()
+    features = _feature_commands(sub)
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     command = args.command or "serve"
     if command == "job":
         return _job(args)
+    if command in features:
+        return features[command](args)
     settings = _settings()
     if command == "serve":
         from aiohttp import web

@@ -73,5 +73,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
+    from bot import web_childcare, web_community, web_events, web_staff
+
     app.router.add_post("/callback/line", line_callback)
     app.router.add_get("/healthz", healthz)
+    for feature in (web_childcare, web_events, web_community, web_staff):
+        feature.add_routes(app)

@@ -17,6 +17,7 @@ LEAVE = "leave"
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
 POSTBACK = "postback"
+SPACE_CREATED = "space_created"  # a platform made a space the domain asked for (see CreateSpace)
 
 # Place kinds
 DIRECT = "user"  # a 1:1 chat with the bot; the place id is the user's platform id
@@ -130,8 +131,31 @@ class Carousel:
     type: str = "carousel"
 
 
-OutboundMessage = Text | Image | Card | QrCard | Carousel
-_TYPES = {cls.__dataclass_fields__["type"].default: cls for cls in (Text, Image, Card, QrCard, Carousel)}
+@dataclass(frozen=True)
+class CreateSpace:
+    """Ask a platform that can make spaces itself (Discord) to create one for an event. The adapter reports the
+    result back as an Inbound of kind SPACE_CREATED (text = event code, place = the new channel)."""
+
+    event_code: str
+    title: str
+    starts_at: str  # ISO-8601 with offset
+    location: str
+    facilitator_ids: tuple[str, ...] = ()  # platform user ids on that platform
+    type: str = "create_space"
+
+
+@dataclass(frozen=True)
+class ArchiveSpace:
+    event_code: str
+    space_id: str
+    type: str = "archive_space"
+
+
+OutboundMessage = Text | Image | Card | QrCard | Carousel | CreateSpace | ArchiveSpace
+_TYPES = {
+    cls.__dataclass_fields__["type"].default: cls
+    for cls in (Text, Image, Card, QrCard, Carousel, CreateSpace, ArchiveSpace)
+}
 
 
 def link_button(text: str, label: str, url: str) -> Card:
@@ -151,6 +175,8 @@ def message_from_dict(data: dict[str, Any]) -> OutboundMessage:
         data["actions"] = tuple(Action(**a) for a in data.get("actions", ()))
     elif cls is Carousel:
         data["cards"] = tuple(message_from_dict(c) for c in data["cards"])
+    elif cls is CreateSpace:
+        data["facilitator_ids"] = tuple(data.get("facilitator_ids", ()))
     return cls(**data)
 
 
@@ -178,6 +204,10 @@ def plain_text(message: OutboundMessage) -> str:
         return f"{message.title}\n{message.note}\n  [QR] {message.image_url}\n  [{message.button_label}] {message.url}"
     if isinstance(message, Carousel):
         return "\n---\n".join(plain_text(c) for c in message.cards)
+    if isinstance(message, CreateSpace):
+        return f"[チャンネル作成] {message.title} ({message.event_code})"
+    if isinstance(message, ArchiveSpace):
+        return f"[チャンネル保存] {message.event_code}"
     raise TypeError(message)
 
 

@@ -3,10 +3,10 @@ from handlers.router import Context, Router, UsageError
 
 
 def build_router() -> Router:
-    from handlers import core
+    from handlers import childcare, community, core, events, staff
 
     router = Router()
-    for module in (core,):
+    for module in (core, events, childcare, community, staff):
         module.register(router)
     return router
 

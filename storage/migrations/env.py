@@ -2,7 +2,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.all_models  # noqa: F401  (registers every table on SQLModel.metadata)
 from storage.db import make_engine
 
 config = context.config

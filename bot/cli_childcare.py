@@ -1,0 +1,10 @@
+"""CLI subcommands for childcare."""
+from __future__ import annotations
+
+import argparse
+from typing import Callable
+
+
+def add_commands(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Adds subparsers; returns {subcommand: function(args) -> exit code}. None yet."""
+    return {}

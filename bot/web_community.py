@@ -1,0 +1,8 @@
+"""HTTP routes for community."""
+from __future__ import annotations
+
+from aiohttp import web
+
+
+def add_routes(app: web.Application) -> None:
+    """No routes yet."""

@@ -1,0 +1,8 @@
+"""HTTP routes for staff."""
+from __future__ import annotations
+
+from aiohttp import web
+
+
+def add_routes(app: web.Application) -> None:
+    """No routes yet."""

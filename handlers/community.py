@@ -1,0 +1,8 @@
+"""community commands and events (see the community issue)."""
+from __future__ import annotations
+
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    """Registers nothing yet."""

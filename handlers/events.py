@@ -1,0 +1,8 @@
+"""events commands and events (see the events issue)."""
+from __future__ import annotations
+
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    """Registers nothing yet."""

@@ -1,0 +1,2 @@
+"""SQLModel tables for childcare."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""SQLModel tables for community."""
+from __future__ import annotations

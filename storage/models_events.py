@@ -1,0 +1,2 @@
+"""SQLModel tables for events."""
+from __future__ import annotations

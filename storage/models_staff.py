@@ -1,0 +1,2 @@
+"""SQLModel tables for staff."""
+from __future__ import annotations
