@@ -17,6 +17,9 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     serve = sub.add_parser("serve", help="run the web server, workers, scheduler and Discord client (default)")
     serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default: PORT or 8080)")
+    serve.add_argument("--access-log", action="store_true",
+                       help="log every HTTP request (off by default: PaaS routers log requests already, and it "
+                            "costs about a tenth of the webhook's throughput)")
 
     console = sub.add_parser("console", help="chat with the bot locally (no LINE or Discord account needed)")
     console.add_argument("--as", dest="as_user", default="you", help="your name in the chat")
@@ -69,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         host = getattr(args, "host", None) or settings.host
         port = getattr(args, "port", None) or settings.port
         logging.getLogger(__name__).info("listening on http://%s:%d", host, port)
-        web.run_app(create_app(settings), host=host, port=port, print=None)
+        access_log = logging.getLogger("aiohttp.access") if getattr(args, "access_log", False) else None
+        web.run_app(create_app(settings), host=host, port=port, print=None, access_log=access_log)
         return 0
     if command == "console":
         logging.getLogger().setLevel(logging.WARNING)

@@ -92,6 +92,31 @@ def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) ->
     return value.rstrip("/")
 
 
+def _database_url(value: str) -> str:
+    """SQLite or PostgreSQL (psycopg 3). Hosts hand out postgres:// URLs: those get the psycopg driver."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    problem = f"must start with sqlite:/// or postgresql+psycopg://, got {_hide_password(value)!r}"
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL", problem) from None
+    if url.drivername in ("sqlite", "sqlite+pysqlite"):
+        return value
+    if url.drivername in ("postgres", "postgresql", "postgresql+psycopg"):
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    raise ConfigError("DATABASE_URL", problem)
+
+
+def _hide_password(value: str) -> str:
+    scheme, sep, rest = value.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return value
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+
+
 def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
@@ -102,14 +127,22 @@ def load_city(path: Path) -> CityConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(name, f"file not found: {path}") from None
+    except OSError as exc:  # a directory, no permission, ...
+        raise ConfigError(name, f"cannot read {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(name, f"{path} is not valid TOML: {exc}") from None
     city = raw.get("city", {})
-    if not city.get("name"):
+    if not isinstance(city, dict) or not city.get("name"):
         raise ConfigError(name, f"{path} has no [city] name")
+    try:
+        retention_days = int(city.get("raw_retention_days", 30))
+    except (TypeError, ValueError):
+        raise ConfigError(name, f"[city] raw_retention_days must be a whole number of days in {path}") from None
     touchpoints = []
     seen = set()
     for i, tp in enumerate(raw.get("touchpoints", [])):
+        if not isinstance(tp, dict):
+            raise ConfigError(name, f"touchpoint #{i + 1} must be a [[touchpoints]] table in {path}")
         tp_id = str(tp.get("id", ""))
         if not tp_id or not tp_id.isascii() or not all(c.isalnum() or c == "-" for c in tp_id):
             raise ConfigError(name, f"touchpoint #{i + 1} needs an ASCII slug id, got {tp_id!r}")
@@ -124,7 +157,7 @@ def load_city(path: Path) -> CityConfig:
         name=city["name"],
         name_en=city.get("name_en", city["name"]),
         bot_name=city.get("bot_name", "tsunagaru"),
-        raw_retention_days=int(city.get("raw_retention_days", 30)),
+        raw_retention_days=retention_days,
         touchpoints=tuple(touchpoints),
         raw=raw,
     )
@@ -134,9 +167,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     """Read settings; raises ConfigError naming the first bad one."""
     if env is None:
         if dotenv:
-            from dotenv import load_dotenv
+            from dotenv import find_dotenv, load_dotenv
 
-            load_dotenv(override=False)
+            # The .env of the directory the bot runs in (not of wherever the package is installed).
+            load_dotenv(find_dotenv(usecwd=True), override=False)
         env = os.environ
 
     def get(name: str, default: str | None = None) -> str | None:
@@ -154,16 +188,14 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     tz_name = get("TZ", "Asia/Tokyo")
     try:
         ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata directory such as "Asia"
         raise ConfigError("TZ", f"unknown time zone {tz_name!r} (example: Asia/Tokyo)") from None
 
     guild_text = get("DISCORD_GUILD_ID")
-    if guild_text is not None and not guild_text.isdigit():
+    if guild_text is not None and not (guild_text.isascii() and guild_text.isdigit()):
         raise ConfigError("DISCORD_GUILD_ID", f"must be a numeric Discord id, got {guild_text!r}")
 
-    database_url = get("DATABASE_URL", "sqlite:///./data/tsunagaru.db")
-    if not (database_url.startswith("sqlite") or database_url.startswith("postgresql")):
-        raise ConfigError("DATABASE_URL", f"must start with sqlite:/// or postgresql+psycopg://, got {database_url!r}")
+    database_url = _database_url(get("DATABASE_URL", "sqlite:///./data/tsunagaru.db"))
 
     host = get("HOST", "127.0.0.1")
     city_path = Path(get("CITY_CONFIG", str(DEFAULT_CITY_CONFIG)))

@@ -94,7 +94,8 @@ async def run_console(settings: Settings, user: str, group: str | None, staff: b
                 break
             line = line.rstrip("\n")
             if line.strip():
-                await chat.say(line)
+                # "@name" stands for a LINE mention of that console user (e.g. /event facilitator @jiro).
+                await chat.say(line, mentions=tuple(word[1:] for word in line.split() if len(word) > 1 and word[0] in "@＠"))
     finally:
         await chat.stop()
     return 0

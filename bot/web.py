@@ -8,12 +8,13 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.inbox import inbox_counts, store_events
+from bot.inbox import InboxWriter, inbox_counts
 from bot.line_adapter import WebhookRejected, inbox_key, split_webhook
 from bot.sender import outbox_counts
-from storage.db import utcnow
 
 log = logging.getLogger(__name__)
+
+INBOX_WRITER = web.AppKey("inbox_writer", InboxWriter)
 
 
 def _runtime(request: web.Request):
@@ -37,9 +38,9 @@ async def line_callback(request: web.Request) -> web.Response:
         return web.json_response({"error": str(exc)}, status=exc.status)
     if not events:
         return web.json_response({})  # LINE's "verify" button sends no events
-    rows = [(*inbox_key(e), json.dumps(e, ensure_ascii=False)) for e in events]
+    rows = [(*inbox_key(e), json.dumps(e, ensure_ascii=False, separators=(",", ":"))) for e in events]
     try:
-        await runtime.db.run(store_events, "line", rows, utcnow())
+        await request.app[INBOX_WRITER].store("line", rows)
     except SQLAlchemyError as exc:
         # Not stored: answer 503 so LINE redelivers rather than losing the event.
         log.error("could not store LINE events: %s", str(exc)[:200])
@@ -75,6 +76,13 @@ async def healthz(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     from bot import web_childcare, web_community, web_events, web_staff
 
+    async def start_inbox_writer(app: web.Application) -> None:
+        # Runs after the Runtime's start (cleanup contexts start first), so the database is open.
+        from bot.app import RUNTIME
+
+        app[INBOX_WRITER] = InboxWriter(app[RUNTIME].db)
+
+    app.on_startup.append(start_inbox_writer)
     app.router.add_post("/callback/line", line_callback)
     app.router.add_get("/healthz", healthz)
     for feature in (web_childcare, web_events, web_community, web_staff):

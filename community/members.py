@@ -45,6 +45,16 @@ def accounts_of(session: Session, member_id: int) -> list[PlatformAccount]:
     return list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
 
 
+def push_to_member(session: Session, postbox, member_id: int, *messages) -> int:
+    """Push to every account of the member that can receive pushes (not blocked); returns how many."""
+    sent = 0
+    for account in accounts_of(session, member_id):
+        if account.followed:
+            postbox.push(account.platform, account.platform_user_id, *messages)
+            sent += 1
+    return sent
+
+
 def roles_of(session: Session, member_id: int | None) -> set[str]:
     """Role names (without scope) the member holds; every member is a resident."""
     roles = {RESIDENT}

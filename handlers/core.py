@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from community import members
-from community.messages import FOLLOW, JOIN, LEAVE, UNFOLLOW, Text
+from community.messages import FOLLOW, JOIN, LEAVE, UNFOLLOW, Action, Text
+from community.privacy import forget_member
 from community.spaces import mark_bot_present
-from handlers.router import Context, Router, UsageError
+from handlers.router import DIRECT_PLACE, Context, Router, UsageError
 from sqlmodel import select
 from storage.models import PlatformAccount
 
@@ -38,6 +39,23 @@ def register(router: Router) -> None:
         ctx.member.lang = choice
         ctx.session.add(ctx.member)
         ctx.say("lang.set")
+
+    @router.command("forget-me", summary=("自分のデータを削除する", "delete your data"),
+                    usage="/forget-me", places={DIRECT_PLACE}, aliases=("データ削除",))
+    def forget_me(ctx: Context) -> None:
+        answer = ctx.args.strip().lower()
+        if not answer:
+            ctx.reply(Text(ctx.t("forget.ask"), quick_replies=(
+                Action(label=ctx.t("forget.yes"), text="/forget-me confirm"),
+                Action(label=ctx.t("forget.no"), text="/forget-me cancel"),
+            )))
+        elif answer == "confirm" and ctx.member is not None:
+            forget_member(ctx.session, ctx.member.id, ctx.now)
+            ctx.say("forget.done")
+        elif answer == "cancel":
+            ctx.say("forget.cancelled")
+        else:
+            raise UsageError(ctx.t("forget.usage"))
 
     @router.on(FOLLOW)
     def on_follow(ctx: Context) -> None:

@@ -67,12 +67,7 @@ class Context:
 
     def push_member(self, member_id: int, *messages: OutboundMessage) -> int:
         """Push to every account of a member that can receive pushes; returns how many."""
-        sent = 0
-        for account in members.accounts_of(self.session, member_id):
-            if account.followed:
-                self.postbox.push(account.platform, account.platform_user_id, *messages)
-                sent += 1
-        return sent
+        return members.push_to_member(self.session, self.postbox, member_id, *messages)
 
 
 Handler = Callable[[Context], None]

@@ -1,2 +1,91 @@
-"""SQLModel tables for community."""
+"""SQLModel tables for the 関係人口 community: members' community profile, a small conversation state per member,
+and the bulletin board (threads, posts, reactions, reports).
+
+Kept to the least: a nickname the member chose and how they relate to the town; no platform names.
+"""
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class CommunityMember(SQLModel, table=True):
+    """A member who agreed to the community rules. left_at set: no longer participating (nickname cleared)."""
+
+    __tablename__ = "community_member"
+    __table_args__ = (UniqueConstraint("member_id", name="uq_community_member_member"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    nickname: Optional[str] = Field(default=None, max_length=20)
+    relation: str = Field(max_length=12)  # resident, native, visitor, fan (community.board.RELATIONS)
+    platform: str = Field(max_length=16)  # where they joined
+    joined_at: datetime
+    left_at: Optional[datetime] = None
+
+
+class CommunityState(SQLModel, table=True):
+    """What the bot is waiting for from a member in a 1:1 chat (consent, a nickname, a post's text)."""
+
+    __tablename__ = "community_state"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    step: str = Field(max_length=16)
+    data: str = Field(default="", max_length=40)
+    updated_at: datetime
+
+
+class BoardThread(SQLModel, table=True):
+    __tablename__ = "board_thread"
+    __table_args__ = (Index("ix_board_thread_last_post_at", "last_post_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    category: str = Field(max_length=40)
+    title: str = Field(max_length=100)
+    author_member_id: Optional[int] = Field(default=None, foreign_key="member.id")
+    official: bool = False  # a city question (/voice new): answers are read together
+    created_at: datetime
+    last_post_at: datetime
+
+
+class BoardPost(SQLModel, table=True):
+    """A post or reply. hidden_at set by staff: gone from every surface, kept for the record."""
+
+    __tablename__ = "board_post"
+    __table_args__ = (
+        Index("ix_board_post_thread_created", "thread_id", "created_at"),
+        Index("ix_board_post_member_created", "member_id", "created_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="board_thread.id")
+    member_id: int = Field(foreign_key="member.id")
+    reply_to: Optional[int] = None  # a post id in the same thread
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    platform: str = Field(max_length=16)
+    created_at: datetime
+    hidden_at: Optional[datetime] = None
+    hidden_by: Optional[int] = None  # staff Member.id
+
+
+class BoardReaction(SQLModel, table=True):
+    __tablename__ = "board_reaction"
+    __table_args__ = (UniqueConstraint("post_id", "member_id", name="uq_board_reaction_post_member"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="board_post.id")
+    member_id: int = Field(foreign_key="member.id")
+    created_at: datetime
+
+
+class BoardReport(SQLModel, table=True):
+    __tablename__ = "board_report"
+    __table_args__ = (UniqueConstraint("post_id", "member_id", name="uq_board_report_post_member"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="board_post.id")
+    member_id: int = Field(foreign_key="member.id")
+    created_at: datetime

@@ -22,7 +22,9 @@ def _chunks(items: tuple, size: int) -> list[tuple]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [()]
 
 
-def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id: int | None = None) -> list[OutboxMessage]:
+def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id: int | None = None,
+            reply_token_at: datetime | None = None) -> list[OutboxMessage]:
+    """Write one send as outbox rows. reply_token_at: when the platform issued the reply token (default: now)."""
     limits = LIMITS.get(outgoing.platform, LIMITS["line"])
     message_chunks = _chunks(tuple(outgoing.messages), limits["messages"])
     rows: list[OutboxMessage] = []
@@ -36,7 +38,7 @@ def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id
             messages=dump_messages(messages),
             retry_key=str(uuid.uuid4()),
             created_at=now,
-            reply_token_at=now if method == REPLY else None,
+            reply_token_at=min(reply_token_at or now, now) if method == REPLY else None,
             next_attempt_at=now,
             source_event_id=source_event_id,
         )

@@ -103,3 +103,48 @@ async def staff_chat(make_settings):
     await session.start()
     yield session
     await session.stop()
+
+
+# ---- LINE: the fake Messaging API and our service against it (tests/fake_line.py) -------------------------------
+
+
+@pytest.fixture
+async def fake_line():
+    """A local LINE Messaging API that validates requests like the real one (see tests/fake_line.py)."""
+    from tests.fake_line import FakeLineApi
+
+    fake = FakeLineApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def make_line_bot(make_settings, fake_line):
+    """Start our app against fake_line with extra env, e.g. `await make_line_bot(ADMIN_LINE_USER_IDS=uid)`."""
+    from tests.fake_line import CHANNEL_SECRET, LineBot
+
+    started = []
+
+    async def make(sender_options: dict | None = None, line_timeout: float = 5.0, **env: str):
+        settings = make_settings(
+            LINE_CHANNEL_SECRET=CHANNEL_SECRET,
+            LINE_CHANNEL_ACCESS_TOKEN=fake_line.token,
+            LINE_API_BASE_URL=fake_line.url,
+            LINE_DATA_API_BASE_URL=fake_line.url,
+            **env,
+        )
+        bot = LineBot(settings, fake_line, line_timeout=line_timeout, sender_options=sender_options)
+        await bot.start()
+        started.append(bot)
+        return bot
+
+    yield make
+    for bot in started:
+        await bot.stop()
+
+
+@pytest.fixture
+async def line_bot(make_line_bot):
+    """Our service on aiohttp's test server, LINE pointed at fake_line, workers off: post(), settle(), admin()."""
+    return await make_line_bot()

@@ -1,0 +1,528 @@
+"""Events and their community spaces: codes, binding a group or channel, facilitators, engagement, and the
+quiet-groups / after-event jobs. Platform-neutral: adapters deliver what this module puts in a Postbox."""
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from community import engagement, members
+from community.messages import ArchiveSpace, CreateSpace, Postbox, Text
+from community.texts import t
+from storage.db import as_utc
+from storage.models import Engagement, Member, PlatformAccount, Role, Space
+from storage.models_events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
+
+# Easy to read aloud and to type: no 0/O, 1/I.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+EVENT_PURPOSE = "event"
+JOIN_POSTBACK = "event-join:"  # Discord's join button sends "event-join:<CODE>"
+DEFAULT_QUIET_DAYS = 7
+DEFAULT_DURATION_HOURS = 3
+MAX_TITLE = 100
+MAX_LOCATION = 100
+
+_INVITE_URL = re.compile(r"^https://line\.me/(?:R/ti/g|ti/g2)/[A-Za-z0-9_\-]+/?(?:\?[\x21-\x7e]*)?$")
+_WEEKDAYS = "月火水木金土日"
+
+
+class EventProblem(Exception):
+    """Bad input or a wrong state; key is a community.texts key the handler turns into one short line."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+# ---- small helpers ---------------------------------------------------------------------------------------------
+
+
+def space_key(code: str) -> str:
+    """The engagement log's space name for an event."""
+    return f"event:{code}"
+
+
+def normalise_code(text: str) -> str | None:
+    """' k7p-9qx ' -> 'K7P9QX'; None when it cannot be a code."""
+    code = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if find_event(session, code) is None:
+            return code
+
+
+def format_when(moment: datetime, tz: ZoneInfo) -> str:
+    local = as_utc(moment).astimezone(tz)
+    return f"{local.year}年{local.month}月{local.day}日({_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
+
+
+def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+    """'2026-12-05 14:00' (city time) -> aware datetime; full-width digits and / separators are fine."""
+    cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).strip()).replace("/", "-")
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            moment = datetime.strptime(cleaned, pattern).replace(tzinfo=tz)
+            break
+        except ValueError:
+            continue
+    else:
+        raise EventProblem("event.bad_date", text=text.strip()[:30])
+    if moment <= now:
+        raise EventProblem("event.past_date")
+    return moment
+
+
+def valid_invite_url(url: str) -> bool:
+    return bool(_INVITE_URL.match(url.strip()))
+
+
+def events_config(city: Any) -> Mapping[str, Any]:
+    return city.section("events")
+
+
+def venue_for(city: Any, location: str) -> Mapping[str, Any] | None:
+    """The configured venue whose name (or one of its aliases) appears in the event's place."""
+    wanted = unicodedata.normalize("NFKC", location)
+    for venue in events_config(city).get("venues", []):
+        names = [venue.get("name", ""), *venue.get("aliases", [])]
+        if any(n and unicodedata.normalize("NFKC", n) in wanted for n in names):
+            return venue
+    return None
+
+
+def venue_by_id(city: Any, venue_id: str) -> Mapping[str, Any] | None:
+    return next((v for v in events_config(city).get("venues", []) if v.get("id") == venue_id), None)
+
+
+def member_label(member: Member) -> str:
+    """Display name when the member has one, else the pseudonymous public id: never a platform id."""
+    return member.display_name or member.public_id
+
+
+push_to_member = members.push_to_member
+
+
+def notify_staff(session: Session, postbox: Postbox, text: str) -> int:
+    """To the staff space if the bot is in one, else 1:1 to every staff member. Returns the sends made."""
+    staff_space = session.exec(
+        select(Space).where(Space.purpose == "staff", Space.bot_present == True)  # noqa: E712
+    ).first()
+    if staff_space is not None:
+        postbox.push(staff_space.platform, staff_space.platform_space_id, Text(text))
+        return 1
+    staff_ids = session.exec(select(Role.member_id).where(Role.role == members.STAFF, Role.scope == "")).all()
+    return sum(push_to_member(session, postbox, member_id, Text(text)) for member_id in dict.fromkeys(staff_ids))
+
+
+# ---- events ----------------------------------------------------------------------------------------------------
+
+
+def find_event(session: Session, code: str) -> Event | None:
+    return session.exec(select(Event).where(Event.code == code)).first()
+
+
+def event_by_code_text(session: Session, text: str) -> Event:
+    code = normalise_code(text)
+    event = find_event(session, code) if code else None
+    if event is None:
+        raise EventProblem("event.no_such_code", code=(text or "").strip()[:12])
+    return event
+
+
+def create_event(session: Session, city: Any, *, title: str, starts_at: datetime, location: str, organizer_id: int,
+                 now: datetime) -> Event:
+    if not title or not location:
+        raise EventProblem("event.new_fields")
+    if len(title) > MAX_TITLE or len(location) > MAX_LOCATION:
+        raise EventProblem("event.too_long", limit=MAX_TITLE)
+    venue = venue_for(city, location)
+    event = Event(code=new_code(session), title=title, starts_at=as_utc(starts_at), location=location,
+                  venue=str(venue.get("id", "")) if venue else "", organizer_id=organizer_id, created_at=as_utc(now))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def upcoming_events(session: Session, now: datetime, limit: int = 10) -> list[Event]:
+    return list(session.exec(
+        select(Event).where(Event.closed_at == None, Event.starts_at >= as_utc(now))  # noqa: E711
+        .order_by(Event.starts_at).limit(limit)
+    ))
+
+
+def request_discord_space(session: Session, postbox: Postbox, event: Event) -> None:
+    """Ask the Discord adapter for a channel; it answers with a SPACE_CREATED inbound that binds it."""
+    facilitator_ids = tuple(
+        account.platform_user_id
+        for member in facilitators(session, event)
+        for account in members.accounts_of(session, member.id)
+        if account.platform == "discord"
+    )
+    postbox.push("discord", "events", CreateSpace(
+        event_code=event.code, title=event.title, starts_at=as_utc(event.starts_at).isoformat(),
+        location=event.location, facilitator_ids=facilitator_ids,
+    ))
+
+
+def close_event(session: Session, postbox: Postbox, event: Event, now: datetime) -> int:
+    """End the event; archive its Discord channels. Returns how many channels were archived."""
+    if event.closed_at is not None:
+        raise EventProblem("event.already_closed", title=event.title)
+    event.closed_at = as_utc(now)
+    session.add(event)
+    archived = 0
+    for _, space in spaces_of(session, event):
+        if space.platform == "discord":
+            postbox.push("discord", "events", ArchiveSpace(event_code=event.code, space_id=space.platform_space_id))
+            archived += 1
+    return archived
+
+
+# ---- spaces ----------------------------------------------------------------------------------------------------
+
+
+def binding_of(session: Session, space: Space | None) -> tuple[EventSpace, Event] | None:
+    if space is None or space.id is None:
+        return None
+    bound = session.exec(select(EventSpace).where(EventSpace.space_id == space.id)).first()
+    if bound is None:
+        return None
+    return bound, session.get(Event, bound.event_id)
+
+
+def spaces_of(session: Session, event: Event) -> list[tuple[EventSpace, Space]]:
+    rows = session.exec(
+        select(EventSpace, Space).join(Space, Space.id == EventSpace.space_id)
+        .where(EventSpace.event_id == event.id).order_by(EventSpace.id)
+    ).all()
+    return [(bound, space) for bound, space in rows]
+
+
+def bind_space(session: Session, event: Event, space: Space, now: datetime) -> EventSpace:
+    existing = binding_of(session, space)
+    if existing is not None:
+        _, other = existing
+        if other.id == event.id:
+            raise EventProblem("event.bind_same", title=event.title)
+        raise EventProblem("event.bind_taken", title=other.title, code=other.code)
+    if event.closed_at is not None:
+        raise EventProblem("event.closed", title=event.title)
+    bound = EventSpace(event_id=event.id, space_id=space.id, bound_at=as_utc(now))
+    space.purpose = EVENT_PURPOSE
+    session.add(space)
+    session.add(bound)
+    session.flush()
+    return bound
+
+
+def _presence(session: Session, bound: EventSpace, member_id: int) -> EventSpaceMember | None:
+    return session.exec(select(EventSpaceMember).where(
+        EventSpaceMember.event_space_id == bound.id, EventSpaceMember.member_id == member_id)).first()
+
+
+def mark_present(session: Session, bound: EventSpace, member_id: int, now: datetime) -> bool:
+    """Remember that the member is in the space; True if they were not already."""
+    row = _presence(session, bound, member_id)
+    if row is None:
+        session.add(EventSpaceMember(event_space_id=bound.id, member_id=member_id, joined_at=as_utc(now)))
+        session.flush()
+        return True
+    if row.left_at is not None:
+        row.left_at = None
+        row.joined_at = as_utc(now)
+        session.add(row)
+        return True
+    return False
+
+
+def mark_left(session: Session, bound: EventSpace, member_id: int, now: datetime) -> None:
+    row = _presence(session, bound, member_id)
+    if row is not None and row.left_at is None:
+        row.left_at = as_utc(now)
+        session.add(row)
+
+
+def record_members_joined(session: Session, bound: EventSpace, event: Event, platform: str,
+                          user_ids: Iterable[str], now: datetime) -> int:
+    joined = 0
+    for user_id in user_ids:
+        member = members.get_or_create_member(session, platform, user_id, as_utc(now))
+        if mark_present(session, bound, member.id, now):
+            engagement.record(session, "member_joined", now, member=member.public_id, platform=platform,
+                              space=space_key(event.code))
+            joined += 1
+    return joined
+
+
+def record_members_left(session: Session, bound: EventSpace, platform: str, user_ids: Iterable[str],
+                        now: datetime) -> None:
+    for user_id in user_ids:
+        member = members.find_member(session, platform, user_id)
+        if member is not None:
+            mark_left(session, bound, member.id, now)
+
+
+def record_message(session: Session, bound: EventSpace, event: Event, platform: str, sender_id: str,
+                   now: datetime) -> None:
+    """Count one message: when, in which event, by which pseudonymous member. Never the text."""
+    member = members.get_or_create_member(session, platform, sender_id, as_utc(now))
+    mark_present(session, bound, member.id, now)
+    engagement.record(session, "event_message", now, member=member.public_id, platform=platform,
+                      space=space_key(event.code))
+    bound.last_message_at = as_utc(now)
+    session.add(bound)
+
+
+# ---- facilitators and permissions ------------------------------------------------------------------------------
+
+
+def facilitators(session: Session, event: Event) -> list[Member]:
+    return list(session.exec(
+        select(Member).join(Role, Role.member_id == Member.id)
+        .where(Role.role == members.FACILITATOR, Role.scope == event.code).order_by(Role.id)
+    ))
+
+
+def opted_out_ids(session: Session, event: Event) -> set[int]:
+    return set(session.exec(select(FacilitatorOptOut.member_id).where(FacilitatorOptOut.event_id == event.id)))
+
+
+def is_facilitator(session: Session, member_id: int, event: Event) -> bool:
+    return members.has_role(session, member_id, members.FACILITATOR, event.code)
+
+
+def may_manage(session: Session, member: Member | None, roles: set[str], event: Event) -> bool:
+    """Staff, the event's organizer, or one of its facilitators."""
+    if member is None:
+        return False
+    return members.STAFF in roles or event.organizer_id == member.id or is_facilitator(session, member.id, event)
+
+
+def may_close(member: Member | None, roles: set[str], event: Event) -> bool:
+    return member is not None and (members.STAFF in roles or event.organizer_id == member.id)
+
+
+def assign_facilitator(session: Session, event: Event, member: Member, now: datetime) -> bool:
+    """Grant the facilitator role for this event (and forget an earlier opt-out). True if newly granted."""
+    optout = session.exec(select(FacilitatorOptOut).where(
+        FacilitatorOptOut.event_id == event.id, FacilitatorOptOut.member_id == member.id)).first()
+    if optout is not None:
+        session.delete(optout)
+    return members.grant(session, member.id, members.FACILITATOR, as_utc(now), scope=event.code)
+
+
+def opt_out(session: Session, event: Event, member: Member, now: datetime) -> bool:
+    """The facilitator stays listed but is no longer nudged. False if already opted out."""
+    if member.id in opted_out_ids(session, event):
+        return False
+    session.add(FacilitatorOptOut(event_id=event.id, member_id=member.id, at=as_utc(now)))
+    session.flush()
+    return True
+
+
+def facilitated_events(session: Session, member_id: int) -> list[Event]:
+    codes = session.exec(select(Role.scope).where(Role.member_id == member_id, Role.role == members.FACILITATOR)).all()
+    if not codes:
+        return []
+    return list(session.exec(select(Event).where(Event.code.in_(codes)).order_by(Event.starts_at)))
+
+
+# ---- status ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpaceFigures:
+    name: str
+    platform: str
+    members: int
+    messages_this_week: int
+    last_activity: datetime | None
+    detached_at: datetime | None
+
+
+def space_figures(session: Session, event: Event, now: datetime) -> list[SpaceFigures]:
+    week_ago = as_utc(now - timedelta(days=7))
+    figures = []
+    for bound, space in spaces_of(session, event):
+        present = session.exec(select(func.count()).select_from(EventSpaceMember).where(
+            EventSpaceMember.event_space_id == bound.id, EventSpaceMember.left_at == None)).one()  # noqa: E711
+        # Messages per space: the engagement log names the event, so count by platform within it.
+        messages = session.exec(select(func.count()).select_from(Engagement).where(
+            Engagement.kind == "event_message", Engagement.space == space_key(event.code),
+            Engagement.platform == space.platform, Engagement.at >= week_ago)).one()
+        figures.append(SpaceFigures(
+            name=space.name or "", platform=space.platform, members=present, messages_this_week=messages,
+            last_activity=bound.last_message_at, detached_at=None if space.bot_present else space.detached_at,
+        ))
+    return figures
+
+
+# ---- for the KPI helper and the weekly digest ------------------------------------------------------------------
+
+
+def event_space_figures(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Event spaces that existed in [start, end) (bound before end, bot not removed before start), and how many had
+    a facilitator (not opted out) who posted in that space in the range."""
+    start, end = as_utc(start), as_utc(end)
+    rows = session.exec(
+        select(EventSpace, Space, Event).join(Space, Space.id == EventSpace.space_id)
+        .join(Event, Event.id == EventSpace.event_id).where(EventSpace.bound_at < end)
+    ).all()
+    spaces = active = 0
+    for bound, space, event in rows:
+        if not space.bot_present and space.detached_at is not None and as_utc(space.detached_at) < start:
+            continue
+        spaces += 1
+        skip = opted_out_ids(session, event)
+        public_ids = [m.public_id for m in facilitators(session, event) if m.id not in skip]
+        if public_ids and session.exec(select(Engagement.id).where(
+            Engagement.kind == "event_message", Engagement.space == space_key(event.code),
+            Engagement.platform == space.platform, Engagement.member.in_(public_ids),
+            Engagement.at >= start, Engagement.at < end,
+        )).first() is not None:
+            active += 1
+    return {"event_spaces": spaces, "event_spaces_with_active_facilitator": active}
+
+
+@dataclass(frozen=True)
+class QuietSpace:
+    """An event space with no message for more than `days` days (no platform ids: safe for digests)."""
+
+    event_code: str
+    event_title: str
+    space_name: str
+    platform: str
+    last_activity: datetime  # last message, or when it was bound if nobody has spoken yet
+    quiet_days: int
+    facilitators: tuple[str, ...]  # display names or public ids, opted-out ones excluded
+    event_space_id: int
+
+
+def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietSpace]:
+    cutoff = as_utc(now - timedelta(days=days))
+    rows = session.exec(
+        select(EventSpace, Space, Event).join(Space, Space.id == EventSpace.space_id)
+        .join(Event, Event.id == EventSpace.event_id).where(Space.bot_present == True)  # noqa: E712
+        .order_by(EventSpace.id)
+    ).all()
+    quiet = []
+    for bound, space, event in rows:
+        last = as_utc(bound.last_message_at or bound.bound_at)
+        if last >= cutoff:
+            continue
+        skip = opted_out_ids(session, event)
+        names = tuple(member_label(m) for m in facilitators(session, event) if m.id not in skip)
+        quiet.append(QuietSpace(
+            event_code=event.code, event_title=event.title, space_name=space.name or "", platform=space.platform,
+            last_activity=last, quiet_days=(as_utc(now) - last).days, facilitators=names, event_space_id=bound.id,
+        ))
+    return quiet
+
+
+# ---- jobs (run by scheduler.jobs; ctx is a JobContext) ---------------------------------------------------------
+
+
+def run_quiet_groups(ctx: Any) -> str:
+    """Nudge the facilitators of quiet event spaces 1:1 (at most once per quiet period); report spaces with no
+    facilitator who can be nudged to staff."""
+    config = events_config(ctx.settings.city)
+    days = int(config.get("quiet_days", DEFAULT_QUIET_DAYS))
+    starters = list(config.get("conversation_starters", [])) or [t("ja", "event.nudge_default_starter")]
+    session, now = ctx.session, ctx.now
+    again_after = as_utc(now - timedelta(days=days))
+    nudged = reported = 0
+    orphans = []
+    for quiet in quiet_spaces(session, now, days):
+        bound = session.get(EventSpace, quiet.event_space_id)
+        if bound.nudged_at is not None and as_utc(bound.nudged_at) > again_after:
+            continue
+        event = find_event(session, quiet.event_code)
+        skip = opted_out_ids(session, event)
+        targets = [m for m in facilitators(session, event) if m.id not in skip]
+        place = quiet.space_name or quiet.event_title
+        if targets:
+            starter = starters[bound.nudges % len(starters)]
+            for member in targets:
+                text = t(member.lang, "event.nudge", place=place, title=event.title, days=quiet.quiet_days,
+                         starter=starter, code=event.code)
+                nudged += bool(push_to_member(session, ctx.postbox, member.id, Text(text)))
+            bound.nudges += 1
+        else:
+            orphans.append(t("ja", "event.orphan_line", place=place, title=event.title, code=event.code,
+                             days=quiet.quiet_days))
+        bound.nudged_at = as_utc(now)
+        session.add(bound)
+    if orphans:
+        reported = len(orphans)
+        notify_staff(session, ctx.postbox, t("ja", "event.orphan_report") + "\n" + "\n".join(orphans))
+    return f"nudged {nudged} facilitators; reported {reported} spaces without a facilitator to staff"
+
+
+def event_end(event: Event, duration_hours: float) -> datetime:
+    planned = as_utc(event.starts_at) + timedelta(hours=duration_hours)
+    return min(planned, as_utc(event.closed_at)) if event.closed_at else planned
+
+
+def run_after_event(ctx: Any) -> str:
+    """Once per event, after it ends: post the venue's nearby spots and shop incentives in its spaces."""
+    config = events_config(ctx.settings.city)
+    duration = float(config.get("duration_hours", DEFAULT_DURATION_HOURS))
+    lookback = timedelta(days=int(config.get("after_event_days", 7)))
+    session, now = ctx.session, as_utc(ctx.now)
+    candidates = session.exec(select(Event).where(
+        Event.after_event_posted_at == None, Event.starts_at <= now, Event.starts_at >= now - lookback  # noqa: E711
+    )).all()
+    posted = 0
+    for event in candidates:
+        if event_end(event, duration) > now:
+            continue
+        event.after_event_posted_at = now  # once, even when there is nothing to say
+        session.add(event)
+        venue = venue_by_id(ctx.settings.city, event.venue) if event.venue else None
+        text = after_event_text(venue, event) if venue else None
+        if text is None:
+            continue
+        for _, space in spaces_of(session, event):
+            if not space.bot_present or (space.platform == "discord" and event.closed_at is not None):
+                continue  # the bot was removed, or the channel is archived
+            ctx.postbox.push(space.platform, space.platform_space_id, Text(text))
+            posted += 1
+    return f"posted after-event tips in {posted} spaces"
+
+
+def after_event_text(venue: Mapping[str, Any], event: Event) -> str | None:
+    spots = list(venue.get("nearby_spots", []))
+    shops = list(venue.get("shop_incentives", []))
+    if not spots and not shops:
+        return None
+    lines = [t("ja", "event.after_header", title=event.title, venue=venue.get("name", event.location))]
+    if spots:
+        lines.append(t("ja", "event.after_spots"))
+        lines += [f"・{_venue_item(s)}" for s in spots]
+    if shops:
+        lines.append(t("ja", "event.after_shops"))
+        lines += [f"・{_venue_item(s)}" for s in shops]
+    return "\n".join(lines)
+
+
+def _venue_item(item: Any) -> str:
+    if isinstance(item, Mapping):
+        parts = [str(item.get("name", "")), str(item.get("offer", "") or item.get("note", ""))]
+        text = "：".join(p for p in parts if p)
+        return f"{text} {item['url']}" if item.get("url") else text
+    return str(item)

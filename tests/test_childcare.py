@@ -1,0 +1,470 @@
+"""The childcare app at every touchpoint: tracked QR codes, scans, pushes, checkup notices, opt-out, the 子育て広場
+survey, figures for staff and the qr / touchpoints CLI."""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from aiohttp.test_utils import TestClient, TestServer
+from PIL import Image
+from sqlmodel import select
+from yarl import URL
+
+from bot.app import RUNTIME, create_app
+from bot.cli_childcare import qr_command, touchpoints_command
+from bot.console import ConsoleChat
+from community import childcare
+from community.messages import POSTBACK
+from scheduler.jobs import build_jobs
+from scheduler.runner import run_job
+from storage.models import Engagement
+from storage.models_childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
+
+REPO = Path(__file__).resolve().parents[1]
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/126.0.0.0 Mobile Safari/537.36")
+DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+EVERY_ID = ["boshi-techo", "hello-baby", "birth-registration", "baby-visit", "checkup-4m", "consult-10m",
+            "checkup-1y6m", "dental-2y", "checkup-3y", "checkup-5y", "kosodate-hiroba"]
+
+
+@pytest.fixture
+async def web(make_settings):
+    settings = make_settings()
+    app = create_app(settings, run_workers=False, run_scheduler=False)
+    async with TestClient(TestServer(app)) as client:
+        yield client, settings, app[RUNTIME]
+
+
+@pytest.fixture
+async def staff_group(make_settings):
+    session = ConsoleChat(make_settings(), user="staff-sato", group="子育て支援課", staff=True)
+    await session.start()
+    yield session
+    await session.stop()
+
+
+def figures_now(runtime, settings):
+    start, end = childcare.fiscal_year_bounds(childcare.fiscal_year_of(datetime.now(settings.tz).date()), settings.tz)
+    return runtime.db.call(lambda s: childcare.touchpoint_figures(s, settings.city, start, end))
+
+
+def engagement_rows(runtime, kind):
+    return runtime.db.call(lambda s: list(s.exec(select(Engagement).where(Engagement.kind == kind))))
+
+
+# ---- QR images and the tracked link ------------------------------------------------------------------------------
+
+
+async def test_served_png_decodes_to_the_tracked_url(web):
+    client, settings, _ = web
+    response = await client.get("/qr/checkup-1y6m.png")
+    assert response.status == 200 and response.content_type == "image/png"
+    image = Image.open(io.BytesIO(await response.read()))
+    assert min(image.size) >= 1000
+    [code] = zxingcpp.read_barcodes(image)
+    assert code.text == "https://tsunagaru.example.jp/go/checkup-1y6m" == settings.public_url("/go/checkup-1y6m")
+
+
+async def test_served_svg_is_the_same_code(web):
+    client, _, _ = web
+    response = await client.get("/qr/boshi-techo.svg")
+    assert response.status == 200 and response.content_type == "image/svg+xml"
+    body = await response.text()
+    assert "<svg" in body and "https://tsunagaru.example.jp/go/boshi-techo" in body  # the title names the URL
+
+
+@pytest.mark.parametrize("agent, device, key", [
+    (IPHONE, "ios", "ios_url"), (ANDROID, "android", "android_url"), (DESKTOP, "other", "web_url"), ("", "other", "web_url"),
+])
+async def test_go_redirects_by_device_and_records_the_scan(web, agent, device, key):
+    client, settings, runtime = web
+    response = await client.get("/go/checkup-4m", headers={"User-Agent": agent}, allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"] == settings.city.section("app")[key]
+    assert "Set-Cookie" not in response.headers
+    [scan] = engagement_rows(runtime, "qr_scan")
+    assert (scan.space, scan.detail, scan.member) == ("touchpoint:checkup-4m", device, None)
+
+
+async def test_scan_counts_per_touchpoint(web):
+    client, settings, runtime = web
+    for agent in (IPHONE, ANDROID, DESKTOP):
+        await client.get("/go/checkup-4m", headers={"User-Agent": agent}, allow_redirects=False)
+    await client.get("/go/boshi-techo", headers={"User-Agent": IPHONE}, allow_redirects=False)
+    await client.head("/go/boshi-techo", allow_redirects=False)  # a link checker, not a scan
+    figures = figures_now(runtime, settings)
+    assert list(figures) == EVERY_ID
+    assert figures["checkup-4m"] == {"scans": 3, "pushes": 0}
+    assert figures["boshi-techo"] == {"scans": 1, "pushes": 0}
+    assert sum(f["scans"] for f in figures.values()) == 4
+    start, end = childcare.fiscal_year_bounds(childcare.fiscal_year_of(date.today()), settings.tz)
+    devices = runtime.db.call(lambda s: childcare.scans_by_device(s, start, end))
+    assert devices == {"ios": 2, "android": 1, "other": 1}
+
+
+async def test_unknown_touchpoint_gets_a_japanese_404_page(web):
+    client, _, runtime = web
+    response = await client.get("/go/no-such-place", allow_redirects=False)
+    assert response.status == 404
+    assert response.content_type == "text/html"
+    body = await response.text()
+    assert '<html lang="ja">' in body and "ページが見つかりません" in body
+    assert engagement_rows(runtime, "qr_scan") == []
+
+
+@pytest.mark.parametrize("path", [
+    "/go/..%2f..%2fetc%2fpasswd", "/go/..%2f..", "/go/checkup-4m%2f..", "/go/checkup-4m/extra", "/go/CHECKUP-4M",
+    "/go/checkup-4m.png", "/go/https:%2f%2fevil.example", "/go/%2e%2e", "/go/", "/go/checkup-4m%00",
+    "/qr/x.png.svg", "/qr/checkup-4m.png.svg", "/qr/checkup-4m.gif", "/qr/checkup-4m", "/qr/..%2fcheckup-4m.png",
+    "/qr/checkup-4m%2f.png", "/qr/.png", "/qr/checkup-4m.PNG",
+])
+async def test_path_tricks_are_not_found(web, path):
+    client, _, runtime = web
+    response = await client.get(URL(path, encoded=True), allow_redirects=False)
+    assert response.status == 404
+    assert "Location" not in response.headers
+    assert "ページが見つかりません" in await response.text()
+    assert engagement_rows(runtime, "qr_scan") == []
+
+
+def test_device_family():
+    assert childcare.device_family(IPHONE) == "ios"
+    assert childcare.device_family("Mozilla/5.0 (iPad; CPU OS 16_0 like Mac OS X)") == "ios"
+    assert childcare.device_family(ANDROID) == "android"
+    assert childcare.device_family(DESKTOP) == "other"
+    assert childcare.device_family(None) == "other"
+
+
+# ---- staff hand the QR card out in chat ---------------------------------------------------------------------------
+
+
+async def test_staff_push_the_qr_card_to_the_group(staff_group):
+    answers = await staff_group.say("/touchpoint checkup-4m")
+    card = next(a for a in answers if "[QR]" in a)
+    assert "おみたま子育て" in card and "4か月児健診" in card
+    assert "https://tsunagaru.example.jp/qr/checkup-4m.png" in card
+    assert "https://tsunagaru.example.jp/go/checkup-4m" in card
+    assert "健診の日程や予防接種のお知らせ" in card  # [app] why
+    assert any("このグループに送りました" in a for a in answers)
+    pushes = [(method, target) for method, target, text in staff_group.said if "[QR]" in text]
+    assert pushes == [("push", "子育て支援課")]
+    [push] = engagement_rows(staff_group.runtime, "qr_push")
+    assert (push.space, push.detail) == ("touchpoint:checkup-4m", "group")
+
+
+async def test_staff_push_the_qr_card_to_a_mentioned_member(staff_group):
+    answers = await staff_group.send("/touchpoint kosodate-hiroba @hanako", mentions=("hanako",))
+    assert any("1人に1:1で送りました" in a for a in answers)
+    to_hanako = [text for method, target, text in staff_group.said if target == "hanako"]
+    assert len(to_hanako) == 2
+    assert "子育て広場" in to_hanako[0] and "/go/kosodate-hiroba" in to_hanako[0]
+    assert "[アンケートに答える]" in to_hanako[1]  # a plaza visit invites the survey
+    assert not any("[QR]" in text for _, target, text in staff_group.said if target == "子育て支援課")
+    [push] = engagement_rows(staff_group.runtime, "qr_push")
+    assert (push.space, push.detail) == ("touchpoint:kosodate-hiroba", "direct")
+
+
+async def test_unknown_touchpoint_lists_the_valid_ids(staff_group):
+    [answer] = await staff_group.say("/touchpoint checkup-9m")
+    assert "「checkup-9m」という接点IDはありません" in answer
+    for touchpoint_id in EVERY_ID:
+        assert touchpoint_id in answer
+    assert engagement_rows(staff_group.runtime, "qr_push") == []
+
+
+async def test_residents_cannot_hand_out_cards(staff_group):
+    [answer] = await staff_group.say("/touchpoint checkup-4m", as_user="someone")
+    assert "市の職員だけ" in answer
+    assert engagement_rows(staff_group.runtime, "qr_push") == []
+
+
+# ---- parents opt in; the daily checkup-notices job ---------------------------------------------------------------
+
+
+def run_notices(chat: ConsoleChat, day: date) -> str:
+    job = next(j for j in build_jobs() if j.name == "checkup-notices")
+    at = datetime(day.year, day.month, day.day, 10, 0, tzinfo=chat.settings.tz)
+    return chat.runtime.db.call(lambda s: run_job(s, job, chat.settings, at))
+
+
+async def notices_sent(chat: ConsoleChat, day: date) -> list[str]:
+    start = len(chat.said)
+    run_notices(chat, day)
+    await chat.runtime.sender.drain()
+    return [text for method, target, text in chat.said[start:] if target == "hanako"]
+
+
+async def test_checkup_notices_come_exactly_once_on_the_day(chat):
+    today = datetime.now(chat.settings.tz).date()
+    born = childcare.add_months(today, -3)  # a three-month-old: the 4-month checkup is a month away
+    [answer] = await chat.say(f"/child {born.isoformat()}")
+    assert f"{born.isoformat()}を登録しました" in answer and "4か月児健診" in answer
+    checkup = childcare.add_months(born, 4)
+    notice_day = checkup - timedelta(days=14)
+
+    assert await notices_sent(chat, notice_day - timedelta(days=1)) == []
+    sent = await notices_sent(chat, notice_day)
+    assert len(sent) == 2  # the notice text and the QR card
+    assert "4か月児健診" in sent[0] and f"{checkup.year}年{checkup.month}月{checkup.day}日" in sent[0]
+    assert "https://tsunagaru.example.jp/qr/checkup-4m.png" in sent[1]
+    assert "https://tsunagaru.example.jp/go/checkup-4m" in sent[1]
+    assert await notices_sent(chat, notice_day) == []  # run twice the same day
+    assert await notices_sent(chat, checkup) == []  # and later in the window
+
+    consult = childcare.add_months(born, 10) - timedelta(days=14)
+    assert await notices_sent(chat, consult - timedelta(days=1)) == []
+    sent = await notices_sent(chat, consult)
+    assert "10か月児相談" in sent[0] and "/go/consult-10m" in sent[1]
+    pushes = engagement_rows(chat.runtime, "qr_push")
+    assert sorted((p.space, p.detail) for p in pushes) == [("touchpoint:checkup-4m", "notice"),
+                                                           ("touchpoint:consult-10m", "notice")]
+
+
+async def test_a_late_job_catches_up_but_never_announces_a_past_checkup(chat):
+    today = datetime.now(chat.settings.tz).date()
+    baby = childcare.add_months(today, -3)
+    older = childcare.add_months(today, -37)  # the 3-year checkup was a month ago; the 5-year one is far off
+    await chat.say(f"/child {baby.isoformat()}")
+    await chat.say(f"/child {older.isoformat()}")
+    late = childcare.add_months(baby, 4) - timedelta(days=10)  # the job missed four days
+    sent = await notices_sent(chat, late)
+    assert len(sent) == 2 and "4か月児健診" in sent[0]
+    assert await notices_sent(chat, today) == []
+    assert await notices_sent(chat, childcare.add_months(baby, 4) + timedelta(days=1)) == []  # already sent
+    notices = chat.runtime.db.call(lambda s: [n.touchpoint for n in s.exec(select(ChildcareNotice))])
+    assert notices == ["checkup-4m"]
+
+
+async def test_child_list_and_several_children(chat):
+    today = datetime.now(chat.settings.tz).date()
+    due = today + timedelta(days=60)
+    born = childcare.add_months(today, -20)
+    await chat.say(f"/child {due.isoformat()}")
+    await chat.say(f"/child {born.isoformat()}")
+    [answer] = await chat.say(f"/child {born.isoformat()}")
+    assert "すでに登録されています" in answer
+    [listing] = await chat.say("/child list")
+    assert due.isoformat() in listing and born.isoformat() in listing and "2歳児歯科健診" in listing
+    optins = engagement_rows(chat.runtime, "childcare_optin")
+    assert len(optins) == 2 and all(o.member.startswith("m-") for o in optins)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("future", "先すぎます"), ("past", "6年以上前"), ("2026-13-01", "日付として読めません"), ("あした", "日付として読めません"),
+])
+async def test_implausible_dates_are_refused(chat, text, expected):
+    today = datetime.now(chat.settings.tz).date()
+    if text == "future":
+        text = childcare.add_months(today, 11).isoformat()
+    elif text == "past":
+        text = (childcare.add_months(today, -72) - timedelta(days=1)).isoformat()
+    [answer] = await chat.say(f"/child {text}")
+    assert expected in answer and "使い方" in answer
+    assert chat.runtime.db.call(lambda s: s.exec(select(ChildcareChild)).all()) == []
+
+
+async def test_full_width_dates_are_read(chat):
+    today = datetime.now(chat.settings.tz).date()
+    due = today + timedelta(days=30)
+    wide = due.strftime("%Y/%m/%d").translate(str.maketrans("0123456789/", "０１２３４５６７８９／"))
+    [answer] = await chat.say(f"/child {wide}")
+    assert f"{due.isoformat()}を登録しました" in answer
+
+
+async def test_child_is_only_for_a_one_to_one_chat(staff_group):
+    [answer] = await staff_group.say("/child 2026-01-01")
+    assert "1:1トーク" in answer
+
+
+async def test_opting_out_deletes_the_dates_and_stops_notices(chat):
+    today = datetime.now(chat.settings.tz).date()
+    born = childcare.add_months(today, -3)
+    await chat.say(f"/child {born.isoformat()}")
+    await chat.say(f"/child {(today + timedelta(days=30)).isoformat()}")
+    notice_day = childcare.add_months(born, 4) - timedelta(days=14)
+    assert len(await notices_sent(chat, notice_day)) == 2
+    [answer] = await chat.say("/child stop")
+    assert "2件" in answer and "削除しました" in answer
+    with chat.runtime.db.session() as session:
+        assert session.exec(select(ChildcareChild)).all() == []
+        assert session.exec(select(ChildcareNotice)).all() == []
+    consult = childcare.add_months(born, 10) - timedelta(days=14)
+    assert await notices_sent(chat, consult) == []
+    [listing] = await chat.say("/child list")
+    assert "登録はありません" in listing
+
+
+def test_add_months_keeps_to_the_month_end():
+    assert childcare.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert childcare.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert childcare.add_months(date(2026, 5, 10), 18) == date(2027, 11, 10)
+    assert childcare.add_months(date(2026, 3, 15), -72) == date(2020, 3, 15)
+
+
+# ---- the 子育て広場 survey ------------------------------------------------------------------------------------------
+
+
+async def postback(chat: ConsoleChat, data: str) -> list[str]:
+    return await chat.send(None, kind=POSTBACK, postback=data)
+
+
+async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
+    [choose] = await chat.say("/hiroba")
+    assert "どの子育て広場" in choose and "[小川子育て広場]" in choose and "[美野里子育て広場]" in choose
+    [ease] = await postback(chat, "hiroba:plaza:1")
+    assert "美野里子育て広場" in ease and "入りやすさ" in ease and "[5]" in ease
+    [again] = await postback(chat, "hiroba:ease:4")
+    assert "また来たい" in again and "[たぶん]" in again
+    [comment] = await postback(chat, "hiroba:again:yes")
+    assert "[スキップ]" in comment
+    [thanks] = await chat.say("おもちゃが多くて楽しかったです")
+    assert "ありがとうございました" in thanks
+    assert await chat.say("これは普通のメッセージ") == []  # the survey is over: plain chat again
+
+    [ease] = await chat.say("/hiroba 小川")
+    assert "小川子育て広場" in ease
+    await postback(chat, "hiroba:ease:2")
+    await postback(chat, "hiroba:again:maybe")
+    [thanks] = await postback(chat, "hiroba:skip")
+    assert "ありがとうございました" in thanks
+    [stale] = await postback(chat, "hiroba:ease:5")
+    assert "終了しています" in stale
+
+    await chat.say("/hiroba 小川子育て広場", as_user="taro")
+    await chat.send(None, kind=POSTBACK, postback="hiroba:ease:5", as_user="taro")
+    await chat.send(None, kind=POSTBACK, postback="hiroba:again:no", as_user="taro")  # and never comments
+
+    settings = chat.settings
+    start, end = childcare.fiscal_year_bounds(childcare.fiscal_year_of(datetime.now(settings.tz).date()), settings.tz)
+    figures = chat.runtime.db.call(lambda s: childcare.survey_figures(s, settings.city, start, end))
+    assert figures["美野里子育て広場"]["responses"] == 1
+    assert figures["美野里子育て広場"]["ease_average"] == 4
+    assert figures["美野里子育て広場"]["again"] == {"yes": 1, "maybe": 0, "no": 0}
+    assert figures["美野里子育て広場"]["comments"] == 1
+    assert figures["小川子育て広場"]["responses"] == 2
+    assert figures["小川子育て広場"]["ease_average"] == 3.5
+    assert figures["小川子育て広場"]["again"] == {"yes": 0, "maybe": 1, "no": 1}
+    assert figures["小川子育て広場"]["comments"] == 0
+    comments = chat.runtime.db.call(lambda s: childcare.survey_comments(s, "美野里子育て広場", start, end))
+    assert comments == ["おもちゃが多くて楽しかったです"]
+    finished = chat.runtime.db.call(
+        lambda s: s.exec(select(HirobaSurvey).where(HirobaSurvey.completed_at.is_not(None))).all())
+    assert len(finished) == 2 and all(survey.member_id is None for survey in finished)  # anonymous once done
+
+    [stats] = await staff_chat.say("/childcare stats")
+    assert "年度" in stats
+    assert "【小川子育て広場】回答 2件・入りやすさ平均 3.5" in stats
+    assert "【美野里子育て広場】回答 1件・入りやすさ平均 4.0・また来たい 1" in stats
+
+
+async def test_unknown_plaza_is_named(chat):
+    [answer] = await chat.say("/hiroba 月面広場")
+    assert "「月面広場」という広場は見つかりません" in answer and "小川子育て広場" in answer
+
+
+async def test_survey_started_from_a_group_invitation_continues_one_to_one(staff_group):
+    await staff_group.send("/touchpoint kosodate-hiroba @hanako", mentions=("hanako",))
+    start = len(staff_group.said)
+    await staff_group.send(None, kind=POSTBACK, postback="hiroba:start", as_user="hanako")
+    [(method, target, text)] = staff_group.said[start:]
+    assert (method, target) == ("push", "hanako") and "どの子育て広場" in text
+
+
+# ---- figures for staff ------------------------------------------------------------------------------------------------
+
+
+async def test_figures_follow_the_fiscal_year_boundary(chat):
+    settings, db = chat.settings, chat.runtime.db
+    tz = settings.tz
+    db.call(childcare.record_scan, "checkup-3y", datetime(2027, 3, 31, 23, 59, tzinfo=tz), "ios")
+    db.call(childcare.record_scan, "checkup-3y", datetime(2027, 4, 1, 0, 0, tzinfo=tz), "android")
+    db.call(lambda s: childcare.record_push(s, "checkup-3y", datetime(2027, 4, 2, tzinfo=tz), platform="line",
+                                            how="group"))
+    fy2026 = childcare.fiscal_year_bounds(2026, tz)
+    fy2027 = childcare.fiscal_year_bounds(2027, tz)
+    assert childcare.fiscal_year_of(date(2027, 3, 31)) == 2026 and childcare.fiscal_year_of(date(2027, 4, 1)) == 2027
+    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2026))["checkup-3y"] == {"scans": 1, "pushes": 0}
+    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2027))["checkup-3y"] == {"scans": 1, "pushes": 1}
+    week = childcare.week_bounds(date(2027, 4, 1), tz)  # Thursday: Monday 29 March to Monday 5 April
+    assert week == (datetime(2027, 3, 29, tzinfo=tz), datetime(2027, 4, 5, tzinfo=tz))
+    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *week))["checkup-3y"] == {"scans": 2, "pushes": 1}
+
+
+async def test_staff_stats_in_japanese(chat, staff_chat):
+    today = datetime.now(chat.settings.tz).date()
+    await chat.say(f"/child {childcare.add_months(today, -2).isoformat()}")
+    chat.runtime.db.call(childcare.record_scan, "boshi-techo", datetime.now(chat.settings.tz), "ios")
+    [stats] = await staff_chat.say("/childcare stats")
+    assert f"{childcare.fiscal_year_of(today)}年度" in stats
+    assert "・母子手帳交付: 読み取り 1 / 配布 0" in stats
+    assert "合計: 読み取り 1（iPhone 1・Android 0・その他 0）" in stats
+    assert "今年度の登録 1件 / 現在 1人（お子さん1人）" in stats
+    [refused] = await chat.say("/childcare stats")
+    assert "市の職員だけ" in refused
+
+
+# ---- CLI ---------------------------------------------------------------------------------------------------------------
+
+
+def test_qr_command_writes_print_ready_png_and_svg(make_settings, tmp_path):
+    settings = make_settings()
+    out = tmp_path / "qr"
+    args = argparse.Namespace(touchpoint="dental-2y", all=False, out=str(out), font=None)
+    assert qr_command(args, settings) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["dental-2y.png", "dental-2y.svg"]
+    image = Image.open(out / "dental-2y.png")
+    assert min(image.size) >= 1000
+    assert [c.text for c in zxingcpp.read_barcodes(image)] == ["https://tsunagaru.example.jp/go/dental-2y"]
+    assert (out / "dental-2y.svg").read_text().lstrip().startswith("<?xml")
+    bad = argparse.Namespace(touchpoint="dental-9y", all=False, out=str(out), font=None)
+    assert qr_command(bad, settings) == 2
+
+
+def test_qr_all_writes_the_set_and_a_contact_sheet(tmp_path):
+    env = {**os.environ, "PUBLIC_BASE_URL": "https://qr.example.jp", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    result = subprocess.run([sys.executable, "-m", "bot", "qr", "--all", "--out", str(tmp_path / "set")],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in (tmp_path / "set").iterdir()}
+    assert names == {f"{i}.{ext}" for i in EVERY_ID for ext in ("png", "svg")} | {"contact-sheet.png", "contact-sheet.svg"}
+    sheet = Image.open(tmp_path / "set" / "contact-sheet.png")
+    decoded = sorted(code.text for code in zxingcpp.read_barcodes(sheet))
+    assert decoded == sorted(f"https://qr.example.jp/go/{i}" for i in EVERY_ID)
+    svg = (tmp_path / "set" / "contact-sheet.svg").read_text(encoding="utf-8")
+    assert "母子手帳交付" in svg and "1歳6か月児健診（1歳6か月）" in svg
+
+
+def test_touchpoints_json_lists_ids_names_and_ages(make_settings, capsys):
+    assert touchpoints_command(argparse.Namespace(json=True), make_settings()) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == EVERY_ID
+    assert rows[0] == {"id": "boshi-techo", "name": "母子手帳交付", "age_months": None}
+    ages = {r["id"]: r["age_months"] for r in rows if r["age_months"] is not None}
+    assert ages == {"checkup-4m": 4, "consult-10m": 10, "checkup-1y6m": 18, "dental-2y": 24, "checkup-3y": 36,
+                    "checkup-5y": 60}
+
+
+def test_touchpoints_text_listing_by_subprocess(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    result = subprocess.run([sys.executable, "-m", "bot", "touchpoints"], cwd=REPO, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 11 and lines[0].split()[:2] == ["boshi-techo", "母子手帳交付"]
+    assert "月齢18か月" in next(line for line in lines if line.startswith("checkup-1y6m"))
+
+
+async def test_child_without_a_date_explains_itself(chat):
+    [answer] = await chat.say("/child")
+    assert "/child 2026-05-01" in answer and "14日前" in answer

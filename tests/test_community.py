@@ -1,0 +1,256 @@
+"""The 関係人口 community through the console (same inbox, router and outbox as LINE): joining, posting, safety,
+moderation, official questions and the KPI figures."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+
+from community import board
+from community.board import BoardError, CommunityConfig
+from community.messages import POSTBACK
+from storage.models import Engagement, Member
+from storage.models_community import BoardPost, CommunityMember
+
+
+async def join(chat, nickname="みかん", relation="fan"):
+    """The whole join conversation, as a LINE user taps it."""
+    [rules] = await chat.say("/community join")
+    assert "ルール" in rules and "[同意する]" in rules
+    [ask] = await chat.send(None, kind=POSTBACK, postback="community:agree")
+    assert "ニックネーム" in ask
+    [relation_question] = await chat.say(nickname)
+    assert "[ファン・応援している]" in relation_question
+    [welcome] = await chat.send(None, kind=POSTBACK, postback=f"community:relation:{relation}")
+    assert f"ようこそ、{nickname}さん" in welcome
+    return welcome
+
+
+def rows(chat, model, *where):
+    with chat.runtime.db.session() as session:
+        return session.exec(select(model).where(*where)).all()
+
+
+async def open_thread(staff_chat, title="花火大会の思い出") -> int:
+    [answer] = await staff_chat.say(f"/thread new 地域ネタ {title}")
+    assert f"「{title}」を立てました" in answer
+    return int(answer.split("#", 1)[1].split("「", 1)[0])
+
+
+async def test_join_shows_rules_first_and_stores_only_nickname_and_relation(chat):
+    await join(chat, nickname="みかん", relation="visitor")
+    [member] = rows(chat, CommunityMember)
+    assert (member.nickname, member.relation, member.platform, member.left_at) == ("みかん", "visitor", "console", None)
+    [joined] = rows(chat, Engagement, Engagement.kind == "member_joined")
+    [public_id] = rows(chat, Member.public_id)
+    assert (joined.member, joined.space, joined.detail) == (public_id, "community", "visitor")
+    [profile] = await chat.say("/profile")
+    assert "ニックネーム: みかん" in profile and "訪れたことがある" in profile
+    assert await chat.say("/profile nickname すいか") == ["ニックネームを「すいか」にしました。"]
+    assert rows(chat, CommunityMember)[0].nickname == "すいか"
+    [again] = await chat.say("/community join")
+    assert "すでに" in again
+
+
+async def test_cancel_at_the_rules_joins_nothing(chat):
+    await chat.say("/community join")
+    [answer] = await chat.send(None, kind=POSTBACK, postback="community:cancel")
+    assert "参加をやめました" in answer
+    assert await chat.say("みかん") == []  # no longer waiting for a nickname
+    assert rows(chat, CommunityMember) == []
+    assert rows(chat, Engagement) == []
+
+
+async def test_bad_nickname_is_asked_again(chat):
+    await chat.say("/community join")
+    await chat.send(None, kind=POSTBACK, postback="community:agree")
+    [answer] = await chat.say("あ" * 21)
+    assert "20文字まで" in answer and "もう一度" in answer
+    [question] = await chat.say("りんご")
+    assert "関わり" in question
+
+
+async def test_leave_drops_the_nickname_and_posts_show_a_former_member(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    await chat.say(f"/post {thread_id} こんにちは")
+    assert "退会しました" in (await chat.say("/community leave"))[0]
+    [member] = rows(chat, CommunityMember)
+    assert member.nickname is None and member.left_at is not None
+    [carousel] = await chat.say(f"/thread {thread_id}")
+    assert board.LEFT_LABEL in carousel and "みかん" not in carousel
+    [refused] = await chat.say(f"/post {thread_id} また来ました")
+    assert "先にコミュニティに参加" in refused
+
+
+async def test_member_posts_replies_and_reacts_and_the_log_records_it(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    [posted] = await chat.say(f"/post {thread_id} 去年の花火はきれいでした")
+    post_id = int(posted.split("#")[1].split("）")[0])
+    [replied] = await chat.say(f"/reply {post_id} 今年も行きます")
+    assert "投稿しました" in replied
+    assert await chat.say(f"/react {post_id}") == [f"#{post_id} にいいねしました👍"]
+    assert "もういいね" in (await chat.say(f"/react {post_id}"))[0]
+    [carousel] = await chat.say(f"/thread {thread_id}")
+    assert "みかん" in carousel and "去年の花火はきれいでした" in carousel and f"↩ #{post_id} への返信" in carousel
+    assert "👍 1" in carousel
+    kinds = [(e.kind, e.space, e.detail) for e in rows(chat, Engagement, Engagement.kind != "member_joined")]
+    assert kinds == [("post", f"thread:{thread_id}", "地域ネタ")] * 2 + [("reaction", f"thread:{thread_id}", "地域ネタ")]
+
+
+async def test_post_button_asks_for_the_text_in_the_next_message(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    [board_carousel] = await chat.send(None, kind=POSTBACK, postback="board")
+    assert f"board:post:{thread_id}" in board_carousel and "花火大会の思い出" in board_carousel
+    [ask] = await chat.send(None, kind=POSTBACK, postback=f"board:post:{thread_id}")
+    assert "投稿する文章を送ってください" in ask
+    [posted] = await chat.say("駅前の屋台がおすすめです")
+    assert "投稿しました" in posted
+    [post] = rows(chat, BoardPost)
+    assert (post.thread_id, post.text, post.platform) == (thread_id, "駅前の屋台がおすすめです", "console")
+    assert await chat.say("ふつうのおしゃべり") == []  # the state is used up
+
+
+async def test_long_threads_page(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    for i in range(7):
+        await staff_chat.say(f"/post {thread_id} お知らせ{i + 1}")
+    [first] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}")
+    assert "お知らせ1" in first and "お知らせ5" in first and "お知らせ6" not in first
+    assert f"board:thread:{thread_id}:page:2" in first and "1/2ページ" in first
+    [second] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}:page:2")
+    assert "お知らせ6" in second and "お知らせ7" in second and "お知らせ1\n" not in second
+    [too_far] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}:page:3")
+    assert "2ページまで" in too_far
+
+
+async def test_rate_limit_per_member(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    limit = CommunityConfig.from_city(chat.settings.city).posts_per_hour
+    for i in range(limit):
+        assert "投稿しました" in (await chat.say(f"/post {thread_id} 投稿{i}"))[0]
+    [refused] = await chat.say(f"/post {thread_id} もう一件")
+    assert refused == f"投稿は1時間に{limit}件までです。少し時間をおいてからもう一度どうぞ。"
+    assert len(rows(chat, BoardPost)) == limit
+
+
+@pytest.mark.parametrize("text, message", [
+    ("   ", "投稿が空です"),
+    ("あ" * 1001, "1000文字まで"),
+    ("こんにちは\x07", "制御文字"),
+    ("見てね https://spam.example.com/x", "city.omitama.lg.jp"),
+])
+async def test_content_limits(chat, staff_chat, text, message):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    [refused] = await chat.say(f"/post {thread_id} {text}")
+    assert message in refused
+    assert rows(chat, BoardPost) == []
+
+
+async def test_city_links_are_allowed(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    [answer] = await chat.say(f"/post {thread_id} 詳しくは https://www.city.omitama.lg.jp/event/ へ")
+    assert "投稿しました" in answer
+
+
+async def test_hidden_post_vanishes_and_can_be_restored(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    [posted] = await chat.say(f"/post {thread_id} 怪しい勧誘です")
+    post_id = int(posted.split("#")[1].split("）")[0])
+    start = len(chat.said)
+    await chat.send(None, kind=POSTBACK, postback=f"board:report:{post_id}")
+    sent = {target: text for _, target, text in chat.said[start:]}
+    assert "通報を受け付けました" in sent["hanako"]
+    # Staff are told (a push; it went out through this chat's sender, both share the database).
+    assert f"/hide {post_id}" in sent["staff-sato"] and "怪しい勧誘です" in sent["staff-sato"]
+    [hidden] = await staff_chat.say(f"/hide {post_id}")
+    assert f"#{post_id} を非表示" in hidden
+    [carousel] = await chat.say(f"/thread {thread_id}")
+    assert "怪しい勧誘" not in carousel
+    [board_view] = await chat.say("/board")
+    assert "怪しい勧誘" not in board_view and f"board:react:{post_id}" not in board_view
+    assert "ありません" in (await chat.say(f"/react {post_id}"))[0]
+    [forbidden] = await chat.say(f"/hide {post_id}")
+    assert "市の職員だけ" in forbidden
+    await staff_chat.say(f"/restore {post_id}")
+    assert "怪しい勧誘" in (await chat.say(f"/thread {thread_id}"))[0]
+
+
+async def test_voice_collects_answers_together(chat, staff_chat):
+    [created] = await staff_chat.say("/voice new 駅前にほしいお店は？")
+    thread_id = int(created.split("#")[1].split("「")[0])
+    await join(chat, nickname="たろう")
+    await chat.say(f"/post {thread_id} カフェがほしいです")
+    [board_view] = await chat.say("/board")
+    assert "【市からの質問】駅前にほしいお店は？" in board_view
+    [results] = await staff_chat.say(f"/voice results {thread_id}")
+    assert "回答 1件" in results and "たろう" in results and "カフェがほしいです" in results
+    assert "市の職員だけ" in (await chat.say(f"/voice results {thread_id}"))[0]
+
+
+async def test_bad_arguments_get_japanese_usage(chat, staff_chat):
+    [answer] = await chat.say("/post abc こんにちは")
+    assert "スレッド番号は数字で" in answer and "使い方: /post" in answer
+    [answer] = await chat.say("/thread 999")
+    assert answer == "スレッド #999 はありません。"
+    [answer] = await chat.say("/thread new 地域ネタ タイトル")
+    assert "先にコミュニティに参加" in answer
+    [answer] = await staff_chat.say("/thread new 宇宙 タイトル")
+    assert "カテゴリ「宇宙」はありません" in answer
+
+
+def test_figures_count_participants_and_visible_posts(tmp_path):
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path}/figures.db"
+    upgrade(url)
+    db = Database(url)
+    cfg = CommunityConfig(("地域ネタ", "グルメ"), "", 100, 1000, (), "市からの質問", "", "", "市")
+    april = datetime(2026, 4, 10, tzinfo=timezone.utc)
+    march = datetime(2026, 3, 10, tzinfo=timezone.utc)
+
+    def build(session):
+        people = []
+        for i, (platform, relation, at) in enumerate([("line", "fan", april), ("discord", "native", april),
+                                                       ("line", "resident", march)]):
+            member = Member(public_id=f"m-test{i}", created_at=at)
+            session.add(member)
+            session.flush()
+            board.join(session, member, platform, f"n{i}", relation, at)
+            people.append(member)
+        board.join(session, people[0], "line", "again", "fan", april + timedelta(days=1))  # rejoin counts once
+        food = board.open_thread(session, cfg, people[0], "グルメ", "t", march)
+        local = board.open_thread(session, cfg, people[0], "地域ネタ", "t", march)
+        board.add_post(session, cfg, people[2], food.id, "old", march, "line")
+        board.add_post(session, cfg, people[0], food.id, "a", april, "line")
+        board.add_post(session, cfg, people[1], local.id, "b", april, "discord")
+        spam = board.add_post(session, cfg, people[1], local.id, "spam", april, "discord")
+        board.set_hidden(session, spam.id, people[0].id, april, True)
+
+    db.call(build)
+    fy_start, fy_end = datetime(2026, 4, 1, tzinfo=timezone.utc), datetime(2027, 4, 1, tzinfo=timezone.utc)
+    with db.session() as session:
+        joined = board.participants(session, fy_start, fy_end)
+        assert (joined.total, joined.by_platform, joined.by_category) == (2, {"line": 1, "discord": 1},
+                                                                          {"fan": 1, "native": 1})
+        assert board.participants_total(session, fy_end).total == 3
+        made = board.posts(session, fy_start, fy_end)
+        assert (made.total, made.by_platform, made.by_category) == (2, {"line": 1, "discord": 1},
+                                                                    {"グルメ": 1, "地域ネタ": 1})
+        assert board.posts_cumulative(session, fy_end).total == 3
+        assert board.posts_cumulative(session, fy_start).total == 1
+    db.close()
+
+
+@pytest.mark.parametrize("text", ["", "\u202eabc", "a\nb", "www.spam.example"])
+def test_nickname_rules(text):
+    with pytest.raises(BoardError):
+        board.check_nickname(text)

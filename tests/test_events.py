@@ -1,0 +1,548 @@
+"""Events with a community space: the LINE flow through the console and the signed webhook, the jobs, the figures."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot.console import ConsoleChat
+from bot.inbox import handle_inbound
+from community import events as ev
+from community import members
+from community.messages import (
+    GROUP, LEAVE, MEMBER_JOINED, MEMBER_LEFT, MESSAGE, POSTBACK, SPACE_CREATED, ArchiveSpace, CreateSpace, Inbound,
+    Place,
+)
+from handlers import build_router
+from scheduler.jobs import build_jobs
+from scheduler.runner import run_job
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Engagement, Member, OutboxMessage
+from storage.models_events import Event, EventSpace
+from tests import line_payloads as lp
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+INVITE = "https://line.me/ti/g2/AbCdEf123_-x?utm_source=invitation&utm_medium=link_copy"
+
+
+def future(days: int = 10, hour: int = 14) -> str:
+    moment = (datetime.now(TOKYO) + timedelta(days=days)).replace(hour=hour, minute=0)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def code_in(text: str) -> str:
+    match = re.search(r"イベントコード: ([2-9A-HJ-NP-Z]{6})", text)
+    assert match, text
+    return match.group(1)
+
+
+def job(name: str):
+    return next(j for j in build_jobs() if j.name == name)
+
+
+@pytest.fixture
+async def people(make_settings):
+    """Console chats on one database: staff (1:1), the facilitator's group, an attendee (1:1)."""
+    settings = make_settings()
+    chats = {
+        "staff": ConsoleChat(settings, user="sato", staff=True),
+        "group": ConsoleChat(settings, user="taro", group="秋祭りの会"),
+        "attendee": ConsoleChat(settings, user="hanako"),
+    }
+    await chats["staff"].start()  # migrates before the others start
+    await chats["attendee"].start()
+    yield chats
+    for chat in chats.values():
+        await chat.stop()
+
+
+async def create_event(staff: ConsoleChat, title: str = "秋の交流会", place: str = "四季文化館みの〜れ 大ホール",
+                       days: int = 10) -> str:
+    [answer] = await staff.say(f"/event new {title} | {future(days)} | {place}")
+    return code_in(answer)
+
+
+async def bound_group(people, **kwargs) -> str:
+    code = await create_event(people["staff"], **kwargs)
+    await people["group"].start()  # the bot is invited: join
+    [answer] = await people["group"].say(f"/event bind {code}")
+    assert "交流グループにしました" in answer
+    return code
+
+
+def rows(chat: ConsoleChat, model, *where):
+    with chat.runtime.db.session() as session:
+        return list(session.exec(select(model).where(*where)))
+
+
+async def run(chat: ConsoleChat, name: str, at: datetime) -> tuple[str, list[tuple[str, str, str]]]:
+    start = len(chat.said)
+    detail = await chat.runtime.db.run(run_job, job(name), chat.settings, at)
+    await chat.runtime.sender.drain()
+    return detail, chat.said[start:]
+
+
+# ---- creating an event --------------------------------------------------------------------------------------------
+
+
+async def test_staff_creates_event_with_readable_code_and_next_steps(people):
+    [answer] = await people["staff"].say(f"/event new 秋の交流会 | {future()} | 四季文化館みの〜れ")
+    code = code_in(answer)
+    assert len(code) == 6 and not set(code) & set("01OI")
+    assert f"/event bind {code}" in answer and "/event facilitator" in answer and f"/join {code}" in answer
+    [event] = rows(people["staff"], Event)
+    assert event.code == code and event.venue == "minore" and event.starts_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("args, expected", [
+    ("秋の交流会 | 2026-12-05 14:00", "「|」で区切って"),
+    ("秋の交流会 |  | みの〜れ", "「|」で区切って"),
+    ("秋の交流会 | 来週の土曜 | みの〜れ", "日時「来週の土曜」が読めません"),
+    ("秋の交流会 | 2020-01-01 10:00 | みの〜れ", "もう過ぎています"),
+])
+async def test_event_new_bad_input_gets_one_japanese_line_and_creates_nothing(people, args, expected):
+    [answer] = await people["staff"].say(f"/event new {args}")
+    assert expected in answer and "使い方: /event new" in answer
+    assert rows(people["staff"], Event) == []
+
+
+async def test_full_width_separators_and_digits_are_understood(people):
+    when = future().translate(str.maketrans("0123456789-: ", "０１２３４５６７８９－：　"))
+    [answer] = await people["staff"].say(f"/event new 交流会｜{when}｜アピオス")
+    code_in(answer)
+    assert rows(people["staff"], Event)[0].venue == "apios"
+
+
+async def test_residents_cannot_create_events_and_staff_must_use_1_to_1(people):
+    [answer] = await people["attendee"].say(f"/event new 交流会 | {future()} | 公民館")
+    assert "主催者・市の職員だけ" in answer
+    await people["group"].start()
+    await members_make_staff(people["group"], "taro")
+    [answer] = await people["group"].say(f"/event new 交流会 | {future()} | 公民館")
+    assert "1:1トーク" in answer
+    assert rows(people["staff"], Event) == []
+
+
+async def members_make_staff(chat: ConsoleChat, user: str) -> None:
+    from storage.db import utcnow
+
+    await chat.runtime.db.run(members.ensure_admins, "console", (user,), utcnow())
+
+
+async def test_staff_names_an_organizer_who_can_create_but_not_close_others_events(people):
+    [my_id] = await people["attendee"].say("/event id")
+    public_id = re.search(r"m-[a-z0-9]{10}", my_id).group()
+    staff_code = await create_event(people["staff"])
+    said = await people["staff"].say(f"/organizer {public_id}")
+    assert any("主催者にしました" in s for s in said)
+    assert any("/event new" in text for method, target, text in people["staff"].said if target == "hanako")
+    [answer] = await people["attendee"].say(f"/event new 親子の会 | {future(5)} | 公民館")
+    own_code = code_in(answer)
+    [answer] = await people["attendee"].say(f"/event close {staff_code}")
+    assert "主催者だけ" in answer
+    [answer] = await people["attendee"].say(f"/event close {own_code}")
+    assert answer == "イベント「親子の会」を終了しました。"
+    [answer] = await people["staff"].say("/organizer m-nobody0000")
+    assert "見つかりません" in answer
+
+
+async def test_organizer_command_is_in_help_for_staff_only(people):
+    [staff_help] = await people["staff"].say("/help")
+    [resident_help] = await people["attendee"].say("/help")
+    assert "/organizer" in staff_help and "/event new" in staff_help
+    assert "/organizer" not in resident_help and "/join" in resident_help
+
+
+# ---- binding a group ----------------------------------------------------------------------------------------------
+
+
+async def test_bind_wrong_code_duplicate_bind_and_wrong_place(people):
+    first = await create_event(people["staff"])
+    second = await create_event(people["staff"], title="冬の会")
+    group = people["group"]
+    await group.start()
+    [greeting] = group.said[-1:]
+    assert "「秋祭りの会」に招待ありがとうございます" in greeting[2]
+    [answer] = await group.say("/event bind ABCDE")
+    assert "イベントコード「ABCDE」が見つかりません" in answer
+    [answer] = await group.say(f"/event bind {first.lower()}")  # lower case is fine
+    assert "秋の交流会" in answer
+    [answer] = await group.say(f"/event bind {second}")
+    assert "すでにイベント「秋の交流会」" in answer
+    [answer] = await people["attendee"].say(f"/event bind {first}")
+    assert "グループの中で送ってください" in answer
+    [bound] = rows(people["staff"], EventSpace)
+    assert bound.event_id == rows(people["staff"], Event, Event.code == first)[0].id
+
+
+# ---- facilitators ---------------------------------------------------------------------------------------------------
+
+
+async def test_facilitator_by_mention_gets_a_1_to_1_guide(people):
+    code = await bound_group(people)
+    group = people["group"]
+    said = await group.say("/event facilitator @jiro", mentions=("jiro",))  # taro is nobody yet
+    assert said == ["この操作は市の職員・このイベントの主催者・世話人だけができます。"]
+    await members_make_staff(group, "taro")
+    said = await group.say("/event facilitator @jiro", mentions=("jiro",))
+    assert "jiro さんを「秋の交流会」の世話人にしました。" in said
+    guide = [text for method, target, text in group.said if target == "jiro"]
+    assert len(guide) == 1 and "世話人になりました" in guide[0] and f"/event facilitator stop {code}" in guide[0]
+    # a current facilitator may name another one; naming twice says so
+    said = await group.say("/event facilitator @ken @jiro", as_user="jiro", mentions=("ken", "jiro"))
+    assert any("ken さん" in s for s in said) and any("jiro さんはすでに世話人" in s for s in said)
+
+
+async def test_facilitator_in_1_to_1_by_public_id_and_errors(people):
+    code = await bound_group(people)
+    [my_id] = await people["attendee"].say("/event id")
+    public_id = re.search(r"m-[a-z0-9]{10}", my_id).group()
+    [answer] = await people["staff"].say(f"/event facilitator {code}")
+    assert "公開ID" in answer
+    said = await people["staff"].say(f"/event facilitator {code} {public_id}")
+    assert f"{public_id} さんを「秋の交流会」の世話人にしました。" in said
+    assert any("世話人になりました" in text for _, target, text in people["staff"].said if target == "hanako")
+    with people["staff"].runtime.db.session() as session:
+        hanako = session.exec(select(Member).where(Member.public_id == public_id)).one()
+        assert members.has_role(session, hanako.id, members.FACILITATOR, code)
+    [answer] = await people["group"].say("/event facilitator @jiro")  # no mention attached
+    assert "/event facilitator @名前" in answer
+
+
+# ---- invite link and /join ------------------------------------------------------------------------------------------
+
+
+async def test_invite_link_is_checked_and_join_sends_card_and_link(people):
+    code = await bound_group(people)
+    group = people["group"]
+    await members_make_staff(group, "taro")
+    card, pending = await people["attendee"].say(f"/join {code}")
+    assert card.startswith("秋の交流会") and "まだ準備中" in pending
+    [answer] = await group.say("/event invite https://example.com/join")
+    assert "LINEグループの招待リンク" in answer
+    [answer] = await group.say(f"/event invite {INVITE}")
+    assert "招待リンクを登録しました" in answer
+    card, link = await people["attendee"].say(f"/join {code}")
+    assert card.startswith("秋の交流会") and "場所: 四季文化館みの〜れ 大ホール" in card and INVITE in card
+    assert link == f"参加用リンク: {INVITE}"
+    [answer] = await people["attendee"].say("/join ZZZZZZ")
+    assert "見つかりません" in answer
+    [answer] = await people["attendee"].say("/event list")
+    assert code in answer and "秋の交流会" in answer
+
+
+async def test_invite_from_someone_without_a_role_is_refused(people):
+    await bound_group(people)
+    [answer] = await people["group"].say(f"/event invite {INVITE}", as_user="stranger")
+    assert "世話人だけ" in answer
+    assert rows(people["staff"], Event)[0].invite_url is None
+
+
+# ---- engagement, membership, status ---------------------------------------------------------------------------------
+
+
+async def test_messages_are_counted_not_stored_and_status_shows_them(people):
+    code = await bound_group(people)
+    group = people["group"]
+    assert await group.say("こんにちは！", as_user="jiro") == []  # plain chat is not answered
+    await group.say("楽しかったです", as_user="ken")
+    logged = rows(group, Engagement, Engagement.kind == "event_message")
+    assert len(logged) == 2
+    assert {e.space for e in logged} == {f"event:{code}"}
+    assert all(e.member.startswith("m-") and e.detail == "" for e in logged)  # pseudonymous, no text
+    [answer] = await people["staff"].say(f"/event status {code}")
+    assert "今週のメッセージ2件" in answer and "メンバー3人" in answer  # taro (bound), jiro, ken
+    assert "世話人: まだいません" in answer and "jiro" not in answer
+
+
+async def test_member_joined_and_left_and_bot_removed_show_in_status(people):
+    code = await bound_group(people)
+    group = people["group"]
+    await send_raw(group, MEMBER_JOINED, member_ids=("a1", "a2"))
+    await send_raw(group, MEMBER_LEFT, member_ids=("a1",))
+    joined = rows(group, Engagement, Engagement.kind == "member_joined")
+    assert len(joined) == 2 and all(e.space == f"event:{code}" for e in joined)
+    await send_raw(group, LEAVE)
+    [answer] = await people["staff"].say(f"/event status {code}")
+    assert "メンバー2人" in answer  # taro and a2
+    assert "ボットがグループから退出しました" in answer
+
+
+async def send_raw(chat: ConsoleChat, kind: str, member_ids: tuple[str, ...] = ()) -> None:
+    """A group event the console has no shortcut for (member_joined / member_left / leave)."""
+    import uuid
+
+    from bot.inbox import store_events
+    from storage.db import utcnow
+
+    inbound = Inbound(platform="console", kind=kind, place=chat.place, occurred_at=datetime.now(timezone.utc),
+                      member_ids=member_ids, place_name=chat.group)
+    await chat.runtime.db.run(store_events, "console", [(uuid.uuid4().hex, kind, False, inbound.to_json())], utcnow())
+    await chat.runtime.worker.drain()
+    await chat.runtime.sender.drain()
+
+
+async def test_status_is_only_for_managers_and_needs_a_code_in_1_to_1(people):
+    await bound_group(people)
+    [answer] = await people["attendee"].say("/event status")
+    assert "だけが使えるコマンド" in answer
+    [answer] = await people["staff"].say("/event status")
+    assert "/event status コード" in answer
+    await members_make_staff(people["group"], "taro")
+    [answer] = await people["group"].say("/event status")  # in the group: its event
+    assert "秋の交流会" in answer
+
+
+# ---- quiet groups ---------------------------------------------------------------------------------------------------
+
+
+async def test_quiet_groups_nudges_facilitator_rotates_starters_and_respects_opt_out(people):
+    code = await bound_group(people)
+    group = people["group"]
+    await members_make_staff(group, "taro")
+    await group.say("/event facilitator @jiro", mentions=("jiro",))
+    await group.say("最初のあいさつ", as_user="jiro")
+    now = datetime.now(TOKYO)
+    starters = group.settings.city.section("events")["conversation_starters"]
+
+    detail, sent = await run(group, "quiet-groups", now + timedelta(days=3))
+    assert sent == [] and "nudged 0" in detail  # not quiet yet
+
+    detail, sent = await run(group, "quiet-groups", now + timedelta(days=8))
+    assert [(m, target) for m, target, _ in sent] == [("push", "jiro")]
+    assert starters[0] in sent[0][2] and "静か" in sent[0][2]
+
+    _, sent = await run(group, "quiet-groups", now + timedelta(days=9))
+    assert sent == []  # nudged once per quiet period, not daily
+
+    _, sent = await run(group, "quiet-groups", now + timedelta(days=16))
+    assert len(sent) == 1 and starters[1] in sent[0][2]  # the next conversation starter
+
+    [answer] = await group.say("/event facilitator stop", as_user="jiro")
+    assert "案内を止めました" in answer
+    _, sent = await run(group, "quiet-groups", now + timedelta(days=30))
+    # jiro opted out: nobody to nudge, so staff hear about it (1:1 to staff: sato and taro)
+    assert {target for _, target, _ in sent} == {"sato", "taro"}
+    assert all(code in text and "世話人のいない" in text for _, _, text in sent)
+    [status] = await people["staff"].say(f"/event status {code}")
+    assert "jiro (案内停止中)" in status
+
+
+async def test_quiet_space_without_facilitator_is_reported_to_the_staff_space(people, make_settings):
+    code = await bound_group(people)
+    staff_room = ConsoleChat(people["staff"].settings, user="sato", group="職員室")
+    await staff_room.start()
+    try:
+        [answer] = await staff_room.say("/staff here")
+        assert "職員" in answer
+        _, sent = await run(staff_room, "quiet-groups", datetime.now(TOKYO) + timedelta(days=8))
+        assert [(m, target) for m, target, _ in sent] == [("push", "職員室")]
+        assert code in sent[0][2]
+    finally:
+        await staff_room.stop()
+
+
+# ---- closing, after the event ---------------------------------------------------------------------------------------
+
+
+async def test_after_event_posts_venue_tips_once_after_the_end(people):
+    code = await bound_group(people, days=2)
+    group = people["group"]
+    event = rows(group, Event)[0]
+    start = event.starts_at.astimezone(TOKYO)
+    _, sent = await run(group, "after-event", start + timedelta(hours=1))
+    assert sent == []  # still going
+    _, sent = await run(group, "after-event", start + timedelta(hours=4))
+    assert len(sent) == 1 and sent[0][1] == "秋祭りの会"
+    assert "希望ヶ丘公園" in sent[0][2] and "ドリンク50円引き" in sent[0][2]
+    _, sent = await run(group, "after-event", start + timedelta(hours=30))
+    assert sent == []  # once
+    [answer] = await people["staff"].say(f"/event close {code}")
+    assert "終了しました" in answer
+    [answer] = await people["staff"].say(f"/event close {code}")
+    assert "すでに終了" in answer
+    [answer] = await people["attendee"].say(f"/join {code}")
+    assert "終了しています" in answer
+
+
+# ---- Discord: neutral CreateSpace / ArchiveSpace, SPACE_CREATED, join buttons ---------------------------------------
+
+
+@pytest.fixture
+def domain(make_settings):
+    """The router on a migrated database with Discord switched on in settings (no Discord client runs)."""
+    settings = dataclasses.replace(make_settings(), discord_bot_token="token-not-used")
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    router = build_router()
+
+    def send(inbound: Inbound):
+        return db.call(handle_inbound, router, settings, inbound)
+
+    yield db, send
+    db.close()
+
+
+def inbound(kind: str, place: Place, sender: str | None = "u1", **fields) -> Inbound:
+    return Inbound(platform=place.platform, kind=kind, place=place, occurred_at=datetime.now(timezone.utc),
+                   sender_id=sender, **fields)
+
+
+def test_discord_space_is_requested_bound_counted_and_archived(domain):
+    db, send = domain
+    dm = Place("discord", "user", "d-staff")
+    channel = Place("discord", "channel", "c-1")
+    from storage.db import utcnow
+
+    db.call(members.ensure_admins, "discord", ("d-staff",), utcnow())
+    box = send(inbound(MESSAGE, dm, "d-staff", text=f"/event new 交流会 | {future()} | アピオス"))
+    [create] = [item for item in box.items if item.platform == "discord" and item.target == "events"]
+    [request] = create.messages
+    assert isinstance(request, CreateSpace) and request.title == "交流会" and request.location == "アピオス"
+    code = request.event_code
+    assert datetime.fromisoformat(request.starts_at).tzinfo is not None
+
+    box = send(inbound(SPACE_CREATED, channel, None, text=code, place_name="交流会"))
+    assert "交流の場" in box.items[0].messages[0].text and box.items[0].target == "c-1"
+    send(inbound(SPACE_CREATED, channel, None, text=code))  # reported twice: still one binding
+    send(inbound(MESSAGE, channel, "d-user", text="よろしく"))
+
+    box = send(inbound(POSTBACK, channel, "d-user", postback_data=f"event-join:{code}"))
+    assert box.items[0].messages[0].title == "交流会"
+
+    box = send(inbound(MESSAGE, dm, "d-staff", text=f"/event close {code}"))
+    archive = [m for item in box.items for m in item.messages if isinstance(m, ArchiveSpace)]
+    assert archive == [ArchiveSpace(event_code=code, space_id="c-1")]
+    with db.session() as session:
+        assert len(session.exec(select(EventSpace)).all()) == 1
+        figures = ev.event_space_figures(session, datetime.now(timezone.utc) - timedelta(days=1),
+                                         datetime.now(timezone.utc) + timedelta(minutes=1))
+    assert figures == {"event_spaces": 1, "event_spaces_with_active_facilitator": 0}
+
+
+def test_event_space_figures_and_quiet_spaces(domain):
+    db, send = domain
+    from storage.db import utcnow
+
+    db.call(members.ensure_admins, "line", ("U-staff",), utcnow())
+    dm = Place("line", "user", "U-staff")
+
+    def new_event(title: str) -> str:
+        box = send(inbound(MESSAGE, dm, "U-staff", text=f"/event new {title} | {future()} | 公民館"))
+        [reply] = [item for item in box.items if item.platform == "line"]
+        return code_in(reply.messages[0].text)
+
+    code, code_b = new_event("交流会"), new_event("別の会")
+    group_a, group_b = Place("line", GROUP, "C-a"), Place("line", GROUP, "C-b")
+    send(inbound(MESSAGE, group_a, "U-fac", text=f"/event bind {code}"))
+    send(inbound(MESSAGE, group_b, "U-fac", text=f"/event bind {code_b}"))
+    send(inbound(MESSAGE, dm, "U-staff", text="/event id"))
+    with db.session() as session:
+        fac = members.find_member(session, "line", "U-fac")
+    send(inbound(MESSAGE, dm, "U-staff", text=f"/event facilitator {code} {fac.public_id}"))
+    send(inbound(MESSAGE, dm, "U-staff", text=f"/event facilitator {code_b} {fac.public_id}"))
+    send(inbound(MESSAGE, group_a, "U-fac", text="写真です"))
+    send(inbound(MESSAGE, group_b, "U-other", text="どうも"))
+    now = datetime.now(timezone.utc)
+    with db.session() as session:
+        figures = ev.event_space_figures(session, now - timedelta(hours=1), now + timedelta(minutes=1))
+        later = ev.event_space_figures(session, now + timedelta(days=1), now + timedelta(days=2))
+        before = ev.event_space_figures(session, now - timedelta(days=2), now - timedelta(days=1))
+        quiet_now = ev.quiet_spaces(session, now, 7)
+        quiet_later = ev.quiet_spaces(session, now + timedelta(days=8), 7)
+    assert figures == {"event_spaces": 2, "event_spaces_with_active_facilitator": 1}
+    assert later == {"event_spaces": 2, "event_spaces_with_active_facilitator": 0}
+    assert before == {"event_spaces": 0, "event_spaces_with_active_facilitator": 0}
+    assert quiet_now == []
+    assert sorted(q.event_code for q in quiet_later) == sorted([code, code_b])
+    assert all(q.quiet_days == 8 and q.facilitators == (fac.public_id,) for q in quiet_later)
+    assert not any("U-" in repr(q) for q in quiet_later)  # no platform ids for the digest
+
+
+def test_invite_url_shapes():
+    assert ev.valid_invite_url("https://line.me/R/ti/g/AbC123xyz")
+    assert ev.valid_invite_url(INVITE)
+    for bad in ("http://line.me/R/ti/g/abc", "https://line.me/R/ti/p/@bot", "https://evil.example/ti/g2/x",
+                "https://line.me/ti/g2/", "https://line.me/ti/g2/abc def"):
+        assert not ev.valid_invite_url(bad), bad
+
+
+def test_codes_avoid_look_alikes_and_normalise():
+    assert ev.normalise_code(" k7p-9qx ") == "K7P9QX"
+    assert ev.normalise_code("ＫＹＰ９ＱＸ") == "KYP9QX"
+    assert ev.normalise_code("K0P9QX") is None and ev.normalise_code("K7P9Q") is None
+    assert set(ev.CODE_ALPHABET).isdisjoint("01OI")
+
+
+# ---- the whole LINE story through the signed webhook and the fake LINE API ------------------------------------------
+
+
+async def test_line_story_through_the_webhook(line_bot, fake_line):
+    staff, fac, attendee = lp.user_id("staff"), lp.user_id("facilitator"), lp.user_id("attendee")
+    group = lp.group_id("秋祭り")
+    fake_line.set_group_summary(group, "秋祭りの会")
+    await line_bot.admin(staff)
+
+    async def post(event: dict) -> None:
+        response = await line_bot.post(event)
+        assert response.status == 200
+        await line_bot.settle()
+
+    # 1. staff creates the event 1:1
+    await post(lp.text_event(f"/event new 秋の交流会 | {future()} | 四季文化館みの〜れ", staff))
+    code = code_in(fake_line.texts()[-1])
+    # 2. the bot joins the group (greeting uses the group summary) and the group binds
+    await post(lp.join_event(group))
+    assert "「秋祭りの会」に招待ありがとうございます" in fake_line.texts()[-1]
+    await post(lp.text_event(f"/event bind {code}", staff, group))
+    assert "交流グループにしました" in fake_line.texts()[-1]
+    # 3. a facilitator is named by a LINE mention and told 1:1 what a facilitator does
+    await post(lp.follow_event(fac))
+    await post(lp.text_event("/event facilitator", staff, group, mentions=[fac]))
+    assert "世話人にしました" in fake_line.replies()[-1]["messages"][0]["text"]
+    [guide] = [m["text"] for p in fake_line.pushes(to=fac) for m in p["messages"]]
+    assert "世話人になりました" in guide
+    # 4. the invite link is stored; an attendee joins by code and gets the card and the link
+    await post(lp.text_event(f"/event invite {INVITE}", fac, group))
+    assert "招待リンクを登録しました" in fake_line.texts()[-1]
+    await post(lp.text_event(f"/join {code.lower()}", attendee))
+    reply = fake_line.replies()[-1]["messages"]
+    assert reply[0]["type"] == "flex" and reply[0]["altText"] == "秋の交流会"
+    assert any(node.get("uri") == INVITE for node in _walk(reply[0]))
+    assert reply[1]["text"] == f"参加用リンク: {INVITE}"
+    # messages in the group are counted (not stored), members joining are recorded
+    await post(lp.member_joined_event(group, [attendee]))
+    await post(lp.text_event("よろしくお願いします", attendee, group))
+    await post(lp.image_event(fac, group))
+    with line_bot.db.session() as session:
+        logged = session.exec(select(Engagement).where(Engagement.kind == "event_message")).all()
+        outbox_text = " ".join(o.messages for o in session.exec(select(OutboxMessage)).all())
+    assert len(logged) == 2 and {e.space for e in logged} == {f"event:{code}"}
+    assert "よろしくお願いします" not in " ".join(f"{e.member}{e.detail}" for e in logged)
+    assert attendee not in outbox_text and fac not in outbox_text  # platform ids only in targets, not texts
+    await post(lp.text_event(f"/event status {code}", staff))
+    status = fake_line.texts()[-1]
+    assert "今週のメッセージ2件" in status and "メンバー" in status and fac not in status
+    # the quiet-groups job nudges the facilitator 1:1 a week later
+    pushes_before = len(fake_line.pushes(to=fac))
+    detail = await line_bot.db.run(run_job, job("quiet-groups"), line_bot.settings,
+                                   datetime.now(TOKYO) + timedelta(days=8))
+    await line_bot.settle()
+    assert "nudged 1" in detail
+    [nudge] = fake_line.pushes(to=fac)[pushes_before:]
+    assert "静か" in nudge["messages"][0]["text"]
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)

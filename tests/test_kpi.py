@@ -1,0 +1,196 @@
+"""KPIs from the engagement log: fiscal years, the operator contract JSON, /api/kpi (+ CSV) and `kpi --json`."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import RUNTIME, create_app
+from bot.cli import main as cli_main
+from community import engagement, kpi
+from storage.models import Member
+from storage.models_community import BoardPost, BoardThread
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+TOKEN = "staff-secret-token"
+TOUCHPOINTS = ["boshi-techo", "hello-baby", "birth-registration", "baby-visit", "checkup-4m", "consult-10m",
+               "checkup-1y6m", "dental-2y", "checkup-3y", "checkup-5y", "kosodate-hiroba"]
+
+NUMBER = {"type": "integer", "minimum": 0}
+CONTRACT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["fiscal_year", "from", "to", "kpis", "per_touchpoint"],
+    "properties": {
+        "fiscal_year": {"type": "integer"},
+        "from": {"type": "string", "pattern": r"^\d{4}-04-01$"},
+        "to": {"type": "string", "pattern": r"^\d{4}-03-31$"},
+        "kpis": {
+            "type": "object", "additionalProperties": False, "required": list(kpi.KPI_NAMES),
+            "properties": {name: {
+                "type": "object", "additionalProperties": False, "required": ["value", "target"],
+                "properties": {"value": NUMBER, "target": {"type": ["integer", "null"]}},
+            } for name in kpi.KPI_NAMES},
+        },
+        "per_touchpoint": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object", "additionalProperties": False, "required": ["scans", "pushes"],
+                "properties": {"scans": NUMBER, "pushes": NUMBER},
+            },
+        },
+    },
+}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TOKYO)
+
+
+def seed(session) -> None:
+    """Rows on both sides of the FY 2026 boundary (2026-04-01 00:00 in Tokyo is 2026-03-31 15:00 UTC)."""
+    rec = engagement.record
+    # Participants: members who joined the community (Kashima's definition).
+    rec(session, "member_joined", at("2026-03-31T23:59"), member="m-old", space="community")  # FY 2025
+    for name, when in (("m-aaa", "2026-04-01T00:00"), ("m-bbb", "2026-09-01T10:00"), ("m-ddd", "2027-03-31T23:59")):
+        rec(session, "member_joined", at(when), member=name, space="community")
+    rec(session, "member_joined", at("2027-04-01T00:00"), member="m-ccc", space="community")  # FY 2027
+    # Posts: visible board posts; a post staff hid as spam does not count.
+    author = Member(public_id="m-aaa", created_at=at("2026-01-01T00:00"))
+    session.add(author)
+    session.flush()
+    thread = BoardThread(category="グルメ", title="おすすめの店", author_member_id=author.id,
+                         created_at=at("2026-03-01T00:00"), last_post_at=at("2027-04-01T00:00"))
+    session.add(thread)
+    session.flush()
+    for when, hidden in (("2026-03-31T23:59", False), ("2026-04-01T00:00", False), ("2026-04-01T08:30", False),
+                         ("2026-05-01T08:30", True), ("2027-03-31T23:59", False), ("2027-04-01T00:00", False)):
+        session.add(BoardPost(thread_id=thread.id, member_id=author.id, text="投稿", platform="line",
+                              created_at=at(when), hidden_at=at(when) if hidden else None))
+    rec(session, "event_message", at("2026-06-01T12:00"), member="m-bbb", space="event:abc")
+    rec(session, "childcare_optin", at("2026-07-01T12:00"), member="m-ddd")
+    rec(session, "qr_scan", at("2026-07-01T12:00"), space="touchpoint:checkup-4m", detail="ios")
+    rec(session, "qr_scan", at("2026-07-02T12:00"), space="touchpoint:checkup-4m", detail="android")
+    rec(session, "qr_push", at("2026-07-02T12:00"), member="m-ddd", space="touchpoint:checkup-4m")
+    rec(session, "qr_scan", at("2026-03-30T12:00"), space="touchpoint:checkup-4m", detail="ios")  # FY 2025
+    rec(session, "referral_click", at("2026-05-01T10:00"), detail="abcdefg")
+    rec(session, "referral_click", at("2026-05-01T11:00"), detail="unattributed")
+    rec(session, "donation", at("2026-05-03T12:00"), detail="abcdefg", amount=10000)
+    rec(session, "donation", at("2026-05-04T12:00"), detail="keyword", amount=3000)
+    rec(session, "donation", at("2026-05-05T12:00"), detail="unattributed", amount=50000)  # not ours
+    rec(session, "donation", at("2026-03-31T12:00"), detail="abcdefg", amount=7000)  # FY 2025
+
+
+def test_fiscal_year_helpers():
+    assert kpi.fiscal_year_of(date(2026, 3, 31)) == 2025
+    assert kpi.fiscal_year_of(date(2026, 4, 1)) == 2026
+    assert kpi.fiscal_year_of(date(2027, 3, 31)) == 2026
+    assert kpi.fiscal_year_of(at("2027-01-15T09:00")) == 2026
+    assert kpi.fiscal_year_range(2026) == (date(2026, 4, 1), date(2027, 3, 31))
+    assert kpi.week_range(date(2026, 4, 15)) == (date(2026, 4, 13), date(2026, 4, 19))
+
+
+@pytest.fixture
+async def web(make_settings):
+    app = create_app(make_settings(STAFF_API_TOKEN=TOKEN), run_workers=False, run_scheduler=False)
+    async with TestClient(TestServer(app)) as client:
+        await client.app[RUNTIME].db.run(seed)
+        yield client
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_fiscal_year_2026_values_from_the_log(web):
+    response = await web.get("/api/kpi?fy=2026", headers=auth())
+    assert response.status == 200
+    data = await response.json()
+    jsonschema.validate(data, CONTRACT)
+    assert (data["fiscal_year"], data["from"], data["to"]) == (2026, "2026-04-01", "2027-03-31")
+    values = {name: item["value"] for name, item in data["kpis"].items()}
+    assert values == {
+        "participants": 3,  # m-aaa, m-bbb, m-ddd joined in FY 2026
+        "participants_total": 4,  # + m-old
+        "posts": 3,
+        "posts_cumulative": 4,
+        "donations_yen": 13000,
+        "donations_count": 2,
+        "referral_clicks": 2,
+        "referral_clicks_unattributed": 1,
+        "event_spaces": 0,
+        "event_spaces_with_active_facilitator": 0,
+        "event_messages": 1,
+        "childcare_optins": 1,
+    }
+    targets = {name: item["target"] for name, item in data["kpis"].items()}
+    assert targets["participants"] == 22000 and targets["posts_cumulative"] == 6000
+    assert targets["donations_yen"] == 800000 and targets["posts"] is None
+    assert list(data["kpis"]) == list(kpi.KPI_NAMES)
+    assert list(data["per_touchpoint"]) == TOUCHPOINTS  # every configured touchpoint, zeros included
+    assert data["per_touchpoint"]["checkup-4m"] == {"scans": 2, "pushes": 1}
+    assert data["per_touchpoint"]["boshi-techo"] == {"scans": 0, "pushes": 0}
+
+
+async def test_neighbouring_fiscal_years(web):
+    fy2025 = await (await web.get("/api/kpi?fy=2025", headers=auth())).json()
+    assert fy2025["kpis"]["posts"]["value"] == 1
+    assert fy2025["kpis"]["donations_yen"] == {"value": 7000, "target": None}
+    assert fy2025["per_touchpoint"]["checkup-4m"] == {"scans": 1, "pushes": 0}
+    fy2027 = await (await web.get("/api/kpi?fy=2027", headers=auth())).json()
+    assert fy2027["kpis"]["posts"]["value"] == 1
+    assert fy2027["kpis"]["posts_cumulative"] == {"value": 5, "target": 15000}
+
+
+async def test_default_is_the_current_fiscal_year(web):
+    data = await (await web.get("/api/kpi", headers=auth())).json()
+    assert data["fiscal_year"] == kpi.fiscal_year_of(datetime.now(TOKYO))
+
+
+async def test_api_needs_the_bearer_token(web):
+    assert (await web.get("/api/kpi")).status == 401
+    assert (await web.get("/api/kpi", headers=auth("wrong"))).status == 401
+    assert (await web.get("/api/kpi", headers={"Authorization": TOKEN})).status == 401
+    assert (await web.get("/api/kpi.csv")).status == 401
+    bad = await web.get("/api/kpi?fy=twenty", headers=auth())
+    assert bad.status == 400 and "fy" in (await bad.json())["error"]
+
+
+async def test_api_is_disabled_without_a_token(make_settings):
+    app = create_app(make_settings(), run_workers=False, run_scheduler=False)
+    async with TestClient(TestServer(app)) as client:
+        assert (await client.get("/api/kpi", headers=auth())).status == 404
+        assert (await client.get("/api/kpi.csv", headers=auth())).status == 404
+
+
+async def test_csv_has_a_bom_and_japanese_headers(web):
+    response = await web.get("/api/kpi.csv?fy=2026", headers=auth())
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    body = await response.read()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[1] == ["指標", "指標名", "実績", "目標", "達成率(%)"]
+    by_name = {row[1]: row for row in rows if len(row) > 2}
+    assert by_name["participants"][2:] == ["3", "22000", "0.0"]
+    assert by_name["donations_yen"][2:] == ["13000", "800000", "1.6"]
+    assert by_name["checkup-4m"][2:4] == ["2", "1"]
+
+
+async def test_cli_json_equals_the_api_json(web, monkeypatch, capsys):
+    settings = web.app[RUNTIME].settings
+    api = await (await web.get("/api/kpi?fy=2026", headers=auth())).json()
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.delenv("CITY_CONFIG", raising=False)
+    assert cli_main(["kpi", "--json", "--fy", "2026"]) == 0
+    assert json.loads(capsys.readouterr().out) == api
+
+    assert cli_main(["kpi", "--fy", "2026"]) == 0
+    table = capsys.readouterr().out
+    assert "2026年度" in table and "参加者数" in table and "0.0%" in table and "4か月児健診" in table
