@@ -11,7 +11,6 @@ import logging
 from datetime import datetime, timezone
 
 import aiohttp
-from linebot.v3 import WebhookParser  # noqa: F401  (documented entry point; we use its validator below)
 from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,

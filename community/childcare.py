@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
 import segno
 from sqlalchemy import delete, func, update
@@ -22,6 +21,7 @@ from sqlmodel import Session, select
 
 from community import engagement, members
 from community.messages import Action, Postbox, QrCard, Text
+from community.periods import bounds, fiscal_year_of, fiscal_year_range
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement, Member
@@ -349,22 +349,6 @@ def close_stale_surveys(session: Session, now: datetime) -> int:
 # ---- figures for staff and the KPI digest ------------------------------------------------------------------------
 
 
-def fiscal_year_of(day: date) -> int:
-    """Japanese fiscal year: April to March, named by the year it starts."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_bounds(fiscal_year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    return datetime(fiscal_year, 4, 1, tzinfo=tz), datetime(fiscal_year + 1, 4, 1, tzinfo=tz)
-
-
-def week_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 of day's week, in the city's zone."""
-    monday = day - timedelta(days=day.weekday())
-    start = datetime(monday.year, monday.month, monday.day, tzinfo=tz)
-    return start, start + timedelta(days=7)
-
-
 def touchpoint_figures(session: Session, city, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
     """{touchpoint id: {"scans": n, "pushes": n}} for [start, end), every configured touchpoint in order."""
     figures = {tp.id: {"scans": 0, "pushes": 0} for tp in city.touchpoints}
@@ -443,7 +427,7 @@ def stats_text(session: Session, settings, now: datetime, lang: str = "ja") -> s
     """This fiscal year's figures, for `/childcare stats`."""
     city = settings.city
     fiscal_year = fiscal_year_of(now.astimezone(settings.tz).date())
-    start, end = fiscal_year_bounds(fiscal_year, settings.tz)
+    start, end = bounds(settings.tz, *fiscal_year_range(fiscal_year))
     lines = [t(lang, "childcare.stats.header", fy=fiscal_year, app=city.section("app").get("name", ""))]
     figures = touchpoint_figures(session, city, start, end)
     for tp in city.touchpoints:

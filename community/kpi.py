@@ -16,14 +16,14 @@ What each KPI counts (period = from..to inclusive, in the city's time zone):
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from community import board, childcare, events
+from community.periods import bounds, fiscal_year_of, fiscal_year_range, week_range  # noqa: F401 (re-exported)
 from storage.db import as_utc
 from storage.models import Engagement
 
@@ -49,30 +49,6 @@ LABELS = {  # Japanese names for tables, the digest and the CSV
     "event_messages": "イベントグループの発言",
     "childcare_optins": "子育てアプリ案内の登録",
 }
-
-
-def fiscal_year_of(day: date | datetime) -> int:
-    """年度: April 1 starts the year; 2027-03-31 is still FY 2026. A datetime must already be in city time."""
-    if isinstance(day, datetime):
-        day = day.date()
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_range(fiscal_year: int) -> tuple[date, date]:
-    """First and last day (inclusive): FY 2026 = 2026-04-01..2027-03-31."""
-    return date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
-
-
-def week_range(day: date) -> tuple[date, date]:
-    """Monday..Sunday of the ISO week holding day."""
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-def bounds(tz: ZoneInfo, start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, day after end 00:00) in the city's zone, as aware UTC for the queries."""
-    return (as_utc(datetime.combine(start, time(0), tzinfo=tz)),
-            as_utc(datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)))
 
 
 def _count(session: Session, kind: str, since: datetime | None, until: datetime, detail: str | None = None) -> int:

@@ -1,7 +1,6 @@
 """Commands and events every deployment has: /help, /lang, greetings on follow and join, unfollow and leave."""
 from __future__ import annotations
 
-from community import members
 from community.messages import FOLLOW, JOIN, LEAVE, UNFOLLOW, Action, Text
 from community.privacy import forget_member
 from community.spaces import mark_bot_present

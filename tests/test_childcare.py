@@ -21,7 +21,7 @@ from yarl import URL
 from bot.app import RUNTIME, create_app
 from bot.cli_childcare import qr_command, touchpoints_command
 from bot.console import ConsoleChat
-from community import childcare
+from community import childcare, periods
 from community.messages import POSTBACK
 from scheduler.jobs import build_jobs
 from scheduler.runner import run_job
@@ -55,7 +55,7 @@ async def staff_group(make_settings):
 
 
 def figures_now(runtime, settings):
-    start, end = childcare.fiscal_year_bounds(childcare.fiscal_year_of(datetime.now(settings.tz).date()), settings.tz)
+    start, end = periods.bounds(settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date())))
     return runtime.db.call(lambda s: childcare.touchpoint_figures(s, settings.city, start, end))
 
 
@@ -108,7 +108,7 @@ async def test_scan_counts_per_touchpoint(web):
     assert figures["checkup-4m"] == {"scans": 3, "pushes": 0}
     assert figures["boshi-techo"] == {"scans": 1, "pushes": 0}
     assert sum(f["scans"] for f in figures.values()) == 4
-    start, end = childcare.fiscal_year_bounds(childcare.fiscal_year_of(date.today()), settings.tz)
+    start, end = periods.bounds(settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(date.today())))
     devices = runtime.db.call(lambda s: childcare.scans_by_device(s, start, end))
     assert devices == {"ios": 2, "android": 1, "other": 1}
 
@@ -346,7 +346,7 @@ async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
     await chat.send(None, kind=POSTBACK, postback="hiroba:again:no", as_user="taro")  # and never comments
 
     settings = chat.settings
-    start, end = childcare.fiscal_year_bounds(childcare.fiscal_year_of(datetime.now(settings.tz).date()), settings.tz)
+    start, end = periods.bounds(settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date())))
     figures = chat.runtime.db.call(lambda s: childcare.survey_figures(s, settings.city, start, end))
     assert figures["美野里子育て広場"]["responses"] == 1
     assert figures["美野里子育て広場"]["ease_average"] == 4
@@ -391,12 +391,12 @@ async def test_figures_follow_the_fiscal_year_boundary(chat):
     db.call(childcare.record_scan, "checkup-3y", datetime(2027, 4, 1, 0, 0, tzinfo=tz), "android")
     db.call(lambda s: childcare.record_push(s, "checkup-3y", datetime(2027, 4, 2, tzinfo=tz), platform="line",
                                             how="group"))
-    fy2026 = childcare.fiscal_year_bounds(2026, tz)
-    fy2027 = childcare.fiscal_year_bounds(2027, tz)
-    assert childcare.fiscal_year_of(date(2027, 3, 31)) == 2026 and childcare.fiscal_year_of(date(2027, 4, 1)) == 2027
+    fy2026 = periods.bounds(tz, *periods.fiscal_year_range(2026))
+    fy2027 = periods.bounds(tz, *periods.fiscal_year_range(2027))
+    assert periods.fiscal_year_of(date(2027, 3, 31)) == 2026 and periods.fiscal_year_of(date(2027, 4, 1)) == 2027
     assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2026))["checkup-3y"] == {"scans": 1, "pushes": 0}
     assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2027))["checkup-3y"] == {"scans": 1, "pushes": 1}
-    week = childcare.week_bounds(date(2027, 4, 1), tz)  # Thursday: Monday 29 March to Monday 5 April
+    week = periods.bounds(tz, *periods.week_range(date(2027, 4, 1)))  # Thursday: Monday 29 March to Monday 5 April
     assert week == (datetime(2027, 3, 29, tzinfo=tz), datetime(2027, 4, 5, tzinfo=tz))
     assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *week))["checkup-3y"] == {"scans": 2, "pushes": 1}
 
@@ -406,7 +406,7 @@ async def test_staff_stats_in_japanese(chat, staff_chat):
     await chat.say(f"/child {childcare.add_months(today, -2).isoformat()}")
     chat.runtime.db.call(childcare.record_scan, "boshi-techo", datetime.now(chat.settings.tz), "ios")
     [stats] = await staff_chat.say("/childcare stats")
-    assert f"{childcare.fiscal_year_of(today)}年度" in stats
+    assert f"{periods.fiscal_year_of(today)}年度" in stats
     assert "・母子手帳交付: 読み取り 1 / 配布 0" in stats
     assert "合計: 読み取り 1（iPhone 1・Android 0・その他 0）" in stats
     assert "今年度の登録 1件 / 現在 1人（お子さん1人）" in stats
