@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from storage.models import Member, PlatformAccount, Role
@@ -20,13 +21,16 @@ def new_public_id() -> str:
     return "m-" + "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
+# Built once: every inbound event looks its sender up, and building the statement cost more than running it.
+_MEMBER_BY_ACCOUNT = (
+    select(Member)
+    .join(PlatformAccount, PlatformAccount.member_id == Member.id)
+    .where(PlatformAccount.platform == bindparam("platform"), PlatformAccount.platform_user_id == bindparam("user_id"))
+)
+
+
 def find_member(session: Session, platform: str, platform_user_id: str) -> Member | None:
-    account = session.exec(
-        select(PlatformAccount).where(
-            PlatformAccount.platform == platform, PlatformAccount.platform_user_id == platform_user_id
-        )
-    ).first()
-    return session.get(Member, account.member_id) if account else None
+    return session.exec(_MEMBER_BY_ACCOUNT, params={"platform": platform, "user_id": platform_user_id}).first()
 
 
 def get_or_create_member(session: Session, platform: str, platform_user_id: str, now: datetime) -> Member:
