@@ -9,6 +9,14 @@ TOML sets `[discord] message_content = true` (turn it on in the developer portal
 arrive with empty text (DMs and messages that mention the bot still carry it); counting still works.
 Bot permissions for event spaces: Manage Channels, Manage Roles (channel overwrites), Manage Events, Send Messages.
 
+The community board's forum (BoardForum): `[discord] board_forum_id` names the forum channel; without it the bot
+looks for a forum called `board_forum_name` (default "関係人口-board") and, when it first has something to copy,
+creates it with one tag per board category. Board threads are forum posts; posts from LINE, the web and the console
+are sent through a webhook of the forum under the author's board nickname; messages written in the forum become
+board posts (this needs `message_content = true`: without it their text does not reach the bot), and their edits
+and deletions follow. Extra permissions: Manage Webhooks, Create Posts, Send Messages in Threads, Manage Messages
+(staff /hide removes a post written on Discord too).
+
 Slash commands are built from `router.commands` at login ("event new" -> group "event", subcommand "new"), each with
 one optional string option for the arguments, and synced to DISCORD_GUILD_ID when set (instant) or globally.
 Typed "/..." messages in guild channels are not commands (slash commands only) and are dropped; in DMs they pass
@@ -17,6 +25,7 @@ through, because guild-scoped slash commands do not exist in DMs.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
@@ -30,7 +39,9 @@ from discord import app_commands
 
 from bot.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
 from bot.inbox import store_events
+from community import board_mirror
 from community import messages as m
+from community.board import CommunityConfig
 from handlers.router import DIRECT_PLACE, GROUP_PLACE, Command, Router, normalise_command_text
 from storage.db import utcnow
 
@@ -182,6 +193,7 @@ def inbound_from_message(message: discord.Message) -> m.Inbound | None:
         mentions=tuple(m.Mention(str(u.id), "@" + u.display_name) for u in message.mentions),
         place_name=getattr(message.channel, "name", None) if in_guild else None,
         message_kind=kind,
+        message_id=str(message.id),
     )
 
 
@@ -324,13 +336,15 @@ class DiscordDelivery:
         if self.client.user is None or self.client.is_closed():
             raise TransientFailure("Discord client is not logged in yet", retry_after=5.0)
         try:
-            spaces = [msg for msg in messages if isinstance(msg, (m.CreateSpace, m.ArchiveSpace))]
+            spaces = [msg for msg in messages if isinstance(msg, (m.CreateSpace, m.ArchiveSpace) + BOARD_OPERATIONS)]
             if spaces:
                 for op in spaces:
                     if isinstance(op, m.CreateSpace):
                         await self.bot.spaces.create(op, retry_key)
-                    else:
+                    elif isinstance(op, m.ArchiveSpace):
                         await self.bot.spaces.archive(op)
+                    else:
+                        await self.bot.board.apply(op)
                 messages = [msg for msg in messages if msg not in spaces]
                 if not messages:
                     return Delivered("sent")
@@ -470,6 +484,151 @@ class EventSpaces:
                                       create_public_threads=False, add_reactions=False, reason="tsunagaru: read-only")
 
 
+# ---- the community board's forum (MirrorThread / MirrorPost / UnmirrorPost, and messages written in it) --------
+
+BOARD_OPERATIONS = (m.MirrorThread, m.MirrorPost, m.UnmirrorPost)
+BOARD_FORUM_NAME = "関係人口-board"
+BOARD_WEBHOOK_NAME = "tsunagaru-board"
+_RESERVED_NAME = re.compile(r"(?i)discord|clyde")
+
+
+def webhook_username(nickname: str) -> str:
+    """Discord refuses webhook names containing "discord" or "clyde", or that are "everyone"/"here"; a zero-width
+    space keeps such a nickname readable."""
+    name = _RESERVED_NAME.sub(lambda found: found.group()[0] + "\u200b" + found.group()[1:], nickname.strip())
+    if name.lower() in ("everyone", "here"):
+        name = name[0] + "\u200b" + name[1:]
+    return _clip(name or "…", 80)
+
+
+class BoardForum:
+    """Keeps the forum a copy of the board (through a webhook, so each post shows its author's nickname) and tells
+    which messages are written in it. Each step looks before it creates, so a retried outbox row does not double."""
+
+    def __init__(self, bot: "DiscordBot"):
+        self.bot = bot
+        section = bot.settings.city.section("discord")
+        forum_id = str(section.get("board_forum_id", "")).strip()
+        self.configured_id = int(forum_id) if forum_id.isdigit() else None
+        self.name = str(section.get("board_forum_name", BOARD_FORUM_NAME))
+        self._forum: discord.ForumChannel | None = None
+        self._looked = False  # looked for the forum by name and found none (made later by the first copy)
+        self._webhook: discord.Webhook | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def client(self) -> discord.Client:
+        return self.bot.client
+
+    @property
+    def db(self):
+        return self.bot.runtime.db
+
+    async def forum(self, create: bool) -> discord.ForumChannel | None:
+        if self._forum is not None or (self._looked and not create):
+            return self._forum
+        async with self._lock:
+            if self._forum is None:
+                self._forum = await self._find_or_create(create)
+                self._looked = True
+        return self._forum
+
+    async def _find_or_create(self, create: bool) -> discord.ForumChannel | None:
+        if self.configured_id is not None:
+            channel = self.client.get_channel(self.configured_id) or await self.client.fetch_channel(self.configured_id)
+            if not isinstance(channel, discord.ForumChannel):
+                raise PermanentFailure(f"[discord] board_forum_id {self.configured_id} is not a forum channel")
+            return channel
+        guild = await self.bot.spaces.guild()
+        channels = await guild.fetch_channels()
+        found = next((c for c in channels if isinstance(c, discord.ForumChannel) and c.name.lower() == self.name.lower()), None)
+        if found is not None or not create:
+            return found
+        cfg = CommunityConfig.from_city(self.bot.settings.city)
+        names = list(dict.fromkeys((*cfg.categories, cfg.voice_category)))[:20]  # Discord allows 20 tags
+        return await guild.create_forum(
+            self.name, topic=_clip(f"{self.bot.settings.city.name}の関係人口コミュニティ掲示板（LINE・Webとつながっています）", 1024),
+            available_tags=[discord.ForumTag(name=_clip(n, 20)) for n in names], reason="tsunagaru: community board")
+
+    async def webhook(self) -> discord.Webhook:
+        if self._webhook is None:
+            forum = await self.forum(create=True)
+            hooks = await forum.webhooks()
+            self._webhook = next((h for h in hooks if h.name == BOARD_WEBHOOK_NAME and h.token), None) or \
+                await forum.create_webhook(name=BOARD_WEBHOOK_NAME, reason="tsunagaru: board posts from LINE and the web")
+        return self._webhook
+
+    async def _link(self, kind: str, board_id: int):
+        return await self.db.run(board_mirror.link_of, "discord", kind, board_id)
+
+    async def apply(self, op: m.MirrorThread | m.MirrorPost | m.UnmirrorPost) -> None:
+        if isinstance(op, m.MirrorThread):
+            await self.copy_thread(op)
+        elif isinstance(op, m.MirrorPost):
+            await self.copy_post(op)
+        else:
+            await self.take_down(op)
+
+    async def copy_thread(self, op: m.MirrorThread) -> None:
+        if await self._link(board_mirror.THREAD, op.thread_id) is not None:
+            return
+        forum = await self.forum(create=True)
+        tags = [tag for tag in forum.available_tags if tag.name == op.category][:1]
+        url = self.bot.settings.public_url(f"/board/thread/{op.thread_id}")
+        created = await forum.create_thread(
+            name=_clip(op.title, 100), applied_tags=tags, allowed_mentions=discord.AllowedMentions.none(),
+            content=_clip(f"【{op.category}】{op.title}\n掲示板 #{op.thread_id}（LINE・Webとつながっています）\n{url}", CONTENT_LIMIT),
+            reason="tsunagaru: board thread")
+        await self.db.run(board_mirror.set_link, "discord", board_mirror.THREAD, op.thread_id, str(created.thread.id),
+                          str(forum.id), False)
+
+    async def copy_post(self, op: m.MirrorPost) -> None:
+        if await self._link(board_mirror.POST, op.post_id) is not None:
+            return  # copied already, or written on Discord
+        thread = await self._link(board_mirror.THREAD, op.thread_id)
+        if thread is None:
+            raise PermanentFailure(f"board thread #{op.thread_id} has no forum post to copy post #{op.post_id} into")
+        webhook = await self.webhook()
+        sent = await webhook.send(content=_clip(op.text, CONTENT_LIMIT), username=webhook_username(op.author),
+                                  thread=discord.Object(int(thread.platform_id)), wait=True,
+                                  allowed_mentions=discord.AllowedMentions.none())
+        await self.db.run(board_mirror.set_link, "discord", board_mirror.POST, op.post_id, str(sent.id),
+                          thread.platform_id, False)
+
+    async def take_down(self, op: m.UnmirrorPost) -> None:
+        link = await self._link(board_mirror.POST, op.post_id)
+        if link is None:
+            return
+        message_id, thread_id = int(link.platform_id), int(link.place_id)
+        try:
+            if link.origin:  # written on Discord: the bot removes it (Manage Messages)
+                await self.client.get_partial_messageable(thread_id).get_partial_message(message_id).delete()
+            else:
+                await (await self.webhook()).delete_message(message_id, thread=discord.Object(thread_id))
+        except discord.NotFound:
+            pass  # gone already
+        await self.db.run(board_mirror.drop_link, "discord", board_mirror.POST, op.post_id)
+
+    async def thread_of(self, channel: Any) -> discord.Thread | None:
+        """The forum thread a message was written in, or None when it is not one of the board forum's."""
+        if channel is None or isinstance(channel, (discord.TextChannel, discord.DMChannel, discord.VoiceChannel,
+                                                   discord.CategoryChannel, discord.ForumChannel)):
+            return None
+        if not isinstance(channel, discord.Thread):
+            try:
+                channel = await self.client.fetch_channel(channel.id if hasattr(channel, "id") else int(channel))
+            except (discord.NotFound, discord.Forbidden):
+                return None
+            if not isinstance(channel, discord.Thread):
+                return None
+        forum = await self.forum(create=False)
+        return channel if forum is not None and channel.parent_id == forum.id else None
+
+    @staticmethod
+    def forum_thread(thread: discord.Thread) -> m.ForumThread:
+        return m.ForumThread(title=thread.name, tags=tuple(tag.name for tag in thread.applied_tags))
+
+
 # ---- the client ------------------------------------------------------------------------------------------------
 
 
@@ -494,6 +653,12 @@ class _Client(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         await self.tsunagaru.accept_message(message)
 
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self.tsunagaru.accept_edit(payload)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self.tsunagaru.accept_delete(payload)
+
 
 class DiscordBot:
     """Owns the discord.py client; Runtime starts run() as a task on its loop and awaits close() on shutdown."""
@@ -507,6 +672,7 @@ class DiscordBot:
         self.delivery = DiscordDelivery(self)
         self.translator = DiscordTranslator()
         self.spaces = EventSpaces(self)
+        self.board = BoardForum(self)
         self.synced: list[app_commands.AppCommand] = []
 
     @property
@@ -565,5 +731,33 @@ class DiscordBot:
 
     async def accept_message(self, message: discord.Message) -> None:
         inbound = inbound_from_message(message)
-        if inbound is not None:
-            await self.store(f"message:{message.id}", inbound)
+        if inbound is None:
+            return
+        if message.guild is not None:
+            thread = await self.board.thread_of(message.channel)
+            if thread is not None:
+                inbound = dataclasses.replace(inbound, forum_thread=self.board.forum_thread(thread))
+        await self.store(f"message:{message.id}", inbound)
+
+    async def accept_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited text in the board forum (embeds unfolding a link also arrive as edits: those carry no content)."""
+        message = payload.message
+        if payload.guild_id is None or "content" not in payload.data or message.author.bot or message.webhook_id:
+            return
+        if await self.board.thread_of(message.channel) is None:
+            return
+        edited = message.edited_at or utcnow()
+        await self.store(f"edit:{message.id}:{int(edited.timestamp() * 1000)}", m.Inbound(
+            platform="discord", kind=m.MESSAGE_EDITED, place=m.Place("discord", m.CHANNEL, str(payload.channel_id)),
+            occurred_at=edited, sender_id=str(message.author.id), text=message.content or None,
+            message_id=str(message.id)))
+
+    async def accept_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if payload.guild_id is None:
+            return
+        channel = self.client.get_channel(payload.channel_id) or discord.Object(payload.channel_id)
+        if await self.board.thread_of(channel) is None:
+            return
+        await self.store(f"delete:{payload.message_id}", m.Inbound(
+            platform="discord", kind=m.MESSAGE_DELETED, place=m.Place("discord", m.CHANNEL, str(payload.channel_id)),
+            occurred_at=utcnow(), message_id=str(payload.message_id)))

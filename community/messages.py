@@ -18,6 +18,8 @@ MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
 POSTBACK = "postback"
 SPACE_CREATED = "space_created"  # a platform made a space the domain asked for (see CreateSpace)
+MESSAGE_EDITED = "message_edited"  # text = the new text, message_id = which message
+MESSAGE_DELETED = "message_deleted"  # message_id = which message
 
 # Place kinds
 DIRECT = "user"  # a 1:1 chat with the bot; the place id is the user's platform id
@@ -44,6 +46,14 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class ForumThread:
+    """The community board's forum thread a message was written in (a Discord forum post): its title and tags."""
+
+    title: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Inbound:
     platform: str
     kind: str
@@ -57,6 +67,8 @@ class Inbound:
     place_name: str | None = None
     member_ids: tuple[str, ...] = ()  # users who joined or left (member_joined / member_left)
     message_kind: str | None = None  # text, image, sticker, ... for kind == message
+    message_id: str | None = None  # the platform's id of the message (to follow its edits and deletion)
+    forum_thread: ForumThread | None = None  # set when the place is a thread of the community board forum
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)
@@ -69,6 +81,9 @@ class Inbound:
         data["place"] = Place(**data["place"])
         data["mentions"] = tuple(Mention(**m) for m in data.get("mentions", ()))
         data["member_ids"] = tuple(data.get("member_ids", ()))
+        if data.get("forum_thread"):
+            thread = data["forum_thread"]
+            data["forum_thread"] = ForumThread(thread["title"], tuple(thread.get("tags", ())))
         data["occurred_at"] = datetime.fromisoformat(data["occurred_at"])
         return cls(**data)
 
@@ -151,10 +166,40 @@ class ArchiveSpace:
     type: str = "archive_space"
 
 
-OutboundMessage = Text | Image | Card | QrCard | Carousel | CreateSpace | ArchiveSpace
+@dataclass(frozen=True)
+class MirrorThread:
+    """Give a board thread a copy on a platform that has threads of its own (a Discord forum post).
+    A thread already copied there is left as it is."""
+
+    thread_id: int
+    category: str
+    title: str
+    type: str = "mirror_thread"
+
+
+@dataclass(frozen=True)
+class MirrorPost:
+    """Copy a board post into its thread's copy, under the author's board nickname. A post already there is left."""
+
+    thread_id: int
+    post_id: int
+    author: str
+    text: str
+    type: str = "mirror_post"
+
+
+@dataclass(frozen=True)
+class UnmirrorPost:
+    """Take a hidden post's copy away from the platform."""
+
+    post_id: int
+    type: str = "unmirror_post"
+
+
+OutboundMessage = Text | Image | Card | QrCard | Carousel | CreateSpace | ArchiveSpace | MirrorThread | MirrorPost | UnmirrorPost
 _TYPES = {
     cls.__dataclass_fields__["type"].default: cls
-    for cls in (Text, Image, Card, QrCard, Carousel, CreateSpace, ArchiveSpace)
+    for cls in (Text, Image, Card, QrCard, Carousel, CreateSpace, ArchiveSpace, MirrorThread, MirrorPost, UnmirrorPost)
 }
 
 
@@ -208,6 +253,12 @@ def plain_text(message: OutboundMessage) -> str:
         return f"[チャンネル作成] {message.title} ({message.event_code})"
     if isinstance(message, ArchiveSpace):
         return f"[チャンネル保存] {message.event_code}"
+    if isinstance(message, MirrorThread):
+        return f"[掲示板スレッド #{message.thread_id}] [{message.category}] {message.title}"
+    if isinstance(message, MirrorPost):
+        return f"[掲示板 #{message.thread_id}] {message.author}: {message.text}"
+    if isinstance(message, UnmirrorPost):
+        return f"[掲示板から取り下げ] #{message.post_id}"
     raise TypeError(message)
 
 

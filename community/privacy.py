@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
-from community import board, childcare
+from community import board, board_mirror, childcare
+from community.messages import Postbox
 from storage.db import as_utc
 from storage.models import InboxEvent, Member, PlatformAccount, Role
 from storage.models_community import BoardPost, CommunityMember, CommunityState
@@ -20,11 +21,16 @@ from storage.models_staff import DashboardLogin, ReferralCode
 FORGOTTEN_POST = "（この投稿は投稿者の依頼により削除されました）"
 
 
-def forget_member(session: Session, member_id: int, now: datetime) -> dict[str, int]:
-    """Delete the member's personal data; returns what was removed, per kind, for the confirmation message."""
+def forget_member(session: Session, member_id: int, now: datetime, postbox: Postbox | None = None,
+                  mirrored_on: tuple[str, ...] = ()) -> dict[str, int]:
+    """Delete the member's personal data; returns what was removed, per kind, for the confirmation message.
+    mirrored_on: platforms holding copies of board posts (Discord), which the postbox asks to delete."""
     member = session.get(Member, member_id)
     if member is None:
         return {}
+    if postbox is not None:
+        for platform in mirrored_on:
+            board_mirror.unmirror_posts_of(session, postbox, platform, member_id)
     accounts = list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
     removed = {
         "accounts": len(accounts),

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from community import board, members
+from community import board, board_mirror, members
 from community.board import BoardError, CommunityConfig
-from community.messages import POSTBACK, Action, Card, Carousel, Text
+from community.messages import MESSAGE_DELETED, MESSAGE_EDITED, POSTBACK, Action, Card, Carousel, Text
 from handlers.router import DIRECT_PLACE, Context, Router, UsageError
 from storage.db import as_utc
 from storage.models import Role
@@ -50,6 +50,11 @@ def _split(args: str, what: str) -> tuple[int, str]:
 
 def _is_staff(ctx: Context) -> bool:
     return members.STAFF in ctx.roles
+
+
+def _mirrors(ctx: Context) -> tuple[str, ...]:
+    """Platforms that keep a copy of the board in a forum of their own (Discord, when it is on)."""
+    return ("discord",) if ctx.settings.discord_enabled else ()
 
 
 def _require_participant(ctx: Context) -> None:
@@ -147,8 +152,11 @@ def _thread(ctx: Context, thread_id: int, page: int) -> None:
 
 def _post(ctx: Context, thread_id: int, text: str, reply_to: int | None = None) -> None:
     _require_participant(ctx)
-    post = board.add_post(ctx.session, _cfg(ctx), ctx.member, thread_id, text, ctx.now, ctx.inbound.platform,
+    cfg = _cfg(ctx)
+    post = board.add_post(ctx.session, cfg, ctx.member, thread_id, text, ctx.now, ctx.inbound.platform,
                           reply_to=reply_to, exempt_from_rate=_is_staff(ctx))
+    for platform in _mirrors(ctx):
+        board_mirror.mirror_post(ctx.session, ctx.postbox, platform, cfg, post)
     ctx.reply(Text(f"投稿しました（#{post.id}）。",
                    quick_replies=(Action(label="スレッドを見る", data=f"board:thread:{thread_id}"),
                                   Action(label="掲示板", data="board"))))
@@ -377,9 +385,59 @@ def _guarded(fn):
     return run
 
 
+# ---- the board's forum on another platform (Discord) ----------------------------------------------------------
+
+
+def _tell_writer(ctx: Context, text: str) -> None:
+    """Privately to the person who wrote in the forum: never into the thread everyone reads."""
+    if ctx.inbound.sender_id:
+        ctx.postbox.push(ctx.inbound.platform, ctx.inbound.sender_id, Text(text))
+
+
+def _on_forum_message(ctx: Context) -> bool:
+    """A message in a thread of the board's forum is a board post (and a new forum thread a board thread). It is
+    there already, so it is not copied back."""
+    inbound = ctx.inbound
+    if inbound.forum_thread is None or not inbound.message_id:
+        return False
+    savepoint = ctx.session.begin_nested()
+    try:
+        _require_participant(ctx)
+        board_mirror.post_from_platform(ctx.session, _cfg(ctx), ctx.member, inbound.platform, inbound.place.id,
+                                        inbound.message_id, inbound.forum_thread, inbound.text, ctx.now,
+                                        exempt_from_rate=_is_staff(ctx))
+        savepoint.commit()
+    except BoardError as exc:
+        savepoint.rollback()
+        _tell_writer(ctx, f"掲示板には載りませんでした: {exc}")
+    return True
+
+
+def _on_message_edited(ctx: Context) -> None:
+    inbound = ctx.inbound
+    if not inbound.message_id:
+        return
+    savepoint = ctx.session.begin_nested()
+    try:
+        board_mirror.edit_from_platform(ctx.session, _cfg(ctx), ctx.member.id if ctx.member else None,
+                                        inbound.platform, inbound.message_id, inbound.text)
+        savepoint.commit()
+    except BoardError as exc:
+        savepoint.rollback()
+        _tell_writer(ctx, f"編集は掲示板に反映されませんでした（前の文章のままです）: {exc}")
+
+
+def _on_message_deleted(ctx: Context) -> None:
+    if ctx.inbound.message_id:
+        board_mirror.delete_from_platform(ctx.session, ctx.inbound.platform, ctx.inbound.message_id, ctx.now)
+
+
 def register(router: Router) -> None:
     router.on(POSTBACK)(_on_postback)
+    router.on_chat(_on_forum_message)
     router.on_chat(_on_chat)
+    router.on(MESSAGE_EDITED)(_on_message_edited)
+    router.on(MESSAGE_DELETED)(_on_message_deleted)
 
     def command(name: str, summary: tuple[str, str], usage: str, **kwargs):
         def decorator(fn):
@@ -431,6 +489,8 @@ def register(router: Router) -> None:
             raise UsageError(f"カテゴリとタイトルを書いてください。カテゴリ: {'、'.join(cfg.categories)}")
         _require_participant(ctx)
         thread = board.open_thread(ctx.session, cfg, ctx.member, category, title, ctx.now)
+        for platform in _mirrors(ctx):
+            board_mirror.mirror_thread(ctx.session, ctx.postbox, platform, thread)
         ctx.reply(Text(f"スレッド #{thread.id}「{thread.title}」を立てました。最初の投稿は「/post {thread.id} 本文」でどうぞ。",
                        quick_replies=(Action(label="投稿する", data=f"board:post:{thread.id}"),)))
 
@@ -460,11 +520,15 @@ def register(router: Router) -> None:
     @command("hide", ("投稿を非表示にする", "hide a post"), "/hide 投稿番号", roles={members.STAFF})
     def hide(ctx: Context) -> None:
         post = board.set_hidden(ctx.session, _int(ctx.args, "投稿番号"), ctx.member.id, ctx.now, True)
+        for platform in _mirrors(ctx):
+            board_mirror.unmirror_post(ctx.postbox, platform, post.id)
         ctx.reply(f"投稿 #{post.id} を非表示にしました。LINE・Webから見えなくなります。戻すには「/restore {post.id}」。")
 
     @command("restore", ("非表示の投稿を戻す", "restore a hidden post"), "/restore 投稿番号", roles={members.STAFF})
     def restore(ctx: Context) -> None:
         post = board.set_hidden(ctx.session, _int(ctx.args, "投稿番号"), ctx.member.id, ctx.now, False)
+        for platform in _mirrors(ctx):
+            board_mirror.mirror_post(ctx.session, ctx.postbox, platform, _cfg(ctx), post)
         ctx.reply(f"投稿 #{post.id} を表示に戻しました。")
 
     @command("voice new", ("市からの質問を出す（声の募集）", "ask residents a question"), "/voice new 質問",
@@ -474,6 +538,8 @@ def register(router: Router) -> None:
         if not question:
             raise UsageError("質問を書いてください。")
         thread = board.open_thread(ctx.session, _cfg(ctx), ctx.member, "", question, ctx.now, official=True)
+        for platform in _mirrors(ctx):
+            board_mirror.mirror_thread(ctx.session, ctx.postbox, platform, thread)
         ctx.reply(f"市からの質問 #{thread.id}「{thread.title}」を掲示板に出しました。\n"
                   f"回答のまとめは「/voice results {thread.id}」で見られます。")
 

@@ -49,7 +49,8 @@ def register(router: Router) -> None:
                 Action(label=ctx.t("forget.no"), text="/forget-me cancel"),
             )))
         elif answer == "confirm" and ctx.member is not None:
-            forget_member(ctx.session, ctx.member.id, ctx.now)
+            mirrored_on = ("discord",) if ctx.settings.discord_enabled else ()
+            forget_member(ctx.session, ctx.member.id, ctx.now, ctx.postbox, mirrored_on)
             ctx.say("forget.done")
         elif answer == "cancel":
             ctx.say("forget.cancelled")

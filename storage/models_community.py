@@ -68,7 +68,7 @@ class BoardPost(SQLModel, table=True):
     platform: str = Field(max_length=16)
     created_at: datetime
     hidden_at: Optional[datetime] = None
-    hidden_by: Optional[int] = None  # staff Member.id
+    hidden_by: Optional[int] = None  # staff Member.id; None when deleted where it was written (Discord)
 
 
 class BoardReaction(SQLModel, table=True):
@@ -89,3 +89,22 @@ class BoardReport(SQLModel, table=True):
     post_id: int = Field(foreign_key="board_post.id")
     member_id: int = Field(foreign_key="member.id")
     created_at: datetime
+
+
+class BoardLink(SQLModel, table=True):
+    """Where a board thread or post also lives on another platform: a Discord forum post, a message in it.
+    origin: it was written there (its author may edit or delete it there); otherwise it is our copy."""
+
+    __tablename__ = "board_link"
+    __table_args__ = (
+        UniqueConstraint("platform", "kind", "board_id", name="uq_board_link_board"),
+        UniqueConstraint("platform", "kind", "platform_id", name="uq_board_link_platform"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    kind: str = Field(max_length=8)  # thread (board_id: BoardThread.id) or post (board_id: BoardPost.id)
+    board_id: int
+    platform_id: str = Field(max_length=32)  # the platform's thread or message id
+    place_id: str = Field(max_length=32)  # what holds it there: the forum of a thread, the thread of a post
+    origin: bool = False
