@@ -17,6 +17,8 @@ from bot.config import Settings
 from bot.delivery import ConsoleDelivery, Delivery
 from bot.inbox import InboxWorker, Translator
 from bot.line_adapter import LineDelivery, LineTranslator
+from bot.quota import QuotaMonitor
+from bot.ratelimit import add_rate_limit
 from bot.sender import OutboxSender
 from community import members
 from handlers import build_router
@@ -57,6 +59,7 @@ class Runtime:
         self.stop_event = asyncio.Event()
         self.tasks: list[asyncio.Task] = []
         self.scheduler = None
+        self.line_quota: QuotaMonitor | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -72,6 +75,7 @@ class Runtime:
             self.line_validator = SignatureValidator(settings.line_channel_secret)
             translators["line"] = LineTranslator(self.line_api)
             deliveries["line"] = LineDelivery(self.line_api)
+            self.line_quota = QuotaMonitor(self.line_api, self.db, settings.tz)
             log.info("LINE is on (API %s)", settings.line_api_base_url)
         else:
             missing = [n for n, v in (("LINE_CHANNEL_SECRET", settings.line_channel_secret),
@@ -95,6 +99,8 @@ class Runtime:
         if self.run_workers:
             self.tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="inbox"))
             self.tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
+            if self.line_quota is not None:
+                self.tasks.append(asyncio.create_task(self.line_quota.run(self.stop_event), name="line-quota"))
         if self.run_scheduler:
             self.scheduler = build_scheduler(self.db, self.jobs, settings, after_run=self.sender.wake.set)
             self.scheduler.start()
@@ -135,4 +141,5 @@ def create_app(settings: Settings, **runtime_options: Any) -> web.Application:
 
     app.cleanup_ctx.append(lifecycle)
     routes.add_routes(app)
+    add_rate_limit(app, settings)  # public pages only: a loop of requests must not fill the engagement log
     return app

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Protocol
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
@@ -19,13 +19,17 @@ from community import members
 from community.messages import FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
 from community.texts import t
 from handlers.router import Context, Router, normalise_command_text
-from storage.db import Database, utcnow
+from storage.db import Database, extend_leases, utcnow
 from storage.models import InboxEvent
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Short, and renewed while a batch is being worked through: after a crash the rows a dead process held are due
+# again within one lease, not minutes later. (Handling stays exactly once however the lease ends: _complete
+# checks the lease in the same transaction as the handling.)
+LEASE_SECONDS = 15.0
 
 
 class Translator(Protocol):
@@ -139,13 +143,22 @@ def handle_inbound(session: Session, router: Router, settings: Any, inbound: Inb
     return ctx.postbox
 
 
+# Built once, on the table rather than the ORM entity: per event, building an ORM update (and its in-session
+# evaluation) cost several times more than running it.
+_inbox = InboxEvent.__table__
+_FINISH = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("row_id"), _inbox.c.status == "processing",
+           _inbox.c.lease_until == bindparam("held_until"))
+    .values(status=bindparam("new_status"), processed_at=bindparam("finished_at"), lease_until=None,
+            last_error=bindparam("error"))
+)
+
+
 def _complete(session: Session, row_id: int, lease_until: datetime, status: str, router: Router | None, settings: Any,
               inbound: Inbound | None, error: str | None = None) -> bool:
-    done = session.execute(
-        update(InboxEvent)
-        .where(InboxEvent.id == row_id, InboxEvent.status == "processing", InboxEvent.lease_until == lease_until)
-        .values(status=status, processed_at=utcnow(), lease_until=None, last_error=error)
-    ).rowcount
+    done = session.execute(_FINISH, {"row_id": row_id, "held_until": lease_until, "new_status": status,
+                                     "finished_at": utcnow(), "error": error}).rowcount
     if not done:
         session.rollback()  # someone else holds it now
         return False
@@ -180,7 +193,7 @@ def _record_failure(session: Session, row_id: int, lease_until: datetime, error:
 
 class InboxWorker:
     def __init__(self, db: Database, translators: dict[str, Translator], router: Router, settings: Any,
-                 *, batch: int = 100, lease_seconds: float = 120.0, on_sent=None,
+                 *, batch: int = 100, lease_seconds: float = LEASE_SECONDS, on_sent=None,
                  clock: Callable[[], datetime] = utcnow):
         self.db = db
         self.translators = translators
@@ -217,11 +230,27 @@ class InboxWorker:
 
     async def process_due(self) -> int:
         rows = await self.db.run(claim_due, self.clock(), list(self.translators), self.batch, self.lease)
-        for row in rows:
+        lost: set[int] = set()
+        for i, row in enumerate(rows):
+            if row.id in lost:
+                continue
+            if row.lease_until - self.clock() < self.lease / 2:
+                lost |= await self._renew([r for r in rows[i:] if r.id not in lost])
+                if row.id in lost:
+                    continue
             await self.process(row)
         if rows and self.on_sent:
             self.on_sent()
         return len(rows)
+
+    async def _renew(self, rows: list[InboxEvent]) -> set[int]:
+        """Extend the lease of the batch's unprocessed rows (they share one lease); returns the ids no longer ours."""
+        held_until, new_until = rows[0].lease_until, self.clock() + self.lease
+        kept = await self.db.run(extend_leases, InboxEvent, "processing", [r.id for r in rows], held_until, new_until)
+        for row in rows:
+            if row.id in kept:
+                row.lease_until = new_until
+        return {row.id for row in rows} - kept
 
     async def process(self, row: InboxEvent) -> None:
         inbound = None

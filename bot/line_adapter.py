@@ -100,6 +100,14 @@ def inbox_key(event: dict) -> tuple[str, str, bool]:
 # ---- inbound ---------------------------------------------------------------------------------------------------
 
 
+def _occurred_at(timestamp: int) -> datetime:
+    """The event's time; an impossible timestamp (out of datetime's range) counts as now."""
+    try:
+        return datetime.fromtimestamp(timestamp / 1000, tz=timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        return datetime.now(timezone.utc)
+
+
 class LineTranslator:
     """Inbox payload (one LINE webhook event as JSON) -> Inbound, or None for events the service ignores."""
 
@@ -111,9 +119,10 @@ class LineTranslator:
     async def translate(self, payload: str) -> m.Inbound | None:
         try:
             event = Event.from_dict(json.loads(payload))
-        except (ValueError, TypeError) as exc:
-            # Unknown event or message types (LINE adds them over time): stored, skipped.
-            log.info("skipping LINE event the SDK does not know: %s", str(exc)[:200])
+        except Exception as exc:  # ValueError, TypeError, KeyError (a source without type), pydantic's errors
+            # Unknown event or message types (LINE adds them over time), or a shape the SDK cannot read: retrying
+            # would fail the same way, so the event stays stored and is skipped.
+            log.info("skipping LINE event the SDK does not read: %s: %s", type(exc).__name__, str(exc)[:200])
             return None
         mode = getattr(event, "mode", None)
         if event is None or (mode is not None and getattr(mode, "value", mode) != "active"):
@@ -122,7 +131,7 @@ class LineTranslator:
         if source is None:
             return None
         place = _place(source)
-        occurred = datetime.fromtimestamp(event.timestamp / 1000, tz=timezone.utc)
+        occurred = _occurred_at(event.timestamp)
         common = dict(
             platform="line",
             place=place,

@@ -18,10 +18,14 @@ from sqlmodel import Session, func, select
 
 from bot.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
 from community.messages import PUSH, REPLY, load_messages
-from storage.db import Database, utcnow
+from storage.db import Database, extend_leases, utcnow
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
+
+# Short, and renewed every third of it while a batch is out (see _LeaseKeeper): after a crash, rows a dead process
+# held are due again within one lease.
+LEASE_SECONDS = 15.0
 
 
 def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[OutboxMessage]:
@@ -40,9 +44,8 @@ def claim_due(session: Session, now: datetime, platforms: list[str], limit: int,
     )
     rows = list(session.exec(stmt))
     for row in rows:
-        if row.status == "sending":
-            # A previous holder died mid-send: it may have gone out; LINE's retry key sorts pushes out.
-            row.outcome_unknown = True
+        # A row taken over from a dead holder keeps its outcome_unknown: a reply is marked before each attempt
+        # (_mark_attempt), so rows the holder claimed but never tried do not count as perhaps delivered.
         row.status = "sending"
         row.lease_until = now + lease
         session.add(row)
@@ -60,7 +63,7 @@ class OutboxSender:
         max_attempts: int = 12,
         base_backoff: float = 1.0,
         max_backoff: float = 300.0,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = LEASE_SECONDS,
         clock: Callable[[], datetime] = utcnow,
         jitter: Callable[[], float] = random.random,
     ):
@@ -115,19 +118,37 @@ class OutboxSender:
         for row in rows:
             by_target[(row.platform, row.target)].append(row)
         semaphore = asyncio.Semaphore(self.concurrency)
+        keeper = _LeaseKeeper(self, rows)
 
         async def send_group(group: list[OutboxMessage]) -> None:
             async with semaphore:
                 for row in group:
-                    await self._attempt(row)
+                    await self._attempt(row, keeper)
 
-        await asyncio.gather(*(send_group(g) for g in by_target.values()))
+        renewing = asyncio.create_task(keeper.run(), name="outbox-lease")
+        try:
+            await asyncio.gather(*(send_group(g) for g in by_target.values()))
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
         return len(rows)
 
-    async def _attempt(self, row: OutboxMessage) -> None:
+    async def _attempt(self, row: OutboxMessage, keeper: "_LeaseKeeper") -> None:
+        if row.id not in keeper.held:
+            return  # the lease ran out and another holder has the row
         delivery = self.deliveries[row.platform]
+        if row.method == REPLY and not row.outcome_unknown:
+            # Persist "this reply may be consumed" before trying: a reply token is single-use and has no retry key,
+            # so after a crash only this mark tells a possibly-sent reply from one never tried.
+            async with keeper.lock:
+                if not await self.db.run(_mark_attempt, row.id, row.lease_until):
+                    keeper.held.discard(row.id)
+                    return
         now = self.clock()
-        age = (now - row.reply_token_at).total_seconds() if row.method == REPLY and row.reply_token_at else None
+        # After an attempt whose answer was lost, ask LINE even if the token looks old: 400 means our attempt
+        # used it (sent), 200 means it never arrived (sent now). Skipping the call would guess.
+        age = (now - row.reply_token_at).total_seconds() if (
+            row.method == REPLY and row.reply_token_at and not row.outcome_unknown) else None
         changes: dict = {}
         try:
             outcome = await delivery.send(row.method, row.target, load_messages(row.messages), row.retry_key, age)
@@ -138,7 +159,7 @@ class OutboxSender:
                 changes = {"status": "sent", "sent_at": self.clock(), "last_error": f"reply token spent by an earlier attempt ({exc})"}
             elif row.fallback_to:
                 changes = {"status": "pending", "method": PUSH, "target": row.fallback_to, "next_attempt_at": now,
-                           "last_error": f"reply fell back to push: {exc}"}
+                           "outcome_unknown": False, "last_error": f"reply fell back to push: {exc}"}
             else:
                 changes = {"status": "parked", "last_error": f"reply token expired and no place to push: {exc}"}
         except TransientFailure as exc:
@@ -159,15 +180,66 @@ class OutboxSender:
             log.error("outbox row %s parked: %s", row.id, changes.get("last_error"))
         if "attempts" not in changes and changes.get("status") != "pending":
             changes["attempts"] = row.attempts + 1
-        await self.db.run(_record, row.id, row.lease_until, changes)
+        async with keeper.lock:
+            await self.db.run(_record, row.id, row.lease_until, changes)
+            keeper.held.discard(row.id)
+
+
+class _LeaseKeeper:
+    """Renews the lease of a claimed batch's unfinished rows while they are out.
+
+    Every row of a batch shares one lease_until; the lock keeps a renewal from racing a row's _record (which checks
+    the lease it holds).
+    """
+
+    def __init__(self, sender: OutboxSender, rows: list[OutboxMessage]):
+        self.sender = sender
+        self.rows = {row.id: row for row in rows}
+        self.held = set(self.rows)
+        self.lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        interval = self.sender.lease.total_seconds() / 3
+        while self.held:
+            await asyncio.sleep(interval)
+            async with self.lock:
+                await self.renew()
+
+    async def renew(self) -> None:
+        ids = sorted(self.held)
+        if not ids:
+            return
+        held_until = self.rows[ids[0]].lease_until
+        new_until = self.sender.clock() + self.sender.lease
+        try:
+            kept = await self.sender.db.run(extend_leases, OutboxMessage, "sending", ids, held_until, new_until)
+        except Exception:  # the database is away: the rows come back to whoever claims them after the lease
+            log.exception("outbox lease renewal failed")
+            return
+        for row_id in ids:
+            if row_id in kept:
+                self.rows[row_id].lease_until = new_until
+            else:
+                self.held.discard(row_id)
+
+
+def _mark_attempt(session: Session, row_id: int, lease_until: datetime) -> bool:
+    table = OutboxMessage.__table__
+    return bool(session.execute(
+        update(table)
+        .where(table.c.id == row_id, table.c.status == "sending", table.c.lease_until == lease_until)
+        .values(outcome_unknown=True)
+    ).rowcount)
 
 
 def _record(session: Session, row_id: int, lease_until: datetime, changes: dict) -> None:
     # Only the lease holder records; a row taken over after an expired lease belongs to its new holder.
+    # On the table, not the ORM entity: no per-row evaluation of the criteria against the session.
+    table = OutboxMessage.__table__
     changes = dict(changes, lease_until=None)
     session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending", OutboxMessage.lease_until == lease_until)
+        update(table)
+        .where(table.c.id == row_id, table.c.status == "sending", table.c.lease_until == lease_until)
         .values(**changes)
     )
 

@@ -70,6 +70,13 @@ async def healthz(request: web.Request) -> web.Response:
         "outbox": {"backlog": outbox.get("pending", 0) + outbox.get("sending", 0), "parked": outbox.get("parked", 0)},
     }
     body["parked"] = body["inbox"]["parked"] + body["outbox"]["parked"]
+    if runtime.line_quota is not None and database_ok:
+        # Read from LINE at most every few minutes (bot/quota.py); warning: this month's pace passes the limit.
+        try:
+            quota = await runtime.line_quota.status()
+        except SQLAlchemyError:
+            quota = None
+        body["line_quota"] = quota.as_dict() if quota is not None else None
     return web.json_response(body, status=200 if database_ok else 503)
 
 

@@ -72,6 +72,7 @@ async def go(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    # Catch-all patterns so every unknown or tricky path under /qr and /go gets the Japanese 404 page.
-    app.router.add_get("/qr/{name:.*}", qr_image)
-    app.router.add_get("/go/{touchpoint:.*}", go)
+    # Catch-all patterns ([\s\S]: a decoded %0a too) so every unknown or tricky path under /qr and /go gets the
+    # Japanese 404 page.
+    app.router.add_get(r"/qr/{name:[\s\S]*}", qr_image)
+    app.router.add_get(r"/go/{touchpoint:[\s\S]*}", go)

@@ -147,4 +147,4 @@ async def board_other(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/board", board_index)
     app.router.add_get("/board/thread/{thread_id}", board_thread)
-    app.router.add_get("/board/{tail:.*}", board_other)
+    app.router.add_get(r"/board/{tail:[\s\S]*}", board_other)

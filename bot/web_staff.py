@@ -258,7 +258,7 @@ async def dashboard_login(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/r", referral_redirect)
-    app.router.add_get("/r/{code:.*}", referral_redirect)
+    app.router.add_get(r"/r/{code:[\s\S]*}", referral_redirect)
     app.router.add_get("/api/kpi", api_kpi)
     app.router.add_get("/api/kpi.csv", api_kpi_csv)
     app.router.add_get(r"/charts/weekly-{week:\d{4}-W\d{2}}.png", weekly_chart)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from community import board, events, kpi
+from community import board, events, kpi, quota
 from community.messages import Image, OutboundMessage, Postbox, Text
 from storage.db import as_utc
 from storage.models import Space
@@ -141,6 +141,10 @@ def build(session: Session, settings: Any, now: datetime) -> Digest:
                  f"うちコード不明 {this_week['referral_clicks_unattributed']:,})")
     lines.append(f"紹介経由の寄附: {this_week['donations_count']:,}件 {yen:,}円 "
                  f"(前週比 {_signed(yen - last_week['donations_yen'])}円)")
+    line_quota = quota.digest_lines(quota.latest(session, now, settings.tz))
+    if line_quota:
+        lines.append("")
+        lines.extend(line_quota)
     chart_url = settings.public_url(f"charts/weekly-{week}.png")
     lines.append("")
     lines.append(f"📈 グラフ: {chart_url}")

@@ -70,6 +70,16 @@ class Inbound:
     message_id: str | None = None  # the platform's id of the message (to follow its edits and deletion)
     forum_thread: ForumThread | None = None  # set when the place is a thread of the community board forum
 
+    def __post_init__(self) -> None:
+        # No chat needs a NUL character and PostgreSQL cannot store one: drop it where a person's text comes in.
+        for name in ("text", "postback_data", "place_name"):
+            value = getattr(self, name)
+            if value and "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
+        if any("\x00" in m.text for m in self.mentions):
+            cleaned = tuple(Mention(m.user_id, m.text.replace("\x00", "")) for m in self.mentions)
+            object.__setattr__(self, "mentions", cleaned)
+
     def to_json(self) -> str:
         data = dataclasses.asdict(self)
         data["occurred_at"] = self.occurred_at.isoformat()

@@ -54,20 +54,24 @@ def run_leased(session: Session, job: Job, settings: Any, at: datetime) -> str |
     return detail
 
 
+async def fire(db: Database, job: Job, settings: Any, after_run: Callable[[], None] | None = None,
+               at: datetime | None = None) -> str | None:
+    """What the scheduler does when a job's time comes: run it under the slot's lease. None: the slot already ran."""
+    at = at or datetime.now(settings.tz)
+    try:
+        detail = await db.run(run_leased, job, settings, at)
+    except Exception:
+        log.exception("job %s failed", job.name)
+        return None
+    log.info("job %s: %s", job.name, detail if detail is not None else "already ran for this slot")
+    if after_run:
+        after_run()
+    return detail
+
+
 def build_scheduler(db: Database, jobs: list[Job], settings: Any, after_run: Callable[[], None] | None = None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=settings.tz)
     for job in jobs:
-        async def fire(job: Job = job) -> None:
-            at = datetime.now(settings.tz)
-            try:
-                detail = await db.run(run_leased, job, settings, at)
-            except Exception:
-                log.exception("job %s failed", job.name)
-                return
-            log.info("job %s: %s", job.name, detail if detail is not None else "already ran for this slot")
-            if after_run:
-                after_run()
-
-        scheduler.add_job(fire, CronTrigger(timezone=settings.tz, **job.cron), id=job.name, name=job.name,
-                          coalesce=True, max_instances=1, misfire_grace_time=3600)
+        scheduler.add_job(fire, CronTrigger(timezone=settings.tz, **job.cron), args=(db, job, settings, after_run),
+                          id=job.name, name=job.name, coalesce=True, max_instances=1, misfire_grace_time=3600)
     return scheduler

@@ -136,7 +136,8 @@ class FakeLineApi:
         self.rich_menus: dict[str, dict] = {}
         self.default_rich_menu: str | None = None
         self.rich_menu_images: dict[str, tuple[str, int]] = {}
-        self.quota = 1000
+        self.quota: int | None = 1000  # the month's message limit; None: no limit (type "none")
+        self.used_before = 0  # messages the channel sent this month before the test (counted in consumption)
         self.chaos: ChaosMode | None = None
         self._reply_tokens: dict[str, str] = {}  # token -> "issued" | "used" | "expired"
         self._request_ids: dict[str, str] = {}  # retry key -> the request id that accepted it
@@ -330,9 +331,11 @@ class FakeLineApi:
             call.json = self._parse_json(call.body)
             return self._send(path, call)
         if method == "GET" and path == "/v2/bot/message/quota":
+            if self.quota is None:
+                return 200, {"type": "none"}, {}
             return 200, {"type": "limited", "value": self.quota}, {}
         if method == "GET" and path == "/v2/bot/message/quota/consumption":
-            return 200, {"totalUsage": self.consumption()}, {}
+            return 200, {"totalUsage": self.used_before + self.consumption()}, {}
         if method == "GET" and len(parts) == 5 and parts[:3] == ["v2", "bot", "group"] and parts[4] == "summary":
             name = self.group_summaries.get(parts[3])
             if name is None:

@@ -5,6 +5,7 @@ Every request our service makes goes to tests/fake_line.py, which checks it like
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
@@ -171,8 +172,9 @@ async def test_crash_while_processing_is_taken_over_after_the_lease(line_bot, fa
     from bot.inbox import claim_due
 
     await line_bot.post(lp.text_event("/help", HANAKO))
-    # The old process claimed the event and died before finishing it.
-    [claimed] = await line_bot.db.run(claim_due, line_bot.clock(), ["line"], 10, line_bot.runtime.worker.lease)
+    # The old process claimed the event (with a two-minute lease, so the reply token is stale by the time the
+    # lease ends) and died before finishing it.
+    [claimed] = await line_bot.db.run(claim_due, line_bot.clock(), ["line"], 10, timedelta(minutes=2))
     await line_bot.restart()
     assert _statuses(line_bot) == ["processing"]
     await line_bot.settle()  # moves the clock past the lease
@@ -228,6 +230,8 @@ async def test_healthz_shape(line_bot):
     response = await line_bot.get("/healthz")
     assert response.status == 200
     body = await response.json()
+    line_quota = body.pop("line_quota")  # tests/test_quota.py covers it
+    assert (line_quota["limit"], line_quota["used"], line_quota["warning"]) == (1000, 0, False)
     assert body == {
         "ok": True,
         "database": "ok",

@@ -1,5 +1,6 @@
 """Alembic environment: the target metadata is every SQLModel table in storage.models."""
 from alembic import context
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import storage.all_models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -19,6 +20,9 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Instances starting together migrate one at a time; the later ones then find nothing to do.
+                connection.execute(text("SELECT pg_advisory_xact_lock(70070001)"))
             context.run_migrations()
     engine.dispose()
 
