@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Protocol
+from functools import lru_cache
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable, Protocol
 
 from sqlalchemy import bindparam, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
 from community import members
@@ -38,21 +37,32 @@ class Translator(Protocol):
     async def translate(self, payload: str) -> Inbound | None: ...
 
 
+_INBOX_COLUMNS = ("platform", "event_id", "event_type", "is_redelivery", "redeliveries", "received_at", "payload",
+                  "status", "attempts", "next_attempt_at")
+
+
+@lru_cache(maxsize=4)
+def _insert_sql(paramstyle: str) -> str:
+    marker = "?" if paramstyle == "qmark" else "%s"
+    return (f"INSERT INTO inbox_event ({', '.join(_INBOX_COLUMNS)}) VALUES ({', '.join([marker] * len(_INBOX_COLUMNS))})"
+            " ON CONFLICT (platform, event_id) DO NOTHING")
+
+
 def store_events(session: Session, platform: str, events: list[tuple[str, str, bool, str]], now: datetime) -> int:
-    """Insert (event id, type, redelivery, payload) rows; an id already stored is ignored. Returns rows inserted."""
+    """Insert (event id, type, redelivery, payload) rows; an id already stored is ignored. Returns rows inserted.
+
+    This is the webhook's hot path: one driver-level executemany of a fixed statement (valid on SQLite and
+    PostgreSQL), with the time converted once by the column type's own bind processor, so rows are stored exactly as
+    the ORM would store them. Building ORM/Core inserts per request cost more than the insert itself."""
     if not events:
         return 0
-    values = [
-        dict(platform=platform, event_id=eid, event_type=etype, is_redelivery=redelivery, redeliveries=0,
-             received_at=now, payload=payload, status="pending", attempts=0, next_attempt_at=now)
-        for eid, etype, redelivery, payload in events
-    ]
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    # One statement for any number of rows (executemany), so its compiled form is cached: compiling a
-    # multi-VALUES insert per request cost more than the insert itself.
-    stmt = insert(InboxEvent.__table__).on_conflict_do_nothing(index_elements=["platform", "event_id"])
-    # SQLAlchemy reports an INSERT's rowcount only when asked to (else -1 on psycopg).
-    return session.execute(stmt, values, execution_options={"preserve_rowcount": True}).rowcount
+    connection = session.connection()
+    dialect = connection.dialect
+    to_db = InboxEvent.__table__.c.received_at.type._cached_bind_processor(dialect)
+    when = to_db(now) if to_db else now
+    rows = [(platform, eid, etype, redelivery, 0, when, payload, "pending", 0, when)
+            for eid, etype, redelivery, payload in events]
+    return connection.exec_driver_sql(_insert_sql(dialect.paramstyle), rows).rowcount
 
 
 def store_batches(session: Session, batches: list[tuple[str, list[tuple[str, str, bool, str]]]], now: datetime) -> int:
@@ -75,16 +85,34 @@ class InboxWriter:
         self.max_requests = max_requests
         self._waiting: list[tuple[str, list, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def store(self, platform: str, events: list[tuple[str, str, bool, str]]) -> None:
         """Returns once the events are committed; raises what the write raised (e.g. SQLAlchemyError)."""
         future = asyncio.get_running_loop().create_future()
         self._waiting.append((platform, events, future))
+        self._idle.clear()
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="inbox-writer")
         await future
 
+    async def quiet(self, at_most: float = 0.02) -> None:
+        """Wait (bounded) until no webhook request is waiting for its commit: the worker gives way to acks."""
+        if not self._idle.is_set():
+            try:
+                await asyncio.wait_for(self._idle.wait(), timeout=at_most)
+            except asyncio.TimeoutError:
+                pass
+
     async def _flush(self) -> None:
+        try:
+            await self._flush_waiting()
+        finally:
+            if not self._waiting:
+                self._idle.set()
+
+    async def _flush_waiting(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_requests], self._waiting[self.max_requests :]
             try:
@@ -193,7 +221,7 @@ def _record_failure(session: Session, row_id: int, lease_until: datetime, error:
 
 class InboxWorker:
     def __init__(self, db: Database, translators: dict[str, Translator], router: Router, settings: Any,
-                 *, batch: int = 100, lease_seconds: float = LEASE_SECONDS, on_sent=None,
+                 *, batch: int = 20, lease_seconds: float = LEASE_SECONDS, on_sent=None,
                  clock: Callable[[], datetime] = utcnow):
         self.db = db
         self.translators = translators
@@ -204,6 +232,8 @@ class InboxWorker:
         self.on_sent = on_sent  # called after events produced outbox rows (wakes the sender)
         self.clock = clock  # when retries are due (tests pass a controllable clock)
         self.wake = asyncio.Event()
+        # Awaited before each event: the web app sets it to the webhook writer's quiet(), so acks go first.
+        self.give_way: Callable[[], Awaitable[None]] | None = None
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
         while not stop.is_set():
@@ -238,6 +268,8 @@ class InboxWorker:
                 lost |= await self._renew([r for r in rows[i:] if r.id not in lost])
                 if row.id in lost:
                     continue
+            if self.give_way is not None:
+                await self.give_way()
             await self.process(row)
         if rows and self.on_sent:
             self.on_sent()

@@ -87,7 +87,8 @@ def add_routes(app: web.Application) -> None:
         # Runs after the Runtime's start (cleanup contexts start first), so the database is open.
         from bot.app import RUNTIME
 
-        app[INBOX_WRITER] = InboxWriter(app[RUNTIME].db)
+        writer = app[INBOX_WRITER] = InboxWriter(app[RUNTIME].db)
+        app[RUNTIME].worker.give_way = writer.quiet  # acknowledge fast, work later
 
     app.on_startup.append(start_inbox_writer)
     app.router.add_post("/callback/line", line_callback)
