@@ -11,14 +11,16 @@ from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Protocol
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, func, select
 
 from community import members
 from community.messages import FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
 from community.texts import t
 from handlers.router import Context, Router, normalise_command_text
-from storage.db import Database, extend_leases, utcnow
+from bot.polling import drain, poll_until_stopped
+from storage import leases
+from storage.db import Database, utcnow
 from storage.models import InboxEvent
 from storage.outbox import enqueue
 
@@ -128,25 +130,7 @@ class InboxWriter:
 
 
 def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[InboxEvent]:
-    stmt = (
-        select(InboxEvent)
-        .where(InboxEvent.platform.in_(platforms))
-        .where(
-            or_(
-                (InboxEvent.status == "pending") & (InboxEvent.next_attempt_at <= now),
-                (InboxEvent.status == "processing") & (InboxEvent.lease_until < now),
-            )
-        )
-        .order_by(InboxEvent.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    rows = list(session.exec(stmt))
-    for row in rows:
-        row.status = "processing"
-        row.lease_until = now + lease
-        session.add(row)
-    return rows
+    return leases.claim_due(session, InboxEvent, "processing", now, platforms, limit, lease)
 
 
 def handle_inbound(session: Session, router: Router, settings: Any, inbound: Inbound, source_event_id: int | None = None) -> Postbox:
@@ -236,27 +220,10 @@ class InboxWorker:
         self.give_way: Callable[[], Awaitable[None]] | None = None
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                n = await self.process_due()
-            except Exception:
-                log.exception("inbox pass failed")
-                n = 0
-            if n == 0:
-                self.wake.clear()
-                try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
-                except asyncio.TimeoutError:
-                    pass
+        await poll_until_stopped(self.process_due, self.wake, stop, idle_seconds, "inbox")
 
     async def drain(self, max_passes: int = 1000) -> int:
-        total = 0
-        for _ in range(max_passes):
-            n = await self.process_due()
-            if n == 0:
-                break
-            total += n
-        return total
+        return await drain(self.process_due, max_passes)
 
     async def process_due(self) -> int:
         rows = await self.db.run(claim_due, self.clock(), list(self.translators), self.batch, self.lease)
@@ -278,7 +245,7 @@ class InboxWorker:
     async def _renew(self, rows: list[InboxEvent]) -> set[int]:
         """Extend the lease of the batch's unprocessed rows (they share one lease); returns the ids no longer ours."""
         held_until, new_until = rows[0].lease_until, self.clock() + self.lease
-        kept = await self.db.run(extend_leases, InboxEvent, "processing", [r.id for r in rows], held_until, new_until)
+        kept = await self.db.run(leases.extend_leases, InboxEvent, "processing", [r.id for r in rows], held_until, new_until)
         for row in rows:
             if row.id in kept:
                 row.lease_until = new_until

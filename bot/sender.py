@@ -13,12 +13,14 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from bot.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
 from community.messages import PUSH, REPLY, load_messages
-from storage.db import Database, extend_leases, utcnow
+from bot.polling import drain, poll_until_stopped
+from storage import leases
+from storage.db import Database, utcnow
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -29,27 +31,9 @@ LEASE_SECONDS = 15.0
 
 
 def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[OutboxMessage]:
-    stmt = (
-        select(OutboxMessage)
-        .where(OutboxMessage.platform.in_(platforms))
-        .where(
-            or_(
-                (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
-            )
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    rows = list(session.exec(stmt))
-    for row in rows:
-        # A row taken over from a dead holder keeps its outcome_unknown: a reply is marked before each attempt
-        # (_mark_attempt), so rows the holder claimed but never tried do not count as perhaps delivered.
-        row.status = "sending"
-        row.lease_until = now + lease
-        session.add(row)
-    return rows
+    # A row taken over from a dead holder keeps its outcome_unknown: a reply is marked before each attempt
+    # (_mark_attempt), so rows the holder claimed but never tried do not count as perhaps delivered.
+    return leases.claim_due(session, OutboxMessage, "sending", now, platforms, limit, lease)
 
 
 class OutboxSender:
@@ -84,28 +68,11 @@ class OutboxSender:
         return max(delay, retry_after or 0.0)
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                sent = await self.process_due()
-            except Exception:  # the loop must survive a database hiccup
-                log.exception("outbox pass failed")
-                sent = 0
-            if sent == 0:
-                self.wake.clear()
-                try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
-                except asyncio.TimeoutError:
-                    pass
+        await poll_until_stopped(self.process_due, self.wake, stop, idle_seconds, "outbox")
 
     async def drain(self, max_passes: int = 1000) -> int:
         """Send everything due now (console, tests, `job`); returns how many rows were attempted."""
-        total = 0
-        for _ in range(max_passes):
-            n = await self.process_due()
-            if n == 0:
-                break
-            total += n
-        return total
+        return await drain(self.process_due, max_passes)
 
     async def process_due(self) -> int:
         if not self.deliveries:
@@ -212,7 +179,7 @@ class _LeaseKeeper:
         held_until = self.rows[ids[0]].lease_until
         new_until = self.sender.clock() + self.sender.lease
         try:
-            kept = await self.sender.db.run(extend_leases, OutboxMessage, "sending", ids, held_until, new_until)
+            kept = await self.sender.db.run(leases.extend_leases, OutboxMessage, "sending", ids, held_until, new_until)
         except Exception:  # the database is away: the rows come back to whoever claims them after the lease
             log.exception("outbox lease renewal failed")
             return

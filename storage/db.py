@@ -49,22 +49,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=5, pool_pre_ping=True)
 
 
-def extend_leases(session, model, busy_status: str, ids: list[int], held_until: datetime, new_until: datetime) -> set[int]:
-    """Move the lease of rows still held under `held_until` to `new_until`; returns the ids still ours."""
-    if not ids:
-        return set()
-    from sqlalchemy import update
-
-    table = model.__table__
-    result = session.execute(
-        update(table)
-        .where(table.c.id.in_(ids), table.c.status == busy_status, table.c.lease_until == held_until)
-        .values(lease_until=new_until)
-        .returning(table.c.id)
-    )
-    return {row_id for (row_id,) in result}
-
-
 class Database:
     """Owns the engine and a small thread pool; async code calls `await db.run(fn, ...)` with fn(session)."""
 
