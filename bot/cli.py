@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     features = _feature_commands(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-start plugin chatter hides our own lines
     command = args.command or "serve"
     if command == "job":
         return _job(args)
