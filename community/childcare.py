@@ -354,7 +354,8 @@ def touchpoint_figures(session: Session, city, start: datetime, end: datetime) -
     figures = {tp.id: {"scans": 0, "pushes": 0} for tp in city.touchpoints}
     rows = session.exec(
         select(Engagement.kind, Engagement.space, func.count())
-        .where(Engagement.kind.in_((SCAN, PUSH)), Engagement.space.like("touchpoint:%"),
+        # The configured spaces by name (not LIKE 'touchpoint:%'): an index range per touchpoint, nothing else read.
+        .where(Engagement.kind.in_((SCAN, PUSH)), Engagement.space.in_([space_of(tp_id) for tp_id in figures]),
                Engagement.at >= as_utc(start), Engagement.at < as_utc(end))
         .group_by(Engagement.kind, Engagement.space)
     )

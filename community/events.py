@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, literal
 from sqlmodel import Session, select
 
 from community import engagement, members
@@ -379,23 +379,31 @@ def event_space_figures(session: Session, start: datetime, end: datetime) -> dic
     """Event spaces that existed in [start, end) (bound before end, bot not removed before start), and how many had
     a facilitator (not opted out) who posted in that space in the range."""
     start, end = as_utc(start), as_utc(end)
+    # One statement, not three queries per space: the digest computes this for three periods.
+    facilitator_spoke = (
+        select(Engagement.id)
+        .join(Member, Member.public_id == Engagement.member)
+        .join(Role, and_(Role.member_id == Member.id, Role.role == members.FACILITATOR, Role.scope == Event.code))
+        .where(
+            Engagement.kind == "event_message", Engagement.space == literal(space_key("")) + Event.code,
+            Engagement.platform == Space.platform, Engagement.at >= start, Engagement.at < end,
+            ~select(FacilitatorOptOut.id).where(FacilitatorOptOut.event_id == Event.id,
+                                                FacilitatorOptOut.member_id == Member.id).correlate(Event, Member).exists(),
+        )
+        .correlate(Event, Space)
+        .exists()
+    )
     rows = session.exec(
-        select(EventSpace, Space, Event).join(Space, Space.id == EventSpace.space_id)
+        select(Space.bot_present, Space.detached_at, facilitator_spoke).select_from(EventSpace)
+        .join(Space, Space.id == EventSpace.space_id)
         .join(Event, Event.id == EventSpace.event_id).where(EventSpace.bound_at < end)
     ).all()
     spaces = active = 0
-    for bound, space, event in rows:
-        if not space.bot_present and space.detached_at is not None and as_utc(space.detached_at) < start:
+    for bot_present, detached_at, spoke in rows:
+        if not bot_present and detached_at is not None and as_utc(detached_at) < start:
             continue
         spaces += 1
-        skip = opted_out_ids(session, event)
-        public_ids = [m.public_id for m in facilitators(session, event) if m.id not in skip]
-        if public_ids and session.exec(select(Engagement.id).where(
-            Engagement.kind == "event_message", Engagement.space == space_key(event.code),
-            Engagement.platform == space.platform, Engagement.member.in_(public_ids),
-            Engagement.at >= start, Engagement.at < end,
-        )).first() is not None:
-            active += 1
+        active += bool(spoke)
     return {"event_spaces": spaces, "event_spaces_with_active_facilitator": active}
 
 
@@ -420,13 +428,20 @@ def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietSpace]
         .join(Event, Event.id == EventSpace.event_id).where(Space.bot_present == True)  # noqa: E712
         .order_by(EventSpace.id)
     ).all()
+    # Every facilitator and opt-out in two queries rather than two per space.
+    by_code: dict[str, list[Member]] = {}
+    for scope, member in session.exec(
+        select(Role.scope, Member).join(Member, Member.id == Role.member_id)
+        .where(Role.role == members.FACILITATOR).order_by(Role.id)
+    ):
+        by_code.setdefault(scope, []).append(member)
+    opted_out = set(session.exec(select(FacilitatorOptOut.event_id, FacilitatorOptOut.member_id)).all())
     quiet = []
     for bound, space, event in rows:
         last = as_utc(bound.last_message_at or bound.bound_at)
         if last >= cutoff:
             continue
-        skip = opted_out_ids(session, event)
-        names = tuple(member_label(m) for m in facilitators(session, event) if m.id not in skip)
+        names = tuple(member_label(m) for m in by_code.get(event.code, ()) if (event.id, m.id) not in opted_out)
         quiet.append(QuietSpace(
             event_code=event.code, event_title=event.title, space_name=space.name or "", platform=space.platform,
             last_activity=last, quiet_days=(as_utc(now) - last).days, facilitators=names, event_space_id=bound.id,

@@ -83,10 +83,10 @@ def compute(session: Session, settings: Any, start: date, end: date) -> dict[str
     """Every KPI value for start..end (inclusive dates, city time)."""
     since, until = bounds(settings.tz, start, end)
     values = {
-        "participants": board.participants(session, since, until).total,
-        "participants_total": board.participants_total(session, until).total,
-        "posts": board.posts(session, since, until).total,
-        "posts_cumulative": board.posts_cumulative(session, until).total,
+        "participants": board.participant_count(session, since, until),
+        "participants_total": board.participant_count(session, None, until),
+        "posts": board.post_count(session, since, until),
+        "posts_cumulative": board.post_count(session, None, until),
         "referral_clicks": _count(session, "referral_click", since, until),
         "referral_clicks_unattributed": _count(session, "referral_click", since, until, detail="unattributed"),
         "event_messages": _count(session, "event_message", since, until),

@@ -143,6 +143,8 @@ class Engagement(SQLModel, table=True):
     __table_args__ = (
         Index("ix_engagement_kind_at", "kind", "at"),
         Index("ix_engagement_space_at", "space", "at"),
+        # Participants and QR counts per touchpoint from the index alone (migration 0009).
+        Index("ix_engagement_kind_space_at_member", "kind", "space", "at", "member"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

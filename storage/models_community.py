@@ -58,6 +58,7 @@ class BoardPost(SQLModel, table=True):
     __table_args__ = (
         Index("ix_board_post_thread_created", "thread_id", "created_at"),
         Index("ix_board_post_member_created", "member_id", "created_at"),
+        Index("ix_board_post_created_hidden", "created_at", "hidden_at"),  # visible posts per period (KPIs)
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
