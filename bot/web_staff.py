@@ -13,12 +13,12 @@ import html
 import io
 import json
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from community import digest, kpi, referrals
+from community import digest, events, kpi, referrals
 from storage.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -171,6 +171,7 @@ h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left}
 td.n,th.n{text-align:right}.muted{color:#666;font-size:.9em}a.button,button{display:inline-block;padding:10px 16px;
 background:#1565c0;color:#fff;border:0;border-radius:6px;text-decoration:none;font-size:1em;margin:4px 0}
+img.chart{max-width:100%;height:auto}.warn{color:#c62828}td{overflow-wrap:anywhere}
 """
 
 
@@ -188,7 +189,26 @@ def _login_needed() -> web.Response:
                  "<b>/dashboard</b> と送ると、ログイン用のリンクが届きます（職員のみ）。</p>", status=401)
 
 
-def dashboard_html(data: dict, settings) -> str:
+def events_html(rows: list, settings) -> str:
+    """Events and their facilitators: whether each group is alive, at a glance."""
+    esc = html.escape
+    if not rows:
+        return "<h2>イベントと世話人</h2><p class=\"muted\">この年度のイベントはまだありません。</p>"
+    parts = ["<h2>イベントと世話人</h2><table><tr><th>イベント</th><th>世話人</th><th class=n>今週の発言</th></tr>"]
+    for row in rows:
+        when = events.format_when(row.starts_at, settings.tz)
+        state = "（終了）" if row.closed else ""
+        detached = any(space.detached_at for space in row.spaces)
+        spaces = "・".join(f"{esc(space.name or space.platform)}" for space in row.spaces) or "グループ未登録"
+        who = "、".join(esc(name) for name in row.facilitators) or '<b class="warn">未指名</b>'
+        messages = sum(space.messages_this_week for space in row.spaces)
+        parts.append(f"<tr><td>{esc(row.title)}{state}<br><small class=muted>{esc(when)} ・ {spaces}"
+                     f"{' ・ ボット退出' if detached else ''}</small></td><td>{who}</td><td class=n>{messages:,}</td></tr>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def dashboard_html(data: dict, settings, event_rows: list | None = None, chart_week: str | None = None) -> str:
     esc = html.escape
     fy = data["fiscal_year"]
     parts = [f"<h1>{esc(settings.city.name)} KPI {fy}年度</h1>",
@@ -207,7 +227,12 @@ def dashboard_html(data: dict, settings) -> str:
     for touchpoint_id, figures in data["per_touchpoint"].items():
         parts.append(f"<tr><td>{esc(names.get(touchpoint_id, touchpoint_id))}</td>"
                      f"<td class=n>{figures['scans']:,}</td><td class=n>{figures['pushes']:,}</td></tr>")
-    parts.append("</table><h2>ダウンロード</h2>")
+    parts.append("</table>")
+    if chart_week:
+        parts.append(f'<h2>週ごとの推移</h2><img class="chart" src="/charts/weekly-{esc(chart_week)}.png" '
+                     f'alt="週ごとの推移 {esc(chart_week)}">')
+    parts.append(events_html(event_rows or [], settings))
+    parts.append("<h2>ダウンロード</h2>")
     parts.append(f'<p><a class="button" href="/dashboard/kpi.csv?fy={fy}">CSV ({fy}年度)</a> '
                  f'<a class="button" href="/dashboard/kpi.csv?fy={fy - 1}">CSV ({fy - 1}年度)</a></p>')
     return "".join(parts)
@@ -220,8 +245,13 @@ async def dashboard(request: web.Request) -> web.Response:
         data = await _report(request)
     except BadRequest:
         raise web.HTTPFound("/dashboard") from None
-    settings = _runtime(request).settings
-    return _page(f"KPI {data['fiscal_year']}年度", dashboard_html(data, settings))
+    runtime = _runtime(request)
+    settings = runtime.settings
+    now = datetime.now(settings.tz)
+    start, end = kpi.bounds(settings.tz, date.fromisoformat(data["from"]), date.fromisoformat(data["to"]))
+    event_rows = await runtime.db.run(events.overview, now, start, end)
+    chart_week = digest.week_label(digest.last_complete_week(now)[0])
+    return _page(f"KPI {data['fiscal_year']}年度", dashboard_html(data, settings, event_rows, chart_week))
 
 
 async def dashboard_csv(request: web.Request) -> web.Response:

@@ -372,6 +372,32 @@ def space_figures(session: Session, event: Event, now: datetime) -> list[SpaceFi
     return figures
 
 
+@dataclass(frozen=True)
+class EventOverview:
+    """One event for the staff dashboard: no platform ids, facilitators by display name or public id."""
+
+    code: str
+    title: str
+    starts_at: datetime
+    closed: bool
+    facilitators: tuple[str, ...]
+    spaces: tuple[SpaceFigures, ...]
+
+
+def overview(session: Session, now: datetime, start: datetime, end: datetime, limit: int = 50) -> list[EventOverview]:
+    """Events starting in [start, end), the latest first (a fiscal year on the dashboard)."""
+    rows = session.exec(
+        select(Event).where(Event.starts_at >= as_utc(start), Event.starts_at < as_utc(end))
+        .order_by(Event.starts_at.desc()).limit(limit)
+    ).all()
+    return [
+        EventOverview(code=event.code, title=event.title, starts_at=event.starts_at, closed=event.closed_at is not None,
+                      facilitators=tuple(member_label(m) for m in facilitators(session, event)),
+                      spaces=tuple(space_figures(session, event, now)))
+        for event in rows
+    ]
+
+
 # ---- for the KPI helper and the weekly digest ------------------------------------------------------------------
 
 

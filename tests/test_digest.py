@@ -237,3 +237,27 @@ async def test_dashboard_accepts_the_bearer_token(web):
 async def test_dashboard_command_is_for_staff(chat):
     [answer] = await chat.say("/dashboard")
     assert "市の職員だけ" in answer
+
+
+async def test_dashboard_in_headless_chromium_at_phone_width(make_settings, tmp_path):
+    """The page as a phone shows it: KPIs as progress bars, the weekly chart loaded, events with their facilitators,
+    the touchpoint table, and nothing wider than the screen."""
+    from tests.chromium import Browser, require_chromium
+
+    require_chromium()
+    settings = make_settings(STAFF_API_TOKEN="tok")
+    app = create_app(settings, run_workers=False, run_scheduler=False)
+    async with TestServer(app, host="127.0.0.1", port=0) as server:
+        await app[RUNTIME].db.run(seed, settings)
+        async with Browser(tmp_path / "chromium", width=390, height=844) as browser:
+            await browser.open(str(server.make_url("/dashboard?fy=2026")), headers={"Authorization": "Bearer tok"})
+            text = await browser.evaluate("document.body.innerText")
+            bars = await browser.evaluate("document.querySelectorAll('[role=progressbar]').length")
+            chart = await browser.evaluate("(() => { const i = document.querySelector('img.chart');"
+                                           " return i ? [i.complete, i.naturalWidth] : null })()")
+            overflow = await browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert "参加者数" in text and "4か月児健診" in text
+    assert "イベントと世話人" in text and "春のマルシェ" in text and "山田さん" in text
+    assert bars == 3  # the KPIs with a FY 2026 target in the city config
+    assert chart is not None and chart[0] and chart[1] > 0  # the weekly chart PNG loaded in the browser
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone screen"
