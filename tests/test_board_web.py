@@ -17,10 +17,10 @@ from bot.app import create_app
 from bot.console import ConsoleChat
 from community.messages import POSTBACK
 from tests import line_payloads as lp
+from tests.chromium import FLAGS as CHROMIUM_FLAGS, require_chromium
 from tests.fake_line import REPLY
 
 HANAKO = lp.user_id("hanako")
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _flex_texts(node) -> list[str]:
@@ -202,15 +202,9 @@ async def test_long_threads_page_on_the_web(make_settings):
 
 
 async def test_board_thread_in_headless_chromium(web_board, tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
     url = str(web_board.make_url(f"/board/thread/{web_board.thread_id}"))
     process = await asyncio.create_subprocess_exec(
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom", url,
+        require_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom", url,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
