@@ -50,10 +50,10 @@ from community.events import CODE_ALPHABET  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Engagement, Member, Role, Space  # noqa: E402
-from storage.models_community import BoardPost, BoardThread, CommunityMember  # noqa: E402
-from storage.models_events import Event, EventSpace, FacilitatorOptOut  # noqa: E402
-from storage.models_quota import LineQuotaReading  # noqa: E402
-from storage.models_staff import Donation, ReferralCode  # noqa: E402
+from storage.models.community import BoardPost, BoardThread, CommunityMember  # noqa: E402
+from storage.models.events import Event, EventSpace, FacilitatorOptOut  # noqa: E402
+from storage.models.quota import LineQuotaReading  # noqa: E402
+from storage.models.staff import Donation, ReferralCode  # noqa: E402
 
 TARGET_SECONDS = 1.0
 FISCAL_YEAR = 2026

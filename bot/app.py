@@ -15,12 +15,13 @@ from linebot.v3.messaging import AsyncMessagingApi
 from linebot.v3.webhook import SignatureValidator
 
 from bot.config import Settings
-from bot.delivery import ConsoleDelivery, Delivery
-from bot.inbox import InboxWorker, Translator
-from bot.line_adapter import LineDelivery, LineTranslator
-from bot.quota import QuotaMonitor
-from bot.ratelimit import add_rate_limit
-from bot.sender import OutboxSender
+from bot.queues.delivery import ConsoleDelivery, Delivery
+from bot.queues.inbox import InboxWorker, Translator
+from bot.line.deliver import LineDelivery
+from bot.line.translate import LineTranslator
+from bot.line.quota import QuotaMonitor
+from bot.web.ratelimit import add_rate_limit
+from bot.queues.sender import OutboxSender
 from community import members
 from handlers import build_router
 from scheduler.jobs import build_jobs
@@ -88,7 +89,7 @@ class Runtime:
         self.sender = OutboxSender(self.db, deliveries, **self.sender_options)
         self.worker = InboxWorker(self.db, translators, self.router, settings, on_sent=self.sender.wake.set)
         if settings.discord_enabled:
-            from bot.discord_adapter import DiscordBot
+            from bot.discord.adapter import DiscordBot
 
             self.discord = DiscordBot(self)
             deliveries["discord"] = self.discord.delivery
@@ -129,11 +130,11 @@ class Runtime:
             await asyncio.to_thread(self.db.close)
 
 
-RUNTIME = web.AppKey("runtime", Runtime)
+from bot.web.keys import RUNTIME  # noqa: E402
 
 
 def create_app(settings: Settings, **runtime_options: Any) -> web.Application:
-    from bot import web as routes
+    from bot.web import core as routes
 
     app = web.Application(client_max_size=1024 * 1024)
     runtime = Runtime(settings, **runtime_options)

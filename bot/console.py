@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from bot.app import Runtime
 from bot.config import Settings
-from bot.inbox import store_events
+from bot.queues.inbox import store_events
 from community import members
 from community.messages import DIRECT, GROUP, JOIN, MESSAGE, Inbound, Mention, Place
 from storage.db import utcnow

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from community import engagement
 from storage.db import as_utc
 from storage.models import Member
-from storage.models_community import (
+from storage.models.community import (
     BoardPost,
     BoardReaction,
     BoardReport,

@@ -17,7 +17,7 @@ from community.board import BoardError, CommunityConfig
 from community.messages import ForumThread, MirrorPost, MirrorThread, Postbox, UnmirrorPost
 from storage.db import as_utc
 from storage.models import Member
-from storage.models_community import BoardLink, BoardPost, BoardThread
+from storage.models.community import BoardLink, BoardPost, BoardThread
 
 THREAD = "thread"
 POST = "post"

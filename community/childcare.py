@@ -25,7 +25,7 @@ from community.periods import bounds, fiscal_year_of, fiscal_year_range
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement, Member
-from storage.models_childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
+from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 
 SCAN = "qr_scan"
 PUSH = "qr_push"

@@ -19,7 +19,7 @@ from community import board, events, kpi, quota
 from community.messages import Image, OutboundMessage, Postbox, Text
 from storage.db import as_utc
 from storage.models import Space
-from storage.models_staff import SentDigest
+from storage.models.staff import SentDigest
 
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
 WEEKDAYS = "月火水木金土日"

@@ -18,7 +18,7 @@ from community.messages import ArchiveSpace, CreateSpace, Postbox, Text
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement, Member, Role, Space
-from storage.models_events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
+from storage.models.events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
 
 # Easy to read aloud and to type: no 0/O, 1/I.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

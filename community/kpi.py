@@ -201,7 +201,7 @@ def create_dashboard_login(session: Session, member_id: int, now: datetime, purp
     """A fresh token (one-time link or session); only its hash is stored."""
     import secrets
 
-    from storage.models_staff import DashboardLogin
+    from storage.models.staff import DashboardLogin
 
     lifetime = timedelta(minutes=DASHBOARD_LINK_MINUTES) if purpose == "link" else timedelta(hours=DASHBOARD_SESSION_HOURS)
     token = secrets.token_urlsafe(24)
@@ -214,7 +214,7 @@ def create_dashboard_login(session: Session, member_id: int, now: datetime, purp
 def check_dashboard_token(session: Session, token: str | None, now: datetime, purpose: str) -> int | None:
     """The staff member's id for a valid token, else None. A link works once; a session until it expires."""
     from community.members import STAFF, has_role
-    from storage.models_staff import DashboardLogin
+    from storage.models.staff import DashboardLogin
 
     if not token or len(token) > 64:
         return None

@@ -14,9 +14,9 @@ from community import board, board_mirror, childcare
 from community.messages import Postbox
 from storage.db import as_utc
 from storage.models import InboxEvent, Member, PlatformAccount, Role
-from storage.models_community import BoardPost, CommunityMember, CommunityState
-from storage.models_events import EventSpaceMember, FacilitatorOptOut
-from storage.models_staff import DashboardLogin, ReferralCode
+from storage.models.community import BoardPost, CommunityMember, CommunityState
+from storage.models.events import EventSpaceMember, FacilitatorOptOut
+from storage.models.staff import DashboardLogin, ReferralCode
 
 FORGOTTEN_POST = "（この投稿は投稿者の依頼により削除されました）"
 

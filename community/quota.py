@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage.db import as_utc
-from storage.models_quota import LineQuotaReading
+from storage.models.quota import LineQuotaReading
 
 
 @dataclass(frozen=True)

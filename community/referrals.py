@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from community import engagement
 from storage.db import as_utc, utcnow
-from storage.models_staff import Donation, ReferralCode
+from storage.models.staff import Donation, ReferralCode
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes get read aloud and typed
 CODE_LENGTH = 7

@@ -16,7 +16,7 @@ from community.texts import t
 from handlers.router import DIRECT_PLACE, GROUP_PLACE, Context, Router, UsageError, normalise_command_text
 from sqlmodel import select
 from storage.models import Member
-from storage.models_events import Event
+from storage.models.events import Event
 
 MANAGERS = {members.STAFF, members.ORGANIZER, members.FACILITATOR}
 

@@ -186,7 +186,7 @@ async def test_hidden_post_vanishes_from_the_web_and_line_alike(web_board):
 
 
 async def test_long_threads_page_on_the_web(make_settings):
-    from bot import web_community
+    from bot.web import community as web_community
 
     settings = make_settings()
     per_page = web_community.POSTS_PER_PAGE

@@ -19,14 +19,14 @@ from sqlmodel import select
 from yarl import URL
 
 from bot.app import RUNTIME, create_app
-from bot.cli_childcare import qr_command, touchpoints_command
+from bot.cli.childcare import qr_command, touchpoints_command
 from bot.console import ConsoleChat
 from community import childcare, periods
 from community.messages import POSTBACK
 from scheduler.jobs import build_jobs
 from scheduler.runner import run_job
 from storage.models import Engagement
-from storage.models_childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
+from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 
 REPO = Path(__file__).resolve().parents[1]
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "

@@ -17,7 +17,7 @@ from sqlalchemy import inspect
 from sqlmodel import select
 
 from bot.config import load_settings
-from bot.inbox import store_events
+from bot.queues.inbox import store_events
 from scheduler.jobs import build_jobs
 from storage.db import Database, as_utc
 from storage.migrate import upgrade

@@ -11,7 +11,7 @@ from community import board
 from community.board import BoardError, CommunityConfig
 from community.messages import POSTBACK
 from storage.models import Engagement, Member
-from storage.models_community import BoardPost, CommunityMember
+from storage.models.community import BoardPost, CommunityMember
 
 
 async def join(chat, nickname="みかん", relation="fan"):

@@ -20,7 +20,7 @@ from community.spaces import get_or_create_space
 from scheduler.jobs import build_jobs
 from scheduler.runner import run_job, run_leased
 from storage.models import Member, Space
-from storage.models_community import BoardPost, BoardThread
+from storage.models.community import BoardPost, BoardThread
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MONDAY = datetime(2026, 4, 13, 9, 0, tzinfo=TOKYO)  # the job's slot for week 2026-W15 (April 6 to 12)

@@ -23,8 +23,8 @@ from aiohttp.abc import AbstractResolver
 from sqlmodel import select
 
 from bot.app import Runtime
-from bot.delivery import PermanentFailure, ReplyTokenExpired, TransientFailure
-from bot.discord_adapter import (
+from bot.queues.delivery import PermanentFailure, ReplyTokenExpired, TransientFailure
+from bot.discord.adapter import (
     DiscordBot,
     command_text,
     inbound_from_interaction,

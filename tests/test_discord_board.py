@@ -15,12 +15,12 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from bot.discord_adapter import BOARD_WEBHOOK_NAME, DiscordBot, webhook_username
+from bot.discord.adapter import BOARD_WEBHOOK_NAME, DiscordBot, webhook_username
 from community import board, members
 from community import messages as m
 from storage.db import utcnow
 from storage.models import InboxEvent
-from storage.models_community import BoardLink, BoardPost, BoardThread
+from storage.models.community import BoardLink, BoardPost, BoardThread
 from tests import line_payloads as lp
 from tests.test_discord import BOT_USER_ID, GUILD_ID, USER_ID, FakeDiscord, LoopbackResolver, _certificate, _json, _user
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.console import ConsoleChat
-from bot.inbox import handle_inbound
+from bot.queues.inbox import handle_inbound
 from community import events as ev
 from community import members
 from community.messages import (
@@ -23,7 +23,7 @@ from scheduler.runner import run_job
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Engagement, Member, OutboxMessage
-from storage.models_events import Event, EventSpace
+from storage.models.events import Event, EventSpace
 from tests import line_payloads as lp
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -277,7 +277,7 @@ async def send_raw(chat: ConsoleChat, kind: str, member_ids: tuple[str, ...] = (
     """A group event the console has no shortcut for (member_joined / member_left / leave)."""
     import uuid
 
-    from bot.inbox import store_events
+    from bot.queues.inbox import store_events
     from storage.db import utcnow
 
     inbound = Inbound(platform="console", kind=kind, place=chat.place, occurred_at=datetime.now(timezone.utc),

@@ -15,7 +15,7 @@ from bot.app import RUNTIME, create_app
 from bot.cli import main as cli_main
 from community import engagement, kpi
 from storage.models import Member
-from storage.models_community import BoardPost, BoardThread
+from storage.models.community import BoardPost, BoardThread
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TOKEN = "staff-secret-token"

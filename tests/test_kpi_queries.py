@@ -9,8 +9,8 @@ from community import board, events
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Engagement, Member, Role, Space
-from storage.models_community import BoardPost, BoardThread
-from storage.models_events import Event, EventSpace, FacilitatorOptOut
+from storage.models.community import BoardPost, BoardThread
+from storage.models.events import Event, EventSpace, FacilitatorOptOut
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

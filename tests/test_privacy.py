@@ -7,9 +7,9 @@ from sqlmodel import select
 from community import kpi
 from community.messages import POSTBACK
 from storage.models import Member, PlatformAccount, Role
-from storage.models_childcare import ChildcareChild
-from storage.models_community import BoardPost, CommunityMember
-from storage.models_staff import ReferralCode
+from storage.models.childcare import ChildcareChild
+from storage.models.community import BoardPost, CommunityMember
+from storage.models.staff import ReferralCode
 
 
 async def join_community(chat, nickname="はなちゃん"):

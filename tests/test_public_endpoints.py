@@ -16,7 +16,7 @@ from sqlmodel import func, select
 from yarl import URL
 
 from bot.app import RUNTIME, create_app
-from bot.ratelimit import RATE_LIMITER, RateLimiter, is_public_path
+from bot.web.ratelimit import RATE_LIMITER, RateLimiter, is_public_path
 from community import referrals
 from storage.db import utcnow
 from storage.models import Engagement
@@ -267,7 +267,7 @@ def test_rate_limit_is_configured_from_the_city(make_settings, tmp_path):
 
 
 def test_many_addresses_do_not_grow_memory_without_bound(monkeypatch):
-    import bot.ratelimit as ratelimit
+    import bot.web.ratelimit as ratelimit
 
     monkeypatch.setattr(ratelimit, "MAX_BUCKETS", 4)
     clock = ManualClock()

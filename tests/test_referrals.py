@@ -14,7 +14,7 @@ from bot.config import DEFAULT_CITY_CONFIG
 from community.referrals import create_referral, donation_page, import_donations
 from storage.db import utcnow
 from storage.models import Engagement
-from storage.models_staff import Donation, ReferralCode
+from storage.models.staff import Donation, ReferralCode
 
 DONATION_URL = "https://www.furusato-tax.jp/city/product/08236"
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -319,7 +319,7 @@ async def answered_help(bot) -> None:
 
 
 async def test_reply_claimed_but_never_tried_before_a_crash_is_still_delivered(line_bot, fake_line):
-    from bot.sender import claim_due
+    from bot.queues.sender import claim_due
 
     await answered_help(line_bot)
     # A process claims the reply and dies before trying it.
@@ -364,7 +364,7 @@ async def test_reply_in_flight_when_the_process_died_is_not_sent_twice(line_bot,
 async def test_outbox_lease_is_renewed_while_a_send_is_out(make_line_bot, fake_line):
     from datetime import timedelta
 
-    from bot.sender import claim_due
+    from bot.queues.sender import claim_due
 
     bot = await make_line_bot(sender_options={"lease_seconds": 0.9}, line_timeout=60)
 

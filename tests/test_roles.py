@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 import storage.all_models  # noqa: F401  (every table on SQLModel.metadata)
 from bot.console import ConsoleChat
-from bot.inbox import handle_inbound
+from bot.queues.inbox import handle_inbound
 from community import board, childcare, digest, engagement, members
 from community import events as ev
 from community.messages import CHANNEL, DIRECT, MESSAGE, Inbound, Place, plain_text

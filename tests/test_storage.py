@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
 import storage.all_models  # noqa: F401  (every table on SQLModel.metadata)
-from bot.inbox import InboxWriter, claim_due, store_events
+from bot.queues.inbox import InboxWriter, claim_due, store_events
 from scheduler.jobs import Job, JobContext
 from scheduler.runner import run_leased
 from storage.db import Database, make_engine

@@ -169,7 +169,7 @@ async def test_crash_after_ack_before_processing_is_handled_by_the_next_process(
 
 
 async def test_crash_while_processing_is_taken_over_after_the_lease(line_bot, fake_line):
-    from bot.inbox import claim_due
+    from bot.queues.inbox import claim_due
 
     await line_bot.post(lp.text_event("/help", HANAKO))
     # The old process claimed the event (with a two-minute lease, so the reply token is stale by the time the
@@ -197,7 +197,7 @@ async def test_handler_error_is_retried_then_parked_and_the_person_told(line_bot
     event = lp.text_event("/boom now", HANAKO)
     await line_bot.post(event)
     await line_bot.settle()
-    from bot.inbox import MAX_ATTEMPTS
+    from bot.queues.inbox import MAX_ATTEMPTS
 
     assert len(calls) == MAX_ATTEMPTS
     [row] = line_bot.inbox()

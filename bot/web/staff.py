@@ -27,7 +27,7 @@ SESSION_COOKIE = "tsunagaru_staff"
 
 
 def _runtime(request: web.Request):
-    from bot.app import RUNTIME
+    from bot.web.keys import RUNTIME
 
     return request.app[RUNTIME]
 

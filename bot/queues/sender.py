@@ -16,9 +16,9 @@ from typing import Callable, Iterable
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
-from bot.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
+from bot.queues.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
 from community.messages import PUSH, REPLY, load_messages
-from bot.polling import drain, poll_until_stopped
+from bot.queues.polling import drain, poll_until_stopped
 from storage import leases
 from storage.db import Database, utcnow
 from storage.models import OutboxMessage

@@ -37,10 +37,10 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
 
 
 def _feature_commands(sub) -> dict:
-    from bot import cli_childcare, cli_community, cli_events, cli_staff
+    from bot.cli import childcare as cli_childcare, community as cli_community, staff as cli_staff
 
     commands = {}
-    for feature in (cli_childcare, cli_events, cli_community, cli_staff):
+    for feature in (cli_childcare, cli_community, cli_staff):
         commands.update(feature.add_commands(sub))
     return commands
 

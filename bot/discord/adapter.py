@@ -37,8 +37,8 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
-from bot.inbox import store_events
+from bot.queues.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
+from bot.queues.inbox import store_events
 from community import board_mirror
 from community import messages as m
 from community.board import CommunityConfig

@@ -20,7 +20,7 @@ _IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 
 
 def _runtime(request: web.Request):
-    from bot.app import RUNTIME
+    from bot.web.keys import RUNTIME
 
     return request.app[RUNTIME]
 

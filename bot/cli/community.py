@@ -94,7 +94,7 @@ async def deploy(settings: Any) -> str:
 
 
 def _richmenu(args: argparse.Namespace) -> int:
-    from bot.cli import _settings
+    from bot.cli.main import _settings
 
     settings = _settings()
     if args.action == "image":

@@ -30,8 +30,8 @@ def _database(settings):
 
 
 def kpi_command(args: argparse.Namespace) -> int:
-    from bot.cli import _settings
-    from bot.web_staff import kpi_json
+    from bot.cli.main import _settings
+    from bot.web.staff import kpi_json
     from community import kpi
 
     settings = _settings()
@@ -51,7 +51,7 @@ def kpi_command(args: argparse.Namespace) -> int:
 
 def donations_command(args: argparse.Namespace) -> int:
     """Exit 0 when every row imported (or was already there), 1 when some rows had errors, 2 when nothing could be read."""
-    from bot.cli import _settings
+    from bot.cli.main import _settings
     from community.referrals import import_donations
     from storage.db import utcnow
 

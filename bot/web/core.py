@@ -8,9 +8,9 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.inbox import InboxWriter, inbox_counts
-from bot.line_adapter import WebhookRejected, inbox_key, split_webhook
-from bot.sender import outbox_counts
+from bot.queues.inbox import InboxWriter, inbox_counts
+from bot.line.webhook import WebhookRejected, inbox_key, split_webhook
+from bot.queues.sender import outbox_counts
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ INBOX_WRITER = web.AppKey("inbox_writer", InboxWriter)
 
 
 def _runtime(request: web.Request):
-    from bot.app import RUNTIME
+    from bot.web.keys import RUNTIME
 
     return request.app[RUNTIME]
 
@@ -81,11 +81,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    from bot import web_childcare, web_community, web_events, web_staff
+    from bot.web import childcare as web_childcare, community as web_community, staff as web_staff
 
     async def start_inbox_writer(app: web.Application) -> None:
         # Runs after the Runtime's start (cleanup contexts start first), so the database is open.
-        from bot.app import RUNTIME
+        from bot.web.keys import RUNTIME
 
         writer = app[INBOX_WRITER] = InboxWriter(app[RUNTIME].db)
         app[RUNTIME].worker.give_way = writer.quiet  # acknowledge fast, work later
@@ -93,5 +93,5 @@ def add_routes(app: web.Application) -> None:
     app.on_startup.append(start_inbox_writer)
     app.router.add_post("/callback/line", line_callback)
     app.router.add_get("/healthz", healthz)
-    for feature in (web_childcare, web_events, web_community, web_staff):
+    for feature in (web_childcare, web_community, web_staff):
         feature.add_routes(app)

@@ -9,7 +9,7 @@ from aiohttp import web
 from community import board
 from community.board import CommunityConfig
 from storage.db import as_utc
-from storage.models_community import BoardThread
+from storage.models.community import BoardThread
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 30
@@ -17,7 +17,7 @@ MAX_PAGE = 10_000
 
 
 def _runtime(request: web.Request):
-    from bot.app import RUNTIME
+    from bot.web.keys import RUNTIME
 
     return request.app[RUNTIME]
 

@@ -18,7 +18,7 @@ from community import members
 from community.messages import FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
 from community.texts import t
 from handlers.router import Context, Router, normalise_command_text
-from bot.polling import drain, poll_until_stopped
+from bot.queues.polling import drain, poll_until_stopped
 from storage import leases
 from storage.db import Database, utcnow
 from storage.models import InboxEvent

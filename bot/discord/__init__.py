@@ -1,0 +1,2 @@
+"""The Discord adapter (discord.py 2): gateway events to Inbound, outbound messages to Discord messages, event
+channels and the community board's forum."""

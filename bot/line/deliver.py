@@ -1,0 +1,86 @@
+"""Delivering one outbox row through the Messaging API, and classifying the outcome for the sender."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiohttp
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+
+from bot.line.render import render
+from bot.queues.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
+from community import messages as m
+
+REPLY_TOKEN_TTL_SECONDS = 50  # LINE's tokens last about a minute; past this a push is the safe choice
+
+
+
+def _error_message(exc: ApiException) -> str:
+    try:
+        return str(json.loads(exc.body or "{}").get("message", ""))
+    except (ValueError, AttributeError):
+        return str(exc.body or "")[:200]
+
+
+def _retry_after(exc: ApiException) -> float | None:
+    value = (exc.headers or {}).get("Retry-After") if exc.headers else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class LineDelivery:
+    """Sends one outbox row with AsyncMessagingApi and classifies the outcome for the sender."""
+
+    platform = "line"
+
+    def __init__(self, api: AsyncMessagingApi, timeout: float = 10.0):
+        self.api = api
+        self.timeout = timeout
+
+    @classmethod
+    def client(cls, base_url: str, access_token: str) -> AsyncApiClient:
+        return AsyncApiClient(Configuration(host=base_url, access_token=access_token))
+
+    async def send(self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str, reply_token_age: float | None):
+        rendered = [render(msg) for msg in messages]
+        try:
+            if method == m.REPLY:
+                if reply_token_age is not None and reply_token_age > REPLY_TOKEN_TTL_SECONDS:
+                    raise ReplyTokenExpired("reply token older than %ds" % REPLY_TOKEN_TTL_SECONDS)
+                await self.api.reply_message_with_http_info(
+                    ReplyMessageRequest(reply_token=target, messages=rendered), _request_timeout=self.timeout
+                )
+            elif method == m.PUSH:
+                await self.api.push_message_with_http_info(
+                    PushMessageRequest(to=target, messages=rendered), x_line_retry_key=retry_key, _request_timeout=self.timeout
+                )
+            elif method == m.MULTICAST:
+                await self.api.multicast_with_http_info(
+                    MulticastRequest(to=json.loads(target), messages=rendered),
+                    x_line_retry_key=retry_key,
+                    _request_timeout=self.timeout,
+                )
+            else:
+                raise PermanentFailure(f"unknown method {method}")
+        except ApiException as exc:
+            detail = f"{exc.status} {_error_message(exc)}".strip()
+            if exc.status == 409 and method != m.REPLY:
+                return Delivered("accepted earlier (409 for this retry key)")
+            if exc.status == 400 and method == m.REPLY and "reply token" in detail.lower():
+                raise ReplyTokenExpired(detail) from None
+            if exc.status == 429 or exc.status >= 500:
+                raise TransientFailure(detail, retry_after=_retry_after(exc), outcome_unknown=exc.status >= 500) from None
+            raise PermanentFailure(detail) from None
+        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
+            raise TransientFailure(f"{type(exc).__name__}: {exc}"[:300], outcome_unknown=True) from None
+        return Delivered("sent")

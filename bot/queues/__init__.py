@@ -1,0 +1,1 @@
+"""The two durable queues: the inbox (webhook -> worker -> handlers) and the outbox (handlers -> sender -> platforms)."""
