@@ -335,7 +335,7 @@ def explain(database: Database, settings) -> None:
     event.listen(engine, "before_cursor_execute", capture)
     try:
         with database.session() as session:
-            kpi.report(session, settings, FISCAL_YEAR)
+            kpi.report(session, settings.site, FISCAL_YEAR)
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     prefix = "EXPLAIN QUERY PLAN " if database.is_sqlite else "EXPLAIN "
@@ -363,11 +363,11 @@ def bench_backend(name: str, url: str, args) -> dict:
     settings = load_settings({"DATABASE_URL": url, "PUBLIC_BASE_URL": "https://bench.invalid"}, dotenv=False)
     database = Database(url)
     try:
-        report_median, report_runs = timed(database, lambda s: kpi.report(s, settings, FISCAL_YEAR), args.runs)
-        digest_median, digest_runs = timed(database, lambda s: digest.build(s, settings, NOW), args.runs)
+        report_median, report_runs = timed(database, lambda s: kpi.report(s, settings.site, FISCAL_YEAR), args.runs)
+        digest_median, digest_runs = timed(database, lambda s: digest.build(s, settings.site, NOW), args.runs)
         with database.session() as session:
-            figures = kpi.report(session, settings, FISCAL_YEAR)["kpis"]
-            week = digest.build(session, settings, NOW).week
+            figures = kpi.report(session, settings.site, FISCAL_YEAR)["kpis"]
+            week = digest.build(session, settings.site, NOW).week
         if args.explain:
             print(f"[{name}] query plans of kpi.report:")
             explain(database, settings)

@@ -16,15 +16,21 @@ from linebot.v3.webhook import SignatureValidator
 
 from bot.config import Settings
 from bot.queues.delivery import ConsoleDelivery, Delivery
-from bot.queues.inbox import InboxWorker, Translator
+from bot.queues.inbox import Dispatcher, InboxWorker, Translator
+from bot.queues.outbox import OutboxWriter
 from bot.line.deliver import LineDelivery
 from bot.line.translate import LineTranslator
 from bot.line.quota import QuotaMonitor
-from bot.web.ratelimit import add_rate_limit
 from bot.queues.sender import OutboxSender
+from bot.web import core as routes
+from bot.web.keys import RUNTIME
+from bot.web.ratelimit import add_rate_limit
 from community import members
-from handlers import build_router
-from scheduler.jobs import build_jobs
+from community.messages import Inbound
+from handlers.feature import Feature
+from handlers.features import FEATURES, build_router
+from handlers.web import SERVICES
+from scheduler.jobs import collect_jobs
 from scheduler.runner import build_scheduler
 from storage.db import Database, utcnow
 from storage.migrate import upgrade
@@ -37,16 +43,20 @@ class ConsoleTranslator:
 
     platform = "console"
 
-    async def translate(self, payload: str):
-        from community.messages import Inbound
-
+    async def translate(self, payload: str) -> Inbound:
         return Inbound.from_json(payload)
 
 
 class Runtime:
+    """The one owner of the database, the platform clients, the queues and the scheduler (discord.py's
+    advanced_startup pattern). What it gives adapters and pages are narrow parts of it, never itself."""
+
     def __init__(self, settings: Settings, *, sender_options: dict[str, Any] | None = None,
-                 console_write=None, run_workers: bool = True, run_scheduler: bool = True):
+                 console_write=None, run_workers: bool = True, run_scheduler: bool = True,
+                 features: tuple[Feature, ...] = FEATURES):
         self.settings = settings
+        self.site = settings.site
+        self.features = features
         self.sender_options = sender_options or {}
         self.console_write = console_write
         self.run_workers = run_workers
@@ -56,12 +66,17 @@ class Runtime:
         self.line_api: AsyncMessagingApi | None = None
         self.line_validator: SignatureValidator | None = None
         self.discord = None
-        self.router = build_router()
-        self.jobs = build_jobs()
+        self.router = build_router(features)
+        self.jobs = collect_jobs(features)
         self.stop_event = asyncio.Event()
         self.tasks: list[asyncio.Task] = []
         self.scheduler = None
         self.line_quota: QuotaMonitor | None = None
+        self.outbox = OutboxWriter()
+
+    @property
+    def staff_api_token(self) -> str | None:
+        return self.settings.staff_api_token
 
     async def start(self) -> None:
         settings = self.settings
@@ -87,9 +102,11 @@ class Runtime:
         await self.db.run(members.ensure_admins, "line", settings.admin_line_user_ids, now)
         await self.db.run(members.ensure_admins, "discord", settings.admin_discord_user_ids, now)
         self.sender = OutboxSender(self.db, deliveries, **self.sender_options)
-        self.worker = InboxWorker(self.db, translators, self.router, settings, on_sent=self.sender.wake.set)
+        self.worker = InboxWorker(self.db, translators, Dispatcher(self.router, self.site, self.outbox),
+                                  on_sent=self.sender.wake.set)
         if settings.discord_enabled:
-            from bot.discord.adapter import DiscordBot
+            # Imported only when on: discord.py costs start-up time and memory a LINE-only city does not need.
+            from bot.discord.adapter import DiscordBot  # noqa: PLC0415
 
             self.discord = DiscordBot(self)
             deliveries["discord"] = self.discord.delivery
@@ -98,13 +115,16 @@ class Runtime:
             log.info("Discord is on")
         else:
             log.info("Discord is off (DISCORD_BOT_TOKEN not set)")
+        # Each delivery says how much one request may carry; the outbox splits sends by that.
+        self.outbox.limits.update({platform: delivery.limits for platform, delivery in deliveries.items()})
         if self.run_workers:
             self.tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="inbox"))
             self.tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
             if self.line_quota is not None:
                 self.tasks.append(asyncio.create_task(self.line_quota.run(self.stop_event), name="line-quota"))
         if self.run_scheduler:
-            self.scheduler = build_scheduler(self.db, self.jobs, settings, after_run=self.sender.wake.set)
+            self.scheduler = build_scheduler(self.db, self.jobs, self.site, self.outbox.write,
+                                             after_run=self.sender.wake.set)
             self.scheduler.start()
         # Everything built so far (libraries, models, clients) lives as long as the process: keep it out of the
         # cyclic GC's full passes, which otherwise scan it all and stall the loop for tens of milliseconds.
@@ -130,15 +150,11 @@ class Runtime:
             await asyncio.to_thread(self.db.close)
 
 
-from bot.web.keys import RUNTIME  # noqa: E402
-
-
 def create_app(settings: Settings, **runtime_options: Any) -> web.Application:
-    from bot.web import core as routes
-
     app = web.Application(client_max_size=1024 * 1024)
     runtime = Runtime(settings, **runtime_options)
     app[RUNTIME] = runtime
+    app[SERVICES] = runtime  # what feature pages see of it: db, site, staff token
 
     async def lifecycle(_app: web.Application):
         await runtime.start()

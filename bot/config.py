@@ -5,12 +5,16 @@ Setting names are an operator contract (README, `.env.example`): do not rename t
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from community import city as city_file
+from community.city import CityConfig, Site
+from handlers.features import site_for
 
 DEFAULT_CITY_CONFIG = Path(__file__).parent / "cities" / "omitama.toml"
 
@@ -21,33 +25,6 @@ class ConfigError(Exception):
     def __init__(self, name: str, problem: str):
         super().__init__(f"{name}: {problem}")
         self.name = name
-
-
-@dataclass(frozen=True)
-class Touchpoint:
-    id: str
-    name: str
-    kind: str = "contact"  # "contact" or "checkup"
-    age_months: int | None = None
-
-
-@dataclass(frozen=True)
-class CityConfig:
-    name: str
-    name_en: str
-    bot_name: str
-    raw_retention_days: int
-    touchpoints: tuple[Touchpoint, ...]
-    raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        return self.raw.get(name, {})
-
-    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
-        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
-
-    def targets(self, fiscal_year: int) -> Mapping[str, int]:
-        return self.raw.get("targets", {}).get(str(fiscal_year), {})
 
 
 @dataclass(frozen=True)
@@ -83,6 +60,15 @@ class Settings:
 
     def public_url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(name for name, on in (("line", self.line_enabled), ("discord", self.discord_enabled)) if on)
+
+    @cached_property
+    def site(self) -> Site:
+        """The city as it runs here, with every feature's contributions."""
+        return site_for(self.city, self.public_base_url, self.tz, self.platforms)
 
 
 def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
@@ -122,45 +108,10 @@ def _ids(value: str | None) -> tuple[str, ...]:
 
 
 def load_city(path: Path) -> CityConfig:
-    name = "CITY_CONFIG"
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(name, f"file not found: {path}") from None
-    except OSError as exc:  # a directory, no permission, ...
-        raise ConfigError(name, f"cannot read {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(name, f"{path} is not valid TOML: {exc}") from None
-    city = raw.get("city", {})
-    if not isinstance(city, dict) or not city.get("name"):
-        raise ConfigError(name, f"{path} has no [city] name")
-    try:
-        retention_days = int(city.get("raw_retention_days", 30))
-    except (TypeError, ValueError):
-        raise ConfigError(name, f"[city] raw_retention_days must be a whole number of days in {path}") from None
-    touchpoints = []
-    seen = set()
-    for i, tp in enumerate(raw.get("touchpoints", [])):
-        if not isinstance(tp, dict):
-            raise ConfigError(name, f"touchpoint #{i + 1} must be a [[touchpoints]] table in {path}")
-        tp_id = str(tp.get("id", ""))
-        if not tp_id or not tp_id.isascii() or not all(c.isalnum() or c == "-" for c in tp_id):
-            raise ConfigError(name, f"touchpoint #{i + 1} needs an ASCII slug id, got {tp_id!r}")
-        if tp_id in seen:
-            raise ConfigError(name, f"touchpoint id {tp_id!r} appears twice")
-        seen.add(tp_id)
-        age = tp.get("age_months")
-        if tp.get("kind") == "checkup" and not isinstance(age, int):
-            raise ConfigError(name, f"checkup touchpoint {tp_id!r} needs an integer age_months")
-        touchpoints.append(Touchpoint(tp_id, str(tp.get("name", tp_id)), str(tp.get("kind", "contact")), age))
-    return CityConfig(
-        name=city["name"],
-        name_en=city.get("name_en", city["name"]),
-        bot_name=city.get("bot_name", "tsunagaru"),
-        raw_retention_days=retention_days,
-        touchpoints=tuple(touchpoints),
-        raw=raw,
-    )
+        return city_file.load_city(path)
+    except city_file.CityFileError as exc:
+        raise ConfigError("CITY_CONFIG", str(exc)) from None
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:

@@ -5,6 +5,7 @@ Raised BoardError messages are short Japanese sentences meant for the person who
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,15 +16,18 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from community import engagement
+from community.city import CityConfig, Site
+from community.digest import DigestWeek
+from community.kpi import KpiSource
+from community.texts import t
 from storage.db import as_utc
-from storage.models import Member
+from storage.models import DialogueState, Member
 from storage.models.community import (
     BoardPost,
     BoardReaction,
     BoardReport,
     BoardThread,
     CommunityMember,
-    CommunityState,
 )
 
 # How a member relates to the town: key -> (ja, en). Keys are stored; labels are shown.
@@ -56,18 +60,18 @@ class CommunityConfig:
     official_label: str
 
     @classmethod
-    def from_city(cls, city: Any) -> "CommunityConfig":
-        raw: Mapping[str, Any] = city.section("community")
+    def from_city(cls, city: CityConfig) -> CommunityConfig:
+        section = city.community
         return cls(
-            categories=tuple(str(c) for c in raw.get("categories", ())),
-            rules=str(raw.get("rules", "")),
-            posts_per_hour=int(raw.get("posts_per_hour", 10)),
-            max_post_chars=int(raw.get("max_post_chars", 1000)),
-            link_hosts=tuple(str(h).lower() for h in raw.get("link_hosts", ())),
-            voice_category=str(raw.get("voice_category", "市からの質問")),
-            line_url=str(raw.get("line_url", "")),
-            discord_url=str(raw.get("discord_url", "")),
-            official_label=str(raw.get("official_label", f"{city.name}")),
+            categories=section.categories,
+            rules=section.rules,
+            posts_per_hour=section.posts_per_hour,
+            max_post_chars=section.max_post_chars,
+            link_hosts=section.link_hosts,
+            voice_category=section.voice_category or t("ja", "board.voice_category"),
+            line_url=section.line_url,
+            discord_url=section.discord_url,
+            official_label=section.official_label or city.name,
         )
 
 
@@ -191,25 +195,37 @@ def author_label(cm: CommunityMember | None, cfg: CommunityConfig) -> str:
 # ---- conversation state ---------------------------------------------------------------------------------------
 
 
-def get_state(session: Session, member_id: int, now: datetime) -> CommunityState | None:
-    state = session.get(CommunityState, member_id)
-    if state is None:
+@dataclass(frozen=True)
+class JoinStep:
+    """Where a member is in the community's own conversation (joining, renaming, writing a post)."""
+
+    step: str
+    data: str
+
+
+COMMUNITY_DIALOGUE = "community"
+
+
+def get_state(session: Session, member_id: int, now: datetime) -> JoinStep | None:
+    state = session.get(DialogueState, member_id)
+    if state is None or state.dialogue != COMMUNITY_DIALOGUE:
         return None
     if as_utc(state.updated_at) < as_utc(now) - STATE_TTL:
         session.delete(state)
         return None
-    return state
+    return JoinStep(state.step, json.loads(state.data) if state.data else "")
 
 
 def set_state(session: Session, member_id: int, step: str, now: datetime, data: str = "") -> None:
-    state = session.get(CommunityState, member_id) or CommunityState(member_id=member_id, step=step, updated_at=now)
-    state.step, state.data, state.updated_at = step, data[:40], as_utc(now)
+    state = session.get(DialogueState, member_id) or DialogueState(member_id=member_id, updated_at=as_utc(now))
+    state.dialogue, state.step, state.updated_at = COMMUNITY_DIALOGUE, step, as_utc(now)
+    state.data, state.choices = json.dumps(data[:40], ensure_ascii=False), None
     session.add(state)
 
 
 def clear_state(session: Session, member_id: int) -> None:
-    state = session.get(CommunityState, member_id)
-    if state is not None:
+    state = session.get(DialogueState, member_id)
+    if state is not None and state.dialogue == COMMUNITY_DIALOGUE:
         session.delete(state)
 
 
@@ -480,3 +496,28 @@ def top_threads(session: Session, start: datetime, end: datetime, limit: int = 3
         .limit(limit)
     ).all()
     return [(category, title, int(count)) for category, title, count in rows]
+
+
+def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
+    # Participants: members who joined the community in the period (Kashima's definition); posts: visible posts.
+    return {
+        "participants": participant_count(session, since, until),
+        "participants_total": participant_count(session, None, until),
+        "posts": post_count(session, since, until),
+        "posts_cumulative": post_count(session, None, until),
+    }
+
+
+KPIS = KpiSource(("participants", "participants_total", "posts", "posts_cumulative"), _kpi_values,
+                 weekly=("participants", "posts"))
+
+
+def digest_section(week: DigestWeek) -> list[str]:
+    """The week's most talked-about threads."""
+    top = top_threads(week.session, week.since, week.until)
+    lines = [t("ja", "digest.top_threads")]
+    lines.extend(t("ja", "digest.top_thread", category=category, title=title, count=count)
+                 for category, title, count in top)
+    if not top:
+        lines.append(t("ja", "digest.none_this_week"))
+    return lines

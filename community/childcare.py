@@ -20,6 +20,9 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from community import engagement, members
+from community.city import CityConfig, Site, Touchpoint
+from community.digest import DigestWeek
+from community.kpi import KpiSource, ReportSection, count_kind
 from community.messages import Action, Postbox, QrCard, Text
 from community.periods import bounds, fiscal_year_of, fiscal_year_range
 from community.texts import t
@@ -33,7 +36,6 @@ OPTIN = "childcare_optin"
 DEVICES = ("ios", "android", "other")
 AGAIN_CHOICES = ("yes", "maybe", "no")
 DEFAULT_NOTICE_DAYS = 14
-DEFAULT_PLAZAS = ("子育て広場",)
 MAX_CHILDREN = 10
 MAX_COMMENT_CHARS = 500
 SURVEY_OPEN_FOR = timedelta(days=1)  # an unfinished survey older than this no longer takes answers
@@ -68,27 +70,26 @@ def device_family(user_agent: str | None) -> str:
     return "other"
 
 
-def app_url(city, device: str) -> str:
+def app_url(city: CityConfig, device: str) -> str:
     """The configured store or web page for a device; only ever one of the [app] URLs."""
-    app = city.section("app")
-    key = {"ios": "ios_url", "android": "android_url"}.get(device, "web_url")
-    url = app.get(key) or app.get("web_url")
+    app = city.app
+    url = {"ios": app.ios_url, "android": app.android_url}.get(device) or app.web_url
     if not url:
         raise LookupError("[app] web_url is not configured")
     return str(url)
 
 
-def tracked_url(settings, touchpoint_id: str) -> str:
-    return settings.public_url(f"/go/{touchpoint_id}")
+def tracked_url(site: Site, touchpoint_id: str) -> str:
+    return site.public_url(f"/go/{touchpoint_id}")
 
 
-def qr_card(settings, touchpoint) -> QrCard:
-    app = settings.city.section("app")
+def qr_card(site: Site, touchpoint: Touchpoint) -> QrCard:
+    app = site.city.app
     return QrCard(
-        title=f"{app.get('name', 'アプリ')}（{touchpoint.name}）",
-        image_url=settings.public_url(f"/qr/{touchpoint.id}.png"),
-        url=tracked_url(settings, touchpoint.id),
-        note=str(app.get("why", "")),
+        title=t("ja", "childcare.card_title", app=app.name or t("ja", "childcare.app_fallback"), name=touchpoint.name),
+        image_url=site.public_url(f"/qr/{touchpoint.id}.png"),
+        url=tracked_url(site, touchpoint.id),
+        note=app.why,
     )
 
 
@@ -210,7 +211,7 @@ def next_checkup(city, born_on: date, today: date) -> tuple[Any, date] | None:
 
 
 def notice_days(city) -> int:
-    return int(city.section("childcare").get("notice_days_before", DEFAULT_NOTICE_DAYS))
+    return city.childcare.notice_days_before
 
 
 @dataclass(frozen=True)
@@ -233,18 +234,18 @@ def due_notices(session: Session, city, today: date) -> list[DueNotice]:
     return due
 
 
-def send_checkup_notices(session: Session, settings, now: datetime, postbox: Postbox) -> str:
+def send_checkup_notices(session: Session, site: Site, now: datetime, postbox: Postbox) -> str:
     """The checkup-notices job: push each due notice with its QR card, once per (child, checkup)."""
-    city = settings.city
-    today = now.astimezone(settings.tz).date()
+    city = site.city
+    today = now.astimezone(site.tz).date()
     sent = unreachable = 0
     for notice in due_notices(session, city, today):
         member = session.get(Member, notice.child.member_id)
         lang = member.lang if member else "ja"
         text = Text(t(lang, "checkup.notice", born=_ja_date(notice.child.born_on), name=notice.touchpoint.name,
                       age=age_label(notice.touchpoint.age_months), date=_ja_date(notice.checkup_on),
-                      app=city.section("app").get("name", "")))
-        card = qr_card(settings, notice.touchpoint)
+                      app=city.app.name))
+        card = qr_card(site, notice.touchpoint)
         pushed_to = []
         for account in members.accounts_of(session, notice.child.member_id):
             if account.followed:
@@ -276,7 +277,7 @@ def _ja_date(day: date) -> str:
 
 
 def plazas(city) -> list[str]:
-    names = city.section("childcare").get("plazas") or DEFAULT_PLAZAS
+    names = city.childcare.plazas or (t("ja", "hiroba.default_plaza"),)
     return [str(name) for name in names]
 
 
@@ -424,12 +425,12 @@ def survey_comments(session: Session, plaza: str, start: datetime, end: datetime
     ))
 
 
-def stats_text(session: Session, settings, now: datetime, lang: str = "ja") -> str:
+def stats_text(session: Session, site: Site, now: datetime, lang: str = "ja") -> str:
     """This fiscal year's figures, for `/childcare stats`."""
-    city = settings.city
-    fiscal_year = fiscal_year_of(now.astimezone(settings.tz).date())
-    start, end = bounds(settings.tz, *fiscal_year_range(fiscal_year))
-    lines = [t(lang, "childcare.stats.header", fy=fiscal_year, app=city.section("app").get("name", ""))]
+    city = site.city
+    fiscal_year = fiscal_year_of(now.astimezone(site.tz).date())
+    start, end = bounds(site.tz, *fiscal_year_range(fiscal_year))
+    lines = [t(lang, "childcare.stats.header", fy=fiscal_year, app=city.app.name)]
     figures = touchpoint_figures(session, city, start, end)
     for tp in city.touchpoints:
         lines.append(t(lang, "childcare.stats.touchpoint", name=tp.name, **figures[tp.id]))
@@ -457,3 +458,47 @@ def valid_ids_text(city) -> str:
 
 def plaza_choices(city) -> Iterable[Action]:
     return tuple(Action(label=name[:20], data=f"hiroba:plaza:{i}") for i, name in enumerate(plazas(city)))
+
+
+def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
+    return {"childcare_optins": count_kind(session, OPTIN, since, until)}
+
+
+KPIS = KpiSource(("childcare_optins",), _kpi_values, weekly=("childcare_optins",))
+
+
+def digest_section(week: DigestWeek) -> list[str]:
+    """The week's QR scans and notices per touchpoint (only touchpoints with any)."""
+    figures = touchpoint_figures(week.session, week.site.city, week.since, week.until)
+    lines = [t("ja", "digest.qr")]
+    for tp in week.site.city.touchpoints:
+        found = figures[tp.id]
+        if found["scans"] or found["pushes"]:
+            lines.append(t("ja", "digest.qr_line", name=tp.name, scans=f"{found['scans']:,}",
+                           pushes=f"{found['pushes']:,}"))
+    if len(lines) == 1:
+        lines.append(t("ja", "digest.none_this_week"))
+    return lines
+
+
+def _per_touchpoint(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, Any]:
+    """Every configured touchpoint, zeros included, in the city config's order."""
+    figures = touchpoint_figures(session, site.city, since, until)
+    return {tp.id: {"scans": int(figures[tp.id]["scans"]), "pushes": int(figures[tp.id]["pushes"])}
+            for tp in site.city.touchpoints}
+
+
+def _per_touchpoint_rows(data: dict[str, Any], site: Site) -> list[list[str]]:
+    names = {tp.id: tp.name for tp in site.city.touchpoints}
+    rows = [[t("ja", f"childcare.csv_header.{column}") for column in ("name", "id", "scans", "pushes")]]
+    rows += [[names.get(tid, tid), tid, str(f["scans"]), str(f["pushes"])] for tid, f in data.items()]
+    return rows
+
+
+def _per_touchpoint_lines(data: dict[str, Any], site: Site) -> list[str]:
+    names = {tp.id: tp.name for tp in site.city.touchpoints}
+    return [t("ja", "childcare.table_header")] + [
+        f"  {names.get(tid, tid)} ({tid}): {f['scans']:,} / {f['pushes']:,}" for tid, f in data.items()]
+
+
+PER_TOUCHPOINT = ReportSection("per_touchpoint", _per_touchpoint, _per_touchpoint_rows, _per_touchpoint_lines)

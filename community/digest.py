@@ -15,17 +15,17 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from community import board, events, kpi, quota
+from community import kpi, quota
+from community.city import Site
+from community.texts import t
 from community.messages import Image, OutboundMessage, Postbox, Text
 from storage.db import as_utc
 from storage.models import Space
 from storage.models.staff import SentDigest
 
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
-WEEKDAYS = "月火水木金土日"
 STAFF_PURPOSE = "staff"
 CHART_WEEKS = 8
-DONATION_KPIS = ("donations_yen", "donations_count", "referral_clicks", "referral_clicks_unattributed")
 
 
 def week_label(day: date) -> str:
@@ -50,11 +50,7 @@ def last_complete_week(now: datetime) -> tuple[date, date]:
 
 
 def _day(d: date) -> str:
-    return f"{d.month}/{d.day}({WEEKDAYS[d.weekday()]})"
-
-
-def _signed(n: int) -> str:
-    return f"+{n:,}" if n > 0 else f"{n:,}" if n < 0 else "±0"
+    return f"{d.month}/{d.day}({t('ja', 'weekday.short')[d.weekday()]})"
 
 
 @dataclass
@@ -67,116 +63,88 @@ class Digest:
         """The text, and the chart as an image when it has an https URL (LINE shows images only from https)."""
         out: list[OutboundMessage] = [Text(self.text)]
         if self.chart_url.startswith("https://"):
-            out.append(Image(url=self.chart_url, preview_url=self.chart_url, alt=f"週間グラフ {self.week}"))
+            out.append(Image(url=self.chart_url, preview_url=self.chart_url, alt=t("ja", "digest.chart_alt",
+                                                                                  week=self.week)))
         return out
 
 
-def quiet_event_spaces(session: Session, settings: Any, now: datetime) -> list[events.QuietSpace]:
-    days = int(settings.city.section("events").get("quiet_days", events.DEFAULT_QUIET_DAYS))
-    return events.quiet_spaces(session, now, days)
+@dataclass(frozen=True)
+class DigestWeek:
+    """What a feature's digest section is given: the week and its KPIs, last week's and the fiscal year's so far."""
+
+    session: Session
+    site: Site
+    now: datetime  # city time
+    start: date  # Monday
+    end: date  # Sunday
+    since: datetime  # the week as aware times [since, until)
+    until: datetime
+    this_week: dict[str, int]
+    last_week: dict[str, int]
+    to_date: dict[str, int]
 
 
-def build(session: Session, settings: Any, now: datetime) -> Digest:
-    now = now.astimezone(settings.tz)
+def signed(n: int) -> str:
+    return f"+{n:,}" if n > 0 else f"{n:,}" if n < 0 else "\u00b10"
+
+
+def build(session: Session, site: Site, now: datetime) -> Digest:
+    now = now.astimezone(site.tz)
     start, end = last_complete_week(now)
     week = week_label(start)
-    this_week = kpi.compute(session, settings, start, end)
-    last_week = kpi.compute(session, settings, start - timedelta(days=7), end - timedelta(days=7))
+    this_week = kpi.compute(session, site, start, end)
+    last_week = kpi.compute(session, site, start - timedelta(days=7), end - timedelta(days=7))
     fiscal_year = kpi.fiscal_year_of(end)
     fy_start, _ = kpi.fiscal_year_range(fiscal_year)
-    to_date = kpi.compute(session, settings, fy_start, end)
-    targets = settings.city.targets(fiscal_year)
-    labels = kpi.LABELS
+    to_date = kpi.compute(session, site, fy_start, end)
+    targets = site.city.targets_for(fiscal_year)
 
-    lines = [f"📊 {settings.city.bot_name} 週間レポート", f"{_day(start)}〜{_day(end)} ({week})", ""]
-    with_target = [n for n in kpi.KPI_NAMES if kpi.target_of(targets, n)]
+    lines = [t("ja", "digest.title", bot=site.city.bot_name), f"{_day(start)}\u301c{_day(end)} ({week})", ""]
+    with_target = [n for n in to_date if kpi.target_of(targets, n)]
     if with_target:
-        lines.append(f"■ {fiscal_year}年度の目標に対して")
+        lines.append(t("ja", "digest.targets", fy=fiscal_year))
         for name in with_target:
-            target = kpi.target_of(targets, name)
+            target = kpi.target_of(targets, name) or 0
             value = to_date[name]
             pct = kpi.progress(value, target)
-            lines.append(f"{labels[name]}: {value:,} / {target:,} ({pct:.1f}%)")
+            lines.append(f"{kpi.label(name)}: {value:,} / {target:,} ({pct:.1f}%)")
             lines.append(f"  {kpi.bar(pct)}")
         lines.append("")
-    lines.append("■ 今週の数字 (前週比)")
-    for name in kpi.KPI_NAMES:
-        if name in ("participants_total", "posts_cumulative") or name in DONATION_KPIS:
-            continue  # running totals are shown against their targets; donations have their own section
-        lines.append(f"{labels[name]}: {this_week[name]:,} ({_signed(this_week[name] - last_week[name])})")
+    lines.append(t("ja", "digest.this_week"))
+    for source in site.kpis:
+        for name in source.weekly:
+            lines.append(f"{kpi.label(name)}: {this_week[name]:,} ({signed(this_week[name] - last_week[name])})")
     lines.append("")
-
-    quiet = quiet_event_spaces(session, settings, now)
-    lines.append("■ 静かなイベントグループ")
-    if quiet:
-        for space in quiet[:10]:
-            who = "、".join(space.facilitators) if space.facilitators else "なし"
-            lines.append(f"・{space.event_title} ({space.quiet_days}日発言なし / 世話人: {who})")
-        if len(quiet) > 10:
-            lines.append(f"  ほか{len(quiet) - 10}件")
-    else:
-        lines.append("なし")
-    lines.append("")
-
-    since, until = kpi.bounds(settings.tz, start, end)
-    lines.append("■ よく話されたスレッド")
-    top = board.top_threads(session, since, until)
-    lines.extend(f"・[{category}] {title} ({count}件)" for category, title, count in top)
-    if not top:
-        lines.append("今週はありません")
-    lines.append("")
-
-    touchpoints = kpi.touchpoint_counts(session, settings, since, until)
-    names = {t.id: t.name for t in settings.city.touchpoints}
-    lines.append("■ QR読み取り (接点別: 読み取り / 案内)")
-    active = [(tid, f) for tid, f in touchpoints.items() if f["scans"] or f["pushes"]]
-    for touchpoint_id, figures in active:
-        lines.append(f"・{names.get(touchpoint_id, touchpoint_id)}: {figures['scans']:,} / {figures['pushes']:,}")
-    if not active:
-        lines.append("今週はありません")
-    lines.append("")
-    lines.append("■ ふるさと納税")
-    clicks, yen = this_week["referral_clicks"], this_week["donations_yen"]
-    lines.append(f"紹介リンクのクリック: {clicks:,} (前週比 {_signed(clicks - last_week['referral_clicks'])}, "
-                 f"うちコード不明 {this_week['referral_clicks_unattributed']:,})")
-    lines.append(f"紹介経由の寄附: {this_week['donations_count']:,}件 {yen:,}円 "
-                 f"(前週比 {_signed(yen - last_week['donations_yen'])}円)")
-    line_quota = quota.digest_lines(quota.latest(session, now, settings.tz))
-    if line_quota:
+    since, until = kpi.bounds(site.tz, start, end)
+    figures = DigestWeek(session, site, now, start, end, since, until, this_week, last_week, to_date)
+    for section in site.digest_sections:
+        lines.extend(section(figures))
         lines.append("")
+    line_quota = quota.digest_lines(quota.latest(session, now, site.tz))
+    if line_quota:
         lines.extend(line_quota)
-    chart_url = settings.public_url(f"charts/weekly-{week}.png")
-    lines.append("")
-    lines.append(f"📈 グラフ: {chart_url}")
+        lines.append("")
+    chart_url = site.public_url(f"charts/weekly-{week}.png")
+    lines.append(t("ja", "digest.chart", url=chart_url))
     return Digest(week=week, text="\n".join(lines), chart_url=chart_url)
 
 
 # ---- delivery to staff spaces -----------------------------------------------------------------------------------
 
 
-def enabled_platforms(settings: Any) -> set[str]:
-    platforms = {"console"}
-    if settings.line_enabled:
-        platforms.add("line")
-    if settings.discord_enabled:
-        platforms.add("discord")
-    return platforms
-
-
-def staff_spaces(session: Session, settings: Any) -> list[Space]:
+def staff_spaces(session: Session, site: Site) -> list[Space]:
     rows = session.exec(
         select(Space).where(Space.purpose == STAFF_PURPOSE, Space.bot_present.is_(True)).order_by(Space.id)
     )
-    platforms = enabled_platforms(settings)
-    return [space for space in rows if space.platform in platforms]
+    return [space for space in rows if space.platform in site.platforms]
 
 
-def send_weekly(session: Session, settings: Any, now: datetime, postbox: Postbox) -> tuple[str, int, int]:
+def send_weekly(session: Session, site: Site, now: datetime, postbox: Postbox) -> tuple[str, int, int]:
     """Push this week's digest to every staff space that has not had it; returns (week, sent, already sent)."""
-    spaces = staff_spaces(session, settings)
+    spaces = staff_spaces(session, site)
     if not spaces:
-        return week_label(last_complete_week(now.astimezone(settings.tz))[0]), 0, 0
-    digest = build(session, settings, now)
+        return week_label(last_complete_week(now.astimezone(site.tz))[0]), 0, 0
+    digest = build(session, site, now)
     sent = skipped = 0
     for space in spaces:
         savepoint = session.begin_nested()
@@ -202,11 +170,11 @@ CHART_SERIES = (
 )
 
 
-def chart_weeks(settings: Any, session: Session, end_monday: date) -> list[tuple[str, dict[str, int]]]:
+def chart_weeks(site: Site, session: Session, end_monday: date) -> list[tuple[str, dict[str, int]]]:
     weeks = []
     for back in range(CHART_WEEKS - 1, -1, -1):
         monday = end_monday - timedelta(days=7 * back)
-        weeks.append((week_label(monday), kpi.compute(session, settings, monday, monday + timedelta(days=6))))
+        weeks.append((week_label(monday), kpi.compute(session, site, monday, monday + timedelta(days=6))))
     return weeks
 
 
@@ -216,14 +184,15 @@ def _lighter(colour: str) -> str:
     return "#" + "".join(f"{(c + 2 * 255) // 3:02x}" for c in rgb)
 
 
-def render_chart(session: Session, settings: Any, week: str) -> bytes | None:
+def render_chart(session: Session, site: Site, week: str) -> bytes | None:
     """A PNG of the last 8 weeks' counts up to `week` (aggregates only: no names, no ids). None for a bad label."""
     from PIL import Image as PILImage, ImageDraw, ImageFont
 
     parsed = parse_week(week)
     if parsed is None:
         return None
-    weeks = chart_weeks(settings, session, parsed[0])
+    weeks = chart_weeks(site, session, parsed[0])
+    series = [(name, title) for name, title in CHART_SERIES if name in weeks[0][1]]
     width, height = 1040, 1040
     image = PILImage.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -232,8 +201,8 @@ def render_chart(session: Session, settings: Any, week: str) -> bytes | None:
     small = ImageFont.load_default(size=18)
     draw.text((40, 24), f"Weekly activity, {weeks[0][0]} to {week}", fill="#222222", font=title_font)
     colours = ("#2e7d32", "#1565c0", "#ef6c00", "#6a1b9a")
-    panel_h = (height - 100) // len(CHART_SERIES)
-    for row, ((name, label), colour) in enumerate(zip(CHART_SERIES, colours)):
+    panel_h = (height - 100) // max(1, len(series))
+    for row, ((name, label), colour) in enumerate(zip(series, colours)):
         top = 90 + row * panel_h
         values = [figures[name] for _, figures in weeks]
         peak = max(values) or 1

@@ -14,6 +14,9 @@ from sqlalchemy import and_, func, literal
 from sqlmodel import Session, select
 
 from community import engagement, members
+from community.city import CityConfig, Site, Tip, Venue
+from community.digest import DigestWeek
+from community.kpi import KpiSource, count_kind
 from community.messages import ArchiveSpace, CreateSpace, Postbox, Text
 from community.texts import t
 from storage.db import as_utc
@@ -91,22 +94,8 @@ def valid_invite_url(url: str) -> bool:
     return bool(_INVITE_URL.match(url.strip()))
 
 
-def events_config(city: Any) -> Mapping[str, Any]:
-    return city.section("events")
-
-
-def venue_for(city: Any, location: str) -> Mapping[str, Any] | None:
-    """The configured venue whose name (or one of its aliases) appears in the event's place."""
-    wanted = unicodedata.normalize("NFKC", location)
-    for venue in events_config(city).get("venues", []):
-        names = [venue.get("name", ""), *venue.get("aliases", [])]
-        if any(n and unicodedata.normalize("NFKC", n) in wanted for n in names):
-            return venue
-    return None
-
-
-def venue_by_id(city: Any, venue_id: str) -> Mapping[str, Any] | None:
-    return next((v for v in events_config(city).get("venues", []) if v.get("id") == venue_id), None)
+def venue_for(city: CityConfig, location: str) -> Venue | None:
+    return city.events.venue_for(location)
 
 
 def member_label(member: Member) -> str:
@@ -144,7 +133,7 @@ def event_by_code_text(session: Session, text: str) -> Event:
     return event
 
 
-def create_event(session: Session, city: Any, *, title: str, starts_at: datetime, location: str, organizer_id: int,
+def create_event(session: Session, city: CityConfig, *, title: str, starts_at: datetime, location: str, organizer_id: int,
                  now: datetime) -> Event:
     if not title or not location:
         raise EventProblem("event.new_fields")
@@ -152,7 +141,7 @@ def create_event(session: Session, city: Any, *, title: str, starts_at: datetime
         raise EventProblem("event.too_long", limit=MAX_TITLE)
     venue = venue_for(city, location)
     event = Event(code=new_code(session), title=title, starts_at=as_utc(starts_at), location=location,
-                  venue=str(venue.get("id", "")) if venue else "", organizer_id=organizer_id, created_at=as_utc(now))
+                  venue=venue.id if venue else "", organizer_id=organizer_id, created_at=as_utc(now))
     session.add(event)
     session.flush()
     return event
@@ -481,9 +470,9 @@ def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietSpace]
 def run_quiet_groups(ctx: Any) -> str:
     """Nudge the facilitators of quiet event spaces 1:1 (at most once per quiet period); report spaces with no
     facilitator who can be nudged to staff."""
-    config = events_config(ctx.settings.city)
-    days = int(config.get("quiet_days", DEFAULT_QUIET_DAYS))
-    starters = list(config.get("conversation_starters", [])) or [t("ja", "event.nudge_default_starter")]
+    config = ctx.site.city.events
+    days = config.quiet_days
+    starters = list(config.conversation_starters) or [t("ja", "event.nudge_default_starter")]
     session, now = ctx.session, ctx.now
     again_after = as_utc(now - timedelta(days=days))
     nudged = reported = 0
@@ -521,9 +510,9 @@ def event_end(event: Event, duration_hours: float) -> datetime:
 
 def run_after_event(ctx: Any) -> str:
     """Once per event, after it ends: post the venue's nearby spots and shop incentives in its spaces."""
-    config = events_config(ctx.settings.city)
-    duration = float(config.get("duration_hours", DEFAULT_DURATION_HOURS))
-    lookback = timedelta(days=int(config.get("after_event_days", 7)))
+    config = ctx.site.city.events
+    duration = config.duration_hours
+    lookback = timedelta(days=config.after_event_days)
     session, now = ctx.session, as_utc(ctx.now)
     candidates = session.exec(select(Event).where(
         Event.after_event_posted_at == None, Event.starts_at <= now, Event.starts_at >= now - lookback  # noqa: E711
@@ -534,7 +523,7 @@ def run_after_event(ctx: Any) -> str:
             continue
         event.after_event_posted_at = now  # once, even when there is nothing to say
         session.add(event)
-        venue = venue_by_id(ctx.settings.city, event.venue) if event.venue else None
+        venue = config.venue(event.venue) if event.venue else None
         text = after_event_text(venue, event) if venue else None
         if text is None:
             continue
@@ -546,12 +535,12 @@ def run_after_event(ctx: Any) -> str:
     return f"posted after-event tips in {posted} spaces"
 
 
-def after_event_text(venue: Mapping[str, Any], event: Event) -> str | None:
-    spots = list(venue.get("nearby_spots", []))
-    shops = list(venue.get("shop_incentives", []))
+def after_event_text(venue: Venue, event: Event) -> str | None:
+    spots = list(venue.nearby_spots)
+    shops = list(venue.shop_incentives)
     if not spots and not shops:
         return None
-    lines = [t("ja", "event.after_header", title=event.title, venue=venue.get("name", event.location))]
+    lines = [t("ja", "event.after_header", title=event.title, venue=venue.name or event.location)]
     if spots:
         lines.append(t("ja", "event.after_spots"))
         lines += [f"・{_venue_item(s)}" for s in spots]
@@ -561,9 +550,34 @@ def after_event_text(venue: Mapping[str, Any], event: Event) -> str | None:
     return "\n".join(lines)
 
 
-def _venue_item(item: Any) -> str:
-    if isinstance(item, Mapping):
-        parts = [str(item.get("name", "")), str(item.get("offer", "") or item.get("note", ""))]
-        text = "：".join(p for p in parts if p)
-        return f"{text} {item['url']}" if item.get("url") else text
-    return str(item)
+def _venue_item(item: Tip) -> str:
+    parts = [item.name, item.offer or item.note]
+    text = t("ja", "event.tip_separator").join(p for p in parts if p)
+    return f"{text} {item.url}" if item.url else text
+
+
+def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
+    spaces = event_space_figures(session, since, until)
+    return {
+        "event_spaces": spaces["event_spaces"],
+        "event_spaces_with_active_facilitator": spaces["event_spaces_with_active_facilitator"],
+        "event_messages": count_kind(session, "event_message", since, until),  # counted, never kept
+    }
+
+
+KPIS = KpiSource(("event_spaces", "event_spaces_with_active_facilitator", "event_messages"), _kpi_values,
+                 weekly=("event_spaces", "event_spaces_with_active_facilitator", "event_messages"))
+
+
+def digest_section(week: DigestWeek) -> list[str]:
+    """Event groups nobody wrote in for [events] quiet_days, with their facilitators."""
+    quiet = quiet_spaces(week.session, week.now, week.site.city.events.quiet_days)
+    lines = [t("ja", "digest.quiet_groups")]
+    for space in quiet[:10]:
+        who = "\u3001".join(space.facilitators) if space.facilitators else t("ja", "digest.nobody")
+        lines.append(t("ja", "digest.quiet_group", title=space.event_title, days=space.quiet_days, who=who))
+    if len(quiet) > 10:
+        lines.append(t("ja", "digest.more", count=len(quiet) - 10))
+    if not quiet:
+        lines.append(t("ja", "digest.none"))
+    return lines

@@ -1,127 +1,110 @@
-"""KPIs from the engagement log, per Japanese fiscal year (年度: April to March) or per week.
+"""KPIs per Japanese fiscal year (年度: April to March) or per week, from what each feature contributes.
 
 The operator contract (GET /api/kpi, `python -m bot kpi --json`):
 {"fiscal_year": 2026, "from": "2026-04-01", "to": "2027-03-31",
  "kpis": {NAME: {"value": n, "target": t|null}}, "per_touchpoint": {ID: {"scans": n, "pushes": n}}}
 
-What each KPI counts (period = from..to inclusive, in the city's time zone):
-- participants / participants_total: members who joined the community in the period / ever, up to its end
-  (Kashima's definition; community.board is the one place that defines it)
-- posts / posts_cumulative: visible board posts in the period / up to its end (posts staff hid as spam do not count)
-- donations_yen / donations_count: imported donations attributed to the community (a code or keyword)
-- referral_clicks / referral_clicks_unattributed: clicks on /r/ links / those with no known code
-- event_spaces / event_spaces_with_active_facilitator: from community.events.event_space_figures
-- event_messages, childcare_optins: log rows of those kinds
+Each feature declares `KpiSource`s (names and one function computing them for a period) and extra report sections
+(childcare's `per_touchpoint`); the enabled features' sources are on the `Site`, in the order of the feature list,
+which is the order of the JSON. What each KPI counts is said where it is computed (community.board, .referrals,
+.events, .childcare) and in the README's operator contract.
 """
 from __future__ import annotations
 
 import logging
+import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from community import board, childcare, events
 from community.periods import bounds, fiscal_year_of, fiscal_year_range, week_range  # noqa: F401 (re-exported)
+from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement
 
+if TYPE_CHECKING:
+    from community.city import Site
+
 log = logging.getLogger(__name__)
 
-KPI_NAMES = (
-    "participants", "participants_total", "posts", "posts_cumulative", "donations_yen", "donations_count",
-    "referral_clicks", "referral_clicks_unattributed", "event_spaces", "event_spaces_with_active_facilitator",
-    "event_messages", "childcare_optins",
-)
 
-LABELS = {  # Japanese names for tables, the digest and the CSV
-    "participants": "参加者数",
-    "participants_total": "参加者数(累計)",
-    "posts": "投稿数",
-    "posts_cumulative": "投稿数(累計)",
-    "donations_yen": "ふるさと納税額(円)",
-    "donations_count": "ふるさと納税件数",
-    "referral_clicks": "紹介リンクのクリック",
-    "referral_clicks_unattributed": "うちコード不明",
-    "event_spaces": "イベントグループ数",
-    "event_spaces_with_active_facilitator": "世話人が活動中のグループ",
-    "event_messages": "イベントグループの発言",
-    "childcare_optins": "子育てアプリ案内の登録",
-}
+@dataclass(frozen=True)
+class KpiSource:
+    """KPIs a feature contributes: their names (in report order) and one function computing them all for a period
+    [since, until). A cumulative KPI ignores since."""
+
+    names: tuple[str, ...]
+    compute: Callable[[Session, "Site", datetime, datetime], Mapping[str, int]]
+    weekly: tuple[str, ...] = ()  # shown in the digest's "this week" lines (running totals and money are not)
 
 
-def _count(session: Session, kind: str, since: datetime | None, until: datetime, detail: str | None = None) -> int:
-    stmt = select(func.count()).select_from(Engagement).where(Engagement.kind == kind, Engagement.at < until)
+@dataclass(frozen=True)
+class ReportSection:
+    """An extra part of the KPI report (childcare's per_touchpoint): its JSON, its rows in the CSV and its lines in
+    the terminal table."""
+
+    name: str
+    compute: Callable[[Session, "Site", datetime, datetime], dict[str, Any]]
+    rows: Callable[[dict[str, Any], "Site"], list[list[str]]]
+    lines: Callable[[dict[str, Any], "Site"], list[str]]
+
+
+def kpi_names(site: Site) -> tuple[str, ...]:
+    return tuple(name for source in site.kpis for name in source.names)
+
+
+def label(name: str, lang: str = "ja") -> str:
+    return t(lang, f"kpi.{name}")
+
+
+def count_kind(session: Session, kind: str, since: datetime | None, until: datetime, detail: str | None = None) -> int:
+    """Rows of one kind in the engagement log in [since, until) (since None: from the beginning)."""
+    stmt = select(func.count()).select_from(Engagement).where(Engagement.kind == kind, Engagement.at < as_utc(until))
     if since is not None:
-        stmt = stmt.where(Engagement.at >= since)
+        stmt = stmt.where(Engagement.at >= as_utc(since))
     if detail is not None:
         stmt = stmt.where(Engagement.detail == detail)
     return int(session.exec(stmt).one())
 
 
-def _donations(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
-    stmt = select(func.count(), func.coalesce(func.sum(Engagement.amount), 0)).where(
-        Engagement.kind == "donation", Engagement.detail != "unattributed",
-        Engagement.at >= since, Engagement.at < until,
-    )
-    count, total = session.exec(stmt).one()
-    return int(count), int(total)
+def compute(session: Session, site: Site, start: date, end: date) -> dict[str, int]:
+    """Every KPI value for start..end (inclusive dates, city time), in report order."""
+    since, until = bounds(site.tz, start, end)
+    values: dict[str, int] = {}
+    for source in site.kpis:
+        found = source.compute(session, site, since, until)
+        values.update((name, int(found[name])) for name in source.names)
+    return values
 
 
-def touchpoint_counts(session: Session, settings: Any, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
-    """Every configured touchpoint, zeros included, in the city config's order."""
-    figures = childcare.touchpoint_figures(session, settings.city, since, until)
-    result = {}
-    for touchpoint in settings.city.touchpoints:
-        found = figures.get(touchpoint.id, {})
-        result[touchpoint.id] = {"scans": int(found.get("scans", 0)), "pushes": int(found.get("pushes", 0))}
-    return result
-
-
-def compute(session: Session, settings: Any, start: date, end: date) -> dict[str, int]:
-    """Every KPI value for start..end (inclusive dates, city time)."""
-    since, until = bounds(settings.tz, start, end)
-    values = {
-        "participants": board.participant_count(session, since, until),
-        "participants_total": board.participant_count(session, None, until),
-        "posts": board.post_count(session, since, until),
-        "posts_cumulative": board.post_count(session, None, until),
-        "referral_clicks": _count(session, "referral_click", since, until),
-        "referral_clicks_unattributed": _count(session, "referral_click", since, until, detail="unattributed"),
-        "event_messages": _count(session, "event_message", since, until),
-        "childcare_optins": _count(session, "childcare_optin", since, until),
-    }
-    values["donations_count"], values["donations_yen"] = _donations(session, since, until)
-    spaces = events.event_space_figures(session, since, until)
-    values["event_spaces"] = int(spaces.get("event_spaces", 0))
-    values["event_spaces_with_active_facilitator"] = int(spaces.get("event_spaces_with_active_facilitator", 0))
-    return {name: values[name] for name in KPI_NAMES}
-
-
-def target_of(targets: Any, name: str) -> int | None:
+def target_of(targets: Mapping[str, Any], name: str) -> int | None:
     value = targets.get(name)
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def report(session: Session, settings: Any, fiscal_year: int) -> dict[str, Any]:
+def report(session: Session, site: Site, fiscal_year: int) -> dict[str, Any]:
     """The operator contract JSON for one fiscal year."""
     start, end = fiscal_year_range(fiscal_year)
-    values = compute(session, settings, start, end)
-    targets = settings.city.targets(fiscal_year)
-    since, until = bounds(settings.tz, start, end)
-    return {
+    values = compute(session, site, start, end)
+    targets = site.city.targets_for(fiscal_year)
+    since, until = bounds(site.tz, start, end)
+    data: dict[str, Any] = {
         "fiscal_year": fiscal_year,
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "kpis": {name: {"value": values[name], "target": target_of(targets, name)} for name in KPI_NAMES},
-        "per_touchpoint": touchpoint_counts(session, settings, since, until),
+        "kpis": {name: {"value": value, "target": target_of(targets, name)} for name, value in values.items()},
     }
+    for section in site.report_sections:
+        data[section.name] = section.compute(session, site, since, until)
+    return data
 
 
-def current_fiscal_year(settings: Any, now: datetime | None = None) -> int:
-    now = now or datetime.now(settings.tz)
-    return fiscal_year_of(now.astimezone(settings.tz))
+def current_fiscal_year(site: Site, now: datetime | None = None) -> int:
+    now = now or datetime.now(site.tz)
+    return fiscal_year_of(now.astimezone(site.tz))
 
 
 def progress(value: int, target: int | None) -> float | None:
@@ -131,24 +114,23 @@ def progress(value: int, target: int | None) -> float | None:
     return 100.0 * value / target
 
 
-def table_text(data: dict[str, Any], settings: Any) -> str:
-    """A readable Japanese table of a report, for the terminal."""
-    lines = [f"{settings.city.name} KPI {data['fiscal_year']}年度 ({data['from']}〜{data['to']})", ""]
-    width = max(_display_width(LABELS[n]) for n in KPI_NAMES)
-    for name in KPI_NAMES:
+def table_text(data: dict[str, Any], site: Site) -> str:
+    """A readable table of a report, for the terminal (Japanese)."""
+    lines = [t("ja", "kpi.table_header", city=site.city.name, fy=data["fiscal_year"], start=data["from"],
+               end=data["to"]), ""]
+    names = list(data["kpis"])
+    width = max((_display_width(label(n)) for n in names), default=0)
+    for name in names:
         kpi = data["kpis"][name]
-        label = LABELS[name]
-        pad = " " * (width - _display_width(label))
+        pad = " " * (width - _display_width(label(name)))
         target = kpi["target"]
         if target:
             pct = progress(kpi["value"], target)
-            lines.append(f"{label}{pad}  {kpi['value']:>12,} / {target:>12,}  {pct:5.1f}%  {bar(pct)}")
+            lines.append(f"{label(name)}{pad}  {kpi['value']:>12,} / {target:>12,}  {pct:5.1f}%  {bar(pct)}")
         else:
-            lines.append(f"{label}{pad}  {kpi['value']:>12,}")
-    lines += ["", "接点ごとのQR (読み取り / 案内送信)"]
-    names = {t.id: t.name for t in settings.city.touchpoints}
-    for touchpoint_id, figures in data["per_touchpoint"].items():
-        lines.append(f"  {names.get(touchpoint_id, touchpoint_id)} ({touchpoint_id}): {figures['scans']:,} / {figures['pushes']:,}")
+            lines.append(f"{label(name)}{pad}  {kpi['value']:>12,}")
+    for section in site.report_sections:
+        lines += ["", *section.lines(data[section.name], site)]
     return "\n".join(lines)
 
 
@@ -156,32 +138,24 @@ def bar(percent: float | None, width: int = 10) -> str:
     if percent is None:
         return ""
     filled = max(0, min(width, round(percent / 100 * width)))
-    return "■" * filled + "□" * (width - filled)
+    return t("ja", "kpi.bar_full") * filled + t("ja", "kpi.bar_empty") * (width - filled)
 
 
 def _display_width(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-CSV_HEADER = ("指標", "指標名", "実績", "目標", "達成率(%)")
-
-
-def csv_rows(data: dict[str, Any], settings: Any) -> list[list[str]]:
-    """The report as CSV rows (Japanese headers), KPIs then touchpoints."""
-    rows = [[f"{data['fiscal_year']}年度", f"{data['from']}〜{data['to']}", "", "", ""], list(CSV_HEADER)]
-    for name in KPI_NAMES:
-        kpi = data["kpis"][name]
+def csv_rows(data: dict[str, Any], site: Site) -> list[list[str]]:
+    """The report as CSV rows (Japanese headers), KPIs then each extra section."""
+    rows = [[t("ja", "kpi.csv_year", fy=data["fiscal_year"]), f"{data['from']}\u301c{data['to']}", "", "", ""],
+            [t("ja", f"kpi.csv_header.{column}") for column in ("label", "name", "value", "target", "percent")]]
+    for name, kpi in data["kpis"].items():
         pct = progress(kpi["value"], kpi["target"])
-        rows.append([LABELS[name], name, str(kpi["value"]), "" if kpi["target"] is None else str(kpi["target"]),
+        rows.append([label(name), name, str(kpi["value"]), "" if kpi["target"] is None else str(kpi["target"]),
                      "" if pct is None else f"{pct:.1f}"])
-    rows.append([])
-    rows.append(["接点", "接点ID", "QR読み取り", "案内送信", ""])
-    names = {t.id: t.name for t in settings.city.touchpoints}
-    for touchpoint_id, figures in data["per_touchpoint"].items():
-        rows.append([names.get(touchpoint_id, touchpoint_id), touchpoint_id, str(figures["scans"]),
-                     str(figures["pushes"]), ""])
+    for section in site.report_sections:
+        rows.append([])
+        rows.extend(row + [""] * (5 - len(row)) for row in section.rows(data[section.name], site))
     return rows
 
 

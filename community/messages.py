@@ -109,6 +109,7 @@ class Action:
     url: str | None = None
     text: str | None = None
     data: str | None = None
+    means: str | None = None  # "yes" / "no": typing はい or いいえ presses this button (handlers.dialogues)
 
 
 @dataclass(frozen=True)

@@ -1,54 +1,58 @@
 """Forgetting a member (/forget-me): personal data goes on every platform, the KPI counts stay.
 
-What stays is pseudonymous and links to no one: the Member row keeps only its public id (engagement rows carry that id,
-so participants and posts still count), board posts keep their place in the thread with the text removed.
+Each feature says what it erases (`Feature.erase`, collected on the Site in reverse feature order so the core's
+eraser, which removes the platform accounts, runs last). What stays is pseudonymous and links to no one: the Member
+row keeps only its public id (engagement rows carry that id, so participants and posts still count).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
-from community import board, board_mirror, childcare
 from community.messages import Postbox
 from storage.db import as_utc
-from storage.models import InboxEvent, Member, PlatformAccount, Role
-from storage.models.community import BoardPost, CommunityMember, CommunityState
-from storage.models.events import EventSpaceMember, FacilitatorOptOut
-from storage.models.staff import DashboardLogin, ReferralCode
+from storage.models import DialogueState, InboxEvent, Member, PlatformAccount, Role
 
-FORGOTTEN_POST = "（この投稿は投稿者の依頼により削除されました）"
+if TYPE_CHECKING:
+    from community.city import Site
 
 
-def forget_member(session: Session, member_id: int, now: datetime, postbox: Postbox | None = None,
-                  mirrored_on: tuple[str, ...] = ()) -> dict[str, int]:
-    """Delete the member's personal data; returns what was removed, per kind, for the confirmation message.
-    mirrored_on: platforms holding copies of board posts (Discord), which the postbox asks to delete."""
+@dataclass
+class Forget:
+    """What an eraser is given: the member and their platform accounts (still there while the erasers run)."""
+
+    session: Session
+    member: Member
+    accounts: list[PlatformAccount]
+    now: datetime
+    postbox: Postbox
+    site: Site
+
+
+def forget_member(session: Session, member_id: int, now: datetime, postbox: Postbox, site: Site) -> dict[str, int]:
+    """Delete the member's personal data everywhere; returns what was removed, per kind."""
     member = session.get(Member, member_id)
     if member is None:
         return {}
-    if postbox is not None:
-        for platform in mirrored_on:
-            board_mirror.unmirror_posts_of(session, postbox, platform, member_id)
     accounts = list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
-    removed = {
-        "accounts": len(accounts),
-        "children": childcare.opt_out(session, member_id),
-        "posts": session.execute(
-            update(BoardPost).where(BoardPost.member_id == member_id).values(text=FORGOTTEN_POST)
-        ).rowcount,
-    }
-    board.leave(session, member_id, now)
-    session.execute(update(CommunityMember).where(CommunityMember.member_id == member_id).values(nickname=None))
-    session.execute(delete(CommunityState).where(CommunityState.member_id == member_id))
-    session.execute(delete(ReferralCode).where(ReferralCode.kind == "member", ReferralCode.owner_ref == member.public_id))
-    session.execute(delete(DashboardLogin).where(DashboardLogin.member_id == member_id))
-    session.execute(delete(EventSpaceMember).where(EventSpaceMember.member_id == member_id))
-    session.execute(delete(FacilitatorOptOut).where(FacilitatorOptOut.member_id == member_id))
-    session.execute(delete(Role).where(Role.member_id == member_id))
+    forget = Forget(session, member, accounts, now, postbox, site)
+    removed: dict[str, int] = {}
+    for erase in site.erasers:
+        removed.update(erase(forget))
+    return removed
+
+
+def erase_core(forget: Forget) -> dict[str, int]:
+    """The core's part, last: roles, a half-finished dialogue, raw payloads naming the person, the accounts."""
+    session, member = forget.session, forget.member
+    session.execute(delete(DialogueState).where(DialogueState.member_id == member.id))
+    session.execute(delete(Role).where(Role.member_id == member.id))
     # Raw webhook payloads that name the member's platform ids go now, not after the retention period.
-    for account in accounts:
+    for account in forget.accounts:
         session.execute(
             update(InboxEvent)
             .where(InboxEvent.platform == account.platform, InboxEvent.payload.contains(account.platform_user_id),
@@ -58,6 +62,6 @@ def forget_member(session: Session, member_id: int, now: datetime, postbox: Post
         session.delete(account)
     member.display_name = None
     member.lang = "ja"
-    member.forgotten_at = as_utc(now)
+    member.forgotten_at = as_utc(forget.now)
     session.add(member)
-    return removed
+    return {"accounts": len(forget.accounts)}

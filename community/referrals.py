@@ -19,10 +19,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from community import engagement
+from community.city import Site
+from community.digest import DigestWeek, signed
+from community.kpi import KpiSource, count_kind
+from community.texts import t
 from storage.db import as_utc, utcnow
+from storage.models import Engagement
 from storage.models.staff import Donation, ReferralCode
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes get read aloud and typed
@@ -65,21 +71,17 @@ def create_referral(session: Session, kind: str, owner_ref: str, now: datetime |
     raise RuntimeError("could not make a unique referral code")
 
 
-def referral_url(settings: Any, code: str) -> str:
-    return settings.public_url(f"r/{code}")
+def referral_url(site: Site, code: str) -> str:
+    return site.public_url(f"r/{code}")
 
 
-def donation_settings(settings: Any) -> Mapping[str, Any]:
-    return settings.city.section("donation")
-
-
-def donation_page(settings: Any, code: str | None = None) -> str:
+def donation_page(site: Site, code: str | None = None) -> str:
     """The configured donation URL, with the code added as the tracking parameter (replacing one already there)."""
-    section = donation_settings(settings)
-    url = str(section.get("url", ""))
+    section = site.city.donation
+    url = section.url
     if not code:
         return url
-    param = str(section.get("tracking_param", "ref"))
+    param = section.tracking_param
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != param]
     query.append((param, code))
@@ -93,12 +95,12 @@ def find_code(session: Session, text: str | None) -> ReferralCode | None:
     return session.exec(select(ReferralCode).where(ReferralCode.code == text)).first()
 
 
-def record_click(session: Session, settings: Any, text: str | None, now: datetime) -> str:
+def record_click(session: Session, site: Site, text: str | None, now: datetime) -> str:
     """Count one click on /r/<text> and return where to send the browser: always the configured donation page."""
     known = find_code(session, text)
     code = known.code if known else None
     engagement.record(session, "referral_click", now, detail=code or UNATTRIBUTED)
-    return donation_page(settings, code)
+    return donation_page(site, code)
 
 
 # ---- donation import --------------------------------------------------------------------------------------------
@@ -171,15 +173,15 @@ def _attribute(text_code: str, reason: str, codes: set[str], keywords: list[str]
     return None, ""
 
 
-def import_donations(session: Session, settings: Any, data: bytes, now: datetime) -> ImportResult:
+def import_donations(session: Session, site: Site, data: bytes, now: datetime) -> ImportResult:
     """Import a portal CSV export; bad rows are reported by line and skipped, the rest import.
 
     Each row is keyed by a hash of its cells, so importing the same file again adds nothing.
     """
-    section = donation_settings(settings)
-    columns = section.get("csv", {})
-    keywords = [str(k) for k in section.get("keywords", [])]
-    tz = ZoneInfo(settings.tz_name)
+    section = site.city.donation
+    columns = section.csv.model_dump()
+    keywords = list(section.keywords)
+    tz = site.tz
     result = ImportResult()
     try:
         text = decode_csv(data)
@@ -245,3 +247,35 @@ def import_donations(session: Session, settings: Any, data: bytes, now: datetime
             result.attributed_yen += amount
     session.flush()
     return result
+
+
+def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
+    """Donations attributed to the community (a code or keyword) and clicks on /r/ links (unattributed: unknown codes)."""
+    count, total = session.exec(
+        select(func.count(), func.coalesce(func.sum(Engagement.amount), 0)).where(
+            Engagement.kind == "donation", Engagement.detail != UNATTRIBUTED,
+            Engagement.at >= as_utc(since), Engagement.at < as_utc(until),
+        )
+    ).one()
+    return {
+        "donations_yen": int(total),
+        "donations_count": int(count),
+        "referral_clicks": count_kind(session, "referral_click", since, until),
+        "referral_clicks_unattributed": count_kind(session, "referral_click", since, until, detail=UNATTRIBUTED),
+    }
+
+
+KPIS = KpiSource(("donations_yen", "donations_count", "referral_clicks", "referral_clicks_unattributed"), _kpi_values)
+
+
+def digest_section(week: DigestWeek) -> list[str]:
+    """Referral clicks and the donations they brought, against last week."""
+    this, last = week.this_week, week.last_week
+    clicks, yen = this["referral_clicks"], this["donations_yen"]
+    return [
+        t("ja", "digest.donations"),
+        t("ja", "digest.referral_clicks", clicks=f"{clicks:,}", change=signed(clicks - last["referral_clicks"]),
+          unattributed=f"{this['referral_clicks_unattributed']:,}"),
+        t("ja", "digest.donated", count=f"{this['donations_count']:,}", yen=f"{yen:,}",
+          change=signed(yen - last["donations_yen"])),
+    ]

@@ -1,4 +1,4 @@
-"""Runs catalogue jobs: on a schedule (AsyncIOScheduler, city time zone) or once from the CLI.
+"""Runs jobs: on a schedule (AsyncIOScheduler, city time zone) or once from the CLI.
 
 Several instances may run the scheduler: a JobRun row unique on (job, slot) is the lease, so each slot runs once.
 """
@@ -6,27 +6,29 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Callable
+from typing import Callable, Iterable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from community.city import Site
+from community.messages import Outgoing
 from scheduler.jobs import Job, JobContext
 from storage.db import Database, utcnow
 from storage.models import JobRun
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
+# Writes what a job sends to the outbox, in the job's transaction (bot.queues.outbox.OutboxWriter.write).
+OutboxWrite = Callable[[Session, Iterable[Outgoing], datetime], None]
 
-def run_job(session: Session, job: Job, settings: Any, at: datetime) -> str:
-    ctx = JobContext(session=session, settings=settings, now=at)
+
+def run_job(session: Session, job: Job, site: Site, at: datetime, write: OutboxWrite) -> str:
+    ctx = JobContext(session=session, site=site, now=at)
     detail = job.run(ctx)
-    now = utcnow()
-    for item in ctx.postbox.items:
-        enqueue(session, item, now)
+    write(session, ctx.postbox.items, utcnow())
     return detail
 
 
@@ -40,12 +42,12 @@ def _take_lease(session: Session, job: Job, slot: str) -> bool:
     return True
 
 
-def run_leased(session: Session, job: Job, settings: Any, at: datetime) -> str | None:
+def run_leased(session: Session, job: Job, site: Site, at: datetime, write: OutboxWrite) -> str | None:
     """Run the job for at's slot unless another run (this instance or another) took that slot."""
     slot = job.slot(at)
     if not _take_lease(session, job, slot):
         return None
-    detail = run_job(session, job, settings, at)
+    detail = run_job(session, job, site, at, write)
     run = session.exec(
         select(JobRun).where(JobRun.job_name == job.name, JobRun.slot == slot)
     ).one()
@@ -54,12 +56,12 @@ def run_leased(session: Session, job: Job, settings: Any, at: datetime) -> str |
     return detail
 
 
-async def fire(db: Database, job: Job, settings: Any, after_run: Callable[[], None] | None = None,
+async def fire(db: Database, job: Job, site: Site, write: OutboxWrite, after_run: Callable[[], None] | None = None,
                at: datetime | None = None) -> str | None:
     """What the scheduler does when a job's time comes: run it under the slot's lease. None: the slot already ran."""
-    at = at or datetime.now(settings.tz)
+    at = at or datetime.now(site.tz)
     try:
-        detail = await db.run(run_leased, job, settings, at)
+        detail = await db.run(run_leased, job, site, at, write)
     except Exception:
         log.exception("job %s failed", job.name)
         return None
@@ -69,9 +71,10 @@ async def fire(db: Database, job: Job, settings: Any, after_run: Callable[[], No
     return detail
 
 
-def build_scheduler(db: Database, jobs: list[Job], settings: Any, after_run: Callable[[], None] | None = None) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=settings.tz)
+def build_scheduler(db: Database, jobs: list[Job], site: Site, write: OutboxWrite,
+                    after_run: Callable[[], None] | None = None) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=site.tz)
     for job in jobs:
-        scheduler.add_job(fire, CronTrigger(timezone=settings.tz, **job.cron), args=(db, job, settings, after_run),
+        scheduler.add_job(fire, CronTrigger(timezone=site.tz, **job.cron), args=(db, job, site, write, after_run),
                           id=job.name, name=job.name, coalesce=True, max_instances=1, misfire_grace_time=3600)
     return scheduler

@@ -402,7 +402,8 @@ def _fire_main(argv: list[str]) -> int:
     from datetime import datetime
 
     from bot.config import load_settings
-    from scheduler.jobs import build_jobs
+    from handlers.features import all_jobs
+    from bot.queues.outbox import OutboxWriter
     from scheduler.runner import fire
     from storage.db import Database
 
@@ -420,8 +421,8 @@ def _fire_main(argv: list[str]) -> int:
             results: dict[str, str | None] = {}
             for at_text in args.at:
                 at = datetime.fromisoformat(at_text)
-                for job in build_jobs():
-                    results[f"{job.name}@{job.slot(at)}"] = await fire(db, job, settings, at=at)
+                for job in all_jobs():
+                    results[f"{job.name}@{job.slot(at)}"] = await fire(db, job, settings.site, OutboxWriter().write, at=at)
             return results
         finally:
             db.close()

@@ -23,7 +23,8 @@ from bot.cli.childcare import qr_command, touchpoints_command
 from bot.console import ConsoleChat
 from community import childcare, periods
 from community.messages import POSTBACK
-from scheduler.jobs import build_jobs
+from handlers.features import all_jobs
+from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job
 from storage.models import Engagement
 from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
@@ -91,7 +92,7 @@ async def test_go_redirects_by_device_and_records_the_scan(web, agent, device, k
     client, settings, runtime = web
     response = await client.get("/go/checkup-4m", headers={"User-Agent": agent}, allow_redirects=False)
     assert response.status == 302
-    assert response.headers["Location"] == settings.city.section("app")[key]
+    assert response.headers["Location"] == getattr(settings.city.app, key)
     assert "Set-Cookie" not in response.headers
     [scan] = engagement_rows(runtime, "qr_scan")
     assert (scan.space, scan.detail, scan.member) == ("touchpoint:checkup-4m", device, None)
@@ -193,9 +194,9 @@ async def test_residents_cannot_hand_out_cards(staff_group):
 
 
 def run_notices(chat: ConsoleChat, day: date) -> str:
-    job = next(j for j in build_jobs() if j.name == "checkup-notices")
+    job = next(j for j in all_jobs() if j.name == "checkup-notices")
     at = datetime(day.year, day.month, day.day, 10, 0, tzinfo=chat.settings.tz)
-    return chat.runtime.db.call(lambda s: run_job(s, job, chat.settings, at))
+    return chat.runtime.db.call(lambda s: run_job(s, job, chat.settings.site, at, OutboxWriter().write))
 
 
 async def notices_sent(chat: ConsoleChat, day: date) -> list[str]:

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from bot.config import load_settings
 from bot.queues.inbox import store_events
-from scheduler.jobs import build_jobs
+from handlers.features import all_jobs
 from storage.db import Database, as_utc
 from storage.migrate import upgrade
 from storage.models import InboxEvent
@@ -60,8 +60,8 @@ def test_job_list_shows_each_job_with_its_schedule(bot_env, tmp_path):
     lines = result.stdout.splitlines()
     purge = [line for line in lines if line.split()[0] == "purge-raw"]
     assert len(purge) == 1 and "毎日 03:30" in purge[0]
-    for job in build_jobs():
-        assert any(line.split()[0] == job.name and job.schedule in line for line in lines), job.name
+    for job in all_jobs():
+        assert any(line.split()[0] == job.name and job.schedule() in line for line in lines), job.name
 
 
 def test_unknown_job_lists_the_jobs_and_exits_2(bot_env, tmp_path):
@@ -69,7 +69,7 @@ def test_unknown_job_lists_the_jobs_and_exits_2(bot_env, tmp_path):
     assert result.returncode == 2
     assert "purge-everything" in result.stderr
     listed = {line.split()[0] for line in result.stderr.splitlines()[1:] if line.strip()}
-    assert listed == {job.name for job in build_jobs()}
+    assert listed == {job.name for job in all_jobs()}
 
 
 def test_bad_at_time_is_refused(bot_env, tmp_path):

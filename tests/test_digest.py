@@ -17,7 +17,8 @@ from bot.console import ConsoleChat
 from community import engagement, events, members
 from community.messages import GROUP, Place
 from community.spaces import get_or_create_space
-from scheduler.jobs import build_jobs
+from handlers.features import all_jobs
+from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job, run_leased
 from storage.models import Member, Space
 from storage.models.community import BoardPost, BoardThread
@@ -32,7 +33,7 @@ def at(text: str) -> datetime:
 
 
 def weekly_job():
-    return next(job for job in build_jobs() if job.name == "weekly-digest")
+    return next(job for job in all_jobs() if job.name == "weekly-digest")
 
 
 @pytest.fixture
@@ -116,8 +117,8 @@ async def test_weekly_digest_job_twice_sends_once_to_the_staff_group(staff_group
 
     job = weekly_job()
     assert job.period == "week" and job.cron == {"day_of_week": "mon", "hour": "9", "minute": "0"}
-    first = await runtime.db.run(run_job, job, staff_group.settings, MONDAY)
-    second = await runtime.db.run(run_job, job, staff_group.settings, MONDAY)
+    first = await runtime.db.run(run_job, job, staff_group.settings.site, MONDAY, OutboxWriter().write)
+    second = await runtime.db.run(run_job, job, staff_group.settings.site, MONDAY, OutboxWriter().write)
     await runtime.sender.drain()
     assert "sent to 1" in first and "sent to 0" in second and "1 already had it" in second
 
@@ -143,12 +144,12 @@ async def test_scheduled_runs_take_one_lease_per_week(staff_group):
     runtime = staff_group.runtime
     await staff_group.say("/staff here")
     job = weekly_job()
-    assert await runtime.db.run(run_leased, job, staff_group.settings, MONDAY) is not None
-    assert await runtime.db.run(run_leased, job, staff_group.settings, MONDAY.replace(hour=15)) is None
+    assert await runtime.db.run(run_leased, job, staff_group.settings.site, MONDAY, OutboxWriter().write) is not None
+    assert await runtime.db.run(run_leased, job, staff_group.settings.site, MONDAY.replace(hour=15), OutboxWriter().write) is None
 
 
 async def test_no_staff_group_sends_nothing(chat):
-    detail = await chat.runtime.db.run(run_job, weekly_job(), chat.settings, MONDAY)
+    detail = await chat.runtime.db.run(run_job, weekly_job(), chat.settings.site, MONDAY, OutboxWriter().write)
     await chat.runtime.sender.drain()
     assert "sent to 0" in detail and chat.said == []
 

@@ -186,7 +186,8 @@ async def service(make_line_bot, fake_line, fake):
     line = await make_line_bot(DISCORD_GUILD_ID=str(GUILD_ID), ADMIN_LINE_USER_IDS=SATO)
     runtime = line.runtime
     # Started without a token, so the runtime does not dial discord.com; then turned on for the handlers.
-    runtime.settings = runtime.worker.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
+    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
+    runtime.site = runtime.worker.dispatcher.site = runtime.settings.site
     bot = DiscordBot(runtime, connector=aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator

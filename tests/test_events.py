@@ -10,15 +10,16 @@ import pytest
 from sqlmodel import select
 
 from bot.console import ConsoleChat
-from bot.queues.inbox import handle_inbound
+from bot.queues.inbox import Dispatcher
+from bot.queues.outbox import OutboxWriter
 from community import events as ev
 from community import members
 from community.messages import (
     GROUP, LEAVE, MEMBER_JOINED, MEMBER_LEFT, MESSAGE, POSTBACK, SPACE_CREATED, ArchiveSpace, CreateSpace, Inbound,
     Place,
 )
-from handlers import build_router
-from scheduler.jobs import build_jobs
+from handlers.features import build_router
+from handlers.features import all_jobs
 from scheduler.runner import run_job
 from storage.db import Database
 from storage.migrate import upgrade
@@ -42,7 +43,7 @@ def code_in(text: str) -> str:
 
 
 def job(name: str):
-    return next(j for j in build_jobs() if j.name == name)
+    return next(j for j in all_jobs() if j.name == name)
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def rows(chat: ConsoleChat, model, *where):
 
 async def run(chat: ConsoleChat, name: str, at: datetime) -> tuple[str, list[tuple[str, str, str]]]:
     start = len(chat.said)
-    detail = await chat.runtime.db.run(run_job, job(name), chat.settings, at)
+    detail = await chat.runtime.db.run(run_job, job(name), chat.settings.site, at, OutboxWriter().write)
     await chat.runtime.sender.drain()
     return detail, chat.said[start:]
 
@@ -308,7 +309,7 @@ async def test_quiet_groups_nudges_facilitator_rotates_starters_and_respects_opt
     await group.say("/event facilitator @jiro", mentions=("jiro",))
     await group.say("最初のあいさつ", as_user="jiro")
     now = datetime.now(TOKYO)
-    starters = group.settings.city.section("events")["conversation_starters"]
+    starters = group.settings.city.events.conversation_starters
 
     detail, sent = await run(group, "quiet-groups", now + timedelta(days=3))
     assert sent == [] and "nudged 0" in detail  # not quiet yet
@@ -382,7 +383,7 @@ def domain(make_settings):
     router = build_router()
 
     def send(inbound: Inbound):
-        return db.call(handle_inbound, router, settings, inbound)
+        return db.call(Dispatcher(router, settings.site, OutboxWriter()).handle, inbound)
 
     yield db, send
     db.close()
@@ -530,8 +531,8 @@ async def test_line_story_through_the_webhook(line_bot, fake_line):
     assert "今週のメッセージ2件" in status and "メンバー" in status and fac not in status
     # the quiet-groups job nudges the facilitator 1:1 a week later
     pushes_before = len(fake_line.pushes(to=fac))
-    detail = await line_bot.db.run(run_job, job("quiet-groups"), line_bot.settings,
-                                   datetime.now(TOKYO) + timedelta(days=8))
+    detail = await line_bot.db.run(run_job, job("quiet-groups"), line_bot.settings.site,
+                                   datetime.now(TOKYO) + timedelta(days=8), OutboxWriter().write)
     await line_bot.settle()
     assert "nudged 1" in detail
     [nudge] = fake_line.pushes(to=fac)[pushes_before:]

@@ -202,7 +202,7 @@ async def console_places(make_settings, database_url):
 
 
 def _command_names():
-    from handlers import build_router
+    from handlers.features import build_router
 
     return sorted(build_router().commands)
 

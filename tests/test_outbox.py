@@ -11,7 +11,7 @@ import pytest
 
 from community.messages import Action, Card, Image, Postbox, Text
 from storage.db import utcnow
-from storage.outbox import enqueue
+from bot.queues.outbox import enqueue
 from tests import line_payloads as lp
 from tests import openapi_schema
 from tests.fake_line import MULTICAST, PUSH, REPLY, FakeLineApi

@@ -40,7 +40,7 @@ async def test_forget_me_deletes_personal_data_and_keeps_counts(chat, staff_chat
     def figures(session):
         fy = kpi.fiscal_year_of(datetime.now(ZoneInfo("Asia/Tokyo")))
         start, end = kpi.fiscal_year_range(fy)
-        return kpi.compute(session, chat.settings, start, end)
+        return kpi.compute(session, chat.settings.site, start, end)
 
     before = await chat.runtime.db.run(figures)
     assert before["participants"] == 1 and before["posts"] == 1 and before["childcare_optins"] == 1

@@ -60,17 +60,17 @@ def _engagement_count(client, kind: str) -> int:
 
 
 def _allowed_targets(settings) -> set[str]:
-    app = settings.city.section("app")
-    return {str(app[k]) for k in ("ios_url", "android_url", "web_url") if app.get(k)}
+    app = settings.city.app
+    return {url for url in (app.ios_url, app.android_url, app.web_url) if url}
 
 
 def _is_donation_page(settings, location: str, known_codes: set[str]) -> bool:
     """The configured donation URL, with at most the tracking parameter set to a code we issued."""
-    page = urlsplit(referrals.donation_page(settings))
+    page = urlsplit(referrals.donation_page(settings.site))
     got = urlsplit(location)
     if (got.scheme, got.netloc, got.path) != (page.scheme, page.netloc, page.path):
         return False
-    param = str(referrals.donation_settings(settings).get("tracking_param", "ref"))
+    param = settings.city.donation.tracking_param
     base = dict(parse_qsl(page.query, keep_blank_values=True))
     for key, value in parse_qsl(got.query, keep_blank_values=True):
         if key == param:

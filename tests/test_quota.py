@@ -154,7 +154,7 @@ async def test_the_weekly_digest_warns_when_the_month_would_pass_the_limit(line_
     await line_bot.runtime.line_quota.status()
     settings = line_bot.settings
     with line_bot.db.session() as session:
-        text = digest.build(session, settings, clock.now.astimezone(settings.tz)).text
+        text = digest.build(session, settings.site, clock.now.astimezone(settings.tz)).text
     assert "■ LINEのメッセージ送信数 (今月)" in text
     assert "400通 / 上限 1,000通 (月末の見込み 約1,200通)" in text
     assert "上限を超えます" in text
@@ -163,12 +163,12 @@ async def test_the_weekly_digest_warns_when_the_month_would_pass_the_limit(line_
     clock.advance(hours=1)
     await line_bot.runtime.line_quota.status()
     with line_bot.db.session() as session:
-        text = digest.build(session, settings, clock.now.astimezone(settings.tz)).text
+        text = digest.build(session, settings.site, clock.now.astimezone(settings.tz)).text
     assert "100通 / 上限 1,000通" in text and "上限を超えます" not in text
 
     # Next month has no reading yet: no stale figures from the month before.
     with line_bot.db.session() as session:
-        text = digest.build(session, settings, clock.now.astimezone(settings.tz) + timedelta(days=30)).text
+        text = digest.build(session, settings.site, clock.now.astimezone(settings.tz) + timedelta(days=30)).text
     assert "LINEのメッセージ送信数" not in text
 
 

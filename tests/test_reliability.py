@@ -19,7 +19,7 @@ import pytest
 
 from community.messages import Postbox, Text
 from storage.db import utcnow
-from storage.outbox import enqueue
+from bot.queues.outbox import enqueue
 from tests import line_payloads as lp
 from tests.conftest import fresh_postgres_database, postgres_url
 from tests.fake_line import CHANNEL_SECRET, MULTICAST, PUSH, REPLY
@@ -267,7 +267,7 @@ async def test_two_instances_share_the_work_and_do_each_thing_once(fake_line, tm
 
 @pytest.mark.slow
 async def test_two_processes_firing_the_same_job_slots_run_each_once(tmp_path, shared_postgres):
-    from scheduler.jobs import build_jobs
+    from handlers.features import all_jobs
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, shared_postgres)
@@ -293,7 +293,7 @@ async def test_two_processes_firing_the_same_job_slots_run_each_once(tmp_path, s
     for p, (out, err) in zip(processes, outputs):
         assert p.returncode == 0, err.decode()[-2000:]
     results = [json.loads(out.decode().strip().splitlines()[-1]) for out, _ in outputs]
-    jobs = build_jobs()
+    jobs = all_jobs()
     from datetime import datetime
 
     slots = {f"{job.name}@{job.slot(datetime.fromisoformat(m))}" for job in jobs for m in moments}

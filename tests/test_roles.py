@@ -19,13 +19,12 @@ from sqlmodel import SQLModel
 
 import storage.all_models  # noqa: F401  (every table on SQLModel.metadata)
 from bot.console import ConsoleChat
-from bot.queues.inbox import handle_inbound
 from community import board, childcare, digest, engagement, members
 from community import events as ev
 from community.messages import CHANNEL, DIRECT, MESSAGE, Inbound, Place, plain_text
 from community.spaces import get_or_create_space
 from community.texts import t
-from handlers import build_router
+from handlers.features import build_router
 from handlers.router import DIRECT_PLACE, GROUP_PLACE
 from storage.db import utcnow
 from tests import line_payloads as lp
@@ -62,12 +61,12 @@ class World:
         return await self.chat.send(text)
 
     async def _discord(self, role: str, text: str) -> list[str]:
-        """A Discord channel message, as the Discord translator hands it to the inbox worker (handle_inbound)."""
+        """A Discord channel message, as the Discord translator hands it to the inbox worker (Dispatcher.handle)."""
         inbound = Inbound(platform="discord", kind=MESSAGE, place=Place("discord", CHANNEL, DISCORD_CHANNEL),
                           occurred_at=datetime.now(timezone.utc), sender_id=DISCORD_USER[role], text=text,
                           place_name="event-channel")
         runtime = self.chat.runtime
-        postbox = await self.db.run(handle_inbound, runtime.router, runtime.settings, inbound)
+        postbox = await self.db.run(runtime.worker.dispatcher.handle, inbound)
         return [plain_text(m) for item in postbox.items for m in item.messages]
 
     def dump(self) -> dict[str, list]:
@@ -245,7 +244,7 @@ async def test_digest_kpi_exports_and_dashboard_never_contain_platform_ids(make_
     with bot.db.session() as session:
         # The activity is there (the exports below are not empty), under those ids.
         assert members.find_member(session, "line", LINE_IDS[0]) is not None
-        weekly = digest.build(session, settings, now)
+        weekly = digest.build(session, settings.site, now)
     assert "秋祭り" in weekly.text or "おすすめの店" in weekly.text
     _assert_no_ids("the weekly digest", weekly.text)
 

@@ -18,7 +18,10 @@ from sqlmodel import Session, SQLModel, select
 import storage.all_models  # noqa: F401  (every table on SQLModel.metadata)
 from bot.queues.inbox import InboxWriter, claim_due, store_events
 from scheduler.jobs import Job, JobContext
+from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_leased
+
+WRITE = OutboxWriter().write
 from storage.db import Database, make_engine
 from storage.migrate import current_heads, upgrade
 from storage.models import InboxEvent, JobRun
@@ -191,7 +194,7 @@ def _counting_job(runs: list[datetime]) -> Job:
             runs.append(ctx.now)
         return f"run {len(runs)}"
 
-    return Job("count-runs", {"hour": "3"}, "毎日 03:00", "counts its runs (test)", run)
+    return Job("count-runs", {"hour": "3"}, run)
 
 
 def test_job_lease_runs_a_slot_once(db, make_settings):
@@ -199,9 +202,9 @@ def test_job_lease_runs_a_slot_once(db, make_settings):
     runs: list[datetime] = []
     job = _counting_job(runs)
     at = datetime(2026, 11, 23, 3, 0, tzinfo=settings.tz)
-    assert db.call(run_leased, job, settings, at) == "run 1"
-    assert db.call(run_leased, job, settings, at + timedelta(minutes=5)) is None  # same day: same slot
-    assert db.call(run_leased, job, settings, at + timedelta(days=1)) == "run 2"  # next day's slot
+    assert db.call(run_leased, job, settings.site, at, WRITE) == "run 1"
+    assert db.call(run_leased, job, settings.site, at + timedelta(minutes=5), WRITE) is None  # same day: same slot
+    assert db.call(run_leased, job, settings.site, at + timedelta(days=1), WRITE) == "run 2"  # next day's slot
     assert len(runs) == 2
     with db.session() as session:
         done = session.exec(select(JobRun).where(JobRun.job_name == job.name).order_by(JobRun.slot)).all()
@@ -215,7 +218,7 @@ def test_job_lease_holds_between_concurrent_callers(db, make_settings):
     job = _counting_job(runs)
     at = datetime(2026, 11, 23, 3, 0, tzinfo=settings.tz)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda _: db.call(run_leased, job, settings, at), range(2)))
+        results = list(pool.map(lambda _: db.call(run_leased, job, settings.site, at, WRITE), range(2)))
     assert sorted(results, key=str) == [None, "run 1"]
     assert len(runs) == 1
     with db.session() as session:

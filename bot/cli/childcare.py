@@ -116,8 +116,8 @@ def contact_sheet_png(settings: Settings, touchpoints, font_path: str | None) ->
         title_font, name_font = ImageFont.truetype(font_path, 32), ImageFont.truetype(font_path, 26)
     else:
         title_font, name_font = ImageFont.load_default(32), ImageFont.load_default(22)
-    app = settings.city.section("app")
-    title = f"{app.get('name', '')} QR — {settings.city.name}" if font_path else f"{settings.city.name_en} app QR codes"
+    app = settings.city.app
+    title = f"{app.name} QR — {settings.city.name}" if font_path else f"{settings.city.name_en} app QR codes"
     draw.text((20, 20), title, fill="black", font=title_font)
     for i, touchpoint in enumerate(touchpoints):
         row, column = divmod(i, _COLUMNS)
@@ -142,11 +142,11 @@ def contact_sheet_svg(settings: Settings, touchpoints) -> str:
     """The same sheet as SVG: the names are text, so any viewer with a Japanese font shows them."""
     rows = -(-len(touchpoints) // _COLUMNS)
     width, height = _COLUMNS * _CELL, rows * (_CELL + 60) + 80
-    app = settings.city.section("app")
+    app = settings.city.app
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="20" y="52" font-size="32" font-family="sans-serif">{escape(str(app.get("name", "")))} QR — '
+        f'<text x="20" y="52" font-size="32" font-family="sans-serif">{escape(app.name)} QR — '
         f"{escape(settings.city.name)}</text>",
     ]
     for i, touchpoint in enumerate(touchpoints):

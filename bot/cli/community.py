@@ -23,15 +23,9 @@ def add_commands(sub: argparse._SubParsersAction) -> dict[str, Callable[[argpars
 
 
 def _menu_config(city: Any) -> dict[str, Any]:
-    raw = dict(city.section("community").get("richmenu", {}))
-    labels = list(raw.get("labels", [b[1] for b in BUTTONS]))
-    labels_en = list(raw.get("labels_en", ["Board", "Join", "Profile", "Help"]))
-    if len(labels) != len(BUTTONS) or len(labels_en) != len(BUTTONS):
-        from bot.config import ConfigError
-
-        raise ConfigError("CITY_CONFIG", f"[community.richmenu] labels need exactly {len(BUTTONS)} entries")
-    return {"name": str(raw.get("name", "tsunagaru-main"))[:300], "chat_bar_text": str(raw.get("chat_bar_text", "メニュー"))[:14],
-            "labels": labels, "labels_en": labels_en, "font": str(raw.get("font", ""))}
+    menu = city.community.richmenu
+    return {"name": menu.name[:300], "chat_bar_text": menu.chat_bar_text[:14], "labels": list(menu.labels),
+            "labels_en": list(menu.labels_en), "font": menu.font}
 
 
 def draw_image(city: Any) -> bytes:

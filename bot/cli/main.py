@@ -91,14 +91,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _job(args) -> int:
-    from scheduler.jobs import build_jobs
+    from handlers.features import FEATURES
+    from scheduler.jobs import collect_jobs
 
-    jobs = build_jobs()
+    jobs = collect_jobs(FEATURES)
     names = {job.name: job for job in jobs}
 
     def listing(stream) -> None:
         for job in jobs:
-            print(f"{job.name:<16} {job.schedule:<16} {job.description}", file=stream)
+            print(f"{job.name:<16} {job.schedule():<16} {job.description()}", file=stream)
 
     if args.list or not args.name:
         listing(sys.stdout)
@@ -126,7 +127,7 @@ async def _run_job_once(settings: Settings, job, at: datetime) -> int:
     runtime = Runtime(settings, run_workers=False, run_scheduler=False)
     await runtime.start()
     try:
-        detail = await runtime.db.run(run_job, job, settings, at)
+        detail = await runtime.db.run(run_job, job, runtime.site, at, runtime.outbox.write)
         print(f"{job.name} at {at.isoformat()}: {detail}")
         await runtime.sender.drain()
     finally:

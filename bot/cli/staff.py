@@ -35,17 +35,17 @@ def kpi_command(args: argparse.Namespace) -> int:
     from community import kpi
 
     settings = _settings()
-    fiscal_year = args.fy if args.fy is not None else kpi.current_fiscal_year(settings)
+    fiscal_year = args.fy if args.fy is not None else kpi.current_fiscal_year(settings.site)
     if not 2000 <= fiscal_year <= 2100:
         print(f"--fy: 年度は 2026 のように西暦で指定してください / a fiscal year like 2026, got {fiscal_year}",
               file=sys.stderr)
         return 2
     db = _database(settings)
     try:
-        data = db.call(kpi.report, settings, fiscal_year)
+        data = db.call(kpi.report, settings.site, fiscal_year)
     finally:
         db.close()
-    print(kpi_json(data) if args.json else kpi.table_text(data, settings))
+    print(kpi_json(data) if args.json else kpi.table_text(data, settings.site))
     return 0
 
 
@@ -63,7 +63,7 @@ def donations_command(args: argparse.Namespace) -> int:
         return 2
     db = _database(settings)
     try:
-        result = db.call(import_donations, settings, data, utcnow())
+        result = db.call(import_donations, settings.site, data, utcnow())
     finally:
         db.close()
     print(result.summary())

@@ -37,6 +37,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot.queues.outbox import Limits
 from bot.queues.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
 from bot.queues.inbox import store_events
 from community import board_mirror
@@ -322,6 +323,7 @@ class DiscordDelivery:
     """Sends one outbox row with discord.py and classifies the outcome for the sender."""
 
     platform = "discord"
+    limits = Limits(messages=10, recipients=1)  # 10 embeds per message; no multicast
 
     def __init__(self, bot: "DiscordBot"):
         self.bot = bot
@@ -404,10 +406,10 @@ class EventSpaces:
 
     def __init__(self, bot: "DiscordBot"):
         self.bot = bot
-        section = bot.settings.city.section("discord")
-        self.events_category = str(section.get("events_category", "events"))
-        self.archive_category = str(section.get("archive_category", "archive"))
-        self.event_hours = float(section.get("event_hours", 2))
+        section = bot.settings.city.discord
+        self.events_category = section.events_category
+        self.archive_category = section.archive_category
+        self.event_hours = section.event_hours
 
     @property
     def client(self) -> discord.Client:
@@ -507,10 +509,9 @@ class BoardForum:
 
     def __init__(self, bot: "DiscordBot"):
         self.bot = bot
-        section = bot.settings.city.section("discord")
-        forum_id = str(section.get("board_forum_id", "")).strip()
-        self.configured_id = int(forum_id) if forum_id.isdigit() else None
-        self.name = str(section.get("board_forum_name", BOARD_FORUM_NAME))
+        section = bot.settings.city.discord
+        self.configured_id = section.board_forum_id
+        self.name = section.board_forum_name
         self._forum: discord.ForumChannel | None = None
         self._looked = False  # looked for the forum by name and found none (made later by the first copy)
         self._webhook: discord.Webhook | None = None
@@ -666,8 +667,7 @@ class DiscordBot:
     def __init__(self, runtime: Any, *, connector: aiohttp.BaseConnector | None = None):
         self.runtime = runtime
         self.settings = runtime.settings
-        section = self.settings.city.section("discord")
-        self.client = _Client(self, intents=intents(bool(section.get("message_content", False))), connector=connector,
+        self.client = _Client(self, intents=intents(self.settings.city.discord.message_content), connector=connector,
                               max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.delivery = DiscordDelivery(self)
         self.translator = DiscordTranslator()

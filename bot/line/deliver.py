@@ -16,6 +16,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.line.render import render
+from bot.queues.outbox import Limits
 from bot.queues.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
 from community import messages as m
 
@@ -42,6 +43,7 @@ class LineDelivery:
     """Sends one outbox row with AsyncMessagingApi and classifies the outcome for the sender."""
 
     platform = "line"
+    limits = Limits(messages=5, recipients=500)  # LINE: 5 messages per request, 500 multicast recipients
 
     def __init__(self, api: AsyncMessagingApi, timeout: float = 10.0):
         self.api = api

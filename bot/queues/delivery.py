@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from bot.queues.outbox import Limits
 from community.messages import OutboundMessage, plain_text
 
 
@@ -31,6 +32,7 @@ class ReplyTokenExpired(Exception):
 
 class Delivery(Protocol):
     platform: str
+    limits: Limits  # what one request may carry (the outbox splits sends by it)
 
     async def send(
         self, method: str, target: str, messages: list[OutboundMessage], retry_key: str, reply_token_age: float | None
@@ -41,6 +43,7 @@ class ConsoleDelivery:
     """Prints (or hands to a callback) what the bot says in the local console."""
 
     platform = "console"
+    limits = Limits(messages=50, recipients=1000)
 
     def __init__(self, write: Callable[[str, str, str], None]):
         self.write = write  # (method, target, text)

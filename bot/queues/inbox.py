@@ -15,14 +15,17 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, func, select
 
 from community import members
-from community.messages import FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
+from community.messages import DIRECT, FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
 from community.texts import t
-from handlers.router import Context, Router, normalise_command_text
+from bot.queues.outbox import OutboxWriter
+from community.city import Site
+from handlers import dialogues
+from handlers.context import Context
+from handlers.router import Router, normalise_command_text
 from bot.queues.polling import drain, poll_until_stopped
 from storage import leases
 from storage.db import Database, utcnow
 from storage.models import InboxEvent
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -133,26 +136,43 @@ def claim_due(session: Session, now: datetime, platforms: list[str], limit: int,
     return leases.claim_due(session, InboxEvent, "processing", now, platforms, limit, lease)
 
 
-def handle_inbound(session: Session, router: Router, settings: Any, inbound: Inbound, source_event_id: int | None = None) -> Postbox:
-    """Dispatch one inbound event and write what it sends to the outbox (caller commits)."""
-    now_utc = utcnow()
-    now = now_utc.astimezone(settings.tz)
-    member = None
-    if inbound.sender_id:
-        wants_member = inbound.kind in (FOLLOW, POSTBACK) or (
-            inbound.kind == MESSAGE and inbound.text and normalise_command_text(inbound.text) is not None
-        )
-        if wants_member:
-            member = members.get_or_create_member(session, inbound.platform, inbound.sender_id, now_utc)
-        else:
-            member = members.find_member(session, inbound.platform, inbound.sender_id)
-    roles = members.roles_of(session, member.id if member else None)
-    ctx = Context(session=session, settings=settings, inbound=inbound, now=now, member=member, roles=roles)
-    router.dispatch(ctx)
-    for item in ctx.postbox.items:
+class Dispatcher:
+    """Handles one inbound event inside the inbox transaction: the sender's member and roles, the router, and the
+    outbox rows for what the handlers sent."""
+
+    def __init__(self, router: Router, site: Site, outbox: OutboxWriter):
+        self.router = router
+        self.site = site
+        self.outbox = outbox
+
+    def handle(self, session: Session, inbound: Inbound, source_event_id: int | None = None) -> Postbox:
+        """Dispatch one inbound event and write what it sends to the outbox (caller commits)."""
+        now_utc = utcnow()
+        now = now_utc.astimezone(self.site.tz)
+        member = None
+        if inbound.sender_id:
+            wants_member = inbound.kind in (FOLLOW, POSTBACK) or (
+                inbound.kind == MESSAGE and inbound.text and normalise_command_text(inbound.text) is not None
+            )
+            if wants_member:
+                member = members.get_or_create_member(session, inbound.platform, inbound.sender_id, now_utc)
+            else:
+                member = members.find_member(session, inbound.platform, inbound.sender_id)
+        roles = members.roles_of(session, member.id if member else None)
+        ctx = Context(session=session, site=self.site, inbound=inbound, now=now, member=member, roles=roles)
+        self.router.dispatch(ctx)
+        if (member is not None and inbound.place.kind == DIRECT and inbound.kind in (MESSAGE, POSTBACK, FOLLOW)
+                and not ctx.refused):
+            dialogues.remember_question(session, member.id, inbound.place.id, ctx.postbox, now)
         # A reply token's age counts from the event, not from when a retry finally handled it.
-        enqueue(session, item, now_utc, source_event_id, reply_token_at=inbound.occurred_at)
-    return ctx.postbox
+        self.outbox.write(session, ctx.postbox.items, now_utc, source_event_id, reply_token_at=inbound.occurred_at)
+        return ctx.postbox
+
+    def apologise(self, session: Session, inbound: Inbound, source_event_id: int, now: datetime) -> None:
+        """The person should not meet silence when their event could not be handled (it stays parked for staff)."""
+        box = Postbox()
+        box.reply_to(inbound, Text(t("ja", "failed")))
+        self.outbox.write(session, box.items, now, source_event_id, reply_token_at=inbound.occurred_at)
 
 
 # Built once, on the table rather than the ORM entity: per event, building an ORM update (and its in-session
@@ -167,19 +187,19 @@ _FINISH = (
 )
 
 
-def _complete(session: Session, row_id: int, lease_until: datetime, status: str, router: Router | None, settings: Any,
+def _complete(session: Session, row_id: int, lease_until: datetime, status: str, dispatcher: Dispatcher | None,
               inbound: Inbound | None, error: str | None = None) -> bool:
     done = session.execute(_FINISH, {"row_id": row_id, "held_until": lease_until, "new_status": status,
                                      "finished_at": utcnow(), "error": error}).rowcount
     if not done:
         session.rollback()  # someone else holds it now
         return False
-    if inbound is not None and router is not None:
-        handle_inbound(session, router, settings, inbound, row_id)
+    if inbound is not None and dispatcher is not None:
+        dispatcher.handle(session, inbound, row_id)
     return True
 
 
-def _record_failure(session: Session, row_id: int, lease_until: datetime, error: str, settings: Any,
+def _record_failure(session: Session, row_id: int, lease_until: datetime, error: str, dispatcher: Dispatcher,
                     inbound: Inbound | None, now: datetime | None = None) -> str:
     now = now or utcnow()
     row = session.get(InboxEvent, row_id)
@@ -191,11 +211,7 @@ def _record_failure(session: Session, row_id: int, lease_until: datetime, error:
     if row.attempts >= MAX_ATTEMPTS:
         row.status = "parked"
         if inbound is not None and inbound.kind in (MESSAGE, POSTBACK):
-            # The person should not meet silence: tell them it failed (the event stays parked for staff).
-            box = Postbox()
-            box.reply_to(inbound, Text(t("ja", "failed")))
-            for item in box.items:
-                enqueue(session, item, now, row_id, reply_token_at=inbound.occurred_at)
+            dispatcher.apologise(session, inbound, row_id, now)
     else:
         row.status = "pending"
         row.next_attempt_at = now + timedelta(seconds=2 ** row.attempts)
@@ -204,13 +220,12 @@ def _record_failure(session: Session, row_id: int, lease_until: datetime, error:
 
 
 class InboxWorker:
-    def __init__(self, db: Database, translators: dict[str, Translator], router: Router, settings: Any,
+    def __init__(self, db: Database, translators: dict[str, Translator], dispatcher: Dispatcher,
                  *, batch: int = 20, lease_seconds: float = LEASE_SECONDS, on_sent=None,
                  clock: Callable[[], datetime] = utcnow):
         self.db = db
         self.translators = translators
-        self.router = router
-        self.settings = settings
+        self.dispatcher = dispatcher
         self.batch = batch
         self.lease = timedelta(seconds=lease_seconds)
         self.on_sent = on_sent  # called after events produced outbox rows (wakes the sender)
@@ -255,17 +270,17 @@ class InboxWorker:
         inbound = None
         try:
             if row.payload is None:
-                await self.db.run(_complete, row.id, row.lease_until, "skipped", None, None, None, "payload purged")
+                await self.db.run(_complete, row.id, row.lease_until, "skipped", None, None, "payload purged")
                 return
             inbound = await self.translators[row.platform].translate(row.payload)
             if inbound is None:
-                await self.db.run(_complete, row.id, row.lease_until, "skipped", None, None, None)
+                await self.db.run(_complete, row.id, row.lease_until, "skipped", None, None)
                 return
-            await self.db.run(_complete, row.id, row.lease_until, "done", self.router, self.settings, inbound)
+            await self.db.run(_complete, row.id, row.lease_until, "done", self.dispatcher, inbound)
         except Exception as exc:
             log.exception("inbox event %s (%s) failed", row.id, row.event_type)
             status = await self.db.run(_record_failure, row.id, row.lease_until, f"{type(exc).__name__}: {exc}",
-                                       self.settings, inbound, self.clock())
+                                       self.dispatcher, inbound, self.clock())
             if status == "parked":
                 log.error("inbox event %s parked after %d attempts", row.id, MAX_ATTEMPTS)
 

@@ -25,10 +25,10 @@ def _runtime(request: web.Request):
     return request.app[RUNTIME]
 
 
-def _not_found(settings) -> web.Response:
-    app = settings.city.section("app")
-    name = html.escape(str(app.get("name", "")))
-    web_url = app.get("web_url")
+def _not_found(site) -> web.Response:
+    app = site.city.app
+    name = html.escape(app.name)
+    web_url = app.web_url
     link = f'<p><a href="{html.escape(str(web_url), quote=True)}">{name}の案内ページへ</a></p>' if web_url else ""
     body = (
         '<!doctype html><html lang="ja"><head><meta charset="utf-8">'
@@ -42,7 +42,7 @@ def _not_found(settings) -> web.Response:
 
 
 async def qr_image(request: web.Request) -> web.Response:
-    settings = _runtime(request).settings
+    settings = _runtime(request).site
     name = request.match_info["name"]
     stem, dot, suffix = name.rpartition(".")
     touchpoint = settings.city.touchpoint(stem) if dot else None
@@ -56,7 +56,7 @@ async def qr_image(request: web.Request) -> web.Response:
 
 async def go(request: web.Request) -> web.Response:
     runtime = _runtime(request)
-    settings = runtime.settings
+    settings = runtime.site
     touchpoint = settings.city.touchpoint(request.match_info["touchpoint"])
     if touchpoint is None:
         return _not_found(settings)

@@ -83,7 +83,7 @@ def _pager(base: str, page: int, last: int) -> str:
 
 async def board_index(request: web.Request) -> web.Response:
     runtime = _runtime(request)
-    settings = runtime.settings
+    settings = runtime.site
     cfg = CommunityConfig.from_city(settings.city)
     page = _number(request.query.get("page"), 1)
     threads, total = await runtime.db.run(board.recent_threads, page, THREADS_PER_PAGE)
@@ -106,7 +106,7 @@ async def board_index(request: web.Request) -> web.Response:
 
 async def board_thread(request: web.Request) -> web.Response:
     runtime = _runtime(request)
-    settings = runtime.settings
+    settings = runtime.site
     cfg = CommunityConfig.from_city(settings.city)
     thread_id = _number(request.match_info["thread_id"])
     page = _number(request.query.get("page"), 1)

@@ -48,11 +48,11 @@ class RateLimiter:
 
     @classmethod
     def from_settings(cls, settings) -> "RateLimiter":
-        section = settings.city.section("web")
-        per_minute = float(section.get("public_requests_per_minute", 60))
-        burst = section.get("public_burst")
+        section = settings.city.web
+        per_minute = section.public_requests_per_minute
+        burst = section.public_burst
         return cls(per_minute, int(burst) if burst is not None else None,
-                   trust_forwarded_for=bool(section.get("trust_forwarded_for", False)))
+                   trust_forwarded_for=section.trust_forwarded_for)
 
     def client(self, request: web.Request) -> str:
         if self.trust_forwarded_for:

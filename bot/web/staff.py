@@ -38,8 +38,8 @@ def _runtime(request: web.Request):
 async def referral_redirect(request: web.Request) -> web.Response:
     """Count the click and send the browser to the configured donation page, whatever the path holds."""
     runtime = _runtime(request)
-    settings = runtime.settings
-    if not referrals.donation_settings(settings).get("url"):
+    settings = runtime.site
+    if not settings.city.donation.url:
         return _page("ふるさと納税", "<p>ふるさと納税のページはまだ設定されていません。</p>", status=404)
     code = request.match_info.get("code", "").strip().lower()
     if request.method == "HEAD":  # link checkers and previews, not a person: nothing to count
@@ -65,7 +65,7 @@ def _bearer_ok(request: web.Request, token: str | None) -> bool:
 
 
 def _api_guard(request: web.Request) -> web.Response | None:
-    token = _runtime(request).settings.staff_api_token
+    token = _runtime(request).staff_api_token
     if not token:
         return web.json_response({"error": "the staff API is disabled (STAFF_API_TOKEN is not set)"}, status=404)
     if not _bearer_ok(request, token):
@@ -76,7 +76,7 @@ def _api_guard(request: web.Request) -> web.Response | None:
 
 async def _dashboard_member(request: web.Request) -> bool:
     runtime = _runtime(request)
-    if _bearer_ok(request, runtime.settings.staff_api_token):
+    if _bearer_ok(request, runtime.staff_api_token):
         return True
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
@@ -93,7 +93,7 @@ class BadRequest(Exception):
 
 
 def _fiscal_year(request: web.Request) -> int:
-    settings = _runtime(request).settings
+    settings = _runtime(request).site
     text = request.query.get("fy")
     if text is None or text == "":
         return kpi.current_fiscal_year(settings)
@@ -104,7 +104,7 @@ def _fiscal_year(request: web.Request) -> int:
 
 async def _report(request: web.Request) -> dict:
     runtime = _runtime(request)
-    return await runtime.db.run(kpi.report, runtime.settings, _fiscal_year(request))
+    return await runtime.db.run(kpi.report, runtime.site, _fiscal_year(request))
 
 
 async def api_kpi(request: web.Request) -> web.Response:
@@ -146,7 +146,7 @@ async def _kpi_csv(request: web.Request) -> web.Response:
         data = await _report(request)
     except BadRequest as exc:
         return web.json_response({"error": str(exc)}, status=400)
-    return _csv_response(data, _runtime(request).settings)
+    return _csv_response(data, _runtime(request).site)
 
 
 # ---- chart ------------------------------------------------------------------------------------------------------
@@ -156,10 +156,10 @@ async def weekly_chart(request: web.Request) -> web.Response:
     runtime = _runtime(request)
     week = request.match_info["week"]
     parsed = digest.parse_week(week)
-    today = datetime.now(runtime.settings.tz).date()
+    today = datetime.now(runtime.site.tz).date()
     if parsed is None or parsed[0] > today:
         raise web.HTTPNotFound(text="no such week")
-    png = await runtime.db.run(digest.render_chart, runtime.settings, week)
+    png = await runtime.db.run(digest.render_chart, runtime.site, week)
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -217,17 +217,16 @@ def dashboard_html(data: dict, settings, event_rows: list | None = None, chart_w
     parts = [f"<h1>{esc(settings.city.name)} KPI {fy}年度</h1>",
              f'<p class="muted">{esc(data["from"])}〜{esc(data["to"])} ・ '
              f'<a href="?fy={fy - 1}">前年度</a> ・ <a href="?fy={fy + 1}">次年度</a></p>']
-    for name in kpi.KPI_NAMES:
-        item = data["kpis"][name]
+    for name, item in data["kpis"].items():
         pct = kpi.progress(item["value"], item["target"])
         figures = f"{item['value']:,}" + (f" / {item['target']:,}（{pct:.1f}%）" if pct is not None else "")
         bar = (f'<div class="bar" role="progressbar" aria-valuenow="{pct:.0f}" aria-valuemin="0" aria-valuemax="100">'
                f'<span style="width:{min(pct, 100):.1f}%"></span></div>') if pct is not None else ""
-        parts.append(f'<div class="kpi"><div class="row"><span>{esc(kpi.LABELS[name])}</span>'
+        parts.append(f'<div class="kpi"><div class="row"><span>{esc(kpi.label(name))}</span>'
                      f"<b>{figures}</b></div>{bar}</div>")
     names = {t.id: t.name for t in settings.city.touchpoints}
     parts.append("<h2>接点ごとのQR</h2><table><tr><th>接点</th><th class=n>読み取り</th><th class=n>案内送信</th></tr>")
-    for touchpoint_id, figures in data["per_touchpoint"].items():
+    for touchpoint_id, figures in data.get("per_touchpoint", {}).items():
         parts.append(f"<tr><td>{esc(names.get(touchpoint_id, touchpoint_id))}</td>"
                      f"<td class=n>{figures['scans']:,}</td><td class=n>{figures['pushes']:,}</td></tr>")
     parts.append("</table>")
@@ -249,7 +248,7 @@ async def dashboard(request: web.Request) -> web.Response:
     except BadRequest:
         raise web.HTTPFound("/dashboard") from None
     runtime = _runtime(request)
-    settings = runtime.settings
+    settings = runtime.site
     now = datetime.now(settings.tz)
     start, end = kpi.bounds(settings.tz, date.fromisoformat(data["from"]), date.fromisoformat(data["to"]))
     event_rows = await runtime.db.run(events.overview, now, start, end)
@@ -281,7 +280,7 @@ async def dashboard_login(request: web.Request) -> web.Response:
                      "ボットに <b>/dashboard</b> と送って、新しいリンクを受け取ってください。</p>", status=401)
     response = web.HTTPSeeOther("/dashboard")
     response.set_cookie(SESSION_COOKIE, session_token, max_age=kpi.DASHBOARD_SESSION_HOURS * 3600, path="/dashboard",
-                        httponly=True, samesite="Lax", secure=runtime.settings.public_base_url.startswith("https://"))
+                        httponly=True, samesite="Lax", secure=runtime.site.public_base_url.startswith("https://"))
     raise response
 
 

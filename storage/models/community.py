@@ -27,17 +27,6 @@ class CommunityMember(SQLModel, table=True):
     left_at: Optional[datetime] = None
 
 
-class CommunityState(SQLModel, table=True):
-    """What the bot is waiting for from a member in a 1:1 chat (consent, a nickname, a post's text)."""
-
-    __tablename__ = "community_state"
-
-    member_id: int = Field(foreign_key="member.id", primary_key=True)
-    step: str = Field(max_length=16)
-    data: str = Field(default="", max_length=40)
-    updated_at: datetime
-
-
 class BoardThread(SQLModel, table=True):
     __tablename__ = "board_thread"
     __table_args__ = (Index("ix_board_thread_last_post_at", "last_post_at"),)

@@ -156,3 +156,17 @@ class Engagement(SQLModel, table=True):
     space: str = Field(default="", max_length=60)  # "event:<code>", "touchpoint:<id>", "thread:<id>", ...
     detail: str = Field(default="", max_length=60)  # device family, referral code, category, ...
     amount: Optional[int] = None  # yen, for donations
+
+
+class DialogueState(SQLModel, table=True):
+    """Where a member is in a conversation with the bot (handlers.dialogues): the dialogue and step that takes their
+    next plain message, and the buttons of the last question they were shown. One row per member, short-lived."""
+
+    __tablename__ = "dialogue_state"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    dialogue: str = Field(default="", max_length=40)
+    step: str = Field(default="", max_length=40)
+    data: Optional[str] = Field(default=None, sa_column=Column(Text))  # JSON
+    choices: Optional[str] = Field(default=None, sa_column=Column(Text))  # JSON [[label, data, text, means], ...]
+    updated_at: datetime

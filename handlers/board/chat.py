@@ -31,7 +31,7 @@ def _cfg(ctx: Context) -> CommunityConfig:
 
 
 def _local(ctx: Context, moment: datetime) -> str:
-    return as_utc(moment).astimezone(ctx.settings.tz).strftime("%-m/%-d %H:%M")
+    return as_utc(moment).astimezone(ctx.site.tz).strftime("%-m/%-d %H:%M")
 
 
 def _int(text: str, what: str) -> int:
@@ -54,7 +54,7 @@ def _is_staff(ctx: Context) -> bool:
 
 def _mirrors(ctx: Context) -> tuple[str, ...]:
     """Platforms that keep a copy of the board in a forum of their own (Discord, when it is on)."""
-    return ("discord",) if ctx.settings.discord_enabled else ()
+    return ctx.site.mirrors
 
 
 def _require_participant(ctx: Context) -> None:
@@ -100,7 +100,7 @@ def _finish_join(ctx: Context, nickname: str, relation: str) -> None:
         title=f"ようこそ、{cm.nickname}さん！",
         text="コミュニティに参加しました。掲示板でまちの話題をのぞいてみましょう。",
         actions=(Action(label="掲示板を見る", data="board"),
-                 Action(label="Webで見る", url=ctx.settings.public_url("/board"))),
+                 Action(label="Webで見る", url=ctx.site.public_url("/board"))),
     ))
 
 
@@ -118,7 +118,7 @@ def _board(ctx: Context, page: int) -> None:
             actions.append(Action(label="いいね", data=f"board:react:{th.latest_post_id}"))
         cards.append(Card(title=f"#{th.id} {mark}{th.title}",
                           text=f"{th.post_count}件・最終 {_local(ctx, th.last_post_at)}\n{latest}", actions=tuple(actions)))
-    nav = [Action(label="Webで見る", url=ctx.settings.public_url("/board"))]
+    nav = [Action(label="Webで見る", url=ctx.site.public_url("/board"))]
     if page < board.pages(total, BOARD_PAGE):
         nav.insert(0, Action(label="もっと見る", data=f"board:page:{page + 1}"))
     cards.append(Card(title="掲示板", text=f"{page}/{board.pages(total, BOARD_PAGE)}ページ", actions=tuple(nav)))
@@ -144,7 +144,7 @@ def _thread(ctx: Context, thread_id: int, page: int) -> None:
     nav = [Action(label="投稿する", data=f"board:post:{thread.id}")]
     if page < last:
         nav.append(Action(label="次のページ", data=f"board:thread:{thread.id}:page:{page + 1}"))
-    nav.append(Action(label="Webで見る", url=ctx.settings.public_url(f"/board/thread/{thread.id}")))
+    nav.append(Action(label="Webで見る", url=ctx.site.public_url(f"/board/thread/{thread.id}")))
     summary = f"[{thread.category}] {page}/{last}ページ・{total}件" + ("" if posts else "\nまだ投稿がありません。")
     cards.append(Card(title=f"#{thread.id} {thread.title}", text=summary, actions=tuple(nav)))
     ctx.reply(Carousel(cards=tuple(cards), alt=f"スレッド「{thread.title}」"))
@@ -223,7 +223,7 @@ def _guide(ctx: Context) -> None:
         "・メニューの「掲示板」でスレッドを読んで、「投稿する」で書き込めます。\n"
         "・「いいね」で気持ちを伝えられます。困った投稿は「通報する」を押してください。\n"
         "・「プロフィール」でニックネームを変えたり、退会したりできます。\n"
-        f"・Webでも読めます: {ctx.settings.public_url('/board')}"
+        f"・Webでも読めます: {ctx.site.public_url('/board')}"
     )
 
 

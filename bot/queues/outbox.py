@@ -1,21 +1,30 @@
-"""Writing sends into the outbox. Each row is exactly one platform API request, so its retry key means one thing."""
+"""Writing sends into the outbox. Each row is exactly one platform API request, so its retry key means one thing;
+how much one request may carry is declared by each platform's delivery (`Limits`)."""
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Iterable, Mapping
 
 from sqlmodel import Session
 
 from community.messages import MULTICAST, PUSH, REPLY, Outgoing, dump_messages
 from storage.models import OutboxMessage
 
-# Per-request limits of each platform's API (LINE: 5 messages, 500 multicast recipients).
-LIMITS = {
-    "line": {"messages": 5, "recipients": 500},
-    "discord": {"messages": 10, "recipients": 1},
-    "console": {"messages": 50, "recipients": 1000},
-}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one API request of a platform may carry."""
+
+    messages: int
+    recipients: int
+
+
+# A platform whose delivery is not running here (e.g. a job run from the CLI): LINE's limits, the strictest.
+DEFAULT_LIMITS = Limits(messages=5, recipients=500)
 
 
 def _chunks(items: tuple, size: int) -> list[tuple]:
@@ -23,10 +32,9 @@ def _chunks(items: tuple, size: int) -> list[tuple]:
 
 
 def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id: int | None = None,
-            reply_token_at: datetime | None = None) -> list[OutboxMessage]:
+            reply_token_at: datetime | None = None, limits: Limits = DEFAULT_LIMITS) -> list[OutboxMessage]:
     """Write one send as outbox rows. reply_token_at: when the platform issued the reply token (default: now)."""
-    limits = LIMITS.get(outgoing.platform, LIMITS["line"])
-    message_chunks = _chunks(tuple(outgoing.messages), limits["messages"])
+    message_chunks = _chunks(tuple(outgoing.messages), limits.messages)
     rows: list[OutboxMessage] = []
 
     def add(method: str, target: str, messages: tuple, fallback_to: str | None = None) -> None:
@@ -55,9 +63,22 @@ def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id
             add(PUSH, str(outgoing.target), chunk)
     elif outgoing.method == MULTICAST:
         recipients = tuple(outgoing.target)
-        for batch in _chunks(recipients, limits["recipients"]):
+        for batch in _chunks(recipients, limits.recipients):
             for chunk in message_chunks:
                 add(MULTICAST, json.dumps(list(batch)), chunk)
     else:
         raise ValueError(f"unknown send method {outgoing.method!r}")
     return rows
+
+
+class OutboxWriter:
+    """Writes what a unit of work sends, split by the limits of each platform's delivery."""
+
+    def __init__(self, limits: Mapping[str, Limits] | None = None):
+        self.limits = dict(limits or {})
+
+    def write(self, session: Session, items: Iterable[Outgoing], now: datetime, source_event_id: int | None = None,
+              reply_token_at: datetime | None = None) -> None:
+        for item in items:
+            enqueue(session, item, now, source_event_id, reply_token_at,
+                    self.limits.get(item.platform, DEFAULT_LIMITS))

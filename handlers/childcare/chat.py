@@ -23,7 +23,7 @@ def register(router: Router) -> None:
         if touchpoint is None:
             raise UsageError(ctx.t("touchpoint.unknown", id=(words[0] if words else "")[:40],
                                    ids=childcare.valid_ids_text(ctx.city)))
-        card = childcare.qr_card(ctx.settings, touchpoint)
+        card = childcare.qr_card(ctx.site, touchpoint)
         platform = ctx.inbound.platform
         recipients = [mention.user_id for mention in ctx.inbound.mentions]
         if not recipients:
@@ -101,7 +101,7 @@ def register(router: Router) -> None:
     @router.command("childcare stats", summary=("子育てアプリの今年度の数字", "childcare app figures this fiscal year"),
                     roles=STAFF_ONLY)
     def stats_command(ctx: Context) -> None:
-        ctx.reply(childcare.stats_text(ctx.session, ctx.settings, ctx.now, ctx.lang))
+        ctx.reply(childcare.stats_text(ctx.session, ctx.site, ctx.now, ctx.lang))
 
     @router.on(POSTBACK)
     def on_postback(ctx: Context) -> None:

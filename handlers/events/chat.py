@@ -51,7 +51,7 @@ def _event_here_or_code(ctx: Context, code_text: str, missing_key: str) -> Event
 
 
 def _when(ctx: Context, event: Event) -> str:
-    return ev.format_when(event.starts_at, ctx.settings.tz)
+    return ev.format_when(event.starts_at, ctx.site.tz)
 
 
 def _mentioned_members(ctx: Context) -> list[Member]:
@@ -116,12 +116,12 @@ def register(router: Router) -> None:
             raise UsageError(ctx.t("event.new_fields"))
         title, when_text, location = parts
         try:
-            starts_at = ev.parse_when(when_text, ctx.settings.tz, ctx.now)
+            starts_at = ev.parse_when(when_text, ctx.site.tz, ctx.now)
             event = ev.create_event(ctx.session, ctx.city, title=title, starts_at=starts_at, location=location,
                                     organizer_id=ctx.member.id, now=ctx.now)
         except ev.EventProblem as exc:
             raise _problem(ctx, exc) from None
-        if ctx.settings.discord_enabled:
+        if ("discord" in ctx.site.platforms):
             ev.request_discord_space(ctx.session, ctx.postbox, event)
         ctx.say("event.created", title=event.title, code=event.code, when=_when(ctx, event), place=event.location)
 
@@ -258,11 +258,11 @@ def register(router: Router) -> None:
         if not figures:
             lines.append(ctx.t("event.status_no_space", code=event.code))
         for f in figures:
-            last = ev.format_when(f.last_activity, ctx.settings.tz) if f.last_activity else ctx.t("event.status_never")
+            last = ev.format_when(f.last_activity, ctx.site.tz) if f.last_activity else ctx.t("event.status_never")
             lines.append(ctx.t("event.status_space", name=f"{f.name or event.title} ({f.platform})",
                                members=f.members, messages=f.messages_this_week, last=last))
             if f.detached_at:
-                lines.append(ctx.t("event.status_detached", at=ev.format_when(f.detached_at, ctx.settings.tz)))
+                lines.append(ctx.t("event.status_detached", at=ev.format_when(f.detached_at, ctx.site.tz)))
         ctx.reply("\n".join(lines))
 
     @router.command("event close", summary=("イベントを終了する (職員・主催者)", "end an event (staff, organizer)"),

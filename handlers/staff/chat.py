@@ -15,11 +15,11 @@ def register(router: Router) -> None:
                                        "support the city with furusato nozei (your referral link)"),
                     places={DIRECT_PLACE}, aliases=("寄附", "ふるさと納税"))
     def donate(ctx: Context) -> None:
-        if ctx.member is None or not referrals.donation_settings(ctx.settings).get("url"):
+        if ctx.member is None or not ctx.city.donation.url:
             ctx.say("donate.unset")
             return
         code = referrals.create_referral(ctx.session, "member", ctx.member.public_id, ctx.now)
-        url = referrals.referral_url(ctx.settings, code.code)
+        url = referrals.referral_url(ctx.site, code.code)
         ctx.reply(Card(title=ctx.t("donate.title"), text=ctx.t("donate.text", city=ctx.city.name, url=url),
                        actions=(Action(label=ctx.t("donate.button"), url=url),)))
 
@@ -50,7 +50,7 @@ def register(router: Router) -> None:
     @router.command("digest", summary=("週間レポートを今すぐ受け取る", "get the weekly digest now"),
                     roles=STAFF_ONLY, aliases=("レポート",))
     def digest_now(ctx: Context) -> None:
-        messages = digest.build(ctx.session, ctx.settings, ctx.now).messages()
+        messages = digest.build(ctx.session, ctx.site, ctx.now).messages()
         if ctx.place_kind == DIRECT_PLACE:
             ctx.reply(*messages)
             return
@@ -67,5 +67,5 @@ def register(router: Router) -> None:
                     roles=STAFF_ONLY, places={DIRECT_PLACE}, aliases=("ダッシュボード",))
     def dashboard(ctx: Context) -> None:
         token = kpi.create_dashboard_login(ctx.session, ctx.member.id, ctx.now)
-        url = ctx.settings.public_url(f"dashboard/login/{token}")
+        url = ctx.site.public_url(f"dashboard/login/{token}")
         ctx.say("dashboard.link", minutes=kpi.DASHBOARD_LINK_MINUTES, url=url)

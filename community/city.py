@@ -1,0 +1,306 @@
+"""The city file, typed: one pydantic model of the TOML a city is configured by, validated once at start.
+
+A typo in a city file stops the process with one line naming the file and the key (`CityFileError`), instead of
+turning up at run time. The domain receives these typed objects (and a `Site`: where this city runs), never raw
+dictionaries.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Mapping
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+if TYPE_CHECKING:
+    from community.digest import DigestWeek
+    from community.kpi import KpiSource, ReportSection
+    from community.privacy import Forget
+
+
+class CityFileError(Exception):
+    """A city file cannot be used; the message names the file and the key, in one line."""
+
+
+class Section(BaseModel):
+    # Unknown keys are refused: a misspelt key is a setting silently ignored otherwise.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, str) and not value.strip().isdigit()):
+        raise ValueError("must be a whole number")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+class CityInfo(Section):
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    bot_name: str = "tsunagaru"
+    # Raw webhook payloads are deleted after this many days (job purge-raw).
+    raw_retention_days: WholeNumber = Field(default=30, ge=1)
+
+
+class AppLinks(Section):
+    """The childcare app: where the tracked QR link sends each device."""
+
+    name: str = ""
+    ios_url: str = ""
+    android_url: str = ""
+    web_url: str = ""
+    why: str = ""
+
+
+class ChildcareSettings(Section):
+    notice_days_before: WholeNumber = Field(default=14, ge=0, le=365)
+    plazas: tuple[str, ...] = ()
+
+
+class Touchpoint(Section):
+    id: str
+    name: str = ""
+    kind: Literal["contact", "checkup"] = "contact"
+    age_months: int | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not value or not value.isascii() or not all(c.isalnum() or c == "-" for c in value):
+            raise ValueError(f"needs an ASCII slug id (letters, digits, -), got {value!r}")
+        return value
+
+    @field_validator("age_months", mode="before")
+    @classmethod
+    def _age(cls, value: Any) -> Any:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError("a checkup needs an integer age_months")
+        return value
+
+    @model_validator(mode="after")
+    def _checkup_age(self) -> Touchpoint:
+        if self.kind == "checkup" and self.age_months is None:
+            raise ValueError(f"checkup touchpoint {self.id!r} needs an integer age_months")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        return self
+
+
+class Tip(Section):
+    """A nearby spot or a shop's offer, shown after an event at a venue."""
+
+    name: str
+    note: str = ""
+    offer: str = ""
+    url: str = ""
+
+
+def _tip(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Venue(Section):
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    nearby_spots: tuple[Annotated[Tip, BeforeValidator(_tip)], ...] = ()
+    shop_incentives: tuple[Annotated[Tip, BeforeValidator(_tip)], ...] = ()
+
+    def matches(self, location: str) -> bool:
+        return any(name and name in location for name in (self.name, *self.aliases))
+
+
+class EventsSettings(Section):
+    quiet_days: WholeNumber = Field(default=7, ge=1)
+    conversation_starters: tuple[str, ...] = ()
+    duration_hours: float = Field(default=3, gt=0)
+    after_event_days: WholeNumber = Field(default=7, ge=0)
+    venues: tuple[Venue, ...] = ()
+
+    def venue_for(self, location: str) -> Venue | None:
+        return next((v for v in self.venues if v.matches(location)), None)
+
+    def venue(self, venue_id: str) -> Venue | None:
+        return next((v for v in self.venues if v.id == venue_id), None)
+
+
+class RichMenu(Section):
+    name: str = "tsunagaru-main"
+    chat_bar_text: str = "Menu"
+    labels: tuple[str, str, str, str] = ("Board", "Join", "Profile", "Help")
+    labels_en: tuple[str, str, str, str] = ("Board", "Join", "Profile", "Help")
+    font: str = ""
+
+
+class CommunitySettings(Section):
+    categories: tuple[str, ...] = ()
+    rules: str = ""
+    posts_per_hour: WholeNumber = Field(default=10, ge=1)
+    max_post_chars: WholeNumber = Field(default=1000, ge=1, le=5000)
+    link_hosts: tuple[str, ...] = ()
+    voice_category: str = ""
+    line_url: str = ""
+    discord_url: str = ""
+    official_label: str = ""
+    richmenu: RichMenu = RichMenu()
+
+    @field_validator("link_hosts")
+    @classmethod
+    def _lower(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(h.lower() for h in hosts)
+
+
+class DonationCsv(Section):
+    date: str = "寄附日"
+    amount: str = "寄附金額"
+    code: str = "紹介コード"
+    reason: str = "寄附のきっかけ"
+
+
+class DonationSettings(Section):
+    url: str = ""
+    tracking_param: str = "ref"
+    keywords: tuple[str, ...] = ()
+    csv: DonationCsv = DonationCsv()
+
+
+class DiscordSettings(Section):
+    events_category: str = "events"
+    archive_category: str = "archive"
+    event_hours: float = Field(default=2, gt=0)
+    message_content: bool = False
+    board_forum_id: int | None = None
+    board_forum_name: str = "関係人口-board"
+
+
+class WebSettings(Section):
+    public_requests_per_minute: float = Field(default=60, gt=0)
+    public_burst: WholeNumber | None = Field(default=None, ge=1)
+    trust_forwarded_for: bool = False
+
+
+class CityConfig(Section):
+    """The whole city file. Section names are the TOML's; `[city]` is `info` here."""
+
+    info: CityInfo = Field(alias="city")
+    app: AppLinks = AppLinks()
+    childcare: ChildcareSettings = ChildcareSettings()
+    touchpoints: tuple[Touchpoint, ...] = ()
+    events: EventsSettings = EventsSettings()
+    community: CommunitySettings = CommunitySettings()
+    donation: DonationSettings = DonationSettings()
+    targets: dict[int, dict[str, WholeNumber]] = {}
+    discord: DiscordSettings = DiscordSettings()
+    web: WebSettings = WebSettings()
+
+    @field_validator("touchpoints", mode="before")
+    @classmethod
+    def _tables(cls, value: Any) -> Any:
+        if isinstance(value, list) and not all(isinstance(item, dict) for item in value):
+            raise ValueError("each touchpoint must be a [[touchpoints]] table")
+        return value
+
+    @field_validator("touchpoints")
+    @classmethod
+    def _unique(cls, value: tuple[Touchpoint, ...]) -> tuple[Touchpoint, ...]:
+        seen: set[str] = set()
+        for touchpoint in value:
+            if touchpoint.id in seen:
+                raise ValueError(f"touchpoint id {touchpoint.id!r} appears twice")
+            seen.add(touchpoint.id)
+        return value
+
+    # Short names for what nearly every caller wants.
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def name_en(self) -> str:
+        return self.info.name_en or self.info.name
+
+    @property
+    def bot_name(self) -> str:
+        return self.info.bot_name
+
+    @property
+    def raw_retention_days(self) -> int:
+        return self.info.raw_retention_days
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
+
+    def targets_for(self, fiscal_year: int) -> dict[str, int]:
+        return self.targets.get(fiscal_year, {})
+
+
+def _key(location: tuple[Any, ...]) -> str:
+    """('touchpoints', 2, 'age_months') -> 'touchpoints[2].age_months'; [city] keeps its TOML name."""
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in ("function-before", "function-after") or str(item).startswith(("function-", "tagged-union")):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def parse_city(text: str, source: str = "city file") -> CityConfig:
+    """Parse and validate a city file's text; raises CityFileError with one line naming the key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CityFileError(f"{source} is not valid TOML: {exc}") from None
+    city = raw.get("city")
+    if not isinstance(city, dict) or not city.get("name"):
+        raise CityFileError(f"{source} has no [city] name")
+    try:
+        return CityConfig.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (a typo?)"
+        raise CityFileError(f"{source}: {_key(tuple(error['loc']))}: {message}") from None
+
+
+def load_city(path: Path) -> CityConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CityFileError(f"file not found: {path}") from None
+    except OSError as exc:  # a directory, no permission, ...
+        raise CityFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CityFileError(f"{path} is not valid TOML: not UTF-8") from None
+    return parse_city(text, str(path))
+
+
+@dataclass(frozen=True)
+class Site:
+    """A city as it runs here: its configuration, public address, time zone, the platforms that are on, and what
+    its enabled features contribute to the KPI report, the digest and /forget-me (built by handlers.features)."""
+
+    city: CityConfig
+    public_base_url: str
+    tz: ZoneInfo
+    platforms: frozenset[str] = frozenset({"console"})
+    kpis: tuple[KpiSource, ...] = ()
+    report_sections: tuple[ReportSection, ...] = ()
+    digest_sections: tuple[Callable[[DigestWeek], list[str]], ...] = ()
+    erasers: tuple[Callable[[Forget], Mapping[str, int]], ...] = ()
+
+    def public_url(self, path: str) -> str:
+        return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    @property
+    def mirrors(self) -> tuple[str, ...]:
+        """Platforms that keep a copy of the board in a forum of their own (Discord, when it is on)."""
+        return ("discord",) if "discord" in self.platforms else ()

@@ -1,0 +1,128 @@
+"""Texts of the childcare feature: touchpoints, checkup notices, /child, the 子育て広場 survey."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "touchpoint.unknown": (
+        "「{id}」という接点IDはありません。使えるID: {ids}",
+        "There is no touchpoint \"{id}\". Valid ids: {ids}",
+    ),
+    "touchpoint.sent_group": (
+        "「{name}」のQRコードをこのグループに送りました。",
+        "Sent the QR code for \"{name}\" to this group.",
+    ),
+    "touchpoint.sent_people": (
+        "「{name}」のQRコードを{count}人に1:1で送りました。",
+        "Sent the QR code for \"{name}\" to {count} people 1:1.",
+    ),
+    "touchpoint.unreachable": (
+        "{count}人にはボットがブロックされているため届けられませんでした。",
+        "{count} people could not be reached (they blocked the bot).",
+    ),
+    "hiroba.invite": (
+        "子育て広場はいかがでしたか？3つの質問にお答えいただけると、広場づくりに役立ちます。",
+        "How was the parenting plaza? Three quick questions help us improve it.",
+    ),
+    "hiroba.invite_button": ("アンケートに答える", "Answer the survey"),
+    "child.usage": (
+        "お子さんの生年月日（または出産予定日）を「/child 2026-05-01」のように送ると、健診の{days}日前にお知らせします。",
+        "Send your child's birth date (or due date) like \"/child 2026-05-01\" to get checkup notices {days} days ahead.",
+    ),
+    "child.bad_date": (
+        "「{text}」は日付として読めません。「2026-05-01」のように年-月-日で送ってください。",
+        "\"{text}\" is not a date. Send it as YEAR-MONTH-DAY, e.g. 2026-05-01.",
+    ),
+    "child.too_future": (
+        "{date}は先すぎます。出産予定日は10か月以内の日付を送ってください。",
+        "{date} is too far ahead: a due date must be within 10 months.",
+    ),
+    "child.too_past": (
+        "{date}は6年以上前です。健診のお知らせは6歳までのお子さんが対象です。",
+        "{date} is more than 6 years ago: checkup notices are for children up to 6.",
+    ),
+    "child.duplicate": ("{date}はすでに登録されています。", "{date} is already registered."),
+    "child.too_many": ("登録できるのは{count}人までです。", "You can register up to {count} children."),
+    "child.added": (
+        "{date}を登録しました。健診の{days}日前に、このトークでお知らせします。\n次は{next}です。\n"
+        "やめるときは「/child stop」と送ってください（登録した日付はすべて削除されます）。",
+        "Registered {date}. You will get a notice here {days} days before each checkup.\nNext: {next}.\n"
+        "Send \"/child stop\" to stop (all registered dates are deleted).",
+    ),
+    "child.next": ("{name}（{date}ごろ）", "{name} (around {date})"),
+    "child.no_next": ("予定されている健診はもうありません", "no more checkups"),
+    "child.list": (
+        "登録しているお子さん:\n{lines}\nやめるときは「/child stop」と送ってください。",
+        "Registered children:\n{lines}\nSend \"/child stop\" to stop.",
+    ),
+    "child.list_line": ("・{date} — 次は{next}", "- {date} — next: {next}"),
+    "child.none": (
+        "登録はありません。「/child 2026-05-01」のように生年月日か出産予定日を送ると登録できます。",
+        "Nothing registered. Send \"/child 2026-05-01\" with a birth or due date to register.",
+    ),
+    "child.stopped": (
+        "健診のお知らせを止め、登録していた日付（{count}件）をすべて削除しました。",
+        "Checkup notices stopped; the {count} registered dates were deleted.",
+    ),
+    "checkup.notice": (
+        "📅 {name}のお知らせ\n{born}生まれ（予定）のお子さんは{date}に{age}になります。{name}の時期です。"
+        "日程や持ち物は市からの案内とアプリ「{app}」で確認できます。",
+        "📅 {name}\nThe child born (due) on {born} turns {age} on {date}: time for the {name}. "
+        "Check the date and what to bring in the city's letter and the \"{app}\" app.",
+    ),
+    "hiroba.choose": ("どの子育て広場に行きましたか？", "Which parenting plaza did you visit?"),
+    "hiroba.unknown_plaza": (
+        "「{plaza}」という広場は見つかりません。広場: {plazas}",
+        "No plaza called \"{plaza}\". Plazas: {plazas}",
+    ),
+    "hiroba.q_ease": (
+        "【{plaza}】1/3 入りやすさはいかがでしたか？（1=入りにくい〜5=入りやすい）",
+        "[{plaza}] 1/3 How easy was it to go in? (1 = hard, 5 = easy)",
+    ),
+    "hiroba.q_again": ("2/3 また来たいと思いますか？", "2/3 Would you come again?"),
+    "hiroba.again.yes": ("また来たい", "Yes"),
+    "hiroba.again.maybe": ("たぶん", "Maybe"),
+    "hiroba.again.no": ("来ないと思う", "No"),
+    "hiroba.q_comment": (
+        "3/3 ひとことコメントがあれば送ってください（なければ「スキップ」）。",
+        "3/3 Any comment? Send it as a message (or tap Skip).",
+    ),
+    "hiroba.skip": ("スキップ", "Skip"),
+    "hiroba.thanks": (
+        "ご回答ありがとうございました！回答は匿名で集計し、広場づくりに使います。",
+        "Thank you! Answers are counted anonymously to improve the plaza.",
+    ),
+    "hiroba.stale": (
+        "このアンケートは終了しています。もう一度答えるときは「/hiroba」と送ってください。",
+        "This survey has ended. Send \"/hiroba\" to answer again.",
+    ),
+    "childcare.stats.header": ("📊 {app} {fy}年度の数字", "📊 {app} figures, fiscal year {fy}"),
+    "childcare.stats.touchpoint": (
+        "・{name}: 読み取り {scans} / 配布 {pushes}",
+        "- {name}: scans {scans} / pushes {pushes}",
+    ),
+    "childcare.stats.total": (
+        "合計: 読み取り {scans}（iPhone {ios}・Android {android}・その他 {other}）/ 配布 {pushes}",
+        "Total: scans {scans} (iPhone {ios}, Android {android}, other {other}) / pushes {pushes}",
+    ),
+    "childcare.stats.optin": (
+        "健診お知らせ: 今年度の登録 {optins}件 / 現在 {parents}人（お子さん{children}人）",
+        "Checkup notices: {optins} registrations this year / now {parents} parents ({children} children)",
+    ),
+    "childcare.stats.plaza": (
+        "【{plaza}】回答 {responses}件・入りやすさ平均 {average}・また来たい {yes}/たぶん {maybe}/来ない {no}・コメント {comments}件",
+        "[{plaza}] {responses} answers, ease {average}, again yes {yes}/maybe {maybe}/no {no}, {comments} comments",
+    ),
+    "childcare.table_header": ("接点ごとのQR (読み取り / 案内送信)", "QR per touchpoint (scans / notices)"),
+    "childcare.csv_header.name": ("接点", "touchpoint"),
+    "childcare.csv_header.id": ("接点ID", "touchpoint id"),
+    "childcare.csv_header.scans": ("QR読み取り", "QR scans"),
+    "childcare.csv_header.pushes": ("案内送信", "notices sent"),
+    "digest.qr": ("■ QR読み取り (接点別: 読み取り / 案内)", "■ QR scans (per touchpoint: scans / notices)"),
+    "digest.qr_line": ("・{name}: {scans} / {pushes}", "- {name}: {scans} / {pushes}"),
+    "hiroba.default_plaza": ("子育て広場", "Parenting plaza"),
+    "job.checkup-notices.schedule": ("毎日 10:00", "daily 10:00"),
+    "job.checkup-notices.description": (
+        "parents who opted in get each checkup notice with the app QR card",
+        "parents who opted in get each checkup notice with the app QR card",
+    ),
+    "childcare.card_title": ("{app}（{name}）", "{app} ({name})"),
+    "childcare.app_fallback": ("アプリ", "App"),
+}

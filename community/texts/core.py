@@ -1,0 +1,81 @@
+"""Texts every deployment has: help, refusals, greetings, language, /forget-me."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "help.header": ("使えるコマンド:", "Commands you can use:"),
+    "help.footer": ("詳しくは「/help コマンド名」と送ってください。", "Send \"/help COMMAND\" for details."),
+    "help.usage": ("使い方: {usage}", "Usage: {usage}"),
+    "unknown": (
+        "「{name}」というコマンドはありません。/help で使えるコマンドを確認できます。",
+        "There is no command \"{name}\". Send /help to see what you can use.",
+    ),
+    "forbidden": (
+        "「{name}」は{roles}だけが使えるコマンドです。",
+        "\"{name}\" is only for {roles}.",
+    ),
+    "place.direct": (
+        "「{name}」はボットとの1:1トークで送ってください。",
+        "Send \"{name}\" in a 1:1 chat with the bot.",
+    ),
+    "place.group": (
+        "「{name}」はグループの中で送ってください。",
+        "Send \"{name}\" inside a group.",
+    ),
+    "bad_args": ("{problem}\n使い方: {usage}", "{problem}\nUsage: {usage}"),
+    "failed": (
+        "ごめんなさい、処理中にエラーが起きました。時間をおいてもう一度お試しください。",
+        "Sorry, something went wrong. Please try again later.",
+    ),
+    "follow": (
+        "友だち追加ありがとうございます！{city}の「{bot}」です。\n/help で使えるコマンドを確認できます。",
+        "Thanks for adding {bot} of {city}! Send /help to see what you can do.",
+    ),
+    "join": (
+        "{place}に招待ありがとうございます！{bot}です。\nイベントのグループにする場合は、イベントコードを「/event bind コード」と送ってください。",
+        "Thanks for inviting me to {place}! To make this an event group, send \"/event bind CODE\".",
+    ),
+    "lang.set": ("表示言語を日本語にしました。", "Language set to English."),
+    "lang.usage": ("「/lang ja」または「/lang en」と送ってください。", "Send \"/lang ja\" or \"/lang en\"."),
+    "role.staff": ("市の職員", "city staff"),
+    "role.organizer": ("主催者", "organizers"),
+    "role.facilitator": ("世話人", "facilitators"),
+    "role.resident": ("参加者", "members"),
+    "forget.ask": (
+        "あなたのデータを削除します: LINE・Discordのアカウントとの紐付け、ニックネーム、お子さまの日付、紹介リンク、"
+        "投稿の本文、役割。集計の件数は個人がわからない形で残ります。削除してよろしいですか？",
+        "This deletes your data: the links to your LINE and Discord accounts, your nickname, your children's dates, your "
+        "referral link, the text of your posts and your roles. Counts stay, with nothing that identifies you. Delete?",
+    ),
+    "forget.yes": ("削除する", "Delete"),
+    "forget.no": ("やめる", "Cancel"),
+    "forget.done": (
+        "削除しました。これまでありがとうございました。またいつでも /help から始められます。",
+        "Deleted. Thank you. You can start again any time with /help.",
+    ),
+    "forget.cancelled": ("削除はしませんでした。", "Nothing was deleted."),
+    "forget.usage": ("「/forget-me」で始めて、確認のボタンを押してください。", "Send /forget-me and press the confirm button."),
+    "join.named_place": ("「{name}」", "\"{name}\""),
+    "join.this_group": ("このグループ", "this group"),
+    "dialogue.cancelled": ("取り消しました。", "Cancelled."),
+    # ---- commands: summaries and usage ----
+    "cmd.help": ("使えるコマンドの一覧", "list the commands you can use"),
+    "usage.help": ("/help [コマンド名]", "/help [COMMAND]"),
+    "cmd.lang": ("表示言語を変える (ja / en)", "change language (ja / en)"),
+    "usage.lang": ("/lang ja|en", "/lang ja|en"),
+    "cmd.forget-me": ("自分のデータを削除する", "delete your data"),
+    "usage.forget-me": ("/forget-me", "/forget-me"),
+    # ---- jobs (python -m bot job --list) ----
+    "job.purge-raw.schedule": ("毎日 03:30", "daily 03:30"),
+    "job.purge-raw.description": (
+        "raw webhook payloads past the retention period are deleted",
+        "raw webhook payloads past the retention period are deleted",
+    ),
+}
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "alias.help": ("ヘルプ", "使い方", "?"),
+    "alias.lang": ("言語",),
+    "alias.forget-me": ("データ削除",),
+    "dialogue.cancel": ("やめる", "キャンセル", "中止", "cancel", "stop"),
+    "answer.yes": ("はい", "yes", "ok", "うん", "同意", "同意する", "お願いします", "y"),
+    "answer.no": ("いいえ", "no", "いや", "やめる", "やめます", "n"),
+}

@@ -1,0 +1,32 @@
+"""The childcare feature: the app's tracked QR code at every touchpoint, checkup notices for parents who opt in,
+the 子育て広場 survey and the figures per touchpoint."""
+from __future__ import annotations
+
+from community import childcare
+from community.privacy import Forget
+from handlers.childcare import chat
+from handlers.feature import Feature
+from handlers.feature_legacy import legacy_routes
+from scheduler.jobs import Job, JobContext
+from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
+
+
+def checkup_notices(ctx: JobContext) -> str:
+    """Checkup notices [childcare] notice_days_before days ahead, once per child and checkup."""
+    return childcare.send_checkup_notices(ctx.session, ctx.site, ctx.now, ctx.postbox)
+
+
+def erase(forget: Forget) -> dict[str, int]:
+    return {"children": childcare.opt_out(forget.session, forget.member.id)}
+
+
+FEATURE = Feature(
+    "childcare",
+    chat=legacy_routes("childcare", chat.register),
+    jobs=(Job("checkup-notices", {"hour": "10", "minute": "0"}, checkup_notices),),
+    tables=(ChildcareChild, ChildcareNotice, HirobaSurvey),
+    erase=erase,
+    kpis=(childcare.KPIS,),
+    report=(childcare.PER_TOUCHPOINT,),
+    digest=childcare.digest_section,
+)

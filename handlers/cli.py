@@ -1,0 +1,33 @@
+"""What a feature's command-line subcommands are given: a narrow set of services (the city's Site, an upgraded
+database, a started runtime for work that sends), not the process's internals. bot/cli mounts them."""
+from __future__ import annotations
+
+import argparse
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Protocol
+
+from community.city import Site
+from storage.db import Database
+
+
+class CliServices(Protocol):
+    def site(self) -> Site:
+        """The city from the settings; a bad setting ends the command with one line (exit 2)."""
+        ...
+
+    def database(self) -> AbstractContextManager[Database]:
+        """The database, migrated, closed afterwards."""
+        ...
+
+    def with_runtime(self, work: Callable[[object], Awaitable[int]]) -> int:
+        """Run work(runtime) with the platform clients and the outbox sender started (for commands that send)."""
+        ...
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    name: str  # the subcommand: python -m bot NAME
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, CliServices], int]

@@ -1,0 +1,97 @@
+"""What every deployment answers: /help, /lang, /forget-me, greetings on follow and join, unfollow and leave."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from community.messages import FOLLOW, JOIN, LEAVE, UNFOLLOW, Action, Text
+from community.privacy import forget_member
+from community.problems import Problem
+from community.spaces import mark_bot_present
+from handlers.context import DIRECT_PLACE, Context
+from handlers.router import ChatRoutes
+from storage.models import PlatformAccount
+
+chat = ChatRoutes("core")
+
+
+@chat.command("help")
+def help_command(ctx: Context) -> None:
+    assert ctx.router is not None
+    wanted = ctx.args.lstrip("/").strip().lower()
+    visible = ctx.router.visible_commands(ctx.roles, ctx.place_kind)
+    if wanted:
+        match = next((c for c in visible if c.name == wanted or wanted in c.aliases), None)
+        if match is None:
+            raise Problem("unknown", name="/" + wanted[:20])
+        ctx.reply(f"/{match.name}: {match.summary_in(ctx.lang)}\n" + ctx.t("help.usage", usage=match.usage))
+        return
+    lines = [ctx.t("help.header")]
+    lines += [f"/{cmd.name} … {cmd.summary_in(ctx.lang)}" for cmd in visible]
+    lines.append(ctx.t("help.footer"))
+    ctx.reply("\n".join(lines))
+
+
+@chat.command("lang")
+def lang_command(ctx: Context) -> None:
+    choice = ctx.args.strip().lower()
+    if choice not in ("ja", "en") or ctx.member is None:
+        raise Problem("lang.usage")
+    ctx.member.lang = choice
+    ctx.session.add(ctx.member)
+    ctx.say("lang.set")
+
+
+@chat.command("forget-me", places={DIRECT_PLACE})
+def forget_me(ctx: Context) -> None:
+    answer = ctx.args.strip().lower()
+    if not answer:
+        ctx.reply(Text(ctx.t("forget.ask"), quick_replies=(
+            Action(label=ctx.t("forget.yes"), text="/forget-me confirm", means="yes"),
+            Action(label=ctx.t("forget.no"), text="/forget-me cancel", means="no"),
+        )))
+    elif answer == "confirm" and ctx.member is not None:
+        forget_member(ctx.session, ctx.member.id, ctx.now, ctx.postbox, ctx.site)
+        ctx.say("forget.done")
+    elif answer == "cancel":
+        ctx.say("forget.cancelled")
+    else:
+        raise Problem("forget.usage")
+
+
+@chat.on(FOLLOW)
+def on_follow(ctx: Context) -> None:
+    _set_followed(ctx, True)
+    ctx.reply(Text(ctx.t("follow", city=ctx.city.name, bot=ctx.city.bot_name)))
+
+
+@chat.on(UNFOLLOW)
+def on_unfollow(ctx: Context) -> None:
+    # A blocked bot cannot push; remember it so the outbox does not try.
+    _set_followed(ctx, False)
+
+
+@chat.on(JOIN)
+def on_join(ctx: Context) -> None:
+    mark_bot_present(ctx.session, ctx.inbound.place, ctx.now, True, ctx.inbound.place_name)
+    name = ctx.inbound.place_name
+    place = ctx.t("join.named_place", name=name) if name else ctx.t("join.this_group")
+    ctx.reply(Text(ctx.t("join", place=place, bot=ctx.city.bot_name)))
+
+
+@chat.on(LEAVE)
+def on_leave(ctx: Context) -> None:
+    mark_bot_present(ctx.session, ctx.inbound.place, ctx.now, False)
+
+
+def _set_followed(ctx: Context, followed: bool) -> None:
+    if not ctx.inbound.sender_id:
+        return
+    account = ctx.session.exec(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == ctx.inbound.platform,
+            PlatformAccount.platform_user_id == ctx.inbound.sender_id,
+        )
+    ).first()
+    if account is not None:
+        account.followed = followed
+        ctx.session.add(account)

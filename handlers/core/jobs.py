@@ -1,0 +1,26 @@
+"""The core's scheduled job: raw webhook payloads are emptied after the retention period."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from scheduler.jobs import Job, JobContext
+from storage.db import as_utc
+from storage.models import InboxEvent
+
+
+def purge_raw(ctx: JobContext) -> str:
+    """Empty raw webhook payloads older than the city's retention period (the processed facts stay)."""
+    days = ctx.site.city.raw_retention_days
+    cutoff = as_utc(ctx.now - timedelta(days=days))
+    result = ctx.session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.received_at < cutoff, InboxEvent.payload.is_not(None),
+               InboxEvent.status.in_(("done", "skipped", "parked")))
+        .values(payload=None)
+    )
+    return f"purged {result.rowcount} raw payloads older than {days} days"
+
+
+PURGE_RAW = Job("purge-raw", {"hour": "3", "minute": "30"}, purge_raw)

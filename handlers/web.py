@@ -1,0 +1,73 @@
+"""What a feature's web pages are given, and how they answer: a narrow set of services (not the Runtime), Jinja2
+templates with autoescaping and one shared layout, and the headers every page sends.
+
+A feature lists its routes as `WebRoute`s in its FEATURE; bot/web mounts them. Templates live in
+`handlers/templates/` (shared: layout.html, error.html) and `handlers/<feature>/templates/`, named
+"<feature>/<file>.html".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Protocol
+
+import jinja2
+from aiohttp import web
+
+from community.city import Site
+from storage.db import Database
+
+HANDLERS = Path(__file__).parent
+
+
+class WebServices(Protocol):
+    """What the process gives web pages."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def site(self) -> Site: ...
+
+    @property
+    def staff_api_token(self) -> str | None: ...
+
+
+SERVICES: web.AppKey[WebServices] = web.AppKey("services")
+
+
+def services(request: web.Request) -> WebServices:
+    return request.app[SERVICES]
+
+
+@dataclass(frozen=True)
+class WebRoute:
+    method: str  # GET, POST, ...
+    path: str  # aiohttp route pattern
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@cache
+def templates() -> jinja2.Environment:
+    features = {
+        folder.parent.name: jinja2.FileSystemLoader(folder)
+        for folder in sorted(HANDLERS.glob("*/templates")) if folder.is_dir()
+    }
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(HANDLERS / "templates"), jinja2.PrefixLoader(features)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **values: Any) -> str:
+    return templates().get_template(template).render(**values)
+
+
+def page(template: str, *, status: int = 200, headers: dict[str, str] | None = None, **values: Any) -> web.Response:
+    """An HTML page from a template; pages are per person or change often, so none is cached by default."""
+    return web.Response(text=render(template, **values), status=status, content_type="text/html", charset="utf-8",
+                        headers={"Cache-Control": "no-store", **(headers or {})})
