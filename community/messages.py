@@ -20,6 +20,7 @@ POSTBACK = "postback"
 SPACE_CREATED = "space_created"  # a platform made a space the domain asked for (see CreateSpace)
 MESSAGE_EDITED = "message_edited"  # text = the new text, message_id = which message
 MESSAGE_DELETED = "message_deleted"  # message_id = which message
+MIRROR_LINKED = "mirror_linked"  # a platform copied (or took down) a board thread or post: see MirrorLink
 
 # Place kinds
 DIRECT = "user"  # a 1:1 chat with the bot; the place id is the user's platform id
@@ -54,6 +55,18 @@ class ForumThread:
 
 
 @dataclass(frozen=True)
+class MirrorLink:
+    """What a platform reports after delivering a MirrorThread / MirrorPost (or an UnmirrorPost): where the board's
+    thread or post now lives there. The adapter never writes domain state itself; this comes back through the inbox.
+    platform_id empty: the copy was taken down."""
+
+    kind: str  # "thread" or "post" (community.board_mirror.THREAD / POST)
+    board_id: int
+    platform_id: str = ""
+    place_id: str = ""
+
+
+@dataclass(frozen=True)
 class Inbound:
     platform: str
     kind: str
@@ -69,6 +82,7 @@ class Inbound:
     message_kind: str | None = None  # text, image, sticker, ... for kind == message
     message_id: str | None = None  # the platform's id of the message (to follow its edits and deletion)
     forum_thread: ForumThread | None = None  # set when the place is a thread of the community board forum
+    mirror: MirrorLink | None = None  # kind == MIRROR_LINKED
 
     def __post_init__(self) -> None:
         # No chat needs a NUL character and PostgreSQL cannot store one: drop it where a person's text comes in.
@@ -94,6 +108,8 @@ class Inbound:
         if data.get("forum_thread"):
             thread = data["forum_thread"]
             data["forum_thread"] = ForumThread(thread["title"], tuple(thread.get("tags", ())))
+        if data.get("mirror"):
+            data["mirror"] = MirrorLink(**data["mirror"])
         data["occurred_at"] = datetime.fromisoformat(data["occurred_at"])
         return cls(**data)
 

@@ -88,7 +88,13 @@ async def deploy(settings: Any) -> str:
 
 
 def _richmenu(args: argparse.Namespace) -> int:
-    from bot.cli.main import _settings
+    from bot.cli.childcare import _settings as _load
+
+    def _settings():
+        settings = _load()
+        if settings is None:
+            raise SystemExit(2)
+        return settings
 
     settings = _settings()
     if args.action == "image":

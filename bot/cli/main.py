@@ -1,13 +1,28 @@
-"""`python -m bot` / `tsunagaru`: serve (default), console, job, db upgrade."""
+"""`python -m bot` / `tsunagaru`: serve (default), console, job, db, richmenu, and the subcommands each feature adds
+(`Feature.cli`)."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
 import sys
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Awaitable, Callable, Iterator
 
+from aiohttp import web
+
+from bot.app import Runtime, create_app
+from bot.cli import childcare as childcare_cli, community as richmenu_cli, staff as staff_cli
 from bot.config import ConfigError, Settings, load_settings
+from bot.console import run_console
+from community.city import Site
+from handlers.cli import CliCommand
+from handlers.features import FEATURES
+from scheduler.jobs import Job, collect_jobs
+from scheduler.runner import run_job
+from storage.db import Database
+from storage.migrate import upgrade
 
 
 def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
@@ -36,16 +51,7 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     return parser, sub
 
 
-def _feature_commands(sub) -> dict:
-    from bot.cli import childcare as cli_childcare, community as cli_community, staff as cli_staff
-
-    commands = {}
-    for feature in (cli_childcare, cli_community, cli_staff):
-        commands.update(feature.add_commands(sub))
-    return commands
-
-
-def _settings() -> Settings:
+def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
@@ -53,9 +59,60 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
+class Services:
+    """What feature subcommands are given (handlers.cli.CliServices)."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = settings_or_exit()
+        return self._settings
+
+    def site(self) -> Site:
+        return self.settings.site
+
+    @contextmanager
+    def database(self) -> Iterator[Database]:
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # keep the command's own output readable
+        upgrade(self.settings.database_url)
+        db = Database(self.settings.database_url)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def with_runtime(self, work: Callable[[Runtime], Awaitable[int]]) -> int:
+        async def run() -> int:
+            runtime = Runtime(self.settings, run_workers=False, run_scheduler=False)
+            await runtime.start()
+            try:
+                code = await work(runtime)
+                await runtime.sender.drain()
+                return code
+            finally:
+                await runtime.stop()
+
+        return asyncio.run(run())
+
+
+def _feature_commands(sub: argparse._SubParsersAction) -> dict[str, CliCommand]:
+    commands: dict[str, CliCommand] = {}
+    for feature in FEATURES:
+        for command in feature.cli:
+            command.configure(sub.add_parser(command.name, help=command.help))
+            commands[command.name] = command
+    return commands
+
+
 def main(argv: list[str] | None = None) -> int:
     parser, sub = _parser()
     features = _feature_commands(sub)
+    legacy = {}
+    for module in (childcare_cli, richmenu_cli, staff_cli):  # being moved into their features' FEATURE.cli
+        legacy.update(module.add_commands(sub))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-start plugin chatter hides our own lines
@@ -63,13 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     if command == "job":
         return _job(args)
     if command in features:
-        return features[command](args)
-    settings = _settings()
+        return features[command].run(args, Services())
+    if command in legacy:
+        return legacy[command](args)
+    settings = settings_or_exit()
     if command == "serve":
-        from aiohttp import web
-
-        from bot.app import create_app
-
         host = getattr(args, "host", None) or settings.host
         port = getattr(args, "port", None) or settings.port
         logging.getLogger(__name__).info("listening on http://%s:%d", host, port)
@@ -78,22 +133,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "console":
         logging.getLogger().setLevel(logging.WARNING)
-        from bot.console import run_console
-
         return asyncio.run(run_console(settings, args.as_user, args.group, args.staff))
     if command == "db":
-        from storage.migrate import upgrade
-
         upgrade(settings.database_url)
         print("database is up to date")
         return 0
     return 2
 
 
-def _job(args) -> int:
-    from handlers.features import FEATURES
-    from scheduler.jobs import collect_jobs
-
+def _job(args: argparse.Namespace) -> int:
     jobs = collect_jobs(FEATURES)
     names = {job.name: job for job in jobs}
 
@@ -108,7 +156,8 @@ def _job(args) -> int:
         print(f"unknown job {args.name!r}; the jobs are:", file=sys.stderr)
         listing(sys.stderr)
         return 2
-    settings = _settings()
+    services = Services()
+    settings = services.settings
     try:
         at = datetime.fromisoformat(args.at) if args.at else datetime.now(settings.tz)
     except ValueError:
@@ -116,20 +165,12 @@ def _job(args) -> int:
         return 2
     if at.tzinfo is None:
         at = at.replace(tzinfo=settings.tz)
-    return asyncio.run(_run_job_once(settings, names[args.name], at))
+    job: Job = names[args.name]
 
-
-async def _run_job_once(settings: Settings, job, at: datetime) -> int:
-    """Run the job's function now (no lease: a manual run is deliberate), then deliver what it queued."""
-    from bot.app import Runtime
-    from scheduler.runner import run_job
-
-    runtime = Runtime(settings, run_workers=False, run_scheduler=False)
-    await runtime.start()
-    try:
+    async def run_once(runtime: Runtime) -> int:
+        """The job's function now (no lease: a manual run is deliberate); the sender then delivers what it queued."""
         detail = await runtime.db.run(run_job, job, runtime.site, at, runtime.outbox.write)
         print(f"{job.name} at {at.isoformat()}: {detail}")
-        await runtime.sender.drain()
-    finally:
-        await runtime.stop()
-    return 0
+        return 0
+
+    return services.with_runtime(run_once)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.queues.inbox import InboxWriter, inbox_counts
 from bot.line.webhook import WebhookRejected, inbox_key, split_webhook
 from bot.queues.sender import outbox_counts
+from handlers.features import FEATURES
 
 log = logging.getLogger(__name__)
 
@@ -93,5 +94,8 @@ def add_routes(app: web.Application) -> None:
     app.on_startup.append(start_inbox_writer)
     app.router.add_post("/callback/line", line_callback)
     app.router.add_get("/healthz", healthz)
-    for feature in (web_childcare, web_community, web_staff):
-        feature.add_routes(app)
+    for module in (web_childcare, web_community, web_staff):  # being moved into their features' FEATURE.web
+        module.add_routes(app)
+    for feature in FEATURES:
+        for route in feature.web:
+            app.router.add_route(route.method, route.path, route.handler)
