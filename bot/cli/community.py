@@ -88,13 +88,7 @@ async def deploy(settings: Any) -> str:
 
 
 def _richmenu(args: argparse.Namespace) -> int:
-    from bot.cli.childcare import _settings as _load
-
-    def _settings():
-        settings = _load()
-        if settings is None:
-            raise SystemExit(2)
-        return settings
+    from bot.cli.settings import settings_or_exit as _settings
 
     settings = _settings()
     if args.action == "image":

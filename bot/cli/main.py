@@ -14,7 +14,8 @@ from aiohttp import web
 
 from bot.app import Runtime, create_app
 from bot.cli import childcare as childcare_cli, community as richmenu_cli, staff as staff_cli
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli.settings import settings_or_exit
+from bot.config import Settings
 from bot.console import run_console
 from community.city import Site
 from handlers.cli import CliCommand
@@ -49,14 +50,6 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply Alembic migrations")
     return parser, sub
-
-
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        print(f"設定エラー / configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 class Services:

@@ -30,13 +30,7 @@ def _database(settings):
 
 
 def kpi_command(args: argparse.Namespace) -> int:
-    from bot.cli.childcare import _settings as _load
-
-    def _settings():
-        settings = _load()
-        if settings is None:
-            raise SystemExit(2)
-        return settings
+    from bot.cli.settings import settings_or_exit as _settings
     from bot.web.staff import kpi_json
     from community import kpi
 
@@ -57,13 +51,7 @@ def kpi_command(args: argparse.Namespace) -> int:
 
 def donations_command(args: argparse.Namespace) -> int:
     """Exit 0 when every row imported (or was already there), 1 when some rows had errors, 2 when nothing could be read."""
-    from bot.cli.childcare import _settings as _load
-
-    def _settings():
-        settings = _load()
-        if settings is None:
-            raise SystemExit(2)
-        return settings
+    from bot.cli.settings import settings_or_exit as _settings
     from community.referrals import import_donations
     from storage.db import utcnow
 

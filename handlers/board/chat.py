@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from community import board, board_mirror, members
 from community.board import BoardError, CommunityConfig
-from community.messages import MESSAGE_DELETED, MESSAGE_EDITED, POSTBACK, Action, Card, Carousel, Text
+from community.messages import MESSAGE_DELETED, MESSAGE_EDITED, MIRROR_LINKED, POSTBACK, Action, Card, Carousel, Text
 from handlers.router import DIRECT_PLACE, Context, Router, UsageError
 from storage.db import as_utc
 from storage.models import Role
@@ -438,6 +438,7 @@ def register(router: Router) -> None:
     router.on_chat(_on_chat)
     router.on(MESSAGE_EDITED)(_on_message_edited)
     router.on(MESSAGE_DELETED)(_on_message_deleted)
+    router.on(MIRROR_LINKED)(_on_mirror_linked)
 
     def command(name: str, summary: tuple[str, str], usage: str, **kwargs):
         def decorator(fn):
@@ -555,3 +556,15 @@ def register(router: Router) -> None:
         lines += [f"{i}. {a.author}（{_local(ctx, a.created_at)}）: {a.text}" for i, a in enumerate(answers, 1)]
         text = "\n".join(lines)
         ctx.reply(text if len(text) <= 4800 else text[:4790] + "\n…（続きはWebで）")
+
+
+def _on_mirror_linked(ctx: Context) -> None:
+    """A platform copied a board thread or post (or took a copy down): remember where it lives there."""
+    link = ctx.inbound.mirror
+    if link is None:
+        return
+    if link.platform_id:
+        board_mirror.set_link(ctx.session, ctx.inbound.platform, link.kind, link.board_id, link.platform_id,
+                              link.place_id)
+    else:
+        board_mirror.drop_link(ctx.session, ctx.inbound.platform, link.kind, link.board_id)
