@@ -15,8 +15,11 @@ from bot.app import Runtime
 from bot.config import Settings
 from bot.queues.inbox import store_events
 from community import members
+from community.texts import t
 from community.messages import DIRECT, GROUP, JOIN, MESSAGE, Inbound, Mention, Place
 from storage.db import utcnow
+
+MENTION_MARKS = "@\uff20"  # an ASCII or a full-width at sign
 
 
 @dataclass
@@ -84,8 +87,8 @@ class ConsoleChat:
 async def run_console(settings: Settings, user: str, group: str | None, staff: bool) -> int:
     chat = ConsoleChat(settings, user=user, group=group, staff=staff, echo=True)
     await chat.start()
-    where = f"グループ「{group}」" if group else "1:1トーク"
-    print(f"{settings.city.bot_name} コンソール — {user} として{where}で話しています。/help でコマンド一覧、Ctrl-D で終了。")
+    where = t("ja", "console.in_group", group=group) if group else t("ja", "console.direct")
+    print(t("ja", "console.banner", bot=settings.city.bot_name, user=user, where=where))
     try:
         loop = asyncio.get_running_loop()
         while True:
@@ -95,7 +98,7 @@ async def run_console(settings: Settings, user: str, group: str | None, staff: b
             line = line.rstrip("\n")
             if line.strip():
                 # "@name" stands for a LINE mention of that console user (e.g. /event facilitator @jiro).
-                await chat.say(line, mentions=tuple(word[1:] for word in line.split() if len(word) > 1 and word[0] in "@＠"))
+                await chat.say(line, mentions=tuple(word[1:] for word in line.split() if len(word) > 1 and word[0] in MENTION_MARKS))
     finally:
         await chat.stop()
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Mapping
 from zoneinfo import ZoneInfo
 
+from community.texts import t
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
@@ -155,11 +156,17 @@ class CommunitySettings(Section):
         return tuple(h.lower() for h in hosts)
 
 
+def _default_column(name: str) -> Any:
+    return Field(default_factory=lambda: t("ja", f"donation.csv.{name}"))
+
+
 class DonationCsv(Section):
-    date: str = "寄附日"
-    amount: str = "寄附金額"
-    code: str = "紹介コード"
-    reason: str = "寄附のきっかけ"
+    """Column headers of the donation portal's CSV export (defaults: the common portal's Japanese headers)."""
+
+    date: str = _default_column("date")
+    amount: str = _default_column("amount")
+    code: str = _default_column("code")
+    reason: str = _default_column("reason")
 
 
 class DonationSettings(Section):
@@ -175,7 +182,7 @@ class DiscordSettings(Section):
     event_hours: float = Field(default=2, gt=0)
     message_content: bool = False
     board_forum_id: int | None = None
-    board_forum_name: str = "関係人口-board"
+    board_forum_name: str = Field(default_factory=lambda: t("ja", "discord.board_forum_name"))
 
 
 class WebSettings(Section):

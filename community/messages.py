@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
+from community.texts import t
+
 # Inbound kinds
 MESSAGE = "message"
 FOLLOW = "follow"
@@ -162,7 +164,7 @@ class QrCard:
     image_url: str
     url: str
     note: str
-    button_label: str = "アプリを開く"
+    button_label: str = field(default_factory=lambda: t("ja", "qr.open_app"))
     type: str = "qr_card"
 
 
@@ -266,7 +268,7 @@ def plain_text(message: OutboundMessage) -> str:
         suffix = "".join(f"\n  [{a.label}]" for a in message.quick_replies)
         return message.text + suffix
     if isinstance(message, Image):
-        return f"[画像] {message.alt or message.url}"
+        return t("ja", "plain.image", what=message.alt or message.url)
     if isinstance(message, Card):
         lines = [message.title] if message.title else []
         lines.append(message.text)
@@ -277,15 +279,15 @@ def plain_text(message: OutboundMessage) -> str:
     if isinstance(message, Carousel):
         return "\n---\n".join(plain_text(c) for c in message.cards)
     if isinstance(message, CreateSpace):
-        return f"[チャンネル作成] {message.title} ({message.event_code})"
+        return t("ja", "plain.create_space", title=message.title, code=message.event_code)
     if isinstance(message, ArchiveSpace):
-        return f"[チャンネル保存] {message.event_code}"
+        return t("ja", "plain.archive_space", code=message.event_code)
     if isinstance(message, MirrorThread):
-        return f"[掲示板スレッド #{message.thread_id}] [{message.category}] {message.title}"
+        return t("ja", "plain.mirror_thread", id=message.thread_id, category=message.category, title=message.title)
     if isinstance(message, MirrorPost):
-        return f"[掲示板 #{message.thread_id}] {message.author}: {message.text}"
+        return t("ja", "plain.mirror_post", id=message.thread_id, author=message.author, text=message.text)
     if isinstance(message, UnmirrorPost):
-        return f"[掲示板から取り下げ] #{message.post_id}"
+        return t("ja", "plain.unmirror_post", id=message.post_id)
     raise TypeError(message)
 
 

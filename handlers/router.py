@@ -96,7 +96,7 @@ class Dialogue:
 def normalise_command_text(text: str) -> str | None:
     """'／ヘルプ' -> '/ヘルプ'. Returns None for plain chat (not a command). Arguments keep their exact text."""
     text = text.strip()
-    if text[:1] == "／":  # noqa: RUF001 - the full-width slash a Japanese keyboard types
+    if text[:1] == "\uff0f":  # the full-width slash a Japanese keyboard types
         text = "/" + text[1:]
     if not text.startswith("/") or len(text) < 2 or text[1].isspace() or text[1] == "/":
         return None

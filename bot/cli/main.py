@@ -13,11 +13,13 @@ from typing import Awaitable, Callable, Iterator
 from aiohttp import web
 
 from bot.app import Runtime, create_app
-from bot.cli import childcare as childcare_cli, community as richmenu_cli, staff as staff_cli
+from bot.cli import childcare as childcare_cli, staff as staff_cli
+from bot.line import richmenu as richmenu_cli
 from bot.cli.settings import settings_or_exit
 from bot.config import Settings
 from bot.console import run_console
 from community.city import Site
+from community.texts import t
 from handlers.cli import CliCommand
 from handlers.features import FEATURES
 from scheduler.jobs import Job, collect_jobs
@@ -27,7 +29,7 @@ from storage.migrate import upgrade
 
 
 def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    parser = argparse.ArgumentParser(prog="tsunagaru", description="つながる: LINE / Discord community bot")
+    parser = argparse.ArgumentParser(prog="tsunagaru", description=t("en", "cli.description"))
     sub = parser.add_subparsers(dest="command")
 
     serve = sub.add_parser("serve", help="run the web server, workers, scheduler and Discord client (default)")

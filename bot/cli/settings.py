@@ -4,11 +4,12 @@ from __future__ import annotations
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
+from community.texts import t
 
 
 def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        print(f"設定エラー / configuration error: {exc}", file=sys.stderr)
+        print(f"{t('ja', 'config.error')} / {t('en', 'config.error')}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

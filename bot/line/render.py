@@ -19,6 +19,7 @@ from linebot.v3.messaging import (
 )
 
 from community import messages as m
+from community.texts import t
 
 TEXT_LIMIT = 5000
 
@@ -73,5 +74,5 @@ def render(message: m.OutboundMessage):
         return FlexMessage(alt_text=_clip(message.title, 400), contents=_bubble(message.title, message.note, (action,), message.image_url))
     if isinstance(message, m.Carousel):
         bubbles = [_bubble(c.title, c.text, c.actions, c.image_url) for c in message.cards[:12]]
-        return FlexMessage(alt_text=_clip(message.alt or "一覧", 400), contents=FlexCarousel(contents=bubbles))
+        return FlexMessage(alt_text=_clip(message.alt or t("ja", "render.list_alt"), 400), contents=FlexCarousel(contents=bubbles))
     raise TypeError(f"cannot render {type(message).__name__} for LINE")

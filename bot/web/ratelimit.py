@@ -19,6 +19,8 @@ from typing import Callable
 
 from aiohttp import web
 
+from handlers.web import page
+
 PUBLIC_PREFIXES = ("/go", "/qr", "/r", "/board", "/charts")
 MAX_BUCKETS = 10_000  # addresses remembered at once; idle ones are forgotten first
 
@@ -89,16 +91,9 @@ class RateLimiter:
 
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 
-_TOO_MANY = """<!doctype html><html lang="ja"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>アクセスが集中しています</title></head>
-<body><h1>アクセスが集中しています</h1><p>短い時間にたくさんのアクセスがありました。{seconds}秒ほど待ってから、もう一度お試しください。</p>
-</body></html>"""
-
-
 def too_many_requests(wait: float) -> web.Response:
     seconds = max(1, math.ceil(wait))
-    return web.Response(status=429, text=_TOO_MANY.format(seconds=seconds), content_type="text/html", charset="utf-8",
-                        headers={"Retry-After": str(seconds), "Cache-Control": "no-store"})
+    return page("too_many.html", status=429, headers={"Retry-After": str(seconds)}, seconds=seconds)
 
 
 @web.middleware

@@ -69,6 +69,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "raw webhook payloads past the retention period are deleted",
         "raw webhook payloads past the retention period are deleted",
     ),
+    # ---- the process: CLI, console, renderers ----
+    "cli.description": ("つながる: LINE と Discord のまちのコミュニティボット", "tsunagaru: LINE / Discord community bot"),
+    "config.error": ("設定エラー", "configuration error"),
+    "console.in_group": ("グループ「{group}」", "the group \"{group}\""),
+    "console.direct": ("1:1トーク", "a 1:1 chat"),
+    "console.banner": (
+        "{bot} コンソール — {user} として{where}で話しています。/help でコマンド一覧、Ctrl-D で終了。",
+        "{bot} console: talking as {user} in {where}. /help lists the commands, Ctrl-D ends.",
+    ),
+    "render.list_alt": ("一覧", "List"),
+    "qr.open_app": ("アプリを開く", "Open the app"),
+    "plain.image": ("[画像] {what}", "[image] {what}"),
+    "plain.create_space": ("[チャンネル作成] {title} ({code})", "[channel made] {title} ({code})"),
+    "plain.archive_space": ("[チャンネル保存] {code}", "[channel archived] {code}"),
+    "plain.mirror_thread": ("[掲示板スレッド #{id}] [{category}] {title}", "[board thread #{id}] [{category}] {title}"),
+    "plain.mirror_post": ("[掲示板 #{id}] {author}: {text}", "[board #{id}] {author}: {text}"),
+    "plain.unmirror_post": ("[掲示板から取り下げ] #{id}", "[taken off the board] #{id}"),
+    "donation.csv.date": ("寄附日", "donation date"),
+    "donation.csv.amount": ("寄附金額", "amount"),
+    "donation.csv.code": ("紹介コード", "referral code"),
+    "donation.csv.reason": ("寄附のきっかけ", "reason"),
+    "discord.board_forum_name": ("関係人口-board", "community-board"),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {

@@ -1,5 +1,5 @@
-"""CLI subcommands for the community: `richmenu deploy` puts the LINE rich menu (board, join, profile, help) in place,
-`richmenu image --out FILE` writes its picture for a look first."""
+"""The LINE rich menu (board, join, profile, help): `python -m bot richmenu deploy` puts it in place,
+`richmenu image --out FILE` writes its picture for a look first. Labels come from the city file."""
 from __future__ import annotations
 
 import argparse
@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from bot.cli.settings import settings_or_exit
+
 WIDTH, HEIGHT = 2500, 843  # LINE's compact full-width size; four buttons side by side
-# (postback data, display text) per button, in the order of [community.richmenu] labels.
-BUTTONS = (("board", "掲示板"), ("community:join", "参加する"), ("profile", "プロフィール"), ("community:help", "使い方"))
+# The postback data of each button (a contract with the board feature), in the order of [community.richmenu] labels.
+BUTTONS = ("board", "community:join", "profile", "community:help")
 COLOURS = ("#0b6e4f", "#06c755", "#2f6fb3", "#6b6b6b")
 
 
@@ -59,7 +61,7 @@ def menu_request(city: Any):
     areas = [
         RichMenuArea(bounds=RichMenuBounds(x=i * cell, y=0, width=cell, height=HEIGHT),
                      action=PostbackAction(label=label[:20], data=data, display_text=label[:300]))
-        for i, ((data, _), label) in enumerate(zip(BUTTONS, config["labels"]))
+        for i, (data, label) in enumerate(zip(BUTTONS, config["labels"]))
     ]
     return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=config["name"],
                            chat_bar_text=config["chat_bar_text"], areas=areas)
@@ -88,9 +90,7 @@ async def deploy(settings: Any) -> str:
 
 
 def _richmenu(args: argparse.Namespace) -> int:
-    from bot.cli.settings import settings_or_exit as _settings
-
-    settings = _settings()
+    settings = settings_or_exit()
     if args.action == "image":
         out = Path(args.out or "richmenu.png")
         out.write_bytes(draw_image(settings.city))
