@@ -5,14 +5,10 @@ import ipaddress
 import os
 import socket
 import uuid
-from pathlib import Path
 
 import pytest
 
 from bot.config import Settings, load_settings
-
-SHARED_OPENAPI = Path(__file__).resolve().parents[2] / "shared" / "line-openapi"
-
 
 @pytest.fixture(autouse=True)
 def no_real_network(monkeypatch):

@@ -1,7 +1,7 @@
 """A local stand-in for the LINE Messaging API that checks requests the way the real one does.
 
-Every body must parse with line-bot-sdk's request models, match the official OpenAPI schema (when
-../shared/line-openapi is present), and follow the rules neither expresses (message and recipient counts, text length,
+Every body must parse with line-bot-sdk's request models, match the official OpenAPI schema (LINE's messaging-api.yml,
+copied into tests/line-openapi), and follow the rules neither expresses (message and recipient counts, text length,
 single-use reply tokens, retry keys). Faults (429/500, slow answers, dropped connections) are injected on demand or at
 random with a seed, and accepted sends are counted per retry key so exactly-once delivery can be asserted.
 """

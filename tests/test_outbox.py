@@ -302,7 +302,7 @@ async def test_fake_rejects_what_line_rejects(fake_line, path, body, fragment):
     assert sum(fake_line.accepted_by_retry_key.values()) == 0
 
 
-@pytest.mark.skipif(not openapi_schema.available(), reason="../shared/line-openapi is not present")
+@pytest.mark.skipif(not openapi_schema.available(), reason=openapi_schema.UNAVAILABLE)
 async def test_fake_checks_bodies_against_the_openapi_schema(fake_line):
     # No SDK model is wired for rich menu aliases in the fake: only the official schema can refuse this body.
     status, answer, _ = await _post(fake_line, "/v2/bot/richmenu/alias", {"richMenuAliasId": "main"})
@@ -315,7 +315,7 @@ async def test_fake_checks_bodies_against_the_openapi_schema(fake_line):
     assert status == 404
 
 
-@pytest.mark.skipif(not openapi_schema.available(), reason="../shared/line-openapi is not present")
+@pytest.mark.skipif(not openapi_schema.available(), reason=openapi_schema.UNAVAILABLE)
 def test_openapi_discriminators_dispatch_to_the_subtype():
     schemas = openapi_schema.messaging_api()
     push = {"to": HANAKO, "messages": [{"type": "text", "text": "a"}]}
