@@ -16,6 +16,8 @@ from bot.config import Settings
 from bot.queues.inbox import store_events
 from community import members
 from community.texts import t
+from handlers.feature import Feature
+from handlers.features import FEATURES
 from community.messages import DIRECT, GROUP, JOIN, MESSAGE, Inbound, Mention, Place
 from storage.db import utcnow
 
@@ -31,10 +33,12 @@ class ConsoleChat:
     group: str | None = None
     staff: bool = False
     echo: bool = False
+    features: tuple[Feature, ...] = FEATURES
     said: list[tuple[str, str, str]] = field(default_factory=list)  # (method, target, text) in send order
 
     def __post_init__(self) -> None:
-        self.runtime = Runtime(self.settings, console_write=self._write, run_workers=False, run_scheduler=False)
+        self.runtime = Runtime(self.settings, console_write=self._write, run_workers=False, run_scheduler=False,
+                               features=self.features)
 
     def _write(self, method: str, target: str, text: str) -> None:
         self.said.append((method, target, text))

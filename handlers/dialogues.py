@@ -29,6 +29,7 @@ def current(session: Session, member_id: int, now: datetime) -> DialogueState | 
     age = as_utc(now) - as_utc(state.updated_at)
     if state.dialogue and age > DIALOGUE_TTL:
         session.delete(state)
+        session.flush()
         return None
     if not state.dialogue and (age > CHOICES_TTL or not state.choices):
         return None
@@ -48,6 +49,7 @@ def end(session: Session, member_id: int) -> None:
     state = session.get(DialogueState, member_id)
     if state is not None:
         session.delete(state)
+        session.flush()  # gone now: a later look in the same transaction must not find (and revive) it
 
 
 def data_of(state: DialogueState | None) -> Any:
@@ -73,6 +75,7 @@ def remember_question(session: Session, member_id: int, place_id: str, postbox: 
     if not asked:
         if state is not None and state.choices and not state.dialogue:
             session.delete(state)  # the last question was answered or passed: its buttons no longer apply
+            session.flush()
         elif state is not None and state.choices:
             state.choices = None
             session.add(state)
@@ -93,6 +96,7 @@ def forget_choices(session: Session, state: DialogueState) -> None:
         session.add(state)
     else:
         session.delete(state)
+        session.flush()
 
 
 def match_choice(state: DialogueState, text: str) -> Choice | None:

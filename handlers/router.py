@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Callable, Iterable
 
@@ -315,6 +315,8 @@ class Router:
             dialogues.forget_choices(ctx.session, state)
             label, data, typed = choice
             if data:
+                # The handler sees what pressing the button would have sent.
+                ctx.inbound = replace(ctx.inbound, kind=POSTBACK, postback_data=data, text=None)
                 self.dispatch_postback(ctx, data)
             elif typed:
                 command_text = normalise_command_text(typed)
