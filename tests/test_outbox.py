@@ -3,6 +3,7 @@ batching to LINE's limits, reply-token fallback, parking. Also checks that the f
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 
@@ -390,3 +391,40 @@ async def test_fake_rich_menu_endpoints_through_the_sdk(fake_line):
     paths = [c.path for c in fake_line.calls]
     assert paths == ["/v2/bot/richmenu/validate", "/v2/bot/richmenu", f"/v2/bot/richmenu/{menu_id}/content",
                      f"/v2/bot/user/all/richmenu/{menu_id}"]
+
+
+async def test_one_slow_call_holds_only_its_own_row(make_line_bot, fake_line):
+    """A reply LINE answers slowly must not hold up replies to other people that arrive meanwhile (they would
+    miss the reply token's window and become paid pushes): the sender keeps claiming and sending around it."""
+    bot = await make_line_bot(line_timeout=30.0)
+    runtime = bot.runtime
+    runtime.sender.clock = runtime.worker.clock = utcnow  # real time: the workers run on their own here
+    stop = asyncio.Event()
+    workers = [asyncio.create_task(runtime.worker.run(stop, idle_seconds=0.05)),
+               asyncio.create_task(runtime.sender.run(stop, idle_seconds=0.05))]
+    try:
+        fake_line.hang_next(REPLY, seconds=60)
+        slow = lp.text_event("/help", lp.user_id("slow-answer"))
+        await bot.post(slow)
+        await _until(lambda: any(c.fault == "slow" for c in fake_line.requests(REPLY)))
+        others = [lp.text_event("/help", lp.user_id(f"person-{i}")) for i in range(10)]
+        for event in others:
+            await bot.post(event)
+        tokens = {event["replyToken"] for event in others}
+        await _until(lambda: tokens <= {c.json["replyToken"] for c in fake_line.requests(REPLY) if c.status == 200})
+        [slow_row] = [row for row in bot.outbox() if row.target == slow["replyToken"]]
+        assert slow_row.status == "sending"  # its answer is still on the way: the others did not wait for it
+        assert fake_line.requests(PUSH) == []  # every answer went out as a reply
+    finally:
+        fake_line.release_hangs()
+        stop.set()
+        await asyncio.gather(*workers, return_exceptions=True)
+
+
+async def _until(condition, seconds: float = 10.0) -> None:
+    """Wait for a condition the running workers bring about (fails the test after `seconds`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, "the condition did not come true in time"
+        await asyncio.sleep(0.02)

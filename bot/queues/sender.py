@@ -9,7 +9,6 @@ import asyncio
 import json
 import logging
 import random
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
@@ -18,7 +17,7 @@ from sqlmodel import Session, func, select
 
 from bot.queues.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
 from community.messages import PUSH, REPLY, load_messages
-from bot.queues.polling import drain, poll_until_stopped
+from bot.queues.polling import drain
 from storage import leases
 from storage.db import Database, utcnow
 from storage.models import OutboxMessage
@@ -43,7 +42,7 @@ class OutboxSender:
         deliveries: dict[str, Delivery],
         *,
         batch: int = 100,
-        concurrency: int = 16,
+        concurrency: int = 32,
         max_attempts: int = 12,
         base_backoff: float = 1.0,
         max_backoff: float = 300.0,
@@ -62,43 +61,78 @@ class OutboxSender:
         self.clock = clock
         self.jitter = jitter
         self.wake = asyncio.Event()
+        self._calls = asyncio.Semaphore(concurrency)  # API calls in flight at once
+        self._out = 0  # rows claimed and not yet recorded
+        self._tails: dict[tuple[str, str], asyncio.Task] = {}  # the last row started per destination
+        self._freed = asyncio.Event()
 
     def backoff(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.max_backoff, self.base_backoff * 2 ** max(0, attempts - 1)) * (0.5 + self.jitter())
         return max(delay, retry_after or 0.0)
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        await poll_until_stopped(self.process_due, self.wake, stop, idle_seconds, "outbox")
+        """Claim due rows whenever fewer than `batch` are out, and send each as soon as it is claimed: a slow call
+        holds only its own row (and the rows after it for the same destination), never a whole batch."""
+        while not stop.is_set():
+            started = 0
+            room = self.batch - self._out
+            if room > 0:
+                try:
+                    started = await self._claim_and_start(room)
+                except Exception:  # the loop must survive a database hiccup: the next pass tries again
+                    log.exception("outbox pass failed")
+            if started == 0 or self._out >= self.batch:
+                self.wake.clear()
+                self._freed.clear()
+                waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(self._freed.wait())]
+                await asyncio.wait(waiters, timeout=idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters:
+                    waiter.cancel()
+        if self._tails:
+            await asyncio.gather(*self._tails.values(), return_exceptions=True)
 
     async def drain(self, max_passes: int = 1000) -> int:
         """Send everything due now (console, tests, `job`); returns how many rows were attempted."""
         return await drain(self.process_due, max_passes)
 
     async def process_due(self) -> int:
+        """One batch, sent completely before returning (drain, tests)."""
+        started = await self._claim_and_start(self.batch)
+        if self._tails:
+            await asyncio.gather(*self._tails.values(), return_exceptions=True)
+        return started
+
+    async def _claim_and_start(self, limit: int) -> int:
         if not self.deliveries:
             return 0
-        rows = await self.db.run(claim_due, self.clock(), list(self.deliveries), self.batch, self.lease)
+        rows = await self.db.run(claim_due, self.clock(), list(self.deliveries), limit, self.lease)
         if not rows:
             return 0
-        # Rows for one destination go in order; different destinations go in parallel.
-        by_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
-        for row in rows:
-            by_target[(row.platform, row.target)].append(row)
-        semaphore = asyncio.Semaphore(self.concurrency)
         keeper = _LeaseKeeper(self, rows)
-
-        async def send_group(group: list[OutboxMessage]) -> None:
-            async with semaphore:
-                for row in group:
-                    await self._attempt(row, keeper)
-
-        renewing = asyncio.create_task(keeper.run(), name="outbox-lease")
-        try:
-            await asyncio.gather(*(send_group(g) for g in by_target.values()))
-        finally:
-            renewing.cancel()
-            await asyncio.gather(renewing, return_exceptions=True)
+        keeper.task = asyncio.create_task(keeper.run(), name="outbox-lease")
+        self._out += len(rows)
+        for row in rows:
+            # Rows for one destination go in order (each waits for the one before); destinations go in parallel.
+            key = (row.platform, row.target)
+            before = self._tails.get(key)
+            self._tails[key] = asyncio.create_task(self._send_after(before, row, keeper, key), name="outbox-send")
         return len(rows)
+
+    async def _send_after(self, before: asyncio.Task | None, row: OutboxMessage, keeper: _LeaseKeeper,
+                          key: tuple[str, str]) -> None:
+        try:
+            if before is not None:
+                await asyncio.gather(before, return_exceptions=True)
+            async with self._calls:
+                await self._attempt(row, keeper)
+        except Exception:
+            log.exception("outbox row %s: unexpected failure", row.id)
+        finally:
+            self._out -= 1
+            keeper.done(row.id)
+            if self._tails.get(key) is asyncio.current_task():
+                del self._tails[key]
+            self._freed.set()
 
     async def _attempt(self, row: OutboxMessage, keeper: "_LeaseKeeper") -> None:
         if row.id not in keeper.held:
@@ -163,7 +197,14 @@ class _LeaseKeeper:
         self.sender = sender
         self.rows = {row.id: row for row in rows}
         self.held = set(self.rows)
+        self.pending = set(self.rows)  # not yet finished (recorded, skipped or failed)
         self.lock = asyncio.Lock()
+        self.task: asyncio.Task | None = None
+
+    def done(self, row_id: int) -> None:
+        self.pending.discard(row_id)
+        if not self.pending and self.task is not None:
+            self.task.cancel()  # the whole batch is finished: no more renewals
 
     async def run(self) -> None:
         interval = self.sender.lease.total_seconds() / 3
