@@ -31,6 +31,17 @@ ROOM = "room"
 CHANNEL = "channel"
 
 
+def storable(text: str) -> str:
+    """text without NUL characters, and with any lone surrogate replaced by U+FFFD."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 @dataclass(frozen=True)
 class Place:
     platform: str
@@ -87,13 +98,14 @@ class Inbound:
     mirror: MirrorLink | None = None  # kind == MIRROR_LINKED
 
     def __post_init__(self) -> None:
-        # No chat needs a NUL character and PostgreSQL cannot store one: drop it where a person's text comes in.
+        # Where a person's text comes in, keep only what every database can store and every platform can send:
+        # no NUL (PostgreSQL refuses it), no lone surrogate (UTF-8 cannot carry it; "\udc80" escapes make one).
         for name in ("text", "postback_data", "place_name"):
             value = getattr(self, name)
-            if value and "\x00" in value:
-                object.__setattr__(self, name, value.replace("\x00", ""))
-        if any("\x00" in m.text for m in self.mentions):
-            cleaned = tuple(Mention(m.user_id, m.text.replace("\x00", "")) for m in self.mentions)
+            if value:
+                object.__setattr__(self, name, storable(value))
+        if any(storable(m.text) != m.text for m in self.mentions):
+            cleaned = tuple(Mention(m.user_id, storable(m.text)) for m in self.mentions)
             object.__setattr__(self, "mentions", cleaned)
 
     def to_json(self) -> str:

@@ -7,6 +7,7 @@ A feature lists its routes as `WebRoute`s in its FEATURE; bot/web mounts them. T
 """
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -71,3 +72,11 @@ def page(template: str, *, status: int = 200, headers: dict[str, str] | None = N
     """An HTML page from a template; pages are per person or change often, so none is cached by default."""
     return web.Response(text=render(template, **values), status=status, content_type="text/html", charset="utf-8",
                         headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def bearer_ok(request: web.Request, token: str | None) -> bool:
+    """`Authorization: Bearer <token>`, compared in constant time; never true while no token is configured."""
+    if not token:
+        return False
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())

@@ -123,6 +123,7 @@ async def make_line_bot(make_settings, fake_line):
     started = []
 
     async def make(sender_options: dict | None = None, line_timeout: float = 5.0, **env: str):
+        env.setdefault("STAFF_API_TOKEN", "line-bot-staff-token")  # /healthz shows its detail to staff only
         settings = make_settings(
             LINE_CHANNEL_SECRET=CHANNEL_SECRET,
             LINE_CHANNEL_ACCESS_TOKEN=fake_line.token,

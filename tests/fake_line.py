@@ -598,7 +598,9 @@ class LineBot:
         return await self.client.get(path, **kwargs)
 
     async def healthz(self) -> dict:
-        response = await self.client.get("/healthz")
+        """/healthz as staff see it (the detail needs the staff token)."""
+        token = self.settings.staff_api_token
+        response = await self.client.get("/healthz", headers={"Authorization": f"Bearer {token}"} if token else {})
         return await response.json()
 
     async def settle(self, max_rounds: int = 500) -> int:

@@ -55,6 +55,8 @@ async def wait_until(check, timeout: float, what: str, interval: float = 0.1):
 # ---- the service as a process ----------------------------------------------------------------------------------
 
 
+STAFF_TOKEN = "reliability-staff-token"  # /healthz shows the backlog to staff only
+
 class BotServer:
     """`python -m bot serve` in a child process, LINE pointed at a FakeLineApi in the test process."""
 
@@ -88,6 +90,7 @@ class BotServer:
             HOST="127.0.0.1",
             PORT=str(self.port),
             PYTHONPATH=str(ROOT),
+            STAFF_API_TOKEN=STAFF_TOKEN,
         )
         return env
 
@@ -138,7 +141,7 @@ class BotServer:
 
     async def health(self, session) -> dict | None:
         try:
-            async with session.get(self.url + "/healthz") as response:
+            async with session.get(self.url + "/healthz", headers={"Authorization": f"Bearer {STAFF_TOKEN}"}) as response:
                 return await response.json()
         except (OSError, ValueError):
             return None

@@ -126,22 +126,24 @@ def test_db_upgrade_creates_a_fresh_sqlite_database(bot_env, tmp_path):
 # ---- serve -----------------------------------------------------------------------------------------------------
 
 
-def get_json(url: str) -> tuple[int, dict]:
+def get_json(url: str, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
 
 
-def wait_for_health(process: subprocess.Popen, url: str, deadline_seconds: float = 60) -> tuple[int, dict]:
+def wait_for_health(process: subprocess.Popen, url: str, deadline_seconds: float = 60,
+                    token: str | None = None) -> tuple[int, dict]:
     """Poll until the server answers (start-up runs migrations); fail at once if it exits."""
     deadline = time.monotonic() + deadline_seconds
     while True:
         if process.poll() is not None:
             pytest.fail(f"server exited with {process.returncode}: {process.stderr.read()}")
         try:
-            return get_json(url)
+            return get_json(url, token)
         except (ConnectionError, urllib.error.URLError):
             if time.monotonic() > deadline:
                 pytest.fail("server did not answer /healthz in time")
@@ -152,11 +154,12 @@ def wait_for_health(process: subprocess.Popen, url: str, deadline_seconds: float
 def test_serve_answers_healthz_and_stops_on_signal(bot_env, tmp_path, stop_signal):
     port = free_port()
     bot_env.update(PORT=str(port), LINE_CHANNEL_SECRET="test-secret", LINE_CHANNEL_ACCESS_TOKEN="test-token",
-                   LINE_API_BASE_URL="http://127.0.0.1:9", LINE_DATA_API_BASE_URL="http://127.0.0.1:9")
+                   LINE_API_BASE_URL="http://127.0.0.1:9", LINE_DATA_API_BASE_URL="http://127.0.0.1:9",
+                   STAFF_API_TOKEN="serve-staff-token")
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=bot_env, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        status, body = wait_for_health(process, f"http://127.0.0.1:{port}/healthz")
+        status, body = wait_for_health(process, f"http://127.0.0.1:{port}/healthz", token="serve-staff-token")
         assert status == 200
         assert body["ok"] is True and body["database"] == "ok"
         assert body["platforms"] == {"line": True, "discord": False}

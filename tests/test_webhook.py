@@ -233,9 +233,11 @@ async def test_a_transient_handler_error_succeeds_on_retry(line_bot, fake_line):
 
 
 async def test_healthz_shape(line_bot):
-    response = await line_bot.get("/healthz")
-    assert response.status == 200
-    body = await response.json()
+    public = await line_bot.get("/healthz")
+    assert public.status == 200 and await public.json() == {"ok": True}  # liveness only: no backlog, no quota
+    wrong = await line_bot.get("/healthz", headers={"Authorization": "Bearer not-the-token"})
+    assert await wrong.json() == {"ok": True}
+    body = await line_bot.healthz()  # with the staff token
     line_quota = body.pop("line_quota")  # tests/test_quota.py covers it
     assert (line_quota["limit"], line_quota["used"], line_quota["warning"]) == (1000, 0, False)
     assert body == {

@@ -47,12 +47,15 @@ class LineTranslator:
         self.api = api
 
     async def translate(self, payload: str) -> m.Inbound | None:
+        raw = json.loads(payload)
         try:
-            event = Event.from_dict(json.loads(payload))
+            event = Event.from_dict(raw)
         except Exception as exc:  # ValueError, TypeError, KeyError (a source without type), pydantic's errors
             # Unknown event or message types (LINE adds them over time), or a shape the SDK cannot read: retrying
             # would fail the same way, so the event stays stored and is skipped.
-            log.info("skipping LINE event the SDK does not read: %s: %s", type(exc).__name__, str(exc)[:200])
+            # The error's text quotes the event (a user id, what they wrote): log only what identifies no one.
+            log.info("skipping LINE event the SDK does not read: %s (type %s, event %s)", type(exc).__name__,
+                     _field(raw, "type"), _field(raw, "webhookEventId"))
             return None
         mode = getattr(event, "mode", None)
         if event is None or (mode is not None and getattr(mode, "value", mode) != "active"):
@@ -107,7 +110,7 @@ class LineTranslator:
             summary = await self.api.get_group_summary(place.id, _request_timeout=5)
             return summary.group_name
         except (ApiException, aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            log.warning("group summary for %s failed: %s", place.id[:8], str(exc)[:120])
+            log.warning("group summary failed: %s", type(exc).__name__)
             return None
 
 
@@ -117,3 +120,8 @@ def _place(source) -> m.Place:
     if isinstance(source, RoomSource):
         return m.Place("line", m.ROOM, source.room_id)
     return m.Place("line", m.DIRECT, source.user_id or "")
+
+
+def _field(raw: object, name: str) -> str:
+    value = raw.get(name) if isinstance(raw, dict) else None
+    return value[:64] if isinstance(value, str) else "?"

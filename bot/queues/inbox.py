@@ -11,7 +11,7 @@ from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Protocol
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, func, select
 
 from community import members
@@ -78,6 +78,9 @@ def store_batches(session: Session, batches: list[tuple[str, list[tuple[str, str
     return sum(store_events(session, platform, events, now) for platform, events in by_platform.items())
 
 
+InboxRows = list[tuple[str, str, bool, str]]  # (event id, type, is redelivery, payload)
+
+
 class InboxWriter:
     """Group commit for the webhook: requests that arrive while a write is in flight share the next transaction.
 
@@ -122,14 +125,51 @@ class InboxWriter:
             batch, self._waiting = self._waiting[: self.max_requests], self._waiting[self.max_requests :]
             try:
                 await self.db.run(store_batches, [(platform, events) for platform, events, _ in batch], utcnow())
-            except Exception as exc:  # every request in the batch fails alike: none of it was committed
-                for _, _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+            except Exception:  # noqa: BLE001 - one request's input must not fail the others: each tries alone
+                for platform, events, future in batch:
+                    await self._store_alone(platform, events, future)
             else:
                 for _, _, future in batch:
                     if not future.done():
                         future.set_result(None)
+
+    async def _store_alone(self, platform: str, events: InboxRows, future: asyncio.Future) -> None:
+        """One request in a transaction of its own; an event that cannot be stored as it is gets parked instead
+        (answered 200: LINE would otherwise redeliver it forever). Raises to the request only what stops every
+        write (the database is away)."""
+        try:
+            await self.db.run(store_or_park, platform, events, utcnow())
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting request, which answers 503
+            if not future.done():
+                future.set_exception(exc)
+        else:
+            if not future.done():
+                future.set_result(None)
+
+
+def store_or_park(session: Session, platform: str, events: InboxRows, now: datetime) -> int:
+    """Each event alone; one the database refuses is stored as a parked row without its payload."""
+    stored = 0
+    for event_id, event_type, redelivery, payload in events:
+        savepoint = session.begin_nested()
+        try:
+            stored += store_events(session, platform, [(event_id, event_type, redelivery, payload)], now)
+            savepoint.commit()
+        except Exception as exc:  # noqa: BLE001 - the event's own data was refused; park it, keep the rest
+            savepoint.rollback()
+            log.warning("inbox event %s could not be stored as received (%s): parked", event_id[:24],
+                        type(exc).__name__)
+            session.execute(_PARK, {"platform": platform, "event_id": event_id, "event_type": event_type,
+                                    "redelivery": redelivery, "now": now, "error": f"not storable: {type(exc).__name__}"})
+            stored += 1
+    return stored
+
+
+_PARK = text(
+    "INSERT INTO inbox_event (platform, event_id, event_type, is_redelivery, redeliveries, received_at, payload,"
+    " status, attempts, next_attempt_at, last_error) VALUES (:platform, :event_id, :event_type, :redelivery, 0, :now,"
+    " NULL, 'parked', 0, :now, :error) ON CONFLICT (platform, event_id) DO NOTHING"
+).bindparams(bindparam("now", type_=InboxEvent.__table__.c.received_at.type))
 
 
 def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[InboxEvent]:
@@ -187,6 +227,9 @@ _FINISH = (
 )
 
 
+_FORGET_PAYLOAD = update(_inbox).where(_inbox.c.id == bindparam("row_id")).values(payload=None)
+
+
 def _complete(session: Session, row_id: int, lease_until: datetime, status: str, dispatcher: Dispatcher | None,
               inbound: Inbound | None, error: str | None = None) -> bool:
     done = session.execute(_FINISH, {"row_id": row_id, "held_until": lease_until, "new_status": status,
@@ -196,7 +239,15 @@ def _complete(session: Session, row_id: int, lease_until: datetime, status: str,
         return False
     if inbound is not None and dispatcher is not None:
         dispatcher.handle(session, inbound, row_id)
+        if _group_chat(inbound):
+            # What people say to each other in a group is counted while handling, never kept.
+            session.execute(_FORGET_PAYLOAD, {"row_id": row_id})
     return True
+
+
+def _group_chat(inbound: Inbound) -> bool:
+    return (inbound.kind == MESSAGE and inbound.place.kind != DIRECT
+            and not (inbound.text and normalise_command_text(inbound.text) is not None))
 
 
 def _record_failure(session: Session, row_id: int, lease_until: datetime, error: str, dispatcher: Dispatcher,
