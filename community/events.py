@@ -1,5 +1,6 @@
-"""Events and their community spaces: codes, binding a group or channel, facilitators, engagement, and the
-quiet-groups / after-event jobs. Platform-neutral: adapters deliver what this module puts in a Postbox."""
+"""Events and their community spaces: codes, binding a group or channel, facilitators, engagement, the figures for
+status pages, KPIs and the digest. The scheduled jobs are in community.event_jobs. Platform-neutral: adapters
+deliver what these modules put in a Postbox. Bad input or a wrong state raises community.problems.Problem."""
 from __future__ import annotations
 
 import re
@@ -7,17 +8,18 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, literal
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from community import engagement, members
-from community.city import CityConfig, Site, Tip, Venue
+from community.city import CityConfig, Site
 from community.digest import DigestWeek
 from community.kpi import KpiSource, count_kind
-from community.messages import ArchiveSpace, CreateSpace, Postbox, Text
+from community.messages import ArchiveSpace, CreateSpace, Postbox
+from community.problems import Problem
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement, Member, Role, Space
@@ -27,23 +29,22 @@ from storage.models.events import Event, EventSpace, EventSpaceMember, Facilitat
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 EVENT_PURPOSE = "event"
-JOIN_POSTBACK = "event-join:"  # Discord's join button sends "event-join:<CODE>"
-DEFAULT_QUIET_DAYS = 7
-DEFAULT_DURATION_HOURS = 3
 MAX_TITLE = 100
 MAX_LOCATION = 100
+DIGEST_QUIET_LIMIT = 10
 
 _INVITE_URL = re.compile(r"^https://line\.me/(?:R/ti/g|ti/g2)/[A-Za-z0-9_\-]+/?(?:\?[\x21-\x7e]*)?$")
-_WEEKDAYS = "月火水木金土日"
 
 
-class EventProblem(Exception):
-    """Bad input or a wrong state; key is a community.texts key the handler turns into one short line."""
+class _Row(Protocol):
+    id: int | None
 
-    def __init__(self, key: str, **values: object):
-        super().__init__(key)
-        self.key = key
-        self.values = values
+
+def id_of(row: _Row) -> int:
+    """The id of a row that is in the database (added and flushed); SQLModel types every id as optional."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
 
 
 # ---- small helpers ---------------------------------------------------------------------------------------------
@@ -69,9 +70,12 @@ def new_code(session: Session) -> str:
             return code
 
 
-def format_when(moment: datetime, tz: ZoneInfo) -> str:
+def format_when(moment: datetime, tz: ZoneInfo, lang: str = "ja") -> str:
+    """A date and time in the city's time zone, as the reader's language writes it (the dashboard reads Japanese)."""
     local = as_utc(moment).astimezone(tz)
-    return f"{local.year}年{local.month}月{local.day}日({_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
+    weekday = t(lang, "event.weekdays").split()[local.weekday()]
+    return t(lang, "event.when", year=local.year, month=local.month, day=local.day, weekday=weekday,
+             time=f"{local:%H:%M}")
 
 
 def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
@@ -84,9 +88,9 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
         except ValueError:
             continue
     else:
-        raise EventProblem("event.bad_date", text=text.strip()[:30])
+        raise Problem("event.bad_date", text=text.strip()[:30])
     if moment <= now:
-        raise EventProblem("event.past_date")
+        raise Problem("event.past_date")
     return moment
 
 
@@ -94,28 +98,14 @@ def valid_invite_url(url: str) -> bool:
     return bool(_INVITE_URL.match(url.strip()))
 
 
-def venue_for(city: CityConfig, location: str) -> Venue | None:
-    return city.events.venue_for(location)
-
-
 def member_label(member: Member) -> str:
     """Display name when the member has one, else the pseudonymous public id: never a platform id."""
     return member.display_name or member.public_id
 
 
-push_to_member = members.push_to_member
-
-
-def notify_staff(session: Session, postbox: Postbox, text: str) -> int:
-    """To the staff space if the bot is in one, else 1:1 to every staff member. Returns the sends made."""
-    staff_space = session.exec(
-        select(Space).where(Space.purpose == "staff", Space.bot_present == True)  # noqa: E712
-    ).first()
-    if staff_space is not None:
-        postbox.push(staff_space.platform, staff_space.platform_space_id, Text(text))
-        return 1
-    staff_ids = session.exec(select(Role.member_id).where(Role.role == members.STAFF, Role.scope == "")).all()
-    return sum(push_to_member(session, postbox, member_id, Text(text)) for member_id in dict.fromkeys(staff_ids))
+def names_of(people: Iterable[Member], lang: str) -> str:
+    """'jiro, ken' joined as the reader's language lists names."""
+    return t(lang, "event.name_separator").join(member_label(m) for m in people)
 
 
 # ---- events ----------------------------------------------------------------------------------------------------
@@ -129,17 +119,17 @@ def event_by_code_text(session: Session, text: str) -> Event:
     code = normalise_code(text)
     event = find_event(session, code) if code else None
     if event is None:
-        raise EventProblem("event.no_such_code", code=(text or "").strip()[:12])
+        raise Problem("event.no_such_code", code=(text or "").strip()[:12])
     return event
 
 
-def create_event(session: Session, city: CityConfig, *, title: str, starts_at: datetime, location: str, organizer_id: int,
-                 now: datetime) -> Event:
+def create_event(session: Session, city: CityConfig, *, title: str, starts_at: datetime, location: str,
+                 organizer_id: int, now: datetime) -> Event:
     if not title or not location:
-        raise EventProblem("event.new_fields")
+        raise Problem("event.new_fields")
     if len(title) > MAX_TITLE or len(location) > MAX_LOCATION:
-        raise EventProblem("event.too_long", limit=MAX_TITLE)
-    venue = venue_for(city, location)
+        raise Problem("event.too_long", limit=MAX_TITLE)
+    venue = city.events.venue_for(location)
     event = Event(code=new_code(session), title=title, starts_at=as_utc(starts_at), location=location,
                   venue=venue.id if venue else "", organizer_id=organizer_id, created_at=as_utc(now))
     session.add(event)
@@ -150,7 +140,7 @@ def create_event(session: Session, city: CityConfig, *, title: str, starts_at: d
 def upcoming_events(session: Session, now: datetime, limit: int = 10) -> list[Event]:
     return list(session.exec(
         select(Event).where(Event.closed_at == None, Event.starts_at >= as_utc(now))  # noqa: E711
-        .order_by(Event.starts_at).limit(limit)
+        .order_by(col(Event.starts_at)).limit(limit)
     ))
 
 
@@ -159,7 +149,7 @@ def request_discord_space(session: Session, postbox: Postbox, event: Event) -> N
     facilitator_ids = tuple(
         account.platform_user_id
         for member in facilitators(session, event)
-        for account in members.accounts_of(session, member.id)
+        for account in members.accounts_of(session, id_of(member))
         if account.platform == "discord"
     )
     postbox.push("discord", "events", CreateSpace(
@@ -171,7 +161,7 @@ def request_discord_space(session: Session, postbox: Postbox, event: Event) -> N
 def close_event(session: Session, postbox: Postbox, event: Event, now: datetime) -> int:
     """End the event; archive its Discord channels. Returns how many channels were archived."""
     if event.closed_at is not None:
-        raise EventProblem("event.already_closed", title=event.title)
+        raise Problem("event.already_closed", title=event.title)
     event.closed_at = as_utc(now)
     session.add(event)
     archived = 0
@@ -189,15 +179,16 @@ def binding_of(session: Session, space: Space | None) -> tuple[EventSpace, Event
     if space is None or space.id is None:
         return None
     bound = session.exec(select(EventSpace).where(EventSpace.space_id == space.id)).first()
-    if bound is None:
+    event = session.get(Event, bound.event_id) if bound is not None else None
+    if bound is None or event is None:
         return None
-    return bound, session.get(Event, bound.event_id)
+    return bound, event
 
 
 def spaces_of(session: Session, event: Event) -> list[tuple[EventSpace, Space]]:
     rows = session.exec(
-        select(EventSpace, Space).join(Space, Space.id == EventSpace.space_id)
-        .where(EventSpace.event_id == event.id).order_by(EventSpace.id)
+        select(EventSpace, Space).join(Space, col(Space.id) == col(EventSpace.space_id))
+        .where(EventSpace.event_id == event.id).order_by(col(EventSpace.id))
     ).all()
     return [(bound, space) for bound, space in rows]
 
@@ -207,11 +198,11 @@ def bind_space(session: Session, event: Event, space: Space, now: datetime) -> E
     if existing is not None:
         _, other = existing
         if other.id == event.id:
-            raise EventProblem("event.bind_same", title=event.title)
-        raise EventProblem("event.bind_taken", title=other.title, code=other.code)
+            raise Problem("event.bind_same", title=event.title)
+        raise Problem("event.bind_taken", title=other.title, code=other.code)
     if event.closed_at is not None:
-        raise EventProblem("event.closed", title=event.title)
-    bound = EventSpace(event_id=event.id, space_id=space.id, bound_at=as_utc(now))
+        raise Problem("event.closed", title=event.title)
+    bound = EventSpace(event_id=id_of(event), space_id=id_of(space), bound_at=as_utc(now))
     space.purpose = EVENT_PURPOSE
     session.add(space)
     session.add(bound)
@@ -228,7 +219,7 @@ def mark_present(session: Session, bound: EventSpace, member_id: int, now: datet
     """Remember that the member is in the space; True if they were not already."""
     row = _presence(session, bound, member_id)
     if row is None:
-        session.add(EventSpaceMember(event_space_id=bound.id, member_id=member_id, joined_at=as_utc(now)))
+        session.add(EventSpaceMember(event_space_id=id_of(bound), member_id=member_id, joined_at=as_utc(now)))
         session.flush()
         return True
     if row.left_at is not None:
@@ -251,7 +242,7 @@ def record_members_joined(session: Session, bound: EventSpace, event: Event, pla
     joined = 0
     for user_id in user_ids:
         member = members.get_or_create_member(session, platform, user_id, as_utc(now))
-        if mark_present(session, bound, member.id, now):
+        if mark_present(session, bound, id_of(member), now):
             engagement.record(session, "member_joined", now, member=member.public_id, platform=platform,
                               space=space_key(event.code))
             joined += 1
@@ -263,14 +254,14 @@ def record_members_left(session: Session, bound: EventSpace, platform: str, user
     for user_id in user_ids:
         member = members.find_member(session, platform, user_id)
         if member is not None:
-            mark_left(session, bound, member.id, now)
+            mark_left(session, bound, id_of(member), now)
 
 
 def record_message(session: Session, bound: EventSpace, event: Event, platform: str, sender_id: str,
                    now: datetime) -> None:
     """Count one message: when, in which event, by which pseudonymous member. Never the text."""
     member = members.get_or_create_member(session, platform, sender_id, as_utc(now))
-    mark_present(session, bound, member.id, now)
+    mark_present(session, bound, id_of(member), now)
     engagement.record(session, "event_message", now, member=member.public_id, platform=platform,
                       space=space_key(event.code))
     bound.last_message_at = as_utc(now)
@@ -282,8 +273,8 @@ def record_message(session: Session, bound: EventSpace, event: Event, platform: 
 
 def facilitators(session: Session, event: Event) -> list[Member]:
     return list(session.exec(
-        select(Member).join(Role, Role.member_id == Member.id)
-        .where(Role.role == members.FACILITATOR, Role.scope == event.code).order_by(Role.id)
+        select(Member).join(Role, col(Role.member_id) == col(Member.id))
+        .where(Role.role == members.FACILITATOR, Role.scope == event.code).order_by(col(Role.id))
     ))
 
 
@@ -299,7 +290,8 @@ def may_manage(session: Session, member: Member | None, roles: set[str], event: 
     """Staff, the event's organizer, or one of its facilitators."""
     if member is None:
         return False
-    return members.STAFF in roles or event.organizer_id == member.id or is_facilitator(session, member.id, event)
+    return (members.STAFF in roles or event.organizer_id == member.id
+            or is_facilitator(session, id_of(member), event))
 
 
 def may_close(member: Member | None, roles: set[str], event: Event) -> bool:
@@ -312,14 +304,14 @@ def assign_facilitator(session: Session, event: Event, member: Member, now: date
         FacilitatorOptOut.event_id == event.id, FacilitatorOptOut.member_id == member.id)).first()
     if optout is not None:
         session.delete(optout)
-    return members.grant(session, member.id, members.FACILITATOR, as_utc(now), scope=event.code)
+    return members.grant(session, id_of(member), members.FACILITATOR, as_utc(now), scope=event.code)
 
 
 def opt_out(session: Session, event: Event, member: Member, now: datetime) -> bool:
     """The facilitator stays listed but is no longer nudged. False if already opted out."""
     if member.id in opted_out_ids(session, event):
         return False
-    session.add(FacilitatorOptOut(event_id=event.id, member_id=member.id, at=as_utc(now)))
+    session.add(FacilitatorOptOut(event_id=id_of(event), member_id=id_of(member), at=as_utc(now)))
     session.flush()
     return True
 
@@ -328,7 +320,7 @@ def facilitated_events(session: Session, member_id: int) -> list[Event]:
     codes = session.exec(select(Role.scope).where(Role.member_id == member_id, Role.role == members.FACILITATOR)).all()
     if not codes:
         return []
-    return list(session.exec(select(Event).where(Event.code.in_(codes)).order_by(Event.starts_at)))
+    return list(session.exec(select(Event).where(col(Event.code).in_(codes)).order_by(col(Event.starts_at))))
 
 
 # ---- status ----------------------------------------------------------------------------------------------------
@@ -377,7 +369,7 @@ def overview(session: Session, now: datetime, start: datetime, end: datetime, li
     """Events starting in [start, end), the latest first (a fiscal year on the dashboard)."""
     rows = session.exec(
         select(Event).where(Event.starts_at >= as_utc(start), Event.starts_at < as_utc(end))
-        .order_by(Event.starts_at.desc()).limit(limit)
+        .order_by(col(Event.starts_at).desc()).limit(limit)
     ).all()
     return [
         EventOverview(code=event.code, title=event.title, starts_at=event.starts_at, closed=event.closed_at is not None,
@@ -397,21 +389,23 @@ def event_space_figures(session: Session, start: datetime, end: datetime) -> dic
     # One statement, not three queries per space: the digest computes this for three periods.
     facilitator_spoke = (
         select(Engagement.id)
-        .join(Member, Member.public_id == Engagement.member)
-        .join(Role, and_(Role.member_id == Member.id, Role.role == members.FACILITATOR, Role.scope == Event.code))
+        .join(Member, col(Member.public_id) == col(Engagement.member))
+        .join(Role, and_(col(Role.member_id) == col(Member.id), col(Role.role) == members.FACILITATOR,
+                         col(Role.scope) == col(Event.code)))
         .where(
             Engagement.kind == "event_message", Engagement.space == literal(space_key("")) + Event.code,
             Engagement.platform == Space.platform, Engagement.at >= start, Engagement.at < end,
-            ~select(FacilitatorOptOut.id).where(FacilitatorOptOut.event_id == Event.id,
-                                                FacilitatorOptOut.member_id == Member.id).correlate(Event, Member).exists(),
+            ~select(FacilitatorOptOut.id)
+            .where(FacilitatorOptOut.event_id == Event.id, FacilitatorOptOut.member_id == Member.id)
+            .correlate(Event, Member).exists(),
         )
         .correlate(Event, Space)
         .exists()
     )
     rows = session.exec(
         select(Space.bot_present, Space.detached_at, facilitator_spoke).select_from(EventSpace)
-        .join(Space, Space.id == EventSpace.space_id)
-        .join(Event, Event.id == EventSpace.event_id).where(EventSpace.bound_at < end)
+        .join(Space, col(Space.id) == col(EventSpace.space_id))
+        .join(Event, col(Event.id) == col(EventSpace.event_id)).where(EventSpace.bound_at < end)
     ).all()
     spaces = active = 0
     for bot_present, detached_at, spoke in rows:
@@ -436,18 +430,28 @@ class QuietSpace:
     event_space_id: int
 
 
-def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietSpace]:
+@dataclass(frozen=True)
+class QuietBinding:
+    """A quiet space with its rows, for the quiet-groups job: whom to nudge (opted-out facilitators left out)."""
+
+    quiet: QuietSpace
+    bound: EventSpace
+    event: Event
+    nudgeable: tuple[Member, ...]
+
+
+def quiet_bindings(session: Session, now: datetime, days: int) -> list[QuietBinding]:
     cutoff = as_utc(now - timedelta(days=days))
     rows = session.exec(
-        select(EventSpace, Space, Event).join(Space, Space.id == EventSpace.space_id)
-        .join(Event, Event.id == EventSpace.event_id).where(Space.bot_present == True)  # noqa: E712
-        .order_by(EventSpace.id)
+        select(EventSpace, Space, Event).join(Space, col(Space.id) == col(EventSpace.space_id))
+        .join(Event, col(Event.id) == col(EventSpace.event_id)).where(Space.bot_present == True)  # noqa: E712
+        .order_by(col(EventSpace.id))
     ).all()
     # Every facilitator and opt-out in two queries rather than two per space.
     by_code: dict[str, list[Member]] = {}
     for scope, member in session.exec(
-        select(Role.scope, Member).join(Member, Member.id == Role.member_id)
-        .where(Role.role == members.FACILITATOR).order_by(Role.id)
+        select(Role.scope, Member).join(Member, col(Member.id) == col(Role.member_id))
+        .where(Role.role == members.FACILITATOR).order_by(col(Role.id))
     ):
         by_code.setdefault(scope, []).append(member)
     opted_out = set(session.exec(select(FacilitatorOptOut.event_id, FacilitatorOptOut.member_id)).all())
@@ -456,104 +460,18 @@ def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietSpace]
         last = as_utc(bound.last_message_at or bound.bound_at)
         if last >= cutoff:
             continue
-        names = tuple(member_label(m) for m in by_code.get(event.code, ()) if (event.id, m.id) not in opted_out)
-        quiet.append(QuietSpace(
+        nudgeable = tuple(m for m in by_code.get(event.code, ()) if (event.id, m.id) not in opted_out)
+        found = QuietSpace(
             event_code=event.code, event_title=event.title, space_name=space.name or "", platform=space.platform,
-            last_activity=last, quiet_days=(as_utc(now) - last).days, facilitators=names, event_space_id=bound.id,
-        ))
+            last_activity=last, quiet_days=(as_utc(now) - last).days,
+            facilitators=tuple(member_label(m) for m in nudgeable), event_space_id=id_of(bound),
+        )
+        quiet.append(QuietBinding(found, bound, event, nudgeable))
     return quiet
 
 
-# ---- jobs (run by scheduler.jobs; ctx is a JobContext) ---------------------------------------------------------
-
-
-def run_quiet_groups(ctx: Any) -> str:
-    """Nudge the facilitators of quiet event spaces 1:1 (at most once per quiet period); report spaces with no
-    facilitator who can be nudged to staff."""
-    config = ctx.site.city.events
-    days = config.quiet_days
-    starters = list(config.conversation_starters) or [t("ja", "event.nudge_default_starter")]
-    session, now = ctx.session, ctx.now
-    again_after = as_utc(now - timedelta(days=days))
-    nudged = reported = 0
-    orphans = []
-    for quiet in quiet_spaces(session, now, days):
-        bound = session.get(EventSpace, quiet.event_space_id)
-        if bound.nudged_at is not None and as_utc(bound.nudged_at) > again_after:
-            continue
-        event = find_event(session, quiet.event_code)
-        skip = opted_out_ids(session, event)
-        targets = [m for m in facilitators(session, event) if m.id not in skip]
-        place = quiet.space_name or quiet.event_title
-        if targets:
-            starter = starters[bound.nudges % len(starters)]
-            for member in targets:
-                text = t(member.lang, "event.nudge", place=place, title=event.title, days=quiet.quiet_days,
-                         starter=starter, code=event.code)
-                nudged += bool(push_to_member(session, ctx.postbox, member.id, Text(text)))
-            bound.nudges += 1
-        else:
-            orphans.append(t("ja", "event.orphan_line", place=place, title=event.title, code=event.code,
-                             days=quiet.quiet_days))
-        bound.nudged_at = as_utc(now)
-        session.add(bound)
-    if orphans:
-        reported = len(orphans)
-        notify_staff(session, ctx.postbox, t("ja", "event.orphan_report") + "\n" + "\n".join(orphans))
-    return f"nudged {nudged} facilitators; reported {reported} spaces without a facilitator to staff"
-
-
-def event_end(event: Event, duration_hours: float) -> datetime:
-    planned = as_utc(event.starts_at) + timedelta(hours=duration_hours)
-    return min(planned, as_utc(event.closed_at)) if event.closed_at else planned
-
-
-def run_after_event(ctx: Any) -> str:
-    """Once per event, after it ends: post the venue's nearby spots and shop incentives in its spaces."""
-    config = ctx.site.city.events
-    duration = config.duration_hours
-    lookback = timedelta(days=config.after_event_days)
-    session, now = ctx.session, as_utc(ctx.now)
-    candidates = session.exec(select(Event).where(
-        Event.after_event_posted_at == None, Event.starts_at <= now, Event.starts_at >= now - lookback  # noqa: E711
-    )).all()
-    posted = 0
-    for event in candidates:
-        if event_end(event, duration) > now:
-            continue
-        event.after_event_posted_at = now  # once, even when there is nothing to say
-        session.add(event)
-        venue = config.venue(event.venue) if event.venue else None
-        text = after_event_text(venue, event) if venue else None
-        if text is None:
-            continue
-        for _, space in spaces_of(session, event):
-            if not space.bot_present or (space.platform == "discord" and event.closed_at is not None):
-                continue  # the bot was removed, or the channel is archived
-            ctx.postbox.push(space.platform, space.platform_space_id, Text(text))
-            posted += 1
-    return f"posted after-event tips in {posted} spaces"
-
-
-def after_event_text(venue: Venue, event: Event) -> str | None:
-    spots = list(venue.nearby_spots)
-    shops = list(venue.shop_incentives)
-    if not spots and not shops:
-        return None
-    lines = [t("ja", "event.after_header", title=event.title, venue=venue.name or event.location)]
-    if spots:
-        lines.append(t("ja", "event.after_spots"))
-        lines += [f"・{_venue_item(s)}" for s in spots]
-    if shops:
-        lines.append(t("ja", "event.after_shops"))
-        lines += [f"・{_venue_item(s)}" for s in shops]
-    return "\n".join(lines)
-
-
-def _venue_item(item: Tip) -> str:
-    parts = [item.name, item.offer or item.note]
-    text = t("ja", "event.tip_separator").join(p for p in parts if p)
-    return f"{text} {item.url}" if item.url else text
+def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietSpace]:
+    return [found.quiet for found in quiet_bindings(session, now, days)]
 
 
 def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
@@ -570,14 +488,15 @@ KPIS = KpiSource(("event_spaces", "event_spaces_with_active_facilitator", "event
 
 
 def digest_section(week: DigestWeek) -> list[str]:
-    """Event groups nobody wrote in for [events] quiet_days, with their facilitators."""
+    """Event groups nobody wrote in for [events] quiet_days, with their facilitators (the digest is in Japanese)."""
     quiet = quiet_spaces(week.session, week.now, week.site.city.events.quiet_days)
     lines = [t("ja", "digest.quiet_groups")]
-    for space in quiet[:10]:
-        who = "\u3001".join(space.facilitators) if space.facilitators else t("ja", "digest.nobody")
+    separator = t("ja", "event.name_separator")
+    for space in quiet[:DIGEST_QUIET_LIMIT]:
+        who = separator.join(space.facilitators) if space.facilitators else t("ja", "digest.nobody")
         lines.append(t("ja", "digest.quiet_group", title=space.event_title, days=space.quiet_days, who=who))
-    if len(quiet) > 10:
-        lines.append(t("ja", "digest.more", count=len(quiet) - 10))
+    if len(quiet) > DIGEST_QUIET_LIMIT:
+        lines.append(t("ja", "digest.more", count=len(quiet) - DIGEST_QUIET_LIMIT))
     if not quiet:
         lines.append(t("ja", "digest.none"))
     return lines

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+import ast
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,19 +14,26 @@ from sqlmodel import select
 from bot.console import ConsoleChat
 from bot.queues.inbox import Dispatcher
 from bot.queues.outbox import OutboxWriter
+from community import event_jobs, members
 from community import events as ev
-from community import members
 from community.messages import (
     GROUP, LEAVE, MEMBER_JOINED, MEMBER_LEFT, MESSAGE, POSTBACK, SPACE_CREATED, ArchiveSpace, CreateSpace, Inbound,
-    Place,
+    Place, Postbox,
 )
-from handlers.features import build_router
-from handlers.features import all_jobs
+from community.privacy import Forget
+from community.problems import Problem
+from community.spaces import get_or_create_space
+from community.texts import has, t
+from handlers.context import Context
+from handlers.events import FEATURE
+from handlers.events.chat import join_button, join_command
+from handlers.features import all_jobs, build_router
+from handlers.router import Router
 from scheduler.runner import run_job
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Engagement, Member, OutboxMessage
-from storage.models.events import Event, EventSpace
+from storage.models.events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
 from tests import line_payloads as lp
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -547,3 +556,185 @@ def _walk(node):
     elif isinstance(node, list):
         for value in node:
             yield from _walk(value)
+
+
+# ---- the slice: module-level handlers, the join-button route, one Problem type, languages, jobs, erase ----------
+
+
+@pytest.fixture
+def world(make_settings):
+    """A migrated database, the city's Site and a staff member and a resident, for calling handlers directly."""
+    settings = make_settings()
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    with db.session() as session:
+        now = datetime.now(TOKYO)
+        staff = members.get_or_create_member(session, "console", "sato", now)
+        members.grant(session, staff.id, members.STAFF, now)
+        resident = members.get_or_create_member(session, "console", "hanako", now)
+        event = ev.create_event(session, settings.city, title="秋の交流会", starts_at=now + timedelta(days=3),
+                                location="四季文化館みの〜れ", organizer_id=staff.id, now=now)
+        yield Slice(session, settings.site, now, staff, resident, event)
+    db.close()
+
+
+@dataclasses.dataclass
+class Slice:
+    session: object
+    site: object
+    now: datetime
+    staff: Member
+    resident: Member
+    event: Event
+
+    def context(self, member: Member, text: str = "", *, kind: str = MESSAGE, group: str | None = None,
+                **fields) -> "Context":
+        place = Place("console", GROUP, group) if group else Place("console", "user", "hanako")
+        inbound = Inbound(platform="console", kind=kind, place=place, occurred_at=datetime.now(timezone.utc),
+                          sender_id="hanako", text=text or None, **fields)
+        roles = members.roles_of(self.session, member.id)
+        return Context(session=self.session, site=self.site, inbound=inbound, now=self.now, member=member,
+                       roles=roles)
+
+
+def replies(ctx) -> list:
+    return [m for item in ctx.postbox.items for m in item.messages]
+
+
+def test_join_handler_called_directly_answers_in_the_members_language(world):
+    ctx = world.context(world.resident, f"/join {world.event.code}")
+    ctx.args = world.event.code
+    join_command(ctx)
+    card, pending = replies(ctx)
+    assert card.title == "秋の交流会" and card.text.startswith("日時: ") and "年" in card.text
+    assert "まだ準備中" in pending.text
+
+    world.resident.lang = "en"
+    ctx = world.context(world.resident)
+    ctx.args = world.event.code.lower()
+    join_command(ctx)
+    card, pending = replies(ctx)
+    local = world.event.starts_at.astimezone(TOKYO)
+    assert card.text == f"When: {local:%a %Y-%m-%d %H:%M}\nWhere: 四季文化館みの〜れ"
+    assert pending.text == f"The group link is not ready yet. Send \"/join {world.event.code}\" again later."
+
+
+def test_join_button_is_a_postback_route_and_a_bad_code_is_a_problem_in_the_members_language(world):
+    assert [route.pattern for route in FEATURE.chat.postbacks] == ["event-join:{code}"]
+    router = Router([FEATURE.chat])
+    ctx = world.context(world.resident, kind=POSTBACK, postback_data=f"event-join:{world.event.code}")
+    assert router.dispatch_postback(ctx, f"event-join:{world.event.code}")
+    assert replies(ctx)[0].title == "秋の交流会"
+
+    world.resident.lang = "en"
+    ctx = world.context(world.resident, kind=POSTBACK)
+    assert router.dispatch_postback(ctx, "event-join:ZZZZZZ")
+    [answer] = replies(ctx)
+    assert answer.text == "No event has the code \"ZZZZZZ\". Please check the code."
+    with pytest.raises(Problem) as raised:
+        join_button(world.context(world.resident), "ZZZZZZ")
+    assert (raised.value.key, raised.value.values) == ("event.no_such_code", {"code": "ZZZZZZ"})
+
+
+def test_domain_raises_the_one_problem_type():
+    with pytest.raises(Problem) as raised:
+        ev.parse_when("next saturday", TOKYO, datetime.now(TOKYO))
+    assert raised.value.key == "event.bad_date" and raised.value.text("en").startswith("Cannot read the date")
+    with pytest.raises(Problem) as raised:
+        ev.parse_when("2020-01-01 10:00", TOKYO, datetime.now(TOKYO))
+    assert raised.value.key == "event.past_date"
+    assert not hasattr(ev, "EventProblem")
+
+
+def test_commands_take_summary_and_usage_from_the_catalogue():
+    assert {c.name for c in FEATURE.chat.commands} == {
+        "organizer", "event new", "event bind", "event facilitator", "event invite", "join", "event list",
+        "event status", "event close", "event id"}
+    for command in FEATURE.chat.commands:
+        assert has(f"cmd.{command.name}") and has(f"usage.{command.name}"), command.name
+        assert command.summary == (t("ja", f"cmd.{command.name}"), t("en", f"cmd.{command.name}"))
+        assert command.usage == t("ja", f"usage.{command.name}") and command.feature == "events"
+
+
+async def test_english_member_gets_english_answers_and_others_get_their_own_language(people):
+    staff, attendee = people["staff"], people["attendee"]
+    await staff.say("/lang en")
+    [answer] = await staff.say("/event new Autumn meetup | next saturday | Apios")
+    assert answer.startswith("Cannot read the date \"next saturday\"") and "Usage: /event new" in answer
+    [answer] = await staff.say(f"/event new Autumn meetup | {future()} | Apios")
+    code = re.search(r"Event code: ([2-9A-HJ-NP-Z]{6})", answer).group(1)
+    assert re.search(r"When: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d 14:00", answer)
+    [answer] = await staff.say("/event list")
+    assert re.search(rf"^- {code}  \w{{3}} \d{{4}}-\d\d-\d\d 14:00  Autumn meetup @Apios$", answer, re.M)
+    assert answer.startswith("Upcoming events:")
+    [my_id] = await attendee.say("/event id")
+    public_id = re.search(r"m-[a-z0-9]{10}", my_id).group()
+    said = await staff.say(f"/event facilitator {code} {public_id}")
+    assert f"{public_id} now facilitate \"Autumn meetup\"." in said
+    [guide] = [text for _, target, text in staff.said if target == "hanako"]
+    assert "世話人になりました" in guide  # hanako reads Japanese: the push is in her language
+    [answer] = await staff.say(f"/event status {code}")
+    assert f"Facilitators: {public_id}" in answer and "Groups: none yet" in answer
+
+
+def test_jobs_are_domain_functions_and_nudge_each_facilitator_in_their_language(world):
+    assert [(j.name, j.cron) for j in FEATURE.jobs] == [
+        ("quiet-groups", {"hour": "10", "minute": "30"}), ("after-event", {"hour": "18", "minute": "0"})]
+    session, now = world.session, world.now
+    space = get_or_create_space(session, Place("console", GROUP, "autumn"), now, name="autumn")
+    ev.bind_space(session, world.event, space, now)
+    world.resident.lang = "en"
+    ev.assign_facilitator(session, world.event, world.resident, now)
+    postbox = Postbox()
+    detail = event_jobs.quiet_groups(session, world.site, now + timedelta(days=8), postbox)
+    assert detail == "nudged 1 facilitators; reported 0 spaces without a facilitator to staff"
+    [item] = postbox.items
+    assert item.target == "hanako" and item.messages[0].text.startswith("\"autumn\" (event \"秋の交流会\") has been quiet")
+
+    ev.opt_out(session, world.event, world.resident, now)
+    postbox = Postbox()
+    detail = event_jobs.quiet_groups(session, world.site, now + timedelta(days=30), postbox)
+    assert detail == "nudged 0 facilitators; reported 1 spaces without a facilitator to staff"
+    [item] = postbox.items
+    assert item.target == "sato" and item.messages[0].text.startswith("世話人のいない静かなイベントグループ")
+
+
+def test_forget_me_erases_the_members_event_presence_and_opt_outs_only(world):
+    session, now = world.session, world.now
+    space = get_or_create_space(session, Place("console", GROUP, "autumn"), now, name="autumn")
+    bound = ev.bind_space(session, world.event, space, now)
+    for member in (world.resident, world.staff):
+        ev.mark_present(session, bound, member.id, now)
+        ev.assign_facilitator(session, world.event, member, now)
+        ev.opt_out(session, world.event, member, now)
+    accounts = members.accounts_of(session, world.resident.id)
+    assert FEATURE.erase(Forget(session, world.resident, accounts, now, Postbox(), world.site)) == {}
+    left = {(type(row).__name__, row.member_id) for model in (EventSpaceMember, FacilitatorOptOut)
+            for row in session.exec(select(model))}
+    assert left == {("EventSpaceMember", world.staff.id), ("FacilitatorOptOut", world.staff.id)}
+
+
+OWNED_CODE = ("handlers/events", "community/events.py", "community/event_jobs.py")
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def test_no_japanese_in_the_events_code_outside_the_text_catalogue():
+    root = Path(__file__).resolve().parents[1]
+    files = [path for name in OWNED_CODE
+             for path in ((root / name).rglob("*.py") if (root / name).is_dir() else [root / name])]
+    assert len(files) >= 6
+    for path in files:
+        for text in _code_strings(path):
+            assert not JAPANESE.search(text), f"{path.relative_to(root)}: {text}"
+
+
+def _code_strings(path: Path) -> list[str]:
+    """Every string constant in the file (f-string parts included) except docstrings; comments are not strings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value) for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body
+        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]

@@ -1,6 +1,10 @@
 """Texts of the events feature: events, event spaces, facilitators, nudges, after-event tips."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # ---- dates and lists ----
+    "event.when": ("{year}年{month}月{day}日({weekday}) {time}", "{weekday} {year}-{month:02d}-{day:02d} {time}"),
+    "event.weekdays": ("月 火 水 木 金 土 日", "Mon Tue Wed Thu Fri Sat Sun"),
+    "event.name_separator": ("、", ", "),
     "event.new_fields": (
         "タイトル・日時・場所を「|」で区切って送ってください。例: /event new 秋の交流会 | 2026-12-05 14:00 | 四季文化館みの〜れ",
         "Send the title, date and place separated by \"|\".",
@@ -18,7 +22,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "参加者は「/join {code}」でグループの案内を受け取れます。",
         "Created \"{title}\". Event code: {code}\nWhen: {when}\nWhere: {place}\n\nNext steps for the facilitator:\n"
         "1. Create a LINE group and invite this bot\n2. In the group send \"/event bind {code}\"\n"
-        "3. Send \"/event facilitator @name\" to name facilitators\n4. Register the group's invite link with \"/event invite LINK\"\n"
+        "3. Send \"/event facilitator @name\" to name facilitators\n"
+        "4. Register the group's invite link with \"/event invite LINK\"\n"
         "Attendees send \"/join {code}\" to get the group link.",
     ),
     "event.code_missing": ("イベントコード (6文字) を添えて送ってください。", "Add the 6-character event code."),
@@ -103,16 +108,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.join_code": ("参加するイベントのコードを「/join コード」と送ってください。", "Send \"/join CODE\"."),
     "event.list_empty": ("予定されているイベントはまだありません。", "No upcoming events yet."),
     "event.list_header": ("これからのイベント:", "Upcoming events:"),
+    "event.list_line": ("・{code}  {when}  {title} @{place}", "- {code}  {when}  {title} @{place}"),
     "event.list_footer": ("参加するには「/join コード」と送ってください。", "Send \"/join CODE\" to join."),
-    "event.status_header": ("イベント「{title}」({code})\n日時: {when}\n場所: {place}\n状態: {state}\n招待リンク: {invite}",
-                            "\"{title}\" ({code})\nWhen: {when}\nWhere: {place}\nState: {state}\nInvite link: {invite}"),
+    "event.status_header": (
+        "イベント「{title}」({code})\n日時: {when}\n場所: {place}\n状態: {state}\n招待リンク: {invite}",
+        "\"{title}\" ({code})\nWhen: {when}\nWhere: {place}\nState: {state}\nInvite link: {invite}",
+    ),
     "event.state_open": ("開催予定・開催中", "open"),
     "event.state_closed": ("終了", "ended"),
     "event.invite_set": ("登録済み", "set"),
     "event.invite_unset": ("未登録", "not set"),
     "event.status_facilitators": ("世話人: {names}", "Facilitators: {names}"),
     "event.status_no_facilitator": ("世話人: まだいません", "Facilitators: none yet"),
-    "event.status_opted_out": ("案内停止中", "nudges off"),
+    "event.status_person_off": ("{name} (案内停止中)", "{name} (nudges off)"),
     "event.status_no_space": ("グループ: まだありません (「/event bind {code}」で登録)", "Groups: none yet (\"/event bind {code}\")"),
     "event.status_space": (
         "・{name}: メンバー{members}人 / 今週のメッセージ{messages}件 / 最終発言 {last}",
@@ -153,17 +161,53 @@ TEXTS: dict[str, tuple[str, str]] = {
         "世話人のいない静かなイベントグループがあります。「/event facilitator コード 公開ID」で世話人を指名してください:",
         "Quiet event groups without a facilitator:",
     ),
-    "event.orphan_line": ("・{place} (「{title}」{code}) — {days}日間発言なし", "- {place} ({title}, {code}): quiet for {days} days"),
+    "event.orphan_line": (
+        "・{place} (「{title}」{code}) — {days}日間発言なし", "- {place} ({title}, {code}): quiet for {days} days",
+    ),
     "event.after_header": (
         "「{title}」へのご参加ありがとうございました！{venue}の近くのおすすめをご紹介します。",
         "Thank you for joining \"{title}\"! Some tips near {venue}.",
     ),
     "event.after_spots": ("📍 近くのスポット", "📍 Nearby spots"),
     "event.after_shops": ("🛍 参加者特典のあるお店", "🛍 Shops with offers for attendees"),
+    "event.after_item": ("・{item}", "- {item}"),
     "digest.quiet_groups": ("■ 静かなイベントグループ", "■ Quiet event groups"),
     "digest.nobody": ("なし", "none"),
-    "digest.quiet_group": ("・{title} ({days}日発言なし / 世話人: {who})", "- {title} (quiet {days} days / facilitators: {who})"),
+    "digest.quiet_group": (
+        "・{title} ({days}日発言なし / 世話人: {who})", "- {title} (quiet {days} days / facilitators: {who})",
+    ),
     "event.tip_separator": ("\uff1a", ": "),
+    # ---- commands: summaries and usage ----
+    "cmd.organizer": ("イベントの主催者を指名する (職員)", "name an event organizer (staff)"),
+    "usage.organizer": (
+        "/organizer @名前 (グループ) または /organizer 公開ID (1:1)",
+        "/organizer @name (group) or /organizer PUBLIC-ID (1:1)",
+    ),
+    "cmd.event new": ("イベントを作る (職員・主催者)", "create an event (staff, organizers)"),
+    "usage.event new": ("/event new タイトル | 2026-12-05 14:00 | 場所", "/event new TITLE | 2026-12-05 14:00 | PLACE"),
+    "cmd.event bind": ("このグループをイベントに登録する", "bind this group to an event"),
+    "usage.event bind": ("/event bind イベントコード", "/event bind CODE"),
+    "cmd.event facilitator": ("世話人を指名する / stop で案内を止める", "name facilitators / stop the nudges"),
+    "usage.event facilitator": (
+        "/event facilitator @名前 (グループ) | /event facilitator コード 公開ID (1:1) | /event facilitator stop [コード]",
+        "/event facilitator @name (group) | /event facilitator CODE PUBLIC-ID (1:1) | /event facilitator stop [CODE]",
+    ),
+    "cmd.event invite": ("グループの招待リンクを登録する", "store the group's invite link"),
+    "usage.event invite": (
+        "/event invite 招待リンク (グループ) | /event invite コード 招待リンク (1:1)",
+        "/event invite LINK (group) | /event invite CODE LINK (1:1)",
+    ),
+    "cmd.join": ("イベントのグループに参加する", "join an event's group"),
+    "usage.join": ("/join イベントコード", "/join CODE"),
+    "cmd.event list": ("これからのイベント", "upcoming events"),
+    "usage.event list": ("/event list", "/event list"),
+    "cmd.event status": ("イベントとグループの様子 (職員・主催者・世話人)", "event and group status"),
+    "usage.event status": ("/event status [イベントコード]", "/event status [CODE]"),
+    "cmd.event close": ("イベントを終了する (職員・主催者)", "end an event (staff, organizer)"),
+    "usage.event close": ("/event close イベントコード", "/event close CODE"),
+    "cmd.event id": ("自分の公開IDを見る (世話人・主催者の指名用)", "show your public id"),
+    "usage.event id": ("/event id", "/event id"),
+    # ---- jobs (python -m bot job --list) ----
     "job.quiet-groups.schedule": ("毎日 10:30", "daily 10:30"),
     "job.quiet-groups.description": (
         "facilitators of event groups quiet for [events] quiet_days get a gentle nudge; groups without one go to staff",
@@ -174,4 +218,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "after an event ends, its groups get the venue's nearby spots and shop offers (once)",
         "after an event ends, its groups get the venue's nearby spots and shop offers (once)",
     ),
+}
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "event.stop_words": ("stop", "停止"),  # /event facilitator stop
 }
