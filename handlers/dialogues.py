@@ -48,6 +48,7 @@ def end(session: Session, member_id: int) -> None:
     state = session.get(DialogueState, member_id)
     if state is not None:
         session.delete(state)
+        session.flush()  # until flushed, get() still returns the row, and adding it back (remember_question) revives it
 
 
 def data_of(state: DialogueState | None) -> Any:
