@@ -1,45 +1,39 @@
 """The childcare app (おみたま子育て) at every touchpoint: tracked QR codes, checkup notices for parents who opted in,
-the 子育て広場 survey, and the figures staff (and the KPI digest) read.
+and the figures staff (and the KPI report and digest) read. The 子育て広場 survey is in community.hiroba, the QR
+images in community.qr.
 
 Nothing here knows LINE or Discord. Personal data kept: a child's date and the parent's member id (deleted on
-opt-out); survey answers lose their member link when the survey ends.
+opt-out).
 """
 from __future__ import annotations
 
 import calendar
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import Any, Iterable
 
-import segno
-from sqlalchemy import delete, func, update
-from sqlmodel import Session, select
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 
-from community import engagement, members
+from community import engagement, hiroba, members
 from community.city import CityConfig, Site, Touchpoint
 from community.digest import DigestWeek
 from community.kpi import KpiSource, ReportSection, count_kind
-from community.messages import Action, Postbox, QrCard, Text
+from community.messages import Postbox, QrCard, Text
 from community.periods import bounds, fiscal_year_of, fiscal_year_range
+from community.problems import Problem
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement, Member
-from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
+from storage.models.childcare import ChildcareChild, ChildcareNotice
 
 SCAN = "qr_scan"
 PUSH = "qr_push"
 OPTIN = "childcare_optin"
 DEVICES = ("ios", "android", "other")
-AGAIN_CHOICES = ("yes", "maybe", "no")
-DEFAULT_NOTICE_DAYS = 14
 MAX_CHILDREN = 10
-MAX_COMMENT_CHARS = 500
-SURVEY_OPEN_FOR = timedelta(days=1)  # an unfinished survey older than this no longer takes answers
-PRINT_MIN_PX = 1000
+Figures = dict[str, int]  # {"scans": n, "pushes": n}
 
 
 # ---- touchpoints and the app -----------------------------------------------------------------------------------
@@ -49,15 +43,15 @@ def space_of(touchpoint_id: str) -> str:
     return f"touchpoint:{touchpoint_id}"
 
 
-def checkups(city) -> list:
-    return [tp for tp in city.touchpoints if tp.kind == "checkup"]
-
-
-def age_label(months: int) -> str:
+def age_label(months: int, lang: str = "ja") -> str:
     years, rest = divmod(months, 12)
     if years and rest:
-        return f"{years}歳{rest}か月"
-    return f"{years}歳" if years else f"{rest}か月"
+        return t(lang, "childcare.age.years_months", years=years, months=rest)
+    return t(lang, "childcare.age.years", years=years) if years else t(lang, "childcare.age.months", months=rest)
+
+
+def date_text(day: date, lang: str = "ja") -> str:
+    return t(lang, "childcare.date", year=day.year, month=day.month, day=day.day)
 
 
 def device_family(user_agent: str | None) -> str:
@@ -93,31 +87,9 @@ def qr_card(site: Site, touchpoint: Touchpoint) -> QrCard:
     )
 
 
-def _qr(url: str) -> segno.QRCode:
-    # A full QR code (never Micro QR), medium error correction: survives a little wear on printed paper.
-    return segno.make_qr(url, error="m")
-
-
-@lru_cache(maxsize=64)
-def qr_png(url: str, min_px: int = PRINT_MIN_PX) -> bytes:
-    """A print-ready PNG at least min_px wide, quiet zone included."""
-    code = _qr(url)
-    width, _ = code.symbol_size(scale=1)
-    scale = -(-min_px // width)
-    out = io.BytesIO()
-    code.save(out, kind="png", scale=scale)
-    return out.getvalue()
-
-
-@lru_cache(maxsize=64)
-def qr_svg(url: str) -> bytes:
-    out = io.BytesIO()
-    _qr(url).save(out, kind="svg", scale=10, xmldecl=True, title=url)
-    return out.getvalue()
-
-
-def qr_svg_data_uri(url: str) -> str:
-    return _qr(url).svg_data_uri(scale=10)
+def valid_ids_text(city: CityConfig, lang: str = "ja") -> str:
+    items = (t(lang, "touchpoint.id_item", id=tp.id, name=tp.name) for tp in city.touchpoints)
+    return t(lang, "childcare.separator").join(items)
 
 
 def record_scan(session: Session, touchpoint_id: str, at: datetime, device: str) -> None:
@@ -142,11 +114,12 @@ def add_months(day: date, months: int) -> date:
 
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DASHES = str.maketrans({"\u30fc": "-", "\u2212": "-"})  # the long-vowel mark and the minus sign people type
 
 
 def parse_date(text: str) -> date | None:
-    """'2026-05-01', '2026/5/1', '２０２６－０５－０１' -> date; anything else None."""
-    match = _DATE.match(unicodedata.normalize("NFKC", text).strip().replace("ー", "-").replace("−", "-"))
+    """'2026-05-01', '2026/5/1', full-width digits and dashes -> date; anything else None."""
+    match = _DATE.match(unicodedata.normalize("NFKC", text).strip().translate(_DASHES))
     if not match:
         return None
     try:
@@ -155,36 +128,29 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def date_problem(day: date, today: date) -> str | None:
-    """A texts key when the date cannot be a due date or the birth date of a child of checkup age."""
+def _check_date(day: date, today: date) -> None:
+    """A due date at most 10 months ahead, or the birth date of a child of checkup age (up to 6)."""
     if day > add_months(today, 10):
-        return "child.too_future"
+        raise Problem("child.too_future", date=day.isoformat())
     if day < add_months(today, -72):
-        return "child.too_past"
-    return None
-
-
-class ChildcareError(Exception):
-    """A request that cannot be done; the first argument is a texts key, the rest its values."""
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(key)
-        self.key = key
-        self.values = values
+        raise Problem("child.too_past", date=day.isoformat())
 
 
 def children_of(session: Session, member_id: int) -> list[ChildcareChild]:
     return list(session.exec(
-        select(ChildcareChild).where(ChildcareChild.member_id == member_id).order_by(ChildcareChild.born_on)
+        select(ChildcareChild).where(ChildcareChild.member_id == member_id).order_by(col(ChildcareChild.born_on))
     ))
 
 
-def add_child(session: Session, member, born_on: date, now: datetime, platform: str = "") -> ChildcareChild:
+def add_child(session: Session, member: Member, born_on: date, now: datetime, platform: str = "") -> ChildcareChild:
+    """Opt in to checkup notices for one child; `now` in the city's time zone."""
+    assert member.id is not None
+    _check_date(born_on, now.date())
     existing = children_of(session, member.id)
     if any(child.born_on == born_on for child in existing):
-        raise ChildcareError("child.duplicate", date=born_on.isoformat())
+        raise Problem("child.duplicate", date=born_on.isoformat())
     if len(existing) >= MAX_CHILDREN:
-        raise ChildcareError("child.too_many", count=MAX_CHILDREN)
+        raise Problem("child.too_many", count=MAX_CHILDREN)
     child = ChildcareChild(member_id=member.id, born_on=born_on)
     session.add(child)
     session.flush()
@@ -196,38 +162,39 @@ def opt_out(session: Session, member_id: int) -> int:
     """Delete the member's children, their sent-notice marks and open survey links; returns children deleted."""
     child_ids = [child.id for child in children_of(session, member_id)]
     if child_ids:
-        session.execute(delete(ChildcareNotice).where(ChildcareNotice.child_id.in_(child_ids)))
-        session.execute(delete(ChildcareChild).where(ChildcareChild.id.in_(child_ids)))
-    session.execute(update(HirobaSurvey).where(HirobaSurvey.member_id == member_id).values(member_id=None))
+        session.execute(delete(ChildcareNotice).where(col(ChildcareNotice.child_id).in_(child_ids)))
+        session.execute(delete(ChildcareChild).where(col(ChildcareChild.id).in_(child_ids)))
+    hiroba.unlink_member(session, member_id)
     return len(child_ids)
 
 
-def checkup_dates(city, born_on: date) -> list[tuple[Any, date]]:
-    return [(tp, add_months(born_on, tp.age_months)) for tp in checkups(city)]
+def checkup_dates(city: CityConfig, born_on: date) -> list[tuple[Touchpoint, date]]:
+    return [(tp, add_months(born_on, tp.age_months)) for tp in city.touchpoints
+            if tp.kind == "checkup" and tp.age_months is not None]
 
 
-def next_checkup(city, born_on: date, today: date) -> tuple[Any, date] | None:
+def next_checkup(city: CityConfig, born_on: date, today: date) -> tuple[Touchpoint, date] | None:
     return next(((tp, day) for tp, day in checkup_dates(city, born_on) if day >= today), None)
 
 
-def notice_days(city) -> int:
+def notice_days(city: CityConfig) -> int:
     return city.childcare.notice_days_before
 
 
 @dataclass(frozen=True)
 class DueNotice:
     child: ChildcareChild
-    touchpoint: Any
+    touchpoint: Touchpoint
     checkup_on: date
 
 
-def due_notices(session: Session, city, today: date) -> list[DueNotice]:
+def due_notices(session: Session, city: CityConfig, today: date) -> list[DueNotice]:
     """Notices whose window is open (from notice_days before the checkup age until that day) and not yet sent.
     A late or repeated run catches up inside the window; a checkup already passed is never announced."""
     days = notice_days(city)
     sent = {(n.child_id, n.touchpoint) for n in session.exec(select(ChildcareNotice))}
     due = []
-    for child in session.exec(select(ChildcareChild).order_by(ChildcareChild.id)):
+    for child in session.exec(select(ChildcareChild).order_by(col(ChildcareChild.id))):
         for tp, checkup_on in checkup_dates(city, child.born_on):
             if checkup_on - timedelta(days=days) <= today <= checkup_on and (child.id, tp.id) not in sent:
                 due.append(DueNotice(child, tp, checkup_on))
@@ -236,31 +203,15 @@ def due_notices(session: Session, city, today: date) -> list[DueNotice]:
 
 def send_checkup_notices(session: Session, site: Site, now: datetime, postbox: Postbox) -> str:
     """The checkup-notices job: push each due notice with its QR card, once per (child, checkup)."""
-    city = site.city
     today = now.astimezone(site.tz).date()
     sent = unreachable = 0
-    for notice in due_notices(session, city, today):
-        member = session.get(Member, notice.child.member_id)
-        lang = member.lang if member else "ja"
-        text = Text(t(lang, "checkup.notice", born=_ja_date(notice.child.born_on), name=notice.touchpoint.name,
-                      age=age_label(notice.touchpoint.age_months), date=_ja_date(notice.checkup_on),
-                      app=city.app.name))
-        card = qr_card(site, notice.touchpoint)
-        pushed_to = []
-        for account in members.accounts_of(session, notice.child.member_id):
-            if account.followed:
-                postbox.push(account.platform, account.platform_user_id, text, card)
-                pushed_to.append(account.platform)
-        if not pushed_to:
+    for notice in due_notices(session, site.city, today):
+        if _send_notice(session, site, notice, now, postbox):
+            sent += 1
+        else:
             unreachable += 1  # blocked the bot: try again tomorrow while the window is open
-            continue
-        session.add(ChildcareNotice(child_id=notice.child.id, touchpoint=notice.touchpoint.id, sent_at=as_utc(now)))
-        for platform in pushed_to:
-            record_push(session, notice.touchpoint.id, now, platform=platform, how="notice",
-                        member_public_id=member.public_id if member else None)
-        sent += 1
     session.flush()
-    closed = close_stale_surveys(session, now)
+    closed = hiroba.close_stale_surveys(session, now)
     detail = f"sent {sent} checkup notices"
     if unreachable:
         detail += f", {unreachable} unreachable"
@@ -269,94 +220,40 @@ def send_checkup_notices(session: Session, site: Site, now: datetime, postbox: P
     return detail
 
 
-def _ja_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def _send_notice(session: Session, site: Site, notice: DueNotice, now: datetime, postbox: Postbox) -> bool:
+    """Push one notice to every account of the parent that takes pushes; False when none does."""
+    member = session.get(Member, notice.child.member_id)
+    lang = member.lang if member else "ja"
+    tp = notice.touchpoint
+    text = Text(t(lang, "checkup.notice", born=date_text(notice.child.born_on, lang), name=tp.name,
+                  age=age_label(tp.age_months or 0, lang), date=date_text(notice.checkup_on, lang),
+                  app=site.city.app.name))
+    card = qr_card(site, tp)
+    pushed_to = []
+    for account in members.accounts_of(session, notice.child.member_id):
+        if account.followed:
+            postbox.push(account.platform, account.platform_user_id, text, card)
+            pushed_to.append(account.platform)
+    if not pushed_to:
+        return False
+    assert notice.child.id is not None
+    session.add(ChildcareNotice(child_id=notice.child.id, touchpoint=tp.id, sent_at=as_utc(now)))
+    for platform in pushed_to:
+        record_push(session, tp.id, now, platform=platform, how="notice",
+                    member_public_id=member.public_id if member else None)
+    return True
 
 
-# ---- 子育て広場 survey --------------------------------------------------------------------------------------------
+# ---- figures for staff, the KPI report and the digest -------------------------------------------------------------
 
 
-def plazas(city) -> list[str]:
-    names = city.childcare.plazas or (t("ja", "hiroba.default_plaza"),)
-    return [str(name) for name in names]
-
-
-def find_plaza(city, text: str) -> str | None:
-    wanted = unicodedata.normalize("NFKC", text).strip()
-    names = plazas(city)
-    for name in names:
-        if unicodedata.normalize("NFKC", name) == wanted:
-            return name
-    matches = [name for name in names if wanted and wanted in unicodedata.normalize("NFKC", name)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def open_survey(session: Session, member_id: int, now: datetime) -> HirobaSurvey | None:
-    return session.exec(
-        select(HirobaSurvey)
-        .where(HirobaSurvey.member_id == member_id, HirobaSurvey.completed_at.is_(None),
-               HirobaSurvey.started_at >= as_utc(now - SURVEY_OPEN_FOR))
-        .order_by(HirobaSurvey.id.desc())
-    ).first()
-
-
-def survey_step(survey: HirobaSurvey) -> str:
-    if survey.ease is None:
-        return "ease"
-    if survey.again is None:
-        return "again"
-    return "comment" if survey.completed_at is None else "done"
-
-
-def start_survey(session: Session, member_id: int, plaza: str, now: datetime) -> HirobaSurvey:
-    # Only one survey at a time: an earlier unfinished one keeps its answers but loses the member link.
-    session.execute(update(HirobaSurvey)
-                    .where(HirobaSurvey.member_id == member_id, HirobaSurvey.completed_at.is_(None))
-                    .values(member_id=None))
-    survey = HirobaSurvey(plaza=plaza, member_id=member_id, started_at=as_utc(now))
-    session.add(survey)
-    session.flush()
-    return survey
-
-
-def answer_survey(session: Session, survey: HirobaSurvey, step: str, value: str | None, now: datetime) -> None:
-    """Store one answer for the step the survey is on; raises ChildcareError when it does not fit."""
-    if survey_step(survey) != step:
-        raise ChildcareError("hiroba.stale")
-    if step == "ease":
-        if value not in {"1", "2", "3", "4", "5"}:
-            raise ChildcareError("hiroba.stale")
-        survey.ease = int(value)
-    elif step == "again":
-        if value not in AGAIN_CHOICES:
-            raise ChildcareError("hiroba.stale")
-        survey.again = value
-    elif step == "comment":
-        survey.comment = (value or "").strip()[:MAX_COMMENT_CHARS] or None
-        survey.completed_at = as_utc(now)
-        survey.member_id = None  # the answers are anonymous from here on
-    session.add(survey)
-
-
-def close_stale_surveys(session: Session, now: datetime) -> int:
-    result = session.execute(
-        update(HirobaSurvey)
-        .where(HirobaSurvey.member_id.is_not(None), HirobaSurvey.started_at < as_utc(now - SURVEY_OPEN_FOR))
-        .values(member_id=None)
-    )
-    return result.rowcount or 0
-
-
-# ---- figures for staff and the KPI digest ------------------------------------------------------------------------
-
-
-def touchpoint_figures(session: Session, city, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+def touchpoint_figures(session: Session, city: CityConfig, start: datetime, end: datetime) -> dict[str, Figures]:
     """{touchpoint id: {"scans": n, "pushes": n}} for [start, end), every configured touchpoint in order."""
     figures = {tp.id: {"scans": 0, "pushes": 0} for tp in city.touchpoints}
     rows = session.exec(
         select(Engagement.kind, Engagement.space, func.count())
         # The configured spaces by name (not LIKE 'touchpoint:%'): an index range per touchpoint, nothing else read.
-        .where(Engagement.kind.in_((SCAN, PUSH)), Engagement.space.in_([space_of(tp_id) for tp_id in figures]),
+        .where(col(Engagement.kind).in_((SCAN, PUSH)), col(Engagement.space).in_([space_of(i) for i in figures]),
                Engagement.at >= as_utc(start), Engagement.at < as_utc(end))
         .group_by(Engagement.kind, Engagement.space)
     )
@@ -381,48 +278,10 @@ def scans_by_device(session: Session, start: datetime, end: datetime) -> dict[st
 
 def optin_figures(session: Session, start: datetime, end: datetime) -> dict[str, int]:
     """{"optins": children registered in [start, end), "parents"/"children": opted in right now}."""
-    optins = session.exec(
-        select(func.count()).select_from(Engagement)
-        .where(Engagement.kind == OPTIN, Engagement.at >= as_utc(start), Engagement.at < as_utc(end))
-    ).one()
+    optins = count_kind(session, OPTIN, start, end)
     parents = session.exec(select(func.count(func.distinct(ChildcareChild.member_id)))).one()
     children = session.exec(select(func.count()).select_from(ChildcareChild)).one()
-    return {"optins": optins, "parents": parents, "children": children}
-
-
-def survey_figures(session: Session, city, start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
-    """Per plaza, for surveys started in [start, end): responses (surveys with at least one answer), the ease
-    average and counts, would-come-again counts, and how many left a comment."""
-    def empty() -> dict[str, Any]:
-        return {"responses": 0, "ease_average": None, "ease": {n: 0 for n in range(1, 6)},
-                "again": dict.fromkeys(AGAIN_CHOICES, 0), "comments": 0}
-
-    figures = {name: empty() for name in plazas(city)}
-    surveys = session.exec(
-        select(HirobaSurvey).where(HirobaSurvey.ease.is_not(None), HirobaSurvey.started_at >= as_utc(start),
-                                   HirobaSurvey.started_at < as_utc(end))
-    )
-    for survey in surveys:
-        plaza = figures.setdefault(survey.plaza, empty())
-        plaza["responses"] += 1
-        plaza["ease"][survey.ease] += 1
-        if survey.again in plaza["again"]:
-            plaza["again"][survey.again] += 1
-        plaza["comments"] += bool(survey.comment)
-    for plaza in figures.values():
-        answered = sum(plaza["ease"].values())
-        if answered:
-            plaza["ease_average"] = round(sum(n * c for n, c in plaza["ease"].items()) / answered, 2)
-    return figures
-
-
-def survey_comments(session: Session, plaza: str, start: datetime, end: datetime, limit: int = 20) -> list[str]:
-    return list(session.exec(
-        select(HirobaSurvey.comment)
-        .where(HirobaSurvey.plaza == plaza, HirobaSurvey.comment.is_not(None),
-               HirobaSurvey.started_at >= as_utc(start), HirobaSurvey.started_at < as_utc(end))
-        .order_by(HirobaSurvey.id.desc()).limit(limit)
-    ))
+    return {"optins": optins, "parents": int(parents), "children": int(children)}
 
 
 def stats_text(session: Session, site: Site, now: datetime, lang: str = "ja") -> str:
@@ -439,25 +298,11 @@ def stats_text(session: Session, site: Site, now: datetime, lang: str = "ja") ->
     devices = scans_by_device(session, start, end)
     lines.append(t(lang, "childcare.stats.total", scans=total_scans, pushes=total_pushes, **devices))
     lines.append(t(lang, "childcare.stats.optin", **optin_figures(session, start, end)))
-    for name, plaza in survey_figures(session, city, start, end).items():
-        average = "—" if plaza["ease_average"] is None else f"{plaza['ease_average']:.1f}"
+    for name, plaza in hiroba.survey_figures(session, city, start, end).items():
+        average = "\u2014" if plaza["ease_average"] is None else f"{plaza['ease_average']:.1f}"
         lines.append(t(lang, "childcare.stats.plaza", plaza=name, responses=plaza["responses"], average=average,
                        comments=plaza["comments"], **plaza["again"]))
     return "\n".join(lines)
-
-
-def touchpoint_rows(city) -> list[dict[str, Any]]:
-    """For `python -m bot touchpoints --json`: [{"id", "name", "age_months"}] in order."""
-    return [{"id": tp.id, "name": tp.name, "age_months": tp.age_months if tp.kind == "checkup" else None}
-            for tp in city.touchpoints]
-
-
-def valid_ids_text(city) -> str:
-    return "、".join(f"{tp.id}（{tp.name}）" for tp in city.touchpoints)
-
-
-def plaza_choices(city) -> Iterable[Action]:
-    return tuple(Action(label=name[:20], data=f"hiroba:plaza:{i}") for i, name in enumerate(plazas(city)))
 
 
 def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
@@ -481,21 +326,21 @@ def digest_section(week: DigestWeek) -> list[str]:
     return lines
 
 
-def _per_touchpoint(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, Any]:
+def _per_touchpoint(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, Figures]:
     """Every configured touchpoint, zeros included, in the city config's order."""
     figures = touchpoint_figures(session, site.city, since, until)
     return {tp.id: {"scans": int(figures[tp.id]["scans"]), "pushes": int(figures[tp.id]["pushes"])}
             for tp in site.city.touchpoints}
 
 
-def _per_touchpoint_rows(data: dict[str, Any], site: Site) -> list[list[str]]:
+def _per_touchpoint_rows(data: dict[str, Figures], site: Site) -> list[list[str]]:
     names = {tp.id: tp.name for tp in site.city.touchpoints}
     rows = [[t("ja", f"childcare.csv_header.{column}") for column in ("name", "id", "scans", "pushes")]]
     rows += [[names.get(tid, tid), tid, str(f["scans"]), str(f["pushes"])] for tid, f in data.items()]
     return rows
 
 
-def _per_touchpoint_lines(data: dict[str, Any], site: Site) -> list[str]:
+def _per_touchpoint_lines(data: dict[str, Figures], site: Site) -> list[str]:
     names = {tp.id: tp.name for tp in site.city.touchpoints}
     return [t("ja", "childcare.table_header")] + [
         f"  {names.get(tid, tid)} ({tid}): {f['scans']:,} / {f['pushes']:,}" for tid, f in data.items()]

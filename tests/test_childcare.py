@@ -19,14 +19,14 @@ from sqlmodel import select
 from yarl import URL
 
 from bot.app import RUNTIME, create_app
-from bot.cli.childcare import qr_command, touchpoints_command
 from bot.console import ConsoleChat
-from community import childcare, periods
+from community import childcare, hiroba, periods
 from community.messages import POSTBACK
+from handlers.childcare.cli import run_qr, run_touchpoints
 from handlers.features import all_jobs
 from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job
-from storage.models import Engagement
+from storage.models import DialogueState, Engagement
 from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 
 REPO = Path(__file__).resolve().parents[1]
@@ -348,7 +348,7 @@ async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
 
     settings = chat.settings
     start, end = periods.bounds(settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date())))
-    figures = chat.runtime.db.call(lambda s: childcare.survey_figures(s, settings.city, start, end))
+    figures = chat.runtime.db.call(lambda s: hiroba.survey_figures(s, settings.city, start, end))
     assert figures["美野里子育て広場"]["responses"] == 1
     assert figures["美野里子育て広場"]["ease_average"] == 4
     assert figures["美野里子育て広場"]["again"] == {"yes": 1, "maybe": 0, "no": 0}
@@ -357,7 +357,7 @@ async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
     assert figures["小川子育て広場"]["ease_average"] == 3.5
     assert figures["小川子育て広場"]["again"] == {"yes": 0, "maybe": 1, "no": 1}
     assert figures["小川子育て広場"]["comments"] == 0
-    comments = chat.runtime.db.call(lambda s: childcare.survey_comments(s, "美野里子育て広場", start, end))
+    comments = chat.runtime.db.call(lambda s: hiroba.survey_comments(s, "美野里子育て広場", start, end))
     assert comments == ["おもちゃが多くて楽しかったです"]
     finished = chat.runtime.db.call(
         lambda s: s.exec(select(HirobaSurvey).where(HirobaSurvey.completed_at.is_not(None))).all())
@@ -380,6 +380,108 @@ async def test_survey_started_from_a_group_invitation_continues_one_to_one(staff
     await staff_group.send(None, kind=POSTBACK, postback="hiroba:start", as_user="hanako")
     [(method, target, text)] = staff_group.said[start:]
     assert (method, target) == ("push", "hanako") and "どの子育て広場" in text
+
+
+async def test_survey_by_typed_answers(chat):
+    """Typing a button's label or number answers as well as pressing it."""
+    [choose] = await chat.say("/hiroba")
+    assert "どの子育て広場" in choose
+    [ease] = await chat.say("美野里子育て広場")
+    assert "【美野里子育て広場】1/3" in ease
+    [again] = await chat.say("４")  # a full-width number is the button "4"
+    assert "2/3" in again
+    [comment] = await chat.say("たぶん")
+    assert "3/3" in comment
+    [thanks] = await chat.say("スキップ")
+    assert "ありがとうございました" in thanks
+
+    await chat.say("/hiroba")
+    [ease] = await chat.say("小川")  # part of a plaza's name, no button's label
+    assert "【小川子育て広場】1/3" in ease
+    await chat.say("5")
+    await chat.say("はい")  # "would you come again?" yes
+    [thanks] = await chat.say("なし")
+    assert "ありがとうございました" in thanks
+    surveys = chat.runtime.db.call(lambda s: s.exec(select(HirobaSurvey).order_by(HirobaSurvey.id)).all())
+    assert [(x.plaza, x.ease, x.again, x.comment, x.member_id) for x in surveys] == [
+        ("美野里子育て広場", 4, "maybe", None, None), ("小川子育て広場", 5, "yes", None, None)]
+
+
+async def test_an_answer_that_is_no_button_asks_again(chat):
+    await chat.say("/hiroba 小川")
+    [again] = await chat.say("とても入りやすかった")
+    assert "ボタンから選んでください" in again and "1/3" in again and "[5]" in again
+    await chat.say("3")
+    [again] = await chat.say("わからない")
+    assert "ボタンから選んでください" in again and "2/3" in again
+    await chat.say("2")  # the second button: たぶん
+    [thanks] = await chat.say("また行きます")
+    assert "ありがとうございました" in thanks
+    survey = chat.runtime.db.call(lambda s: s.exec(select(HirobaSurvey)).one())
+    assert (survey.ease, survey.again, survey.comment) == (3, "maybe", "また行きます")
+
+
+async def test_a_restart_in_the_middle_of_the_survey_continues(make_settings):
+    settings = make_settings()
+    first = ConsoleChat(settings, user="hanako")
+    await first.start()
+    try:
+        await first.say("/hiroba 美野里")
+        await first.say("4")
+    finally:
+        await first.stop()
+    second = ConsoleChat(settings, user="hanako")
+    await second.start()
+    try:
+        with second.runtime.db.session() as session:
+            [state] = session.exec(select(DialogueState)).all()
+            assert (state.dialogue, state.step) == ("hiroba", "again")
+        [comment] = await second.say("また来たい")
+        assert "3/3" in comment
+        [thanks] = await second.say("絵本がたくさんありました")
+        assert "ありがとうございました" in thanks
+        with second.runtime.db.session() as session:
+            survey = session.exec(select(HirobaSurvey)).one()
+            assert (survey.plaza, survey.ease, survey.again, survey.comment) == (
+                "美野里子育て広場", 4, "yes", "絵本がたくさんありました")
+            assert survey.member_id is None and survey.completed_at is not None
+            assert session.exec(select(DialogueState)).all() == []
+    finally:
+        await second.stop()
+
+
+async def test_cancelling_the_survey_ends_it(chat):
+    await chat.say("/hiroba 小川")
+    [cancelled] = await chat.say("やめる")
+    assert "取り消しました" in cancelled
+    [stale] = await postback(chat, "hiroba:ease:3")
+    assert "終了しています" in stale
+    assert await chat.say("3") == []  # no question is open: plain chat
+
+
+async def test_opting_out_mid_survey_closes_it(chat):
+    await chat.say("/hiroba 小川")
+    await postback(chat, "hiroba:ease:4")
+    await chat.say("/child stop")
+    survey = chat.runtime.db.call(lambda s: s.exec(select(HirobaSurvey)).one())
+    assert survey.member_id is None  # no longer linked to the parent
+    [stale] = await chat.say("たぶん")
+    assert "終了しています" in stale
+    assert await chat.say("こんにちは") == []  # the survey no longer takes their messages
+    assert chat.runtime.db.call(lambda s: s.exec(select(DialogueState)).all()) == []
+
+
+async def test_survey_in_english(chat):
+    await chat.say("/lang en")
+    [ease] = await chat.say("/hiroba 小川")
+    assert "1/3 How easy" in ease
+    await chat.say("2")
+    [comment] = await chat.say("Yes")
+    assert "3/3 Any comment" in comment
+    [thanks] = await chat.say("skip")
+    assert thanks.startswith("Thank you!")
+    survey = chat.runtime.db.call(lambda s: s.exec(select(HirobaSurvey)).one())
+    assert (survey.ease, survey.again, survey.comment) == (2, "yes", None)
 
 
 # ---- figures for staff ------------------------------------------------------------------------------------------------
@@ -415,21 +517,58 @@ async def test_staff_stats_in_japanese(chat, staff_chat):
     assert "市の職員だけ" in refused
 
 
+# ---- the slice ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_feature_declares_its_contract():
+    """Postback data on cards already sent, URLs, CLI commands and the job name are an operator contract."""
+    from handlers.childcare import FEATURE
+
+    assert [route.pattern for route in FEATURE.chat.postbacks] == [
+        "hiroba:start", "hiroba:plaza:{index:int}", "hiroba:ease:{n:int}", "hiroba:again:{choice}", "hiroba:skip"]
+    assert [c.name for c in FEATURE.chat.commands] == ["touchpoint", "child", "hiroba", "childcare stats"]
+    assert {(r.method, r.path) for r in FEATURE.web} == {
+        (m, p) for m in ("GET", "HEAD") for p in (r"/qr/{name:[\s\S]*}", r"/go/{touchpoint:[\s\S]*}")}
+    assert [c.name for c in FEATURE.cli] == ["qr", "touchpoints"]
+    [job] = FEATURE.jobs
+    assert (job.name, job.cron) == ("checkup-notices", {"hour": "10", "minute": "0"})
+    assert [s.name for s in FEATURE.report] == ["per_touchpoint"]
+    assert [k.names for k in FEATURE.kpis] == [("childcare_optins",)]
+
+
+async def test_head_on_the_tracked_link_redirects_without_a_scan(web):
+    client, settings, runtime = web
+    response = await client.head("/go/boshi-techo", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == settings.city.app.web_url
+    assert (await client.head("/qr/boshi-techo.png")).status == 200
+    assert engagement_rows(runtime, "qr_scan") == []
+
+
 # ---- CLI ---------------------------------------------------------------------------------------------------------------
+
+
+class CliSite:
+    """The CLI services the childcare commands use: the city's Site."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def site(self):
+        return self.settings.site
 
 
 def test_qr_command_writes_print_ready_png_and_svg(make_settings, tmp_path):
     settings = make_settings()
     out = tmp_path / "qr"
     args = argparse.Namespace(touchpoint="dental-2y", all=False, out=str(out), font=None)
-    assert qr_command(args, settings) == 0
+    assert run_qr(args, CliSite(settings)) == 0
     assert sorted(p.name for p in out.iterdir()) == ["dental-2y.png", "dental-2y.svg"]
     image = Image.open(out / "dental-2y.png")
     assert min(image.size) >= 1000
     assert [c.text for c in zxingcpp.read_barcodes(image)] == ["https://tsunagaru.example.jp/go/dental-2y"]
     assert (out / "dental-2y.svg").read_text().lstrip().startswith("<?xml")
     bad = argparse.Namespace(touchpoint="dental-9y", all=False, out=str(out), font=None)
-    assert qr_command(bad, settings) == 2
+    assert run_qr(bad, CliSite(settings)) == 2
 
 
 def test_qr_all_writes_the_set_and_a_contact_sheet(tmp_path):
@@ -447,7 +586,7 @@ def test_qr_all_writes_the_set_and_a_contact_sheet(tmp_path):
 
 
 def test_touchpoints_json_lists_ids_names_and_ages(make_settings, capsys):
-    assert touchpoints_command(argparse.Namespace(json=True), make_settings()) == 0
+    assert run_touchpoints(argparse.Namespace(json=True), CliSite(make_settings())) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in rows] == EVERY_ID
     assert rows[0] == {"id": "boshi-techo", "name": "母子手帳交付", "age_months": None}

@@ -1,4 +1,5 @@
-"""Texts of the childcare feature: touchpoints, checkup notices, /child, the 子育て広場 survey."""
+"""Texts of the childcare feature: touchpoints, checkup notices, /child, the 子育て広場 survey, the qr and
+touchpoints CLI and the contact sheet."""
 
 TEXTS: dict[str, tuple[str, str]] = {
     "touchpoint.unknown": (
@@ -125,4 +126,45 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "childcare.card_title": ("{app}（{name}）", "{app} ({name})"),
     "childcare.app_fallback": ("アプリ", "App"),
+    "touchpoint.id_item": ("{id}（{name}）", "{id} ({name})"),
+    "childcare.separator": ("、", ", "),
+    "childcare.age.years_months": ("{years}歳{months}か月", "{years} years {months} months"),
+    "childcare.age.years": ("{years}歳", "{years} years"),
+    "childcare.age.months": ("{months}か月", "{months} months"),
+    "childcare.date": ("{year}年{month}月{day}日", "{year}-{month:02d}-{day:02d}"),
+    "hiroba.pick": ("下のボタンから選んでください。\n{question}", "Please choose one of the buttons.\n{question}"),
+    # ---- commands: summaries and usage ----
+    "cmd.touchpoint": ("子育てアプリのQRコードを配る", "hand out the childcare app QR code"),
+    "usage.touchpoint": ("/touchpoint ID [@メンバー]", "/touchpoint ID [@MEMBER]"),
+    "cmd.child": ("健診のお知らせを受け取る（お子さんの生年月日を登録）", "get checkup notices (register a child's birth date)"),
+    "usage.child": ("/child YYYY-MM-DD | /child list | /child stop", "/child YYYY-MM-DD | /child list | /child stop"),
+    "cmd.hiroba": ("子育て広場のアンケートに答える", "answer the parenting plaza survey"),
+    "usage.hiroba": ("/hiroba [広場の名前]", "/hiroba [PLAZA]"),
+    "cmd.childcare stats": ("子育てアプリの今年度の数字", "childcare app figures this fiscal year"),
+    # ---- python -m bot qr / touchpoints, and the contact sheet ----
+    "cli.qr.choose": (
+        "touchpoint id か --all のどちらかを指定してください / give a touchpoint id or --all",
+        "give a touchpoint id or --all",
+    ),
+    "cli.qr.unknown": ("unknown touchpoint {id}; valid ids: {ids}", "unknown touchpoint {id}; valid ids: {ids}"),
+    "cli.qr.written": ("{id}: {url}", "{id}: {url}"),
+    "cli.qr.no_font": (
+        "warning: no font with Japanese glyphs found: contact-sheet.png shows ids only "
+        "(install fonts-noto-cjk or pass --font); contact-sheet.svg has the names",
+        "warning: no font with Japanese glyphs found: contact-sheet.png shows ids only "
+        "(install fonts-noto-cjk or pass --font); contact-sheet.svg has the names",
+    ),
+    "cli.qr.sheet_written": ("{name}.png, {name}.svg", "{name}.png, {name}.svg"),
+    "cli.touchpoints.age": ("  月齢{months}か月", "  age {months} months"),
+    "childcare.sheet.title": ("{app} QR — {city}", "{app} QR — {city}"),
+    "childcare.sheet.title_ids": ("{city} app QR codes", "{city} app QR codes"),
+    "childcare.sheet.label_age": ("{name}（{age}）", "{name} ({age})"),
+}
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "alias.child": ("子ども",),
+    "alias.hiroba": ("広場",),
+    "child.stop": ("stop", "停止", "やめる"),
+    "child.list": ("list", "一覧"),
+    "hiroba.skip": ("スキップ", "skip", "なし"),
 }

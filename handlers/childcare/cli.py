@@ -1,0 +1,83 @@
+"""Childcare's command-line tools: `qr` writes print-ready QR codes, `touchpoints` lists the touchpoints."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from community import childcare, qr
+from community.city import CityConfig, Touchpoint
+from community.texts import t
+from handlers.childcare import sheet
+from handlers.cli import CliCommand, CliServices
+
+CONTACT_SHEET = "contact-sheet"
+
+
+def _configure_qr(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("touchpoint", nargs="?", help="touchpoint id (see `touchpoints`)")
+    parser.add_argument("--all", action="store_true", help="every touchpoint, plus a contact sheet")
+    parser.add_argument("--out", required=True, help="directory to write into (created if missing)")
+    parser.add_argument("--font", help="a font file with Japanese glyphs for the contact sheet "
+                                       "(found automatically if installed)")
+
+
+def _chosen(args: argparse.Namespace, city: CityConfig) -> list[Touchpoint] | None:
+    """The touchpoints asked for; None (after saying why) when the arguments name none."""
+    if args.all == bool(args.touchpoint):
+        print(t("ja", "cli.qr.choose"), file=sys.stderr)
+        return None
+    if args.all:
+        return list(city.touchpoints)
+    touchpoint = city.touchpoint(args.touchpoint)
+    if touchpoint is None:
+        print(t("ja", "cli.qr.unknown", id=repr(args.touchpoint), ids=", ".join(tp.id for tp in city.touchpoints)),
+              file=sys.stderr)
+        return None
+    return [touchpoint]
+
+
+def run_qr(args: argparse.Namespace, services: CliServices) -> int:
+    site = services.site()
+    chosen = _chosen(args, site.city)
+    if chosen is None:
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for touchpoint in chosen:
+        url = childcare.tracked_url(site, touchpoint.id)
+        (out / f"{touchpoint.id}.png").write_bytes(qr.png(url))
+        (out / f"{touchpoint.id}.svg").write_bytes(qr.svg(url))
+        print(t("ja", "cli.qr.written", id=touchpoint.id, url=url))
+    if args.all:
+        font = sheet.find_font(args.font)
+        if font is None:
+            print(t("ja", "cli.qr.no_font"), file=sys.stderr)
+        (out / f"{CONTACT_SHEET}.png").write_bytes(sheet.png(site, chosen, font))
+        (out / f"{CONTACT_SHEET}.svg").write_text(sheet.svg(site, chosen), encoding="utf-8")
+        print(t("ja", "cli.qr.sheet_written", name=CONTACT_SHEET))
+    return 0
+
+
+def _configure_touchpoints(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="as JSON: [{id, name, age_months}]")
+
+
+def run_touchpoints(args: argparse.Namespace, services: CliServices) -> int:
+    touchpoints = services.site().city.touchpoints
+    if args.json:
+        rows = [{"id": tp.id, "name": tp.name, "age_months": tp.age_months if tp.kind == "checkup" else None}
+                for tp in touchpoints]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for tp in touchpoints:
+        age = t("ja", "cli.touchpoints.age", months=tp.age_months) if tp.kind == "checkup" else ""
+        print(f"{tp.id:<20} {tp.name}{age}")
+    return 0
+
+
+COMMANDS = (
+    CliCommand("qr", "write print-ready QR codes (PNG + SVG) for the childcare app touchpoints", _configure_qr, run_qr),
+    CliCommand("touchpoints", "list the childcare touchpoints", _configure_touchpoints, run_touchpoints),
+)
