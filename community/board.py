@@ -1,27 +1,28 @@
 """The 関係人口 community: members, the bulletin board (threads, posts, reactions, reports), safety limits and figures.
 
-Platform-free: handlers (LINE, Discord, console) and the web board call these functions with a session.
-Raised BoardError messages are short Japanese sentences meant for the person who caused them.
+Platform-free: handlers (LINE, Discord, console) and the web board call these functions with a session. What a
+request breaks is raised as a `Problem` whose text key says it to the person who caused it (in their language).
+Reading a page of threads or posts is in community.board_views.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Protocol
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, select
 
 from community import engagement
 from community.city import CityConfig, Site
 from community.digest import DigestWeek
 from community.kpi import KpiSource
-from community.texts import t
+from community.problems import Problem
+from community.texts import fold, t
 from storage.db import as_utc
-from storage.models import DialogueState, Member
+from storage.models import Engagement, Member
 from storage.models.community import (
     BoardPost,
     BoardReaction,
@@ -30,21 +31,26 @@ from storage.models.community import (
     CommunityMember,
 )
 
-# How a member relates to the town: key -> (ja, en). Keys are stored; labels are shown.
-RELATIONS: dict[str, tuple[str, str]] = {
-    "resident": ("住んでいる", "I live here"),
-    "native": ("出身・以前住んでいた", "I grew up / used to live here"),
-    "visitor": ("訪れたことがある", "I have visited"),
-    "fan": ("ファン・応援している", "I am a fan"),
-}
+# How a member relates to the town. The keys are stored; their labels are the catalogue's board.relation.<key>.
+RELATIONS: tuple[str, ...] = ("resident", "native", "visitor", "fan")
 NICKNAME_MAX = 20
 TITLE_MAX = 60
-STATE_TTL = timedelta(hours=24)  # an unanswered question is forgotten after this
-LEFT_LABEL = "退会したメンバー"
 
 
-class BoardError(Exception):
-    """Bad input or a limit reached; str(exc) is the Japanese message to show."""
+class _Row(Protocol):
+    id: int | None
+
+
+def id_of(row: _Row) -> int:
+    """The id of a row that is in the database (added and flushed); SQLModel types every id as optional."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
+
+
+def _refused(key: str, **values: object) -> Problem:
+    """A rule the request breaks (not the form of a command): said without the command's usage line."""
+    return Problem(key, with_usage=False, **values)
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,15 @@ class CommunityConfig:
             official_label=section.official_label or city.name,
         )
 
+    def categories_listed(self) -> tuple[str, str]:
+        """The categories in one line, listed the Japanese way and the English way."""
+        return "\u3001".join(self.categories), ", ".join(self.categories)
+
 
 # ---- text checks ----------------------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?i)(?:https?://|www\.)([^\s/?#<>\"'）」]+)")
+# A link ends at a space, a path, a quote or a full-width closing bracket (\uff09, \u300d) of the sentence around it.
+_URL = re.compile("(?i)(?:https?://|www\\.)([^\\s/?#<>\"'\uff09\u300d]+)")
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -90,18 +101,20 @@ def _check_links(text: str, cfg: CommunityConfig) -> None:
     for match in _URL.finditer(text):
         host = match.group(1).lower().split(":")[0].rstrip(".")
         if not any(host == h or host.endswith("." + h) for h in cfg.link_hosts):
-            where = "・".join(cfg.link_hosts)
-            raise BoardError(f"リンクは市のサイト（{where}）のものだけ貼れます。" if where else "リンクは貼れません。")
+            if not cfg.link_hosts:
+                raise _refused("board.no_links")
+            hosts = cfg.link_hosts
+            raise _refused("board.links_only", hosts_ja="\u30fb".join(hosts), hosts_en=", ".join(hosts))
 
 
 def check_post_text(text: str | None, cfg: CommunityConfig) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
-        raise BoardError("投稿が空です。本文を書いてください。")
+        raise _refused("board.post_empty")
     if len(text) > cfg.max_post_chars:
-        raise BoardError(f"投稿は{cfg.max_post_chars}文字までです（いまは{len(text)}文字）。")
+        raise _refused("board.post_too_long", limit=cfg.max_post_chars, length=len(text))
     if _has_control(text, allow_newlines=True):
-        raise BoardError("投稿に使えない制御文字が含まれています。")
+        raise _refused("board.post_control")
     _check_links(text, cfg)
     return text
 
@@ -109,22 +122,22 @@ def check_post_text(text: str | None, cfg: CommunityConfig) -> str:
 def check_nickname(text: str | None) -> str:
     name = unicodedata.normalize("NFKC", text or "").strip()
     if not name:
-        raise BoardError("ニックネームが空です。")
+        raise _refused("board.nickname_empty")
     if len(name) > NICKNAME_MAX:
-        raise BoardError(f"ニックネームは{NICKNAME_MAX}文字までです。")
+        raise _refused("board.nickname_too_long", limit=NICKNAME_MAX)
     if _has_control(name, allow_newlines=False) or _URL.search(name) or name.startswith("/"):
-        raise BoardError("ニックネームに使えない文字が含まれています。")
+        raise _refused("board.nickname_bad")
     return name
 
 
 def check_title(text: str | None, cfg: CommunityConfig) -> str:
     title = (text or "").strip()
     if not title:
-        raise BoardError("タイトルが空です。")
+        raise _refused("board.title_empty")
     if len(title) > TITLE_MAX:
-        raise BoardError(f"タイトルは{TITLE_MAX}文字までです。")
+        raise _refused("board.title_too_long", limit=TITLE_MAX)
     if _has_control(title, allow_newlines=False):
-        raise BoardError("タイトルに使えない文字が含まれています。")
+        raise _refused("board.title_bad")
     _check_links(title, cfg)
     return title
 
@@ -134,13 +147,19 @@ def find_category(name: str, cfg: CommunityConfig) -> str:
     for category in cfg.categories:
         if unicodedata.normalize("NFKC", category) == wanted:
             return category
-    raise BoardError(f"カテゴリ「{wanted[:20]}」はありません。使えるカテゴリ: {'、'.join(cfg.categories)}")
+    listed_ja, listed_en = cfg.categories_listed()
+    raise _refused("board.no_category", name=wanted[:20], categories_ja=listed_ja, categories_en=listed_en)
+
+
+def relation_label(key: str, lang: str) -> str:
+    return t(lang, f"board.relation.{key}")
 
 
 def find_relation(text: str) -> str | None:
-    wanted = unicodedata.normalize("NFKC", text).strip().lower()
-    for key, (ja, en) in RELATIONS.items():
-        if wanted in (key, ja, en.lower()):
+    """The relation a typed word names: its key, or its label in either language."""
+    wanted = fold(text)
+    for key in RELATIONS:
+        if wanted in (key, fold(relation_label(key, "ja")), fold(relation_label(key, "en"))):
             return key
     return None
 
@@ -157,14 +176,15 @@ def active_member(session: Session, member_id: int) -> CommunityMember | None:
     return cm if cm is not None and cm.left_at is None else None
 
 
-def join(session: Session, member: Member, platform: str, nickname: str, relation: str, now: datetime) -> CommunityMember:
+def join(session: Session, member: Member, platform: str, nickname: str, relation: str,
+         now: datetime) -> CommunityMember:
     """Register (or re-register) a member who agreed to the rules; logs member_joined for the KPI."""
     if relation not in RELATIONS:
-        raise BoardError("関わり方を選んでください。")
+        raise _refused("board.choose_relation")
     nickname = check_nickname(nickname)
-    cm = community_member(session, member.id)
+    cm = community_member(session, id_of(member))
     if cm is None:
-        cm = CommunityMember(member_id=member.id, relation=relation, platform=platform, joined_at=as_utc(now))
+        cm = CommunityMember(member_id=id_of(member), relation=relation, platform=platform, joined_at=as_utc(now))
     cm.nickname, cm.relation, cm.platform, cm.joined_at, cm.left_at = nickname, relation, platform, as_utc(now), None
     session.add(cm)
     engagement.record(session, "member_joined", now, member=member.public_id, platform=platform, space="community",
@@ -184,65 +204,33 @@ def leave(session: Session, member_id: int, now: datetime) -> bool:
     return True
 
 
-def author_label(cm: CommunityMember | None, cfg: CommunityConfig) -> str:
+def author_label(cm: CommunityMember | None, cfg: CommunityConfig, lang: str = "ja") -> str:
     if cm is None:
         return cfg.official_label  # staff who post without joining speak for the city
     if cm.left_at is not None or not cm.nickname:
-        return LEFT_LABEL
+        return t(lang, "board.left_member")
     return cm.nickname
-
-
-# ---- conversation state ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JoinStep:
-    """Where a member is in the community's own conversation (joining, renaming, writing a post)."""
-
-    step: str
-    data: str
-
-
-COMMUNITY_DIALOGUE = "community"
-
-
-def get_state(session: Session, member_id: int, now: datetime) -> JoinStep | None:
-    state = session.get(DialogueState, member_id)
-    if state is None or state.dialogue != COMMUNITY_DIALOGUE:
-        return None
-    if as_utc(state.updated_at) < as_utc(now) - STATE_TTL:
-        session.delete(state)
-        return None
-    return JoinStep(state.step, json.loads(state.data) if state.data else "")
-
-
-def set_state(session: Session, member_id: int, step: str, now: datetime, data: str = "") -> None:
-    state = session.get(DialogueState, member_id) or DialogueState(member_id=member_id, updated_at=as_utc(now))
-    state.dialogue, state.step, state.updated_at = COMMUNITY_DIALOGUE, step, as_utc(now)
-    state.data, state.choices = json.dumps(data[:40], ensure_ascii=False), None
-    session.add(state)
-
-
-def clear_state(session: Session, member_id: int) -> None:
-    state = session.get(DialogueState, member_id)
-    if state is not None and state.dialogue == COMMUNITY_DIALOGUE:
-        session.delete(state)
 
 
 # ---- threads and posts ----------------------------------------------------------------------------------------
 
 
+def visible() -> ColumnElement[bool]:
+    """Posts staff have not hidden."""
+    return col(BoardPost.hidden_at).is_(None)
+
+
 def get_thread(session: Session, thread_id: int) -> BoardThread:
     thread = session.get(BoardThread, thread_id)
     if thread is None:
-        raise BoardError(f"スレッド #{thread_id} はありません。")
+        raise _refused("board.no_thread", id=thread_id)
     return thread
 
 
 def visible_post(session: Session, post_id: int) -> BoardPost:
     post = session.get(BoardPost, post_id)
     if post is None or post.hidden_at is not None:
-        raise BoardError(f"投稿 #{post_id} はありません。")
+        raise _refused("board.no_post", id=post_id)
     return post
 
 
@@ -259,10 +247,11 @@ def open_thread(session: Session, cfg: CommunityConfig, member: Member, category
 def check_rate(session: Session, cfg: CommunityConfig, member_id: int, now: datetime) -> None:
     since = as_utc(now) - timedelta(hours=1)
     recent = session.exec(
-        select(func.count()).select_from(BoardPost).where(BoardPost.member_id == member_id, BoardPost.created_at >= since)
+        select(func.count()).select_from(BoardPost)
+        .where(BoardPost.member_id == member_id, col(BoardPost.created_at) >= since)
     ).one()
     if recent >= cfg.posts_per_hour:
-        raise BoardError(f"投稿は1時間に{cfg.posts_per_hour}件までです。少し時間をおいてからもう一度どうぞ。")
+        raise _refused("board.rate_limit", limit=cfg.posts_per_hour)
 
 
 def add_post(session: Session, cfg: CommunityConfig, member: Member, thread_id: int, text: str | None, now: datetime,
@@ -270,9 +259,9 @@ def add_post(session: Session, cfg: CommunityConfig, member: Member, thread_id: 
     thread = get_thread(session, thread_id)
     body = check_post_text(text, cfg)
     if not exempt_from_rate:
-        check_rate(session, cfg, member.id, now)
-    post = BoardPost(thread_id=thread.id, member_id=member.id, reply_to=reply_to, text=body, platform=platform,
-                     created_at=as_utc(now))
+        check_rate(session, cfg, id_of(member), now)
+    post = BoardPost(thread_id=id_of(thread), member_id=id_of(member), reply_to=reply_to, text=body,
+                     platform=platform, created_at=as_utc(now))
     thread.last_post_at = as_utc(now)
     session.add(post)
     session.add(thread)
@@ -290,7 +279,7 @@ def react(session: Session, member: Member, post_id: int, now: datetime, platfor
     ).first()
     if exists is not None:
         return False
-    session.add(BoardReaction(post_id=post.id, member_id=member.id, created_at=as_utc(now)))
+    session.add(BoardReaction(post_id=id_of(post), member_id=id_of(member), created_at=as_utc(now)))
     thread = session.get(BoardThread, post.thread_id)
     engagement.record(session, "reaction", now, member=member.public_id, platform=platform,
                       space=f"thread:{post.thread_id}", detail=thread.category if thread else "")
@@ -304,7 +293,7 @@ def report(session: Session, member_id: int, post_id: int, now: datetime) -> tup
         select(BoardReport.id).where(BoardReport.post_id == post.id, BoardReport.member_id == member_id)
     ).first()
     if exists is None:
-        session.add(BoardReport(post_id=post.id, member_id=member_id, created_at=as_utc(now)))
+        session.add(BoardReport(post_id=id_of(post), member_id=member_id, created_at=as_utc(now)))
         session.flush()
     return post, exists is None
 
@@ -312,90 +301,12 @@ def report(session: Session, member_id: int, post_id: int, now: datetime) -> tup
 def set_hidden(session: Session, post_id: int, staff_member_id: int, now: datetime, hidden: bool) -> BoardPost:
     post = session.get(BoardPost, post_id)
     if post is None:
-        raise BoardError(f"投稿 #{post_id} はありません。")
+        raise _refused("board.no_post", id=post_id)
     post.hidden_at = as_utc(now) if hidden else None
     post.hidden_by = staff_member_id if hidden else None
     session.add(post)
     session.flush()
     return post
-
-
-# ---- reading (chat, web) --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ThreadView:
-    id: int
-    category: str
-    title: str
-    official: bool
-    post_count: int
-    last_post_at: datetime
-    latest_post_id: int | None
-    latest_text: str
-
-
-@dataclass(frozen=True)
-class PostView:
-    id: int
-    thread_id: int
-    author: str
-    text: str
-    created_at: datetime
-    reply_to: int | None
-    reactions: int
-
-
-def _visible():
-    return BoardPost.hidden_at.is_(None)
-
-
-def recent_threads(session: Session, page: int = 1, per_page: int = 10, category: str | None = None
-                   ) -> tuple[list[ThreadView], int]:
-    """Threads by latest activity, one page; and how many threads there are."""
-    query = select(BoardThread)
-    count = select(func.count()).select_from(BoardThread)
-    if category:
-        query, count = query.where(BoardThread.category == category), count.where(BoardThread.category == category)
-    total = session.exec(count).one()
-    threads = session.exec(
-        query.order_by(BoardThread.last_post_at.desc(), BoardThread.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    views = []
-    for thread in threads:
-        n = session.exec(
-            select(func.count()).select_from(BoardPost).where(BoardPost.thread_id == thread.id, _visible())
-        ).one()
-        latest = session.exec(
-            select(BoardPost).where(BoardPost.thread_id == thread.id, _visible()).order_by(BoardPost.id.desc())
-        ).first()
-        views.append(ThreadView(thread.id, thread.category, thread.title, thread.official, n, thread.last_post_at,
-                                latest.id if latest else None, latest.text if latest else ""))
-    return views, total
-
-
-def thread_posts(session: Session, cfg: CommunityConfig, thread_id: int, page: int = 1, per_page: int = 20
-                 ) -> tuple[list[PostView], int]:
-    """Visible posts of a thread, oldest first, one page; and how many visible posts there are."""
-    total = session.exec(
-        select(func.count()).select_from(BoardPost).where(BoardPost.thread_id == thread_id, _visible())
-    ).one()
-    rows = session.exec(
-        select(BoardPost, CommunityMember)
-        .join(CommunityMember, CommunityMember.member_id == BoardPost.member_id, isouter=True)
-        .where(BoardPost.thread_id == thread_id, _visible())
-        .order_by(BoardPost.created_at, BoardPost.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    views = []
-    for post, cm in rows:
-        reactions = session.exec(
-            select(func.count()).select_from(BoardReaction).where(BoardReaction.post_id == post.id)
-        ).one()
-        views.append(PostView(post.id, post.thread_id, author_label(cm, cfg), post.text, post.created_at,
-                              post.reply_to, reactions))
-    return views, total
 
 
 def pages(total: int, per_page: int) -> int:
@@ -414,30 +325,28 @@ class Figure:
     by_category: dict[str, int]
 
 
-def _participant_filter(start: datetime | None, end: datetime) -> list:
-    from storage.models import Engagement
-
-    where = [Engagement.kind == "member_joined", Engagement.space == "community", Engagement.at < as_utc(end)]
+def _participant_filter(start: datetime | None, end: datetime) -> list[ColumnElement[bool]]:
+    where = [col(Engagement.kind) == "member_joined", col(Engagement.space) == "community",
+             col(Engagement.at) < as_utc(end)]
     if start is not None:
-        where.append(Engagement.at >= as_utc(start))
+        where.append(col(Engagement.at) >= as_utc(start))
     return where
 
 
 def participant_count(session: Session, start: datetime | None, end: datetime) -> int:
     """The participants figure's total alone (no breakdowns): read from an index, cheap enough for every digest."""
-    from storage.models import Engagement
-
-    return int(session.exec(select(func.count(func.distinct(Engagement.member))).where(*_participant_filter(start, end))).one())
+    distinct = func.count(func.distinct(Engagement.member))
+    return int(session.exec(select(distinct).where(*_participant_filter(start, end))).one())
 
 
 def _participants(session: Session, start: datetime | None, end: datetime) -> Figure:
-    from storage.models import Engagement
-
     where = _participant_filter(start, end)
     distinct = func.count(func.distinct(Engagement.member))
     total = participant_count(session, start, end)
-    by_platform = dict(session.exec(select(Engagement.platform, distinct).where(*where).group_by(Engagement.platform)).all())
-    by_relation = dict(session.exec(select(Engagement.detail, distinct).where(*where).group_by(Engagement.detail)).all())
+    by_platform = dict(session.exec(
+        select(Engagement.platform, distinct).where(*where).group_by(Engagement.platform)).all())
+    by_relation = dict(session.exec(
+        select(Engagement.detail, distinct).where(*where).group_by(Engagement.detail)).all())
     return Figure(total, by_platform, by_relation)
 
 
@@ -451,10 +360,10 @@ def participants_total(session: Session, end: datetime) -> Figure:
     return _participants(session, None, end)
 
 
-def _post_filter(start: datetime | None, end: datetime) -> list:
-    where = [_visible(), BoardPost.created_at < as_utc(end)]
+def _post_filter(start: datetime | None, end: datetime) -> list[ColumnElement[bool]]:
+    where = [visible(), col(BoardPost.created_at) < as_utc(end)]
     if start is not None:
-        where.append(BoardPost.created_at >= as_utc(start))
+        where.append(col(BoardPost.created_at) >= as_utc(start))
     return where
 
 
@@ -465,11 +374,11 @@ def post_count(session: Session, start: datetime | None, end: datetime) -> int:
 
 def _posts(session: Session, start: datetime | None, end: datetime) -> Figure:
     where = _post_filter(start, end)
-    n = func.count(BoardPost.id)
+    n = func.count(col(BoardPost.id))
     total = post_count(session, start, end)
     by_platform = dict(session.exec(select(BoardPost.platform, n).where(*where).group_by(BoardPost.platform)).all())
     by_category = dict(session.exec(
-        select(BoardThread.category, n).join(BoardThread, BoardThread.id == BoardPost.thread_id)
+        select(BoardThread.category, n).join(BoardThread, col(BoardThread.id) == col(BoardPost.thread_id))
         .where(*where).group_by(BoardThread.category)
     ).all())
     return Figure(total, by_platform, by_category)
@@ -486,13 +395,13 @@ def posts_cumulative(session: Session, end: datetime) -> Figure:
 
 def top_threads(session: Session, start: datetime, end: datetime, limit: int = 3) -> list[tuple[str, str, int]]:
     """The threads with the most visible posts in [start, end): (category, title, posts), for the weekly digest."""
-    n = func.count(BoardPost.id)
+    n = func.count(col(BoardPost.id))
     rows = session.exec(
         select(BoardThread.category, BoardThread.title, n)
-        .join(BoardThread, BoardThread.id == BoardPost.thread_id)
-        .where(_visible(), BoardPost.created_at >= as_utc(start), BoardPost.created_at < as_utc(end))
-        .group_by(BoardThread.id, BoardThread.category, BoardThread.title)
-        .order_by(n.desc(), BoardThread.id)
+        .join(BoardThread, col(BoardThread.id) == col(BoardPost.thread_id))
+        .where(visible(), col(BoardPost.created_at) >= as_utc(start), col(BoardPost.created_at) < as_utc(end))
+        .group_by(col(BoardThread.id), col(BoardThread.category), col(BoardThread.title))
+        .order_by(n.desc(), col(BoardThread.id))
         .limit(limit)
     ).all()
     return [(category, title, int(count)) for category, title, count in rows]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from community import board
-from community.board import BoardError, CommunityConfig
+from community.board import CommunityConfig, id_of
 from community.messages import ForumThread, MirrorPost, MirrorThread, Postbox, UnmirrorPost
+from community.problems import Problem
 from storage.db import as_utc
 from storage.models import Member
 from storage.models.community import BoardLink, BoardPost, BoardThread
@@ -59,19 +60,21 @@ def drop_link(session: Session, platform: str, kind: str, board_id: int) -> None
 
 
 def mirror_thread(session: Session, postbox: Postbox, platform: str, thread: BoardThread) -> None:
-    if link_of(session, platform, THREAD, thread.id) is None:
-        postbox.push(platform, TARGET, MirrorThread(thread.id, thread.category, thread.title))
+    if link_of(session, platform, THREAD, id_of(thread)) is None:
+        postbox.push(platform, TARGET, MirrorThread(id_of(thread), thread.category, thread.title))
 
 
 def mirror_post(session: Session, postbox: Postbox, platform: str, cfg: CommunityConfig, post: BoardPost) -> None:
     """Copy a post (a new one, or one staff restored) under the author's nickname; never a post written there."""
-    if link_of(session, platform, POST, post.id) is not None:
+    if link_of(session, platform, POST, id_of(post)) is not None:
         return
     thread = board.get_thread(session, post.thread_id)
     author = board.author_label(board.community_member(session, post.member_id), cfg)
-    ops = [] if link_of(session, platform, THREAD, thread.id) else [MirrorThread(thread.id, thread.category, thread.title)]
+    thread_id = id_of(thread)
+    linked = link_of(session, platform, THREAD, thread_id) is not None
+    ops = [] if linked else [MirrorThread(thread_id, thread.category, thread.title)]
     # One outbox row: the thread is there before the post goes into it.
-    postbox.push(platform, TARGET, *ops, MirrorPost(thread.id, post.id, author, post.text))
+    postbox.push(platform, TARGET, *ops, MirrorPost(thread_id, id_of(post), author, post.text))
 
 
 def unmirror_post(postbox: Postbox, platform: str, post_id: int) -> None:
@@ -81,9 +84,9 @@ def unmirror_post(postbox: Postbox, platform: str, post_id: int) -> None:
 def unmirror_posts_of(session: Session, postbox: Postbox, platform: str, member_id: int) -> int:
     """Take every copy of a member's posts away from the platform (for /forget-me); returns how many."""
     post_ids = session.exec(
-        select(BoardLink.board_id).join(BoardPost, BoardPost.id == BoardLink.board_id)
+        select(BoardLink.board_id).join(BoardPost, col(BoardPost.id) == col(BoardLink.board_id))
         .where(BoardLink.platform == platform, BoardLink.kind == POST, BoardPost.member_id == member_id)
-        .order_by(BoardLink.board_id)
+        .order_by(col(BoardLink.board_id))
     ).all()
     for post_id in post_ids:
         unmirror_post(postbox, platform, post_id)
@@ -98,10 +101,10 @@ def category_for(tags: tuple[str, ...], cfg: CommunityConfig) -> str:
     for tag in tags:
         try:
             return board.find_category(tag, cfg)
-        except BoardError:
+        except Problem:
             continue
     if not cfg.categories:
-        raise BoardError("掲示板のカテゴリが設定されていません。")
+        raise Problem("board.no_categories", with_usage=False)
     return cfg.categories[0]
 
 
@@ -113,12 +116,12 @@ def post_from_platform(session: Session, cfg: CommunityConfig, member: Member, p
     if thread_link is None:
         title = unicodedata.normalize("NFKC", forum_thread.title).strip()[: board.TITLE_MAX]
         thread = board.open_thread(session, cfg, member, category_for(forum_thread.tags, cfg), title, now)
-        set_link(session, platform, THREAD, thread.id, place_id, "", origin=True)
-        thread_id = thread.id
+        set_link(session, platform, THREAD, id_of(thread), place_id, "", origin=True)
+        thread_id = id_of(thread)
     else:
         thread_id = thread_link.board_id
     post = board.add_post(session, cfg, member, thread_id, text, now, platform, exempt_from_rate=exempt_from_rate)
-    set_link(session, platform, POST, post.id, message_id, place_id, origin=True)
+    set_link(session, platform, POST, id_of(post), message_id, place_id, origin=True)
     return post
 
 

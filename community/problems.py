@@ -9,10 +9,12 @@ from community.texts import t
 
 
 class Problem(Exception):
-    def __init__(self, key: str, **values: object):
+    def __init__(self, key: str, *, with_usage: bool = True, **values: object):
         super().__init__(key)
         self.key = key
         self.values = values
+        # False: a rule the request breaks rather than the command's form: answered without its usage line.
+        self.with_usage = with_usage
 
     def text(self, lang: str = "ja") -> str:
         return t(lang, self.key, **self.values)

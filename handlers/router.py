@@ -342,7 +342,7 @@ class Router:
             savepoint.rollback()
             del ctx.postbox.items[sent_before:]
             problem = exc.text(ctx.lang) if isinstance(exc, Problem) else str(exc)
-            if usage is not None:
+            if usage is not None and (not isinstance(exc, Problem) or exc.with_usage):
                 ctx.say("bad_args", problem=problem, usage=usage)
             else:
                 ctx.reply(problem)

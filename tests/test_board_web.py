@@ -149,6 +149,8 @@ async def test_board_index_and_thread_render_escaped_mobile_html(web_board):
     assert "観光スポット" in html and f'href="/board/thread/{web_board.thread_id}"' in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "https://lin.ee/omitama-tsunagaru" in html and "https://discord.gg/omitama" in html
+    assert 'name="robots"' not in html  # the public board is meant to be found
+    assert (await web_board.head("/board")).status == 200
 
     response = await web_board.get(f"/board/thread/{web_board.thread_id}")
     assert response.status == 200
@@ -160,7 +162,8 @@ async def test_board_index_and_thread_render_escaped_mobile_html(web_board):
 
 @pytest.mark.parametrize("path", [
     "/board/thread/abc", "/board/thread/1.0", "/board/thread/-1", "/board/thread/%EF%BC%91", "/board/thread/999",
-    "/board/thread/1/../../healthz", "/board/thread/", "/board/thread/1/edit", "/board/thread/1%2F2", "/board?page=0", "/board?page=x", "/board?page=99",
+    "/board/thread/1/../../healthz", "/board/thread/", "/board/thread/1/edit", "/board/thread/1%2F2", "/board?page=0",
+    "/board?page=x", "/board?page=99",
     "/board/thread/1?page=abc",
 ])
 async def test_path_tricks_are_a_japanese_404(web_board, path):
@@ -186,10 +189,10 @@ async def test_hidden_post_vanishes_from_the_web_and_line_alike(web_board):
 
 
 async def test_long_threads_page_on_the_web(make_settings):
-    from bot.web import community as web_community
+    from handlers.board import web as board_web
 
     settings = make_settings()
-    per_page = web_community.POSTS_PER_PAGE
+    per_page = board_web.POSTS_PER_PAGE
     # More posts than a page holds; the staff poster is exempt from the hourly limit.
     thread_id, _ = await _seed_board(settings, *[f"投稿{i:02d}" for i in range(per_page + 2)])
     app = create_app(settings, run_workers=False, run_scheduler=False)

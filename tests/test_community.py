@@ -2,14 +2,17 @@
 moderation, official questions and the KPI figures."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
 
 from community import board
-from community.board import BoardError, CommunityConfig
+from community.board import CommunityConfig
 from community.messages import POSTBACK
+from community.problems import Problem
+from community.texts import t
 from storage.models import Engagement, Member
 from storage.models.community import BoardPost, CommunityMember
 
@@ -62,6 +65,66 @@ async def test_cancel_at_the_rules_joins_nothing(chat):
     assert rows(chat, Engagement) == []
 
 
+async def test_a_join_under_way_continues_after_a_restart(make_settings):
+    """Where a member is in the join dialogue lives in the database: a new process picks it up."""
+    from bot.console import ConsoleChat
+
+    settings = make_settings()
+    before = ConsoleChat(settings, user="hanako")
+    await before.start()
+    try:
+        await before.say("/community join")
+        await before.send(None, kind=POSTBACK, postback="community:agree")
+    finally:
+        await before.stop()
+    after = ConsoleChat(settings, user="hanako")
+    await after.start()
+    try:
+        [question] = await after.say("みかん")
+        assert "関わり" in question and "[ファン・応援している]" in question
+        [welcome] = await after.say("4")  # the fourth button, typed
+        assert "ようこそ、みかんさん" in welcome
+        with after.runtime.db.session() as session:
+            [member] = session.exec(select(CommunityMember)).all()
+        assert (member.nickname, member.relation) == ("みかん", "fan")
+    finally:
+        await after.stop()
+
+
+async def test_typed_answers_work_like_the_buttons(chat):
+    [rules] = await chat.say("/community join")
+    assert "[同意する]" in rules and "[やめる]" in rules
+    [hint] = await chat.say("うーん")  # not an answer: the question again, with its buttons
+    assert "「同意する」を押して" in hint and "[同意する]" in hint
+    [ask] = await chat.say("はい")  # yes presses 同意する
+    assert "ニックネーム" in ask
+    [question] = await chat.say("みかん")
+    assert "関わり" in question
+    [again] = await chat.say("宇宙人")  # no such relation: asked again
+    assert "[住んでいる]" in again
+    [welcome] = await chat.say("訪れたことがある")  # a button's label
+    assert "ようこそ、みかんさん" in welcome
+    [ask] = await chat.send(None, kind=POSTBACK, postback="profile:nickname")
+    assert "新しいニックネーム" in ask
+    assert await chat.say("すいか") == ["ニックネームを「すいか」にしました。"]
+    await chat.send(None, kind=POSTBACK, postback="profile:relation")
+    assert await chat.say("1") == ["まちとの関わりを「住んでいる」にしました。"]
+    [member] = rows(chat, CommunityMember)
+    assert (member.nickname, member.relation) == ("すいか", "resident")
+
+
+async def test_agreeing_can_be_typed_and_no_at_the_rules_cancels(chat):
+    await chat.say("/community join")
+    [ask] = await chat.say("agree")  # not a button's label, but the word for agreeing
+    assert "ニックネーム" in ask
+    assert "取り消しました" in (await chat.say("やめる"))[0]
+    await chat.say("/community join")
+    [answer] = await chat.say("いいえ")  # no presses やめる
+    assert "参加をやめました" in answer
+    assert await chat.say("みかん") == []  # no longer waiting for a nickname
+    assert rows(chat, CommunityMember) == []
+
+
 async def test_bad_nickname_is_asked_again(chat):
     await chat.say("/community join")
     await chat.send(None, kind=POSTBACK, postback="community:agree")
@@ -79,7 +142,7 @@ async def test_leave_drops_the_nickname_and_posts_show_a_former_member(chat, sta
     [member] = rows(chat, CommunityMember)
     assert member.nickname is None and member.left_at is not None
     [carousel] = await chat.say(f"/thread {thread_id}")
-    assert board.LEFT_LABEL in carousel and "みかん" not in carousel
+    assert t("ja", "board.left_member") in carousel and "みかん" not in carousel
     [refused] = await chat.say(f"/post {thread_id} また来ました")
     assert "先にコミュニティに参加" in refused
 
@@ -112,6 +175,70 @@ async def test_post_button_asks_for_the_text_in_the_next_message(chat, staff_cha
     [post] = rows(chat, BoardPost)
     assert (post.thread_id, post.text, post.platform) == (thread_id, "駅前の屋台がおすすめです", "console")
     assert await chat.say("ふつうのおしゃべり") == []  # the state is used up
+
+
+async def test_a_refused_post_text_is_asked_again(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await join(chat)
+    await chat.send(None, kind=POSTBACK, postback=f"board:reply:{thread_id}")  # no such post yet
+    await chat.send(None, kind=POSTBACK, postback=f"board:post:{thread_id}")
+    [again] = await chat.say("見てね https://spam.example.com/x")
+    assert "リンクは市のサイト" in again and "もう一度送ってください" in again
+    assert rows(chat, BoardPost) == []
+    [posted] = await chat.say("駅前の屋台がおすすめです")
+    assert "投稿しました" in posted
+    [post] = rows(chat, BoardPost)
+    [replied_ask] = await chat.send(None, kind=POSTBACK, postback=f"board:reply:{post.id}")
+    assert f"#{post.id} への返信を送ってください" in replied_ask
+    await chat.say("そうですね")
+    assert [(p.text, p.reply_to) for p in rows(chat, BoardPost)] == [("駅前の屋台がおすすめです", None),
+                                                                     ("そうですね", post.id)]
+
+
+async def test_a_member_who_chose_english_gets_the_board_in_english(chat, staff_chat):
+    thread_id = await open_thread(staff_chat)
+    await chat.say("/lang en")
+    [rules] = await chat.say("/community join")
+    assert "Welcome to the" in rules and "[Agree]" in rules and "[Cancel]" in rules
+    assert "nickname" in (await chat.say("yes"))[0]
+    [question] = await chat.say("Mikan")
+    assert "[I am a fan]" in question
+    [welcome] = await chat.say("I am a fan")
+    assert "Welcome, Mikan!" in welcome and "[Open the board] board" in welcome
+    [posted] = await chat.say(f"/post {thread_id} Lovely fireworks")
+    assert posted.startswith("Posted (#")
+    [carousel] = await chat.send(None, kind=POSTBACK, postback="board")
+    assert "[Read]" in carousel and "[Post]" in carousel and "[Like]" in carousel and "Page 1/1" in carousel
+    [thread] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}")
+    assert "[Reply]" in thread and "[Report]" in thread and "page 1/1, 1 posts" in thread
+    [profile] = await chat.say("/profile")
+    assert "Nickname: Mikan" in profile and "Relation to the town: I am a fan" in profile
+    [guide] = await chat.send(None, kind=POSTBACK, postback="community:help")
+    assert guide.startswith("[How to use")
+    # Errors too: the domain's, the handlers', and an answer the dialogue cannot use.
+    assert await chat.say("/thread 999") == ["There is no thread #999."]
+    [links] = await chat.say(f"/post {thread_id} see https://spam.example.com/x")
+    assert links == "Only links to the city's sites (city.omitama.lg.jp) can be posted."
+    [number] = await chat.say("/post abc hello")
+    assert number.startswith("The thread number must be a number.\nUsage: /post")
+    await chat.send(None, kind=POSTBACK, postback="profile:nickname")
+    [again] = await chat.say("a" * 21)
+    assert again == "Nicknames can be up to 20 characters long.\nPlease send it again (or \"cancel\" to stop)."
+    assert await chat.say("cancel") == ["Cancelled."]
+    # Staff hear of a report in their own language, whoever reported it.
+    post_id = rows(chat, BoardPost)[0].id
+    start = len(chat.said)
+    await chat.send(None, kind=POSTBACK, postback=f"board:report:{post_id}")
+    sent = {target: text for _, target, text in chat.said[start:]}
+    assert sent["hanako"].startswith("Thank you for the report") and sent["staff-sato"].startswith("【通報】")
+    # Nothing the bot said to this member was Japanese, apart from what people wrote and the city's own words.
+    city = chat.settings.city
+    city_words = ("地域ネタ", "花火大会の思い出", city.name, city.bot_name, city.community.rules, "/post スレッド番号 本文")
+    for _, target, text in chat.said:
+        if target == "hanako":
+            for allowed in city_words:
+                text = text.replace(allowed, "")
+            assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text), text
 
 
 async def test_long_threads_page(chat, staff_chat):
@@ -252,5 +379,5 @@ def test_figures_count_participants_and_visible_posts(tmp_path):
 
 @pytest.mark.parametrize("text", ["", "\u202eabc", "a\nb", "www.spam.example"])
 def test_nickname_rules(text):
-    with pytest.raises(BoardError):
+    with pytest.raises(Problem):
         board.check_nickname(text)

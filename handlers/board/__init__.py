@@ -1,34 +1,21 @@
 """The community board feature (関係人口): joining, threads, posts, reactions, reports, moderation, official
-questions, the Discord forum mirror and the public web board."""
+questions, the board's forum on another platform (Discord) and the public web board."""
 from __future__ import annotations
 
-from sqlalchemy import update
-
-from community import board, board_mirror
-from community.privacy import Forget
-from community.texts import t
-from handlers.board import chat
+from community import board
+from handlers.board import web
+from handlers.board.chat import chat
+from handlers.board.privacy import erase
 from handlers.feature import Feature
-from handlers.feature_legacy import legacy_routes
 from storage.models.community import BoardLink, BoardPost, BoardReaction, BoardReport, BoardThread, CommunityMember
 
-
-def erase(forget: Forget) -> dict[str, int]:
-    """Post texts go (their place in the thread stays), the membership and nickname go, copies leave Discord."""
-    session, member_id = forget.session, forget.member.id
-    for platform in forget.site.mirrors:
-        board_mirror.unmirror_posts_of(session, forget.postbox, platform, member_id)
-    posts = session.execute(
-        update(BoardPost).where(BoardPost.member_id == member_id).values(text=t("ja", "board.forgotten_post"))
-    ).rowcount
-    board.leave(session, member_id, forget.now)
-    session.execute(update(CommunityMember).where(CommunityMember.member_id == member_id).values(nickname=None))
-    return {"posts": posts}
-
+# The parts register their handlers on `chat` as they are imported, in this order: the order of /help.
+from handlers.board import joining, posting, moderation, forum  # noqa: E402,F401,I001  isort: skip
 
 FEATURE = Feature(
     "board",
-    chat=legacy_routes("board", chat.register),
+    chat=chat,
+    web=web.ROUTES,
     tables=(CommunityMember, BoardThread, BoardPost, BoardReaction, BoardReport, BoardLink),
     erase=erase,
     kpis=(board.KPIS,),

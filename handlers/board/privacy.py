@@ -1,0 +1,25 @@
+"""What /forget-me erases of the community board."""
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import CursorResult, update
+from sqlmodel import col
+
+from community import board, board_mirror
+from community.privacy import Forget
+from community.texts import t
+from storage.models.community import BoardPost, CommunityMember
+
+
+def erase(forget: Forget) -> dict[str, int]:
+    """Post texts go (their place in the thread stays), the membership and nickname go, copies leave the forums."""
+    session, member_id = forget.session, board.id_of(forget.member)
+    for platform in forget.site.mirrors:
+        board_mirror.unmirror_posts_of(session, forget.postbox, platform, member_id)
+    forgotten = t("ja", "board.forgotten_post")
+    erased = session.execute(update(BoardPost).where(col(BoardPost.member_id) == member_id).values(text=forgotten))
+    posts = cast("CursorResult[tuple[()]]", erased).rowcount  # an UPDATE's result is a cursor's
+    board.leave(session, member_id, forget.now)
+    session.execute(update(CommunityMember).where(col(CommunityMember.member_id) == member_id).values(nickname=None))
+    return {"posts": posts}
