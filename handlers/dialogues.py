@@ -110,6 +110,8 @@ def match_choice(state: DialogueState, text: str) -> Choice | None:
     for label, data, sent, _means in choices:
         if fold(label) == typed:
             return label, data, sent
+    if len(choices) < 2:
+        return None  # one button (e.g. "cancel" under a free-text question): only its own label presses it
     number = unicodedata.normalize("NFKC", typed)
     if number.isascii() and number.isdigit() and 1 <= int(number) <= len(choices):
         label, data, sent, _means = choices[int(number) - 1]

@@ -47,9 +47,13 @@ class Command:
     places: frozenset[str] = ANYWHERE
     aliases: tuple[str, ...] = ()
     feature: str = ""
+    usage_en: str = ""  # the usage line in English (the catalogue's); usage is the Japanese one
 
     def summary_in(self, lang: str) -> str:
         return self.summary[1] if lang == "en" else self.summary[0]
+
+    def usage_in(self, lang: str) -> str:
+        return self.usage_en if lang == "en" and self.usage_en else self.usage
 
 
 _PARAM = re.compile(r"\{(\w+)(?::(int))?\}")
@@ -108,9 +112,9 @@ def _catalogue_summary(name: str) -> tuple[str, str]:
     return (t("ja", key), t("en", key)) if has(key) else (name, name)
 
 
-def _catalogue_usage(name: str) -> str:
+def _catalogue_usage(name: str, lang: str = "ja") -> str:
     key = f"usage.{name}"
-    return t("ja", key) if has(key) else f"/{name}"
+    return t(lang, key) if has(key) else f"/{name}"
 
 
 def _catalogue_aliases(name: str) -> tuple[str, ...]:
@@ -139,6 +143,7 @@ class ChatRoutes:
             self.commands.append(Command(
                 name, fn, summary or _catalogue_summary(name), usage or _catalogue_usage(name), frozenset(roles),
                 frozenset(places), tuple(aliases) if aliases is not None else _catalogue_aliases(name), self.feature,
+                usage_en=usage or _catalogue_usage(name, "en"),
             ))
             return fn
 
@@ -274,14 +279,14 @@ class Router:
             return
         label = "/" + cmd.name
         if not self.allowed(cmd, ctx.roles):
-            roles = "\u30fb".join(ctx.t(f"role.{r}") for r in sorted(cmd.roles))
+            roles = ctx.t("list.separator").join(ctx.t(f"role.{r}") for r in sorted(cmd.roles))
             ctx.refuse("forbidden", name=label, roles=roles)
             return
         if ctx.place_kind not in cmd.places:
             ctx.refuse("place.direct" if DIRECT_PLACE in cmd.places else "place.group", name=label)
             return
         ctx.command, ctx.args = cmd, args
-        self._guarded(ctx, cmd.fn, usage=cmd.usage)
+        self._guarded(ctx, cmd.fn, usage=cmd.usage_in(ctx.lang))
 
     def dispatch_postback(self, ctx: Context, data: str) -> bool:
         for route in self.postbacks:
@@ -306,9 +311,7 @@ class Router:
 
     def _answer(self, ctx: Context, state: Any) -> bool:
         text = ctx.inbound.text or ""
-        if state.dialogue and dialogues.is_cancel(text):
-            dialogues.end(ctx.session, ctx.member.id)
-            ctx.say("dialogue.cancelled")
+        if self._cancelled(ctx, state, text):
             return True
         choice = dialogues.match_choice(state, text)
         if choice is not None:
@@ -318,17 +321,30 @@ class Router:
                 # The handler sees what pressing the button would have sent.
                 ctx.inbound = replace(ctx.inbound, kind=POSTBACK, postback_data=data, text=None)
                 self.dispatch_postback(ctx, data)
-            elif typed:
-                command_text = normalise_command_text(typed)
-                if command_text is not None:
-                    self.dispatch_command(ctx, command_text)
-            return True
+                return True
+            command_text = normalise_command_text(typed) if typed else None
+            if command_text is not None:
+                ctx.inbound = replace(ctx.inbound, text=typed)
+                self.dispatch_command(ctx, command_text)
+                return True
+            # A button that sends plain words (e.g. "やめる"): as if the person had typed them.
+            text = typed or label
+            ctx.inbound = replace(ctx.inbound, text=text)
+            if self._cancelled(ctx, state, text):
+                return True
         dialogue = self.dialogues.get(state.dialogue) if state.dialogue else None
         step = dialogue.steps.get(state.step) if dialogue else None
         if step is None:
             return False
         ctx.dialogue = state
         self._guarded(ctx, lambda c: step(c, text))
+        return True
+
+    def _cancelled(self, ctx: Context, state: Any, text: str) -> bool:
+        if not (state.dialogue and dialogues.is_cancel(text) and ctx.member is not None):
+            return False
+        dialogues.end(ctx.session, ctx.member.id)
+        ctx.say("dialogue.cancelled")
         return True
 
     def _guarded(self, ctx: Context, fn: Handler, usage: str | None = None) -> None:

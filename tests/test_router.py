@@ -150,3 +150,36 @@ async def test_a_problem_undoes_the_handlers_changes_and_answers_with_usage(demo
         assert session.exec(select(Space).where(Space.platform_space_id == "made-then-undone")).first() is None
     await demo_chat.say("/lang en")
     assert await demo_chat.say("/demo break now") == ['Send "/lang ja" or "/lang en".\nUsage: /demo break THING']
+
+
+@demo.command("demo write", summary=("demo", "demo"), usage="/demo write", places={DIRECT_PLACE})
+def demo_write(ctx: Context) -> None:
+    ctx.ask("demo", "text", Text("write it", quick_replies=(Action(label="やめる", text="やめる"),)))
+
+
+@demo.step("demo", "text")
+def demo_text(ctx: Context, text: str) -> None:
+    ctx.end_dialogue()
+    ctx.reply(f"posted {text}")
+
+
+@pytest.mark.parametrize("typed", ["1", "いいえ", "no"])
+async def test_under_a_free_text_question_a_number_or_no_is_the_answer_itself(demo_chat, typed):
+    """One button (cancel) under a question that wants text: only its own label presses it."""
+    await demo_chat.say("/demo write")
+    assert await demo_chat.say(typed) == [f"posted {typed}"]
+
+
+async def test_a_button_that_sends_words_works_as_typing_them(demo_chat):
+    await demo_chat.say("/demo write")
+    assert await demo_chat.say("やめる") == ["取り消しました。"]
+
+
+async def test_usage_lines_follow_the_persons_language(chat):
+    await chat.say("/lang en")
+    [answer] = await chat.say("/help lang")
+    assert "Usage: /lang ja|en" in answer
+    [answer] = await chat.say("/child 2026-99-99")
+    assert "Usage: /child" in answer and "YYYY" in answer
+    [answer] = await chat.say("/event new x")
+    assert answer == '"/event new" is only for organizers, city staff.'  # no Japanese separator in English

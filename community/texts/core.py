@@ -35,6 +35,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "lang.set": ("表示言語を日本語にしました。", "Language set to English."),
     "lang.usage": ("「/lang ja」または「/lang en」と送ってください。", "Send \"/lang ja\" or \"/lang en\"."),
+    "list.separator": ("・", ", "),
     "role.staff": ("市の職員", "city staff"),
     "role.organizer": ("主催者", "organizers"),
     "role.facilitator": ("世話人", "facilitators"),

@@ -23,7 +23,7 @@ def help_command(ctx: Context) -> None:
         match = next((c for c in visible if c.name == wanted or wanted in c.aliases), None)
         if match is None:
             raise Problem("unknown", name="/" + wanted[:20])
-        ctx.reply(f"/{match.name}: {match.summary_in(ctx.lang)}\n" + ctx.t("help.usage", usage=match.usage))
+        ctx.reply(f"/{match.name}: {match.summary_in(ctx.lang)}\n" + ctx.t("help.usage", usage=match.usage_in(ctx.lang)))
         return
     lines = [ctx.t("help.header")]
     lines += [f"/{cmd.name} … {cmd.summary_in(ctx.lang)}" for cmd in visible]
