@@ -106,9 +106,9 @@ class Runtime:
                                   on_sent=self.sender.wake.set)
         if settings.discord_enabled:
             # Imported only when on: discord.py costs start-up time and memory a LINE-only city does not need.
-            from bot.discord.adapter import DiscordBot  # noqa: PLC0415
+            from bot.discord.wiring import discord_bot  # noqa: PLC0415
 
-            self.discord = DiscordBot(self)
+            self.discord = discord_bot(settings, self.db, self.router, self.worker.wake.set)
             deliveries["discord"] = self.discord.delivery
             translators["discord"] = self.discord.translator
             self.tasks.append(asyncio.create_task(self.discord.run(), name="discord"))

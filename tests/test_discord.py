@@ -24,14 +24,11 @@ from sqlmodel import select
 
 from bot.app import Runtime
 from bot.queues.delivery import PermanentFailure, ReplyTokenExpired, TransientFailure
-from bot.discord.adapter import (
-    DiscordBot,
-    command_text,
-    inbound_from_interaction,
-    inbound_from_message,
-    render,
-    slash_commands,
-)
+from bot.discord import wiring
+from bot.discord.adapter import DiscordBot
+from bot.discord.commands import command_text, slash_commands
+from bot.discord.render import render
+from bot.discord.translate import inbound_from_interaction, inbound_from_message
 from community import messages as m
 from handlers.router import Router
 from storage.models import InboxEvent
@@ -257,11 +254,17 @@ async def runtime(make_settings):
     await runtime.stop()
 
 
+def make_bot(runtime: Runtime, connector: aiohttp.BaseConnector | None = None) -> DiscordBot:
+    """The adapter built as Runtime.start() builds it when DISCORD_BOT_TOKEN is set."""
+    return wiring.discord_bot(runtime.settings, runtime.db, runtime.router, runtime.worker.wake.set,
+                              connector=connector)
+
+
 @pytest.fixture
 async def discord_bot(runtime, fake_discord):
     """A logged-in DiscordBot (REST only) wired into the runtime as Runtime.start() does with a token."""
     connector = aiohttp.TCPConnector(resolver=LoopbackResolver(fake_discord.port), ssl=fake_discord.client_tls)
-    bot = DiscordBot(runtime, connector=connector)
+    bot = make_bot(runtime, connector)
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator
     runtime.sender.deliveries["discord"] = bot.delivery
@@ -522,8 +525,38 @@ async def test_http_errors_are_classified_for_the_sender(discord_bot, fake_disco
         await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
 
 
+async def test_a_429_is_retried_after_the_delay_discord_asks_for(discord_bot, fake_discord):
+    fake_discord.channel(CHANNEL_ID, "雑談")
+    # Longer than discord.py waits itself: the row comes back after the body's retry_after.
+    fake_discord.fail_next.append((429, {"message": "You are being rate limited.", "retry_after": 45.5,
+                                         "global": False}, {"Via": "1.1 google"}))
+    with pytest.raises(TransientFailure) as limited:
+        await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
+    assert limited.value.retry_after == 45.5 and not limited.value.outcome_unknown
+
+    # A 429 from Discord's edge (no Via: not the API's rate limiter) carries the delay in Retry-After only.
+    fake_discord.fail_next.append((429, {"message": "You are being blocked.", "code": 0}, {"Retry-After": "7"}))
+    with pytest.raises(TransientFailure) as blocked:
+        await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
+    assert blocked.value.retry_after == 7.0 and not blocked.value.outcome_unknown
+    assert fake_discord.calls("POST", f"/channels/{CHANNEL_ID}/messages") and not fake_discord.fail_next
+
+
+async def test_missing_permissions_is_a_permanent_failure(discord_bot, fake_discord):
+    fake_discord.channel(CHANNEL_ID, "雑談")
+    fake_discord.fail_next.append((403, {"message": "Missing Permissions", "code": 50013}, {}))
+    with pytest.raises(PermanentFailure, match="50013"):
+        await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
+
+    # The same for an operation: an event channel the bot may not make.
+    fake_discord.fail_next.append((403, {"message": "Missing Permissions", "code": 50013}, {}))
+    op = m.CreateSpace("AB12", "清掃活動", "2030-01-01T10:00:00+09:00", "公民館")
+    with pytest.raises(PermanentFailure, match="50013"):
+        await discord_bot.delivery.send(m.PUSH, "events", [op], "k", None)
+
+
 async def test_a_closed_client_is_a_transient_failure(runtime):
-    bot = DiscordBot(runtime)  # never logged in
+    bot = make_bot(runtime)  # never logged in
     with pytest.raises(TransientFailure):
         await bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
     await bot.close()

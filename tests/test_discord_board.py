@@ -15,14 +15,18 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from bot.discord.adapter import BOARD_WEBHOOK_NAME, DiscordBot, webhook_username
+from bot.discord.adapter import DiscordBot
+from bot.discord.forum import BOARD_WEBHOOK_NAME, webhook_username
+from bot.discord.mirror import RecentLinks
+from bot.discord.ports import ForumLink
 from community import board, members
 from community import messages as m
-from storage.db import utcnow
-from storage.models import InboxEvent
+from storage.db import as_utc, utcnow
+from storage.models import InboxEvent, OutboxMessage
 from storage.models.community import BoardLink, BoardPost, BoardThread
 from tests import line_payloads as lp
-from tests.test_discord import BOT_USER_ID, GUILD_ID, USER_ID, FakeDiscord, LoopbackResolver, _certificate, _json, _user
+from tests.test_discord import (BOT_USER_ID, GUILD_ID, USER_ID, FakeDiscord, LoopbackResolver, _certificate, _json,
+                                _user, make_bot)
 
 FORUM_NAME = "関係人口-board"
 HANAKO = lp.user_id("hanako")  # a LINE resident
@@ -188,7 +192,7 @@ async def service(make_line_bot, fake_line, fake):
     # Started without a token, so the runtime does not dial discord.com; then turned on for the handlers.
     runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
     runtime.site = runtime.worker.dispatcher.site = runtime.settings.site
-    bot = DiscordBot(runtime, connector=aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
+    bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator
     runtime.sender.deliveries["discord"] = bot.delivery
@@ -300,6 +304,98 @@ async def test_hidden_posts_leave_discord_and_come_back_on_restore(service, fake
     assert again.platform_id != link.platform_id
 
 
+# ---- links: reported through the inbox, recorded by the board -------------------------------------------------------
+
+
+def discord_inbox(service: Service, kind: str) -> list[m.Inbound]:
+    rows = service.rows(InboxEvent, InboxEvent.platform == "discord", InboxEvent.event_type == kind)
+    return [m.Inbound.from_json(row.payload) for row in sorted(rows, key=lambda row: row.id)]
+
+
+async def line_command(service: Service, user: str, text: str) -> None:
+    """A LINE command handled and its sends delivered, one pass each: what Discord reports back is not handled yet."""
+    await service.line.post(lp.text_event(text, user))
+    await service.runtime.worker.drain()
+    await service.runtime.sender.drain()
+
+
+async def test_copies_are_reported_through_the_inbox_and_recorded_by_the_board(service, fake):
+    await line_command(service, SATO, "/thread new 地域ネタ 花火大会の思い出")
+    [thread] = service.rows(BoardThread)
+    [opened] = fake.threads.values()
+    # The forum post exists; the adapter has only reported it, the board has not recorded it yet.
+    assert service.rows(BoardLink) == []
+    [reported] = discord_inbox(service, m.MIRROR_LINKED)
+    assert reported.mirror == m.MirrorLink("thread", thread.id, opened["id"], str(fake.forum_id()))
+    await service.runtime.worker.drain()
+    [link] = service.rows(BoardLink)
+    assert (link.kind, link.board_id, link.platform_id, link.place_id, link.origin) == (
+        "thread", thread.id, opened["id"], str(fake.forum_id()), False)
+
+    await service.line_says(HANAKO, f"/post {thread.id} 去年の花火はきれいでした")
+    [post] = service.rows(BoardPost)
+    [copy] = service.rows(BoardLink, BoardLink.kind == "post")
+    assert discord_inbox(service, m.MIRROR_LINKED)[1].mirror == m.MirrorLink("post", post.id, copy.platform_id,
+                                                                              opened["id"])
+
+    # Taken down: reported with no platform id, and the board forgets the link when it handles the report.
+    await line_command(service, SATO, f"/hide {post.id}")
+    assert fake.deleted == [(copy.platform_id, opened["id"])]
+    assert [row.platform_id for row in service.rows(BoardLink, BoardLink.kind == "post")] == [copy.platform_id]
+    assert discord_inbox(service, m.MIRROR_LINKED)[2].mirror == m.MirrorLink("post", post.id, "", opened["id"])
+    await service.line.settle()
+    assert service.rows(BoardLink, BoardLink.kind == "post") == []
+
+
+async def test_a_burst_uses_the_links_it_just_made_before_the_board_records_them(service, fake):
+    await open_thread_on_line(service)  # the forum exists
+    delivery = service.bot.delivery
+    await delivery.send(m.PUSH, "board", [m.MirrorThread(4242, "グルメ", "パン屋")], "k1", None)
+    # The next row does not wait for the report to be recorded, and a retried row makes nothing twice.
+    for key in ("k2", "k3"):
+        await delivery.send(m.PUSH, "board", [m.MirrorThread(4242, "グルメ", "パン屋"),
+                                              m.MirrorPost(4242, 4343, "みかん", "おいしい")], key, None)
+    [made] = [t for t in fake.threads.values() if t["name"] == "パン屋"]
+    assert len(fake.calls("POST", f"/channels/{fake.forum_id()}/threads")) == 2  # the LINE thread and this one
+    assert [(into, body["content"]) for into, body in fake.webhook_posts()] == [(made["id"], "おいしい")]
+
+    await service.line.settle()
+    [thread_link] = service.rows(BoardLink, BoardLink.kind == "thread", BoardLink.board_id == 4242)
+    [post_link] = service.rows(BoardLink, BoardLink.kind == "post", BoardLink.board_id == 4343)
+    assert (thread_link.platform_id, post_link.place_id) == (made["id"], made["id"])
+
+
+async def test_a_post_whose_thread_link_is_not_recorded_yet_waits_and_is_copied_once(service, fake):
+    await open_thread_on_line(service)  # the forum exists
+    runtime = service.runtime
+    # A process made the forum post for board thread 4242 and stopped before the board recorded the link.
+    await service.bot.delivery.send(m.PUSH, "board", [m.MirrorThread(4242, "グルメ", "パン屋")], "k1", None)
+    [made] = [t for t in fake.threads.values() if t["name"] == "パン屋"]
+    restarted = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
+    await restarted.client.login("test-token")
+    runtime.sender.deliveries["discord"] = restarted.delivery
+
+    def copy_post(session) -> int:
+        box = m.Postbox()
+        box.push("discord", "board", m.MirrorPost(4242, 4343, "みかん", "おいしい"))
+        runtime.outbox.write(session, box.items, utcnow())
+        return session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first()
+
+    row_id = await runtime.db.run(copy_post)
+    await runtime.sender.drain()
+    [row] = service.rows(OutboxMessage, OutboxMessage.id == row_id)
+    assert row.status == "pending" and "no recorded forum post" in row.last_error
+    assert 1 < (as_utc(row.next_attempt_at) - service.line.clock()).total_seconds() < 60  # shortly, not at once
+    assert fake.webhook_posts() == []
+
+    await service.line.settle()  # the link is recorded; the row comes back and copies the post into that thread
+    [row] = service.rows(OutboxMessage, OutboxMessage.id == row_id)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert [(into, body["content"]) for into, body in fake.webhook_posts()] == [(made["id"], "おいしい")]
+    assert len(fake.calls("POST", f"/channels/{fake.forum_id()}/threads")) == 2  # no second forum post
+    await restarted.close()
+
+
 # ---- Discord -> the board (and LINE) ------------------------------------------------------------------------------
 
 
@@ -319,9 +415,13 @@ async def test_forum_messages_are_board_posts_that_line_reads_and_are_not_copied
     assert "そら" in on_line and "駅前の屋台がおすすめです" in on_line
 
     # Our own webhook copies and other bots are not board posts.
-    before = len(service.rows(InboxEvent, InboxEvent.platform == "discord"))
     await service.line_says(HANAKO, f"/post {thread_id} 行きます")
     [(_, copy)] = fake.webhook_posts()
+    # (The copy itself came back once, as the link to record: MIRROR_LINKED, not a message.)
+    [reported] = service.rows(InboxEvent, InboxEvent.platform == "discord",
+                              InboxEvent.event_id.startswith("mirror:post:"))
+    assert reported.event_type == m.MIRROR_LINKED
+    before = len(service.rows(InboxEvent, InboxEvent.platform == "discord"))
     await service.bot.accept_message(discord_message(service, fake, thread, copy["content"], webhook_id="1"))
     await service.bot.accept_message(discord_message(service, fake, thread, "bot", author_id=BOT_USER_ID, bot=True))
     assert len(service.rows(InboxEvent, InboxEvent.platform == "discord")) == before
@@ -430,6 +530,29 @@ def test_mirror_operations_and_forum_threads_survive_the_outbox_and_inbox_json()
                         occurred_at=datetime(2030, 1, 1, tzinfo=timezone.utc), sender_id="5", text="t",
                         message_id="10", forum_thread=m.ForumThread("パン", ("グルメ",)))
     assert m.Inbound.from_json(inbound.to_json()) == inbound
+
+
+async def test_recent_links_give_way_to_the_record_once_it_agrees_or_after_a_while():
+    recorded: dict[tuple[str, int], ForumLink] = {}
+
+    async def lookup(kind: str, board_id: int) -> ForumLink | None:
+        return recorded.get((kind, board_id))
+
+    now = [0.0]
+    links = RecentLinks(lookup, keep_seconds=60, clock=lambda: now[0])
+    made = ForumLink("10", "1")
+    links.remember("thread", 1, made)
+    assert await links.get("thread", 1) == made  # made here, not recorded yet
+    recorded[("thread", 1)] = made
+    assert await links.get("thread", 1) == made
+    del recorded[("thread", 1)]  # once the record agreed it is the truth (e.g. the copy was deleted on Discord)
+    assert await links.get("thread", 1) is None
+
+    links.remember("post", 2, None)  # taken down here; the record still has it
+    recorded[("post", 2)] = ForumLink("20", "10")
+    assert await links.get("post", 2) is None
+    now[0] = 61.0  # the report was never recorded: after a while the record wins again
+    assert await links.get("post", 2) == ForumLink("20", "10")
 
 
 def test_webhook_names_discord_refuses_are_made_acceptable():

@@ -1,0 +1,116 @@
+"""Event channels (CreateSpace / ArchiveSpace): a text channel per event under the events category, a scheduled
+event, facilitators allowed to moderate it, a join card; archived channels move to the archive category, read-only.
+
+Bot permissions: Manage Channels, Manage Roles (channel overwrites), Manage Events, Send Messages.
+Each step looks before it creates, so a retried outbox row does not double.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import Sequence
+
+import discord
+
+from bot.discord.client import DiscordClient
+from bot.discord.ports import DiscordSite, InboxWriter, inbox_row
+from bot.discord.render import clip, nonce, render
+from bot.discord.translate import inbound_from_space
+from bot.queues.delivery import PermanentFailure
+from community import messages as m
+from community.texts import t
+from storage.db import utcnow
+
+log = logging.getLogger(__name__)
+
+EVENT_JOIN_PREFIX = "event-join:"  # the events feature's join postback (deployed cards carry it)
+
+
+def topic_marker(code: str) -> str:
+    return f"[{code}]"
+
+
+class EventSpaces:
+    """Makes and archives an event's channel, and reports a made channel back through the inbox (SPACE_CREATED)."""
+
+    def __init__(self, client: DiscordClient, site: DiscordSite, inbox: InboxWriter) -> None:
+        self.client = client
+        self.site = site
+        self.inbox = inbox
+
+    def t(self, key: str, **values: object) -> str:
+        return t(self.site.lang, key, **values)
+
+    async def _category(self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel],
+                        name: str) -> discord.CategoryChannel:
+        for channel in channels:
+            if isinstance(channel, discord.CategoryChannel) and channel.name.lower() == name.lower():
+                return channel
+        return await guild.create_category(name, reason="tsunagaru: event spaces")
+
+    async def create(self, op: m.CreateSpace, retry_key: str) -> discord.TextChannel:
+        guild = await self.client.home_guild(self.site.guild_id)
+        channels = list(await guild.fetch_channels())
+        starts = datetime.fromisoformat(op.starts_at)
+        when = f"{starts.astimezone(self.site.tz):%Y-%m-%d %H:%M}"
+        channel = await self._channel(guild, channels, op, when)
+        await self._allow_facilitators(guild, channel, op.facilitator_ids)
+        if starts > datetime.now(timezone.utc):
+            await self._schedule(guild, channel, op, starts)
+        location = op.location or self.t("discord.space.no_location")
+        join = m.Action(label=self.t("discord.space.join"), data=f"{EVENT_JOIN_PREFIX}{op.event_code}")
+        card = m.Card(title=op.title, text=self.t("discord.space.card", when=when, location=location), actions=(join,))
+        await channel.send(nonce=nonce(retry_key), **render([card]).kwargs())
+        reported = inbound_from_space(op.event_code, channel.id, channel.name, utcnow())
+        await self.inbox([inbox_row(f"space:{op.event_code}:{channel.id}", reported)])
+        return channel
+
+    async def _channel(self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel], op: m.CreateSpace,
+                       when: str) -> discord.TextChannel:
+        """The event's channel: found by the marker in its topic, or made under the events category."""
+        marker = topic_marker(op.event_code)
+        for channel in channels:
+            if isinstance(channel, discord.TextChannel) and (channel.topic or "").startswith(marker):
+                return channel
+        category = await self._category(guild, channels, self.site.section.events_category)
+        topic = self.t("discord.space.topic", marker=marker, title=op.title, when=when, location=op.location)
+        return await guild.create_text_channel(clip(f"{op.title}-{op.event_code}", 100), category=category,
+                                               topic=clip(topic, 1024), reason="tsunagaru: event space")
+
+    async def _allow_facilitators(self, guild: discord.Guild, channel: discord.TextChannel,
+                                  user_ids: Sequence[str]) -> None:
+        for user_id in user_ids:
+            try:
+                member = guild.get_member(int(user_id)) or await guild.fetch_member(int(user_id))
+            except discord.NotFound:
+                log.warning("facilitator %s is not in the server; no channel permission given", user_id[-4:])
+                continue
+            await channel.set_permissions(member, manage_messages=True, view_channel=True, send_messages=True,
+                                          reason="tsunagaru: event facilitator")
+
+    async def _schedule(self, guild: discord.Guild, channel: discord.TextChannel, op: m.CreateSpace,
+                        starts: datetime) -> None:
+        """A scheduled event for a future start, unless one with the marker exists already."""
+        marker = topic_marker(op.event_code)
+        existing = await guild.fetch_scheduled_events(with_counts=False)
+        if any(marker in (event.description or "") for event in existing):
+            return
+        description = self.t("discord.space.event_description", marker=marker, channel=channel.name)
+        ends = starts + timedelta(hours=self.site.section.event_hours)
+        await guild.create_scheduled_event(
+            name=clip(op.title, 100), start_time=starts, end_time=ends,
+            entity_type=discord.EntityType.external, privacy_level=discord.PrivacyLevel.guild_only,
+            location=clip(op.location or self.t("discord.space.no_location"), 100),
+            description=clip(description, 1000), reason="tsunagaru: event")
+
+    async def archive(self, op: m.ArchiveSpace) -> None:
+        guild = await self.client.home_guild(self.site.guild_id)
+        channels = list(await guild.fetch_channels())
+        channel = next((c for c in channels if c.id == int(op.space_id)), None)
+        if not isinstance(channel, discord.TextChannel):
+            raise PermanentFailure(f"event channel {op.space_id} ({op.event_code}) not found")
+        category = await self._category(guild, channels, self.site.section.archive_category)
+        if channel.category_id != category.id:
+            await channel.edit(category=category, reason="tsunagaru: event archived")
+        await channel.set_permissions(guild.default_role, send_messages=False, send_messages_in_threads=False,
+                                      create_public_threads=False, add_reactions=False, reason="tsunagaru: read-only")
