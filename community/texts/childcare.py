@@ -140,6 +140,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "usage.child": ("/child YYYY-MM-DD | /child list | /child stop", "/child YYYY-MM-DD | /child list | /child stop"),
     "cmd.hiroba": ("子育て広場のアンケートに答える", "answer the parenting plaza survey"),
     "usage.hiroba": ("/hiroba [広場の名前]", "/hiroba [PLAZA]"),
+    "usage.childcare stats": ("/childcare stats", "/childcare stats"),
     "cmd.childcare stats": ("子育てアプリの今年度の数字", "childcare app figures this fiscal year"),
     # ---- python -m bot qr / touchpoints, and the contact sheet ----
     "cli.qr.choose": (

@@ -31,7 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "join": (
         "{place}に招待ありがとうございます！{bot}です。\nイベントのグループにする場合は、イベントコードを「/event bind コード」と送ってください。",
-        "Thanks for inviting me to {place}! To make this an event group, send \"/event bind CODE\".",
+        "Thanks for inviting me, {bot}, to {place}! To make this an event group, send \"/event bind CODE\".",
     ),
     "lang.set": ("表示言語を日本語にしました。", "Language set to English."),
     "lang.usage": ("「/lang ja」または「/lang en」と送ってください。", "Send \"/lang ja\" or \"/lang en\"."),
