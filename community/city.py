@@ -46,6 +46,8 @@ class CityInfo(Section):
     bot_name: str = "tsunagaru"
     # Raw webhook payloads are deleted after this many days (job purge-raw).
     raw_retention_days: WholeNumber = Field(default=30, ge=1)
+    # The audit log of staff actions is kept this long (job purge-raw).
+    audit_retention_days: WholeNumber = Field(default=365, ge=30)
 
 
 class AppLinks(Section):

@@ -3,12 +3,14 @@ from community.privacy import erase_core
 from handlers.core.chat import chat
 from handlers.core.jobs import PURGE_RAW
 from handlers.feature import Feature
+from storage.models.audit import AuditEntry
 from storage.models import DialogueState, Engagement, InboxEvent, JobRun, Member, OutboxMessage, PlatformAccount, Role, Space
 
 FEATURE = Feature(
     "core",
     chat=chat,
     jobs=(PURGE_RAW,),
-    tables=(InboxEvent, OutboxMessage, Member, PlatformAccount, Role, Space, JobRun, Engagement, DialogueState),
+    tables=(InboxEvent, OutboxMessage, Member, PlatformAccount, Role, Space, JobRun, Engagement, DialogueState,
+            AuditEntry),
     erase=erase_core,
 )

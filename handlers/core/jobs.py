@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from community import audit
 from scheduler.jobs import Job, JobContext
 from storage.db import as_utc
 from storage.models import InboxEvent
@@ -20,7 +21,9 @@ def purge_raw(ctx: JobContext) -> str:
                InboxEvent.status.in_(("done", "skipped", "parked")))
         .values(payload=None)
     )
-    return f"purged {result.rowcount} raw payloads older than {days} days"
+    audit_days = ctx.site.city.info.audit_retention_days
+    audited = audit.purge(ctx.session, ctx.now, audit_days)
+    return f"purged {result.rowcount} raw payloads older than {days} days, {audited} audit entries older than {audit_days}"
 
 
 PURGE_RAW = Job("purge-raw", {"hour": "3", "minute": "30"}, purge_raw)
