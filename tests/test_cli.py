@@ -174,3 +174,58 @@ def test_serve_answers_healthz_and_stops_on_signal(bot_env, tmp_path, stop_signa
             process.communicate()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+# ---- start-up problems: one line each, exit 2, never "listening" ----------------------------------------------
+
+
+def _start_fails(env: dict[str, str], cwd: Path, *named: str) -> str:
+    result = run_bot(["serve"], env, cwd)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr  # one line, not a 40-line traceback
+    assert "Traceback" not in result.stderr and "listening" not in result.stderr + result.stdout
+    assert all(word in lines[0] for word in named), lines[0]
+    assert " / " in lines[0]  # Japanese, then English
+    return lines[0]
+
+
+def test_a_port_in_use_is_one_line(bot_env, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        bot_env["PORT"] = str(taken.getsockname()[1])
+        _start_fails(bot_env, tmp_path, "PORT", bot_env["PORT"])
+
+
+def test_an_impossible_host_is_one_line(bot_env, tmp_path):
+    bot_env.update(HOST="999.1.1.1", PORT=str(free_port()))
+    _start_fails(bot_env, tmp_path, "HOST", "999.1.1.1")
+
+
+def test_a_sqlite_file_that_cannot_be_created_is_one_line(bot_env, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database's folder would go")
+    bot_env.update(DATABASE_URL=f"sqlite:///{blocker}/db/tsunagaru.db", PORT=str(free_port()))
+    _start_fails(bot_env, tmp_path, "DATABASE_URL")
+
+
+def test_an_unreachable_postgresql_is_one_line_without_its_password(bot_env, tmp_path):
+    bot_env.update(DATABASE_URL=f"postgresql+psycopg://bot:hunter2@127.0.0.1:{free_port()}/city", PORT=str(free_port()))
+    line = _start_fails(bot_env, tmp_path, "DATABASE_URL", "127.0.0.1")
+    assert "hunter2" not in line
+
+
+def test_serve_says_which_database_and_listens_only_when_it_does(bot_env, tmp_path):
+    port = free_port()
+    bot_env.update(PORT=str(port), STAFF_API_TOKEN="serve-staff-token")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=bot_env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_health(process, f"http://127.0.0.1:{port}/healthz")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    database = err.index(f"database: sqlite:///{tmp_path}/bot.db")
+    listening = err.index(f"listening on http://127.0.0.1:{port}")
+    assert database < listening

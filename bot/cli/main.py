@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.app import Runtime, create_app
 from bot.cli import staff as staff_cli
 from bot.line import richmenu as richmenu_cli
+from bot.cli.serve import serve
 from bot.cli.settings import settings_or_exit
 from bot.config import Settings
 from bot.console import run_console
@@ -120,12 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         return legacy[command](args)
     settings = settings_or_exit()
     if command == "serve":
-        host = getattr(args, "host", None) or settings.host
-        port = getattr(args, "port", None) or settings.port
-        logging.getLogger(__name__).info("listening on http://%s:%d", host, port)
-        access_log = logging.getLogger("aiohttp.access") if getattr(args, "access_log", False) else None
-        web.run_app(create_app(settings), host=host, port=port, print=None, access_log=access_log)
-        return 0
+        return serve(settings, args.host or settings.host, args.port or settings.port, args.access_log)
     if command == "console":
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(run_console(settings, args.as_user, args.group, args.staff))

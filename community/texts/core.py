@@ -92,6 +92,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "donation.csv.code": ("紹介コード", "referral code"),
     "donation.csv.reason": ("寄附のきっかけ", "reason"),
     "discord.board_forum_name": ("関係人口-board", "community-board"),
+    # ---- start-up problems: one line each, naming the setting and what to do ----
+    "startup.bad_host": (
+        "HOST「{host}」は使えない待ち受けアドレスです。127.0.0.1 や 0.0.0.0 を指定してください",
+        "HOST {host!r} is not an address this machine can listen on; use e.g. 127.0.0.1 or 0.0.0.0",
+    ),
+    "startup.port_in_use": (
+        "PORT {port} は別のプログラムが使っています。止めるか、PORT に別の番号を指定してください",
+        "PORT {port} is already in use by another program; stop it or set PORT to another number",
+    ),
+    "startup.cannot_listen": (
+        "HOST {host} の PORT {port} で待ち受けできません。HOST と PORT を確かめてください",
+        "cannot listen on HOST {host} PORT {port}; check HOST and PORT",
+    ),
+    "startup.sqlite_unwritable": (
+        "DATABASE_URL のデータベースファイルを作れません（{where}）。書き込めるフォルダを指定してください",
+        "DATABASE_URL: cannot create the database file ({where}); point it at a folder you can write to",
+    ),
+    "startup.database_unreachable": (
+        "DATABASE_URL のデータベースに接続できません（{where}, {reason}）。サーバーが動いているか、アドレスとパスワードを確かめてください",
+        "DATABASE_URL: cannot reach the database ({where}, {reason}); check the server is running, the address and the password",
+    ),
+    "startup.local_public_url": (
+        "PUBLIC_BASE_URL（{url}）はこのマシンの中だけのアドレスです。LINE から届く https のアドレスを設定してください",
+        "PUBLIC_BASE_URL ({url}) is only reachable on this machine; set the https address LINE can reach",
+    ),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {
