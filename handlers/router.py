@@ -90,6 +90,15 @@ class PostbackRoute:
 
 
 @dataclass(frozen=True)
+class MenuEntry:
+    """A main action a feature offers to someone who does not know what to type (the greeting's quick replies)."""
+
+    label_key: str
+    data: str | None = None  # a postback
+    text: str | None = None  # or a command sent as the person
+
+
+@dataclass(frozen=True)
 class Dialogue:
     """A multi-step conversation in a 1:1 chat; where the person is lives in the database (handlers.dialogues)."""
 
@@ -135,6 +144,17 @@ class ChatRoutes:
         self.hooks: list[tuple[str, Handler]] = []
         self.chat: list[Callable[[Context], bool]] = []
         self.dialogues: dict[str, Dialogue] = {}
+        self.menu: list[MenuEntry] = []
+        self.unhandled: list[Handler] = []
+
+    def offer(self, label_key: str, *, data: str | None = None, text: str | None = None) -> None:
+        """Add a main action to the menu people are shown when they do not know what to type."""
+        self.menu.append(MenuEntry(label_key, data, text))
+
+    def on_unhandled(self, fn: Handler) -> Handler:
+        """A plain 1:1 message nothing else took (no dialogue, no chat handler)."""
+        self.unhandled.append(fn)
+        return fn
 
     def command(self, name: str, *, summary: tuple[str, str] | None = None, usage: str | None = None,
                 roles: Iterable[str] = EVERYONE, places: Iterable[str] = ANYWHERE,
@@ -191,6 +211,8 @@ class Router:
         self.postbacks: list[PostbackRoute] = []
         self.chat_handlers: list[Callable[[Context], bool]] = []
         self.dialogues: dict[str, Dialogue] = {}
+        self.menu: list[MenuEntry] = []
+        self.unhandled: list[Handler] = []
         for part in routes:
             self.include(part)
 
@@ -202,6 +224,8 @@ class Router:
             self._on.setdefault(kind, []).append(fn)
         self.postbacks.extend(routes.postbacks)
         self.chat_handlers.extend(routes.chat)
+        self.menu.extend(routes.menu)
+        self.unhandled.extend(routes.unhandled)
         for name, dialogue in routes.dialogues.items():
             if name in self.dialogues:
                 raise ValueError(f"dialogue {name!r} registered twice")
@@ -308,6 +332,9 @@ class Router:
         for chat in self.chat_handlers:
             if chat(ctx):
                 return
+        if ctx.place_kind == DIRECT_PLACE:
+            for fn in self.unhandled:
+                fn(ctx)
 
     def _answer(self, ctx: Context, state: Any) -> bool:
         text = ctx.inbound.text or ""

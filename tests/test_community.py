@@ -15,6 +15,7 @@ from community.problems import Problem
 from community.texts import t
 from storage.models import Engagement, Member
 from storage.models.community import BoardPost, CommunityMember
+from tests.conftest import plain_chat
 
 
 async def join(chat, nickname="みかん", relation="fan"):
@@ -60,7 +61,7 @@ async def test_cancel_at_the_rules_joins_nothing(chat):
     await chat.say("/community join")
     [answer] = await chat.send(None, kind=POSTBACK, postback="community:cancel")
     assert "参加をやめました" in answer
-    assert await chat.say("みかん") == []  # no longer waiting for a nickname
+    assert plain_chat(await chat.say("みかん"))  # no longer waiting for a nickname
     assert rows(chat, CommunityMember) == []
     assert rows(chat, Engagement) == []
 
@@ -121,7 +122,7 @@ async def test_agreeing_can_be_typed_and_no_at_the_rules_cancels(chat):
     await chat.say("/community join")
     [answer] = await chat.say("いいえ")  # no presses やめる
     assert "参加をやめました" in answer
-    assert await chat.say("みかん") == []  # no longer waiting for a nickname
+    assert plain_chat(await chat.say("みかん"))  # no longer waiting for a nickname
     assert rows(chat, CommunityMember) == []
 
 
@@ -174,7 +175,7 @@ async def test_post_button_asks_for_the_text_in_the_next_message(chat, staff_cha
     assert "投稿しました" in posted
     [post] = rows(chat, BoardPost)
     assert (post.thread_id, post.text, post.platform) == (thread_id, "駅前の屋台がおすすめです", "console")
-    assert await chat.say("ふつうのおしゃべり") == []  # the state is used up
+    assert plain_chat(await chat.say("ふつうのおしゃべり"))  # the state is used up
 
 
 async def test_a_refused_post_text_is_asked_again(chat, staff_chat):

@@ -16,8 +16,10 @@ async def test_unknown_command_says_what_to_type(chat):
     assert "/help" in answer
 
 
-async def test_plain_chat_is_not_answered(chat):
-    assert await chat.say("こんにちは") == []
+async def test_plain_chat_gets_the_greeting_once_in_a_while(chat):
+    [greeting] = await chat.say("こんにちは")
+    assert greeting.startswith("こんにちは！") and "[ヘルプ]" in greeting
+    assert await chat.say("こんにちは") == []  # not chatty: once in a while
 
 
 async def test_full_width_slash_and_japanese_alias(chat):

@@ -191,9 +191,9 @@ class Dispatcher:
         now = now_utc.astimezone(self.site.tz)
         member = None
         if inbound.sender_id:
-            wants_member = inbound.kind in (FOLLOW, POSTBACK) or (
-                inbound.kind == MESSAGE and inbound.text and normalise_command_text(inbound.text) is not None
-            )
+            # A command, a button or a 1:1 message comes from someone talking to the bot; chat in a group does not.
+            wants_member = inbound.kind in (FOLLOW, POSTBACK) or (inbound.kind == MESSAGE and (
+                inbound.place.kind == DIRECT or bool(inbound.text and normalise_command_text(inbound.text) is not None)))
             if wants_member:
                 member = members.get_or_create_member(session, inbound.platform, inbound.sender_id, now_utc)
             else:

@@ -117,6 +117,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "PUBLIC_BASE_URL（{url}）はこのマシンの中だけのアドレスです。LINE から届く https のアドレスを設定してください",
         "PUBLIC_BASE_URL ({url}) is only reachable on this machine; set the https address LINE can reach",
     ),
+    # ---- the greeting and the main actions (quick replies) ----
+    "greeting": (
+        "こんにちは！{bot}です。下のボタンから選んでください。コマンドの一覧は「ヘルプ」です。",
+        "Hello! This is {bot}. Choose below; \"Help\" lists every command.",
+    ),
+    "menu.help": ("ヘルプ", "Help"),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {

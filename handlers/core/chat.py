@@ -1,14 +1,18 @@
 """What every deployment answers: /help, /lang, /forget-me, greetings on follow and join, unfollow and leave."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from community.messages import FOLLOW, JOIN, LEAVE, UNFOLLOW, Action, Text
 from community.privacy import forget_member
 from community.problems import Problem
 from community.spaces import mark_bot_present
+from community.texts import fold, is_word
 from handlers.context import DIRECT_PLACE, Context
 from handlers.router import ChatRoutes
+from storage.db import as_utc
 from storage.models import PlatformAccount
 
 chat = ChatRoutes("core")
@@ -61,7 +65,42 @@ def forget_me(ctx: Context) -> None:
 @chat.on(FOLLOW)
 def on_follow(ctx: Context) -> None:
     _set_followed(ctx, True)
-    ctx.reply(Text(ctx.t("follow", city=ctx.city.name, bot=ctx.city.bot_name)))
+    ctx.reply(Text(ctx.t("follow", city=ctx.city.name, bot=ctx.city.bot_name), quick_replies=main_actions(ctx)))
+
+
+# ---- someone who does not know what to type ----------------------------------------------------------------------
+
+GREETING_EVERY = timedelta(hours=12)  # at most one greeting per person in this time: the bot must not be chatty
+
+chat.offer("menu.help", text="/help")
+
+
+@chat.on_unhandled
+def greet(ctx: Context) -> None:
+    """A plain 1:1 message nothing took ("こんにちは", "/"): a short answer with the main actions, as a reply only
+    (replies are free), at most once in a while; "help" / "ヘルプ" typed without the slash is /help."""
+    text = ctx.inbound.text or ""
+    if is_word("alias.help", text) or fold(text) == "help":
+        if ctx.router is not None:
+            ctx.router.dispatch_command(ctx, "/help")
+        return
+    member = ctx.member
+    if member is None or not ctx.inbound.reply_token and ctx.inbound.platform != "console":
+        return
+    last = member.greeted_at
+    if last is not None and as_utc(ctx.now) - as_utc(last) < GREETING_EVERY:
+        return
+    member.greeted_at = as_utc(ctx.now)
+    ctx.session.add(member)
+    ctx.reply(Text(ctx.t("greeting", bot=ctx.city.bot_name), quick_replies=main_actions(ctx)))
+
+
+def main_actions(ctx: Context) -> tuple[Action, ...]:
+    """The enabled features' main actions, in feature order (the help button last)."""
+    if ctx.router is None:
+        return ()
+    entries = sorted(ctx.router.menu, key=lambda entry: entry.label_key == "menu.help")
+    return tuple(Action(label=ctx.t(e.label_key), data=e.data, text=e.text) for e in entries)
 
 
 @chat.on(UNFOLLOW)

@@ -78,6 +78,7 @@ class Member(SQLModel, table=True):
     lang: str = Field(default="ja", max_length=5)
     created_at: datetime
     forgotten_at: Optional[datetime] = None
+    greeted_at: Optional[datetime] = None  # the last "what can I do here" answer to a message nothing else took
 
 
 class PlatformAccount(SQLModel, table=True):

@@ -1,0 +1,70 @@
+"""A new user's first hour (issue #12): nobody meets silence on a first message, /help tells the truth, and the
+first answers offer the main actions as buttons — without the bot becoming chatty or pushing (pushes cost money)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from storage.db import utcnow
+from storage.models import Member
+from tests import line_payloads as lp
+from tests.fake_line import PUSH, REPLY
+
+HANAKO = lp.user_id("hanako")
+
+
+@pytest.mark.parametrize("first", ["こんにちは", "/", "よろしくお願いします"])
+async def test_a_first_message_gets_a_short_answer_with_the_main_actions(line_bot, fake_line, first):
+    await line_bot.post(lp.text_event(first, HANAKO))
+    await line_bot.settle()
+    [reply] = fake_line.requests(REPLY)
+    [message] = reply.json["messages"]
+    assert "こんにちは" in message["text"] and len(message["text"]) < 120
+    labels = [item["action"]["label"] for item in message["quickReply"]["items"]]
+    assert "ヘルプ" in labels
+    assert fake_line.requests(PUSH) == []  # an answer is a reply (free), never a push
+
+
+async def test_the_greeting_is_not_repeated_for_a_while(line_bot, fake_line):
+    for text in ("こんにちは", "まだいますか", "おーい"):
+        await line_bot.post(lp.text_event(text, HANAKO))
+    await line_bot.settle()
+    assert len(fake_line.requests(REPLY)) == 1
+    # ... but it comes again after a while
+    with line_bot.db.session() as session:
+        member = session.exec(select(Member)).one()
+        member.greeted_at = utcnow() - timedelta(days=1)
+        session.add(member)
+        session.commit()
+    await line_bot.post(lp.text_event("こんにちは", HANAKO))
+    await line_bot.settle()
+    assert len(fake_line.requests(REPLY)) == 2
+
+
+@pytest.mark.parametrize("word", ["ヘルプ", "help", "使い方"])
+async def test_help_typed_without_the_slash_is_help(line_bot, fake_line, word):
+    await line_bot.post(lp.text_event(word, HANAKO))
+    await line_bot.settle()
+    [reply] = fake_line.requests(REPLY)
+    assert reply.json["messages"][0]["text"].startswith("使えるコマンド")
+
+
+async def test_chat_in_a_group_gets_no_greeting(line_bot, fake_line):
+    group = lp.group_id("neighbours")
+    await line_bot.post(lp.join_event(group))
+    await line_bot.settle()
+    replies_after_join = len(fake_line.requests(REPLY))
+    await line_bot.post(lp.text_event("こんにちは", HANAKO, group))
+    await line_bot.settle()
+    assert len(fake_line.requests(REPLY)) == replies_after_join
+
+
+async def test_a_follow_gets_a_welcome_with_the_same_buttons(line_bot, fake_line):
+    await line_bot.post(lp.follow_event(HANAKO))
+    await line_bot.settle()
+    [reply] = fake_line.requests(REPLY)
+    message = reply.json["messages"][0]
+    assert "友だち追加ありがとうございます" in message["text"]
+    assert "ヘルプ" in [item["action"]["label"] for item in message["quickReply"]["items"]]
