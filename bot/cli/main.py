@@ -13,7 +13,7 @@ from typing import Awaitable, Callable, Iterator
 from aiohttp import web
 
 from bot.app import Runtime, create_app
-from bot.cli import childcare as childcare_cli, community as richmenu_cli, staff as staff_cli
+from bot.cli import childcare as childcare_cli, community as richmenu_cli
 from bot.cli.settings import settings_or_exit
 from bot.config import Settings
 from bot.console import run_console
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser, sub = _parser()
     features = _feature_commands(sub)
     legacy = {}
-    for module in (childcare_cli, richmenu_cli, staff_cli):  # being moved into their features' FEATURE.cli
+    for module in (childcare_cli, richmenu_cli):  # being moved into their features' FEATURE.cli
         legacy.update(module.add_commands(sub))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -82,7 +82,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    from bot.web import childcare as web_childcare, community as web_community, staff as web_staff
+    from bot.web import childcare as web_childcare, community as web_community
 
     async def start_inbox_writer(app: web.Application) -> None:
         # Runs after the Runtime's start (cleanup contexts start first), so the database is open.
@@ -94,7 +94,7 @@ def add_routes(app: web.Application) -> None:
     app.on_startup.append(start_inbox_writer)
     app.router.add_post("/callback/line", line_callback)
     app.router.add_get("/healthz", healthz)
-    for module in (web_childcare, web_community, web_staff):  # being moved into their features' FEATURE.web
+    for module in (web_childcare, web_community):  # being moved into their features' FEATURE.web
         module.add_routes(app)
     for feature in FEATURES:
         for route in feature.web:
