@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import Session  # noqa: E402
 
 import storage.all_models  # noqa: E402,F401  (every table on the metadata)
 from bot.config import load_settings  # noqa: E402
@@ -366,7 +365,7 @@ def bench_backend(name: str, url: str, args) -> dict:
         report_median, report_runs = timed(database, lambda s: kpi.report(s, settings.site, FISCAL_YEAR), args.runs)
         digest_median, digest_runs = timed(database, lambda s: digest.build(s, settings.site, NOW), args.runs)
         with database.session() as session:
-            figures = kpi.report(session, settings.site, FISCAL_YEAR)["kpis"]
+            figures = kpi.report(session, settings.site, FISCAL_YEAR).as_json()["kpis"]
             week = digest.build(session, settings.site, NOW).week
         if args.explain:
             print(f"[{name}] query plans of kpi.report:")

@@ -1,6 +1,6 @@
 """KPIs per Japanese fiscal year (年度: April to March) or per week, from what each feature contributes.
 
-The operator contract (GET /api/kpi, `python -m bot kpi --json`):
+The operator contract (GET /api/kpi, `python -m bot kpi --json`, both printed by `report_json`):
 {"fiscal_year": 2026, "from": "2026-04-01", "to": "2027-03-31",
  "kpis": {NAME: {"value": n, "target": t|null}}, "per_touchpoint": {ID: {"scans": n, "pushes": n}}}
 
@@ -11,16 +11,22 @@ which is the order of the JSON. What each KPI counts is said where it is compute
 """
 from __future__ import annotations
 
-import logging
+import csv
+import io
+import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from community.periods import bounds, fiscal_year_of, fiscal_year_range, week_range  # noqa: F401 (re-exported)
+# Re-exported: callers of the KPIs think in these periods.
+from community.periods import bounds as bounds
+from community.periods import fiscal_year_of as fiscal_year_of
+from community.periods import fiscal_year_range as fiscal_year_range
+from community.periods import week_range as week_range  # noqa: F401
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement
@@ -28,7 +34,9 @@ from storage.models import Engagement
 if TYPE_CHECKING:
     from community.city import Site
 
-log = logging.getLogger(__name__)
+# An extra report section's JSON object (childcare's per_touchpoint: {id: {"scans": n, "pushes": n}}).
+SectionData = dict[str, object]
+CSV_COLUMNS = ("label", "name", "value", "target", "percent")
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class KpiSource:
     [since, until). A cumulative KPI ignores since."""
 
     names: tuple[str, ...]
-    compute: Callable[[Session, "Site", datetime, datetime], Mapping[str, int]]
+    compute: Callable[[Session, Site, datetime, datetime], Mapping[str, int]]
     weekly: tuple[str, ...] = ()  # shown in the digest's "this week" lines (running totals and money are not)
 
 
@@ -47,13 +55,43 @@ class ReportSection:
     the terminal table."""
 
     name: str
-    compute: Callable[[Session, "Site", datetime, datetime], dict[str, Any]]
-    rows: Callable[[dict[str, Any], "Site"], list[list[str]]]
-    lines: Callable[[dict[str, Any], "Site"], list[str]]
+    compute: Callable[[Session, Site, datetime, datetime], SectionData]
+    rows: Callable[[SectionData, Site], list[list[str]]]
+    lines: Callable[[SectionData, Site], list[str]]
 
 
-def kpi_names(site: Site) -> tuple[str, ...]:
-    return tuple(name for source in site.kpis for name in source.names)
+@dataclass(frozen=True)
+class Figure:
+    """One KPI of a report: its value and the fiscal year's target (None when the city set none)."""
+
+    value: int
+    target: int | None
+
+    @property
+    def percent(self) -> float | None:
+        return progress(self.value, self.target)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The KPIs of one fiscal year, and each enabled feature's extra section."""
+
+    fiscal_year: int
+    start: date
+    end: date
+    kpis: dict[str, Figure]
+    sections: dict[str, SectionData]
+
+    def as_json(self) -> dict[str, object]:
+        """The operator contract: keys in this order, the sections after the KPIs in feature order."""
+        data: dict[str, object] = {
+            "fiscal_year": self.fiscal_year,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "kpis": {name: {"value": kpi.value, "target": kpi.target} for name, kpi in self.kpis.items()},
+        }
+        data.update(self.sections)
+        return data
 
 
 def label(name: str, lang: str = "ja") -> str:
@@ -80,26 +118,28 @@ def compute(session: Session, site: Site, start: date, end: date) -> dict[str, i
     return values
 
 
-def target_of(targets: Mapping[str, Any], name: str) -> int | None:
-    value = targets.get(name)
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def target_of(targets: Mapping[str, int], name: str) -> int | None:
+    return targets.get(name)
 
 
-def report(session: Session, site: Site, fiscal_year: int) -> dict[str, Any]:
-    """The operator contract JSON for one fiscal year."""
+def report(session: Session, site: Site, fiscal_year: int) -> Report:
+    """The KPIs of one fiscal year against its targets, with every report section."""
     start, end = fiscal_year_range(fiscal_year)
     values = compute(session, site, start, end)
     targets = site.city.targets_for(fiscal_year)
     since, until = bounds(site.tz, start, end)
-    data: dict[str, Any] = {
-        "fiscal_year": fiscal_year,
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "kpis": {name: {"value": value, "target": target_of(targets, name)} for name, value in values.items()},
-    }
-    for section in site.report_sections:
-        data[section.name] = section.compute(session, site, since, until)
-    return data
+    return Report(
+        fiscal_year=fiscal_year,
+        start=start,
+        end=end,
+        kpis={name: Figure(value, target_of(targets, name)) for name, value in values.items()},
+        sections={section.name: section.compute(session, site, since, until) for section in site.report_sections},
+    )
+
+
+def report_json(report: Report) -> str:
+    """The one serialisation both the API and `python -m bot kpi --json` print (an operator contract)."""
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
 
 
 def current_fiscal_year(site: Site, now: datetime | None = None) -> int:
@@ -114,23 +154,23 @@ def progress(value: int, target: int | None) -> float | None:
     return 100.0 * value / target
 
 
-def table_text(data: dict[str, Any], site: Site) -> str:
+# ---- the report for people: a terminal table and a CSV (Japanese) ------------------------------------------------
+
+
+def table_text(report: Report, site: Site) -> str:
     """A readable table of a report, for the terminal (Japanese)."""
-    lines = [t("ja", "kpi.table_header", city=site.city.name, fy=data["fiscal_year"], start=data["from"],
-               end=data["to"]), ""]
-    names = list(data["kpis"])
-    width = max((_display_width(label(n)) for n in names), default=0)
-    for name in names:
-        kpi = data["kpis"][name]
+    lines = [t("ja", "kpi.table_header", city=site.city.name, fy=report.fiscal_year, start=report.start.isoformat(),
+               end=report.end.isoformat()), ""]
+    width = max((_display_width(label(name)) for name in report.kpis), default=0)
+    for name, kpi in report.kpis.items():
         pad = " " * (width - _display_width(label(name)))
-        target = kpi["target"]
-        if target:
-            pct = progress(kpi["value"], target)
-            lines.append(f"{label(name)}{pad}  {kpi['value']:>12,} / {target:>12,}  {pct:5.1f}%  {bar(pct)}")
+        pct = kpi.percent
+        if pct is not None:
+            lines.append(f"{label(name)}{pad}  {kpi.value:>12,} / {kpi.target:>12,}  {pct:5.1f}%  {bar(pct)}")
         else:
-            lines.append(f"{label(name)}{pad}  {kpi['value']:>12,}")
+            lines.append(f"{label(name)}{pad}  {kpi.value:>12,}")
     for section in site.report_sections:
-        lines += ["", *section.lines(data[section.name], site)]
+        lines += ["", *section.lines(report.sections[section.name], site)]
     return "\n".join(lines)
 
 
@@ -145,60 +185,24 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def csv_rows(data: dict[str, Any], site: Site) -> list[list[str]]:
+def csv_rows(report: Report, site: Site) -> list[list[str]]:
     """The report as CSV rows (Japanese headers), KPIs then each extra section."""
-    rows = [[t("ja", "kpi.csv_year", fy=data["fiscal_year"]), f"{data['from']}\u301c{data['to']}", "", "", ""],
-            [t("ja", f"kpi.csv_header.{column}") for column in ("label", "name", "value", "target", "percent")]]
-    for name, kpi in data["kpis"].items():
-        pct = progress(kpi["value"], kpi["target"])
-        rows.append([label(name), name, str(kpi["value"]), "" if kpi["target"] is None else str(kpi["target"]),
+    period = t("ja", "kpi.csv_period", start=report.start.isoformat(), end=report.end.isoformat())
+    rows = [[t("ja", "kpi.csv_year", fy=report.fiscal_year), period, "", "", ""],
+            [t("ja", f"kpi.csv_header.{column}") for column in CSV_COLUMNS]]
+    for name, kpi in report.kpis.items():
+        pct = kpi.percent
+        rows.append([label(name), name, str(kpi.value), "" if kpi.target is None else str(kpi.target),
                      "" if pct is None else f"{pct:.1f}"])
     for section in site.report_sections:
         rows.append([])
-        rows.extend(row + [""] * (5 - len(row)) for row in section.rows(data[section.name], site))
+        section_rows = section.rows(report.sections[section.name], site)
+        rows.extend(row + [""] * (len(CSV_COLUMNS) - len(row)) for row in section_rows)
     return rows
 
 
-# ---- dashboard access: /dashboard sends a one-time link, which is exchanged for a session cookie ---------------
-
-DASHBOARD_LINK_MINUTES = 15
-DASHBOARD_SESSION_HOURS = 8
-
-
-def _token_hash(token: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_dashboard_login(session: Session, member_id: int, now: datetime, purpose: str = "link") -> str:
-    """A fresh token (one-time link or session); only its hash is stored."""
-    import secrets
-
-    from storage.models.staff import DashboardLogin
-
-    lifetime = timedelta(minutes=DASHBOARD_LINK_MINUTES) if purpose == "link" else timedelta(hours=DASHBOARD_SESSION_HOURS)
-    token = secrets.token_urlsafe(24)
-    session.add(DashboardLogin(token_hash=_token_hash(token), member_id=member_id, purpose=purpose,
-                               created_at=as_utc(now), expires_at=as_utc(now + lifetime)))
-    session.flush()
-    return token
-
-
-def check_dashboard_token(session: Session, token: str | None, now: datetime, purpose: str) -> int | None:
-    """The staff member's id for a valid token, else None. A link works once; a session until it expires."""
-    from community.members import STAFF, has_role
-    from storage.models.staff import DashboardLogin
-
-    if not token or len(token) > 64:
-        return None
-    login = session.exec(select(DashboardLogin).where(DashboardLogin.token_hash == _token_hash(token),
-                                                      DashboardLogin.purpose == purpose)).first()
-    now = as_utc(now)
-    if login is None or login.used_at is not None or login.expires_at <= now:
-        return None
-    if purpose == "link":
-        login.used_at = now
-        session.add(login)
-    # Someone who lost the staff role loses the dashboard too.
-    return login.member_id if has_role(session, login.member_id, STAFF) else None
+def csv_bytes(report: Report, site: Site) -> bytes:
+    """The CSV file: UTF-8 with a BOM (otherwise Excel guesses Shift_JIS and the Japanese headers break), CRLF."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(report, site))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,6 +1,6 @@
 """The LINE message quota in the domain's terms: the month's limit, what was used, and where the month is heading.
 
-Pushes and multicasts count against the monthly limit (replies are free). bot/quota.py reads the figures from the
+Pushes and multicasts count against the monthly limit (replies are free). bot/line/quota.py reads the figures from the
 Messaging API and saves them here; the weekly digest and /healthz warn staff when the month's pace would pass the
 limit. Nothing here talks to LINE.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 import calendar
 import math
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, tzinfo
 
 from sqlmodel import Session, select
 
+from community.texts import t
 from storage.db import as_utc
 from storage.models.quota import LineQuotaReading
 
@@ -29,7 +29,7 @@ class QuotaStatus:
     def warning(self) -> bool:
         return self.limit is not None and self.projected > self.limit
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, int | bool | str | None]:
         return {"limit": self.limit, "used": self.used, "projected": self.projected, "warning": self.warning,
                 "read_at": as_utc(self.read_at).isoformat()}
 
@@ -46,7 +46,7 @@ def project(used: int, local: datetime) -> int:
     return math.ceil(used * days_in_month / elapsed_days)
 
 
-def save_reading(session: Session, limit: int | None, used: int, now: datetime, tz) -> QuotaStatus:
+def save_reading(session: Session, limit: int | None, used: int, now: datetime, tz: tzinfo) -> QuotaStatus:
     local = now.astimezone(tz)
     month = month_key(local)
     row = session.exec(select(LineQuotaReading).where(LineQuotaReading.month == month)).first()
@@ -58,7 +58,7 @@ def save_reading(session: Session, limit: int | None, used: int, now: datetime, 
     return QuotaStatus(limit, used, project(used, local), as_utc(now))
 
 
-def latest(session: Session, now: datetime, tz) -> QuotaStatus | None:
+def latest(session: Session, now: datetime, tz: tzinfo) -> QuotaStatus | None:
     """This month's last reading (None before the first one of the month)."""
     row = session.exec(select(LineQuotaReading).where(LineQuotaReading.month == month_key(now.astimezone(tz)))).first()
     if row is None:
@@ -70,9 +70,9 @@ def digest_lines(status: QuotaStatus | None) -> list[str]:
     """The weekly digest's LINE section: the month's use, and a warning when the pace passes the limit."""
     if status is None or status.limit is None:
         return []
-    lines = ["■ LINEのメッセージ送信数 (今月)",
-             f"{status.used:,}通 / 上限 {status.limit:,}通 (月末の見込み 約{status.projected:,}通)"]
+    lines = [t("ja", "digest.line_quota"),
+             t("ja", "digest.line_quota_figures", used=f"{status.used:,}", limit=f"{status.limit:,}",
+               projected=f"{status.projected:,}")]
     if status.warning:
-        lines.append("⚠️ このペースだと今月の上限を超えます。お知らせの配信を減らすか、プランの変更を検討してください。"
-                     "上限を超えるとプッシュ通知が届かなくなります (返信は届きます)。")
+        lines.append(t("ja", "digest.line_quota_warning"))
     return lines

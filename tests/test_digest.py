@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from PIL import Image
+from sqlalchemy import delete
 from sqlmodel import select
 
 from bot.app import RUNTIME, create_app
@@ -22,6 +23,7 @@ from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job, run_leased
 from storage.models import Member, Space
 from storage.models.community import BoardPost, BoardThread
+from storage.models.events import Event, EventSpace
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MONDAY = datetime(2026, 4, 13, 9, 0, tzinfo=TOKYO)  # the job's slot for week 2026-W15 (April 6 to 12)
@@ -262,3 +264,83 @@ async def test_dashboard_in_headless_chromium_at_phone_width(make_settings, tmp_
     assert bars == 3  # the KPIs with a FY 2026 target in the city config
     assert chart is not None and chart[0] and chart[1] > 0  # the weekly chart PNG loaded in the browser
     assert overflow <= 0, f"the page is {overflow}px wider than a phone screen"
+
+
+# ---- staff groups in English, the dashboard's events, the login tokens ----------------------------------------------
+
+
+async def test_staff_commands_answer_in_the_members_language(staff_group):
+    await staff_group.say("/lang en")
+    [refused] = await staff_group.say("/staff off")
+    assert refused == "This group is not a staff group.\nUsage: /staff off"
+    [help_text] = await staff_group.say("/help")
+    assert "/staff here … make this group a staff group (gets the weekly digest)" in help_text
+    assert "/digest … get the weekly digest now" in help_text
+    assert await staff_group.say("/staff here") == [
+        "This group is now a staff group. The weekly digest arrives here on Mondays at 9:00."]
+    assert await staff_group.say("/staff here") == ["This group is already a staff group."]
+    assert await staff_group.say("/staff off") == ["This group is no longer a staff group."]
+
+
+async def test_the_digest_reaches_a_staff_group_in_the_group(staff_group):
+    await staff_group.say("/staff here")
+    start = len(staff_group.said)
+    await staff_group.say("/レポート")  # the catalogue's alias
+    sent = staff_group.said[start:]
+    assert [target for _, target, _ in sent] == ["職員室", "職員室"]  # the digest and its chart, not a 1:1 chat
+    assert "週間レポート" in sent[0][2] and sent[1][2].startswith("[画像]")
+
+
+def _awkward_events(session) -> None:
+    """A closed event whose title is markup, with no facilitator and a group the bot left; one with no group."""
+    now = at("2026-04-01T09:00")
+    organizer = members.get_or_create_member(session, "console", "organizer", now)
+    closed = Event(code="AAAAAA", title="<script>alert(1)</script>", starts_at=at("2026-05-01T10:00"),
+                   location="公民館", organizer_id=organizer.id, created_at=now, closed_at=at("2026-05-02T10:00"))
+    lonely = Event(code="BBBBBB", title="グループのない会", starts_at=at("2026-06-01T10:00"), location="公民館",
+                   organizer_id=organizer.id, created_at=now)
+    space = Space(platform="console", kind="group", platform_space_id="left-group", name="<b>去った会</b>",
+                  purpose="event", created_at=now, bot_present=False, detached_at=at("2026-05-03T10:00"))
+    session.add_all([closed, lonely, space])
+    session.flush()
+    session.add(EventSpace(event_id=closed.id, space_id=space.id, bound_at=now))
+
+
+async def test_dashboard_events_are_escaped_and_flagged(web):
+    await web.app[RUNTIME].db.run(_awkward_events)
+    page = await (await web.get("/dashboard?fy=2026", headers={"Authorization": "Bearer tok"})).text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;（終了）" in page
+    assert "&lt;b&gt;去った会&lt;/b&gt; ・ ボット退出" in page
+    assert page.count('<b class="warn">未指名</b>') == 2
+    assert "グループのない会" in page and "グループ未登録" in page
+    empty = await (await web.get("/dashboard?fy=2020", headers={"Authorization": "Bearer tok"})).text()
+    assert "この年度のイベントはまだありません。" in empty and "<title>KPI 2020年度</title>" in empty
+
+
+def test_dashboard_links_work_once_briefly_and_only_for_staff(make_settings):
+    from community import dashboard
+    from storage.db import Database
+    from storage.migrate import upgrade
+    from storage.models import Role
+
+    settings = make_settings()
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    now = at("2026-04-13T09:00")
+    try:
+        staff_id = db.call(lambda s: members.get_or_create_member(s, "console", "staff-sato", now).id)
+        db.call(lambda s: members.grant(s, staff_id, members.STAFF, now))
+        link = db.call(dashboard.create_login, staff_id, now)
+        late = db.call(dashboard.create_login, staff_id, now)
+        session_token = db.call(dashboard.exchange_link, link, now)
+        assert session_token is not None
+        assert db.call(dashboard.exchange_link, link, now) is None  # once
+        assert db.call(dashboard.exchange_link, late, now + timedelta(minutes=dashboard.LINK_MINUTES)) is None
+        assert db.call(dashboard.check_token, session_token, now, dashboard.LINK) is None  # not a link
+        assert db.call(dashboard.check_token, "x" * 65, now, dashboard.SESSION) is None
+        assert db.call(dashboard.check_token, session_token, now + timedelta(hours=7), dashboard.SESSION) == staff_id
+        assert db.call(dashboard.check_token, session_token, now + timedelta(hours=8), dashboard.SESSION) is None
+        db.call(lambda s: s.execute(delete(Role).where(Role.member_id == staff_id)))
+        assert db.call(dashboard.check_token, session_token, now, dashboard.SESSION) is None  # no longer staff
+    finally:
+        db.close()

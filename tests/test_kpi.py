@@ -201,3 +201,53 @@ async def test_cli_json_equals_the_api_json(web, monkeypatch, capsys):
     assert cli_main(["kpi", "--fy", "2026"]) == 0
     table = capsys.readouterr().out
     assert "2026年度" in table and "参加者数" in table and "0.0%" in table and "4か月児健診" in table
+
+
+async def test_cli_json_is_the_api_body_byte_for_byte(web, monkeypatch, capsys):
+    settings = web.app[RUNTIME].settings
+    for query, argv in (("?fy=2026", ["--fy", "2026"]), ("?fy=2025", ["--fy", "2025"]), ("", [])):
+        body = await (await web.get(f"/api/kpi{query}", headers=auth())).read()
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+        monkeypatch.delenv("CITY_CONFIG", raising=False)
+        assert cli_main(["kpi", "--json", *argv]) == 0
+        assert capsys.readouterr().out.encode("utf-8") == body + b"\n"
+
+
+def test_cli_refuses_a_fiscal_year_out_of_range(make_settings, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", make_settings().database_url)
+    monkeypatch.delenv("CITY_CONFIG", raising=False)
+    assert cli_main(["kpi", "--fy", "1999"]) == 2
+    assert capsys.readouterr().err == (
+        "--fy: 年度は 2026 のように西暦で指定してください / a fiscal year like 2026, got 1999\n")
+
+
+async def test_head_answers_as_get_does(web):
+    """HEAD is routed wherever GET is (as aiohttp's add_get did): 200, 401 and 404 as for GET, without a body."""
+    ok = await web.head("/api/kpi?fy=2026", headers=auth())
+    assert ok.status == 200 and await ok.read() == b""
+    assert (await web.head("/api/kpi")).status == 401
+    assert (await web.head("/api/kpi.csv", headers=auth())).status == 200
+    assert (await web.head("/dashboard")).status == 401
+    assert (await web.head("/dashboard", headers=auth())).status == 200
+    assert (await web.head("/dashboard/kpi.csv")).status == 401
+    assert (await web.head("/dashboard/login/abc")).status == 200
+    assert (await web.head("/charts/weekly-2999-W01.png")).status == 404
+
+
+async def test_a_bad_fiscal_year_on_the_dashboard_goes_back_to_this_year(web):
+    response = await web.get("/dashboard?fy=x", headers=auth(), allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/dashboard"
+    assert (await web.get("/dashboard/kpi.csv?fy=1999", headers=auth())).status == 400
+
+
+def test_the_kpi_feature_declares_its_routes_commands_and_job():
+    from handlers.kpi import FEATURE
+
+    routes = {(route.method, route.path) for route in FEATURE.web}
+    for path in ("/r", r"/r/{code:[\s\S]*}", "/api/kpi", "/api/kpi.csv", r"/charts/weekly-{week:\d{4}-W\d{2}}.png",
+                 "/dashboard", "/dashboard/kpi.csv", "/dashboard/login/{token}"):
+        assert {("GET", path), ("HEAD", path)} <= routes, path
+    assert ("POST", "/dashboard/login/{token}") in routes
+    assert [command.name for command in FEATURE.cli] == ["kpi", "donations"]
+    assert [(job.name, job.schedule("en")) for job in FEATURE.jobs] == [("weekly-digest", "Mondays 09:00")]
+    assert {command.name for command in FEATURE.chat.commands} == {"donate", "digest", "dashboard"}

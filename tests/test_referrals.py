@@ -11,7 +11,8 @@ from sqlmodel import func, select
 from bot.app import RUNTIME, create_app
 from bot.cli import main as cli_main
 from bot.config import DEFAULT_CITY_CONFIG
-from community.referrals import create_referral, donation_page, import_donations
+from community.donations import import_donations
+from community.referrals import create_referral, donation_page
 from storage.db import utcnow
 from storage.models import Engagement
 from storage.models.staff import Donation, ReferralCode
@@ -124,8 +125,8 @@ def test_tracking_parameter_replaces_an_existing_one(make_settings, tmp_path):
     path = tmp_path / "city.toml"
     path.write_text(config, encoding="utf-8")
     settings = make_settings(CITY_CONFIG=str(path))
-    assert donation_page(settings, "abcdefg") == f"{DONATION_URL}?lang=ja&ref=abcdefg"
-    assert donation_page(settings) == f"{DONATION_URL}?lang=ja&ref=old"
+    assert donation_page(settings.site, "abcdefg") == f"{DONATION_URL}?lang=ja&ref=abcdefg"
+    assert donation_page(settings.site) == f"{DONATION_URL}?lang=ja&ref=old"
 
 
 # ---- donation import ----------------------------------------------------------------------------------------------
@@ -215,13 +216,68 @@ def test_import_names_a_missing_column(make_settings):
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
-        result = db.call(import_donations, settings, "日付,金額\n2026/05/03,1000\n".encode("utf-8"), utcnow())
+        result = db.call(import_donations, settings.site, "日付,金額\n2026/05/03,1000\n".encode("utf-8"), utcnow())
     finally:
         db.close()
     assert result.added == 0
-    assert result.errors and result.errors[0][0] == 1 and "寄附日" in result.errors[0][1]
+    assert result.errors and result.errors[0][0] == 1 and "寄附日" in str(result.errors[0][1])
 
 
 def test_cli_import_of_a_missing_file_fails_cleanly(make_settings, monkeypatch, capsys, tmp_path):
     assert run_cli(monkeypatch, make_settings(), "donations", "import", str(tmp_path / "nope.csv")) == 2
     assert "ファイルを読めません" in capsys.readouterr().err
+
+
+def test_each_bad_row_is_a_problem_named_by_its_line_in_both_languages(make_settings):
+    from handlers.kpi.cli import summary
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = make_settings()
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        result = db.call(import_donations, settings.site, portal_csv("zzzzzzz").encode("utf-8"), utcnow())
+        nothing = db.call(import_donations, settings.site, b"", utcnow())
+        not_text = db.call(import_donations, settings.site, b"\xff\xfe\x00\x81", utcnow())
+    finally:
+        db.close()
+    assert [(line, problem.key) for line, problem in result.errors] == [
+        (6, "donations.bad_amount"), (9, "donations.impossible_date")]
+    assert summary(result).splitlines() == [
+        "取り込み: 5件 (うち紹介経由 1件・3,000円) / imported 5 (1 attributed, ¥3,000)",
+        "取り込み済みのため省略: 0件 / already imported, skipped: 0",
+        "エラー: 2行 / rows with errors: 2",
+        "  6行目 / line 6: 金額が読めません / unreadable amount: 'たくさん'",
+        "  9行目 / line 9: ありえない日付です / impossible date: '2026/13/40'",
+    ]
+    assert [str(problem) for _, problem in nothing.errors] == ["空のファイルです"]
+    assert [problem.text("en") for _, problem in not_text.errors] == ["not UTF-8 or Shift_JIS"]
+
+
+async def test_donate_speaks_the_members_language(chat):
+    await chat.say("/lang en")
+    [answer] = await chat.say("/donate")
+    url = re.search(r"https://tsunagaru\.example\.jp/r/[a-z2-9]+", answer).group(0)
+    assert answer == ("Support the city with furusato nozei\nYou can support 小美玉市 with furusato nozei. This is your "
+                      f"own referral link (always the same):\n{url}\n  [Open the donation page] {url}")
+
+
+async def test_without_a_donation_page_there_is_no_link_and_no_redirect(make_settings, tmp_path):
+    from bot.console import ConsoleChat
+
+    path = tmp_path / "city.toml"
+    path.write_text(DEFAULT_CITY_CONFIG.read_text(encoding="utf-8").replace(f'url = "{DONATION_URL}"', 'url = ""'),
+                    encoding="utf-8")
+    settings = make_settings(CITY_CONFIG=str(path))
+    chat = ConsoleChat(settings, user="hanako")
+    await chat.start()
+    try:
+        assert await chat.say("/寄附") == ["ふるさと納税のページがまだ設定されていません。"]
+    finally:
+        await chat.stop()
+    async with TestClient(TestServer(create_app(settings, run_workers=False, run_scheduler=False))) as client:
+        response = await client.get("/r/abcdefg", allow_redirects=False)
+        assert response.status == 404 and "ふるさと納税のページはまだ設定されていません。" in await response.text()
+        assert response.headers["Cache-Control"] == "no-store"
+        assert clicks(client.app[RUNTIME].db) == {}

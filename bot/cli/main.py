@@ -13,9 +13,8 @@ from typing import Awaitable, Callable, Iterator
 from aiohttp import web
 
 from bot.app import Runtime, create_app
-from bot.cli import staff as staff_cli
-from bot.line import richmenu as richmenu_cli
 from bot.cli.serve import serve
+from bot.line import richmenu as richmenu_cli
 from bot.cli.settings import settings_or_exit
 from bot.config import Settings
 from bot.console import run_console
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser, sub = _parser()
     features = _feature_commands(sub)
     legacy = {}
-    for module in (richmenu_cli, staff_cli):  # being moved into their features' FEATURE.cli
+    for module in (richmenu_cli,):  # the LINE rich menu: a platform command, not a feature's
         legacy.update(module.add_commands(sub))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

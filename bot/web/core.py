@@ -25,14 +25,10 @@ async def _start_inbox_writer(app: web.Application) -> None:
 
 
 def add_routes(app: web.Application) -> None:
-    from bot.web import staff as web_staff
-
     add_security_headers(app)
     app.on_startup.append(_start_inbox_writer)
     app.router.add_post("/callback/line", callback)
     app.router.add_get("/healthz", healthz)
-    for module in (web_staff,):  # being moved into its feature's FEATURE.web
-        module.add_routes(app)
     for feature in FEATURES:
         for route in feature.web:
             app.router.add_route(route.method, route.path, route.handler)

@@ -1,34 +1,32 @@
 """Referrals, KPIs and the digest: /donate links and /r/ redirects, the donation import, the KPI report and API,
-the weekly staff digest and the staff dashboard."""
+the weekly staff digest, the LINE quota it reports and the staff dashboard."""
 from __future__ import annotations
 
-from sqlalchemy import delete
-
-from community import digest, referrals
+from community import dashboard, referrals
 from community.privacy import Forget
 from handlers.feature import Feature
-from scheduler.jobs import Job, JobContext
+from handlers.kpi.chat import chat
+from handlers.kpi.cli import COMMANDS
+from handlers.kpi.jobs import WEEKLY_DIGEST
+from handlers.kpi.web import ROUTES
 from storage.models.quota import LineQuotaReading
 from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest
 
 
-def weekly_digest(ctx: JobContext) -> str:
-    """Last week's KPI digest to every staff space, once per week and space."""
-    week, sent, skipped = digest.send_weekly(ctx.session, ctx.site, ctx.now, ctx.postbox)
-    return f"digest {week}: sent to {sent} staff spaces, {skipped} already had it"
-
-
 def erase(forget: Forget) -> dict[str, int]:
-    session = forget.session
-    session.execute(delete(ReferralCode).where(ReferralCode.kind == "member",
-                                               ReferralCode.owner_ref == forget.member.public_id))
-    session.execute(delete(DashboardLogin).where(DashboardLogin.member_id == forget.member.id))
+    """The member's referral code and dashboard logins; clicks and donations stay as counts."""
+    referrals.forget_member(forget.session, forget.member.public_id)
+    if forget.member.id is not None:
+        dashboard.forget_member(forget.session, forget.member.id)
     return {}
 
 
 FEATURE = Feature(
     "kpi",
-    jobs=(Job("weekly-digest", {"day_of_week": "mon", "hour": "9", "minute": "0"}, weekly_digest, period="week"),),
+    chat=chat,
+    web=ROUTES,
+    cli=COMMANDS,
+    jobs=(WEEKLY_DIGEST,),
     tables=(ReferralCode, Donation, SentDigest, DashboardLogin, LineQuotaReading),
     erase=erase,
     kpis=(referrals.KPIS,),

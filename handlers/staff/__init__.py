@@ -1,8 +1,7 @@
-"""The staff feature: staff groups (/staff here|off) and the staff's chat commands."""
+"""The staff feature: staff groups (/staff here|off), where the weekly digest goes."""
 from __future__ import annotations
 
 from handlers.feature import Feature
-from handlers.feature_legacy import legacy_routes
-from handlers.staff import chat
+from handlers.staff.chat import chat
 
-FEATURE = Feature("staff", chat=legacy_routes("staff", chat.register))
+FEATURE = Feature("staff", chat=chat)

@@ -1,0 +1,80 @@
+"""The digest's weekly chart: the last 8 weeks' counts as a PNG (aggregates only: no names, no ids).
+
+Drawn with Pillow's built-in font, which has no Japanese glyphs: the chart's words are the catalogue's English.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from PIL import Image, ImageDraw, ImageFont
+from sqlmodel import Session
+
+from community import kpi
+from community.city import Site
+from community.digest import parse_week, week_label
+from community.texts import t
+
+CHART_WEEKS = 8
+SERIES = ("participants", "posts", "event_messages", "referral_clicks")  # those of the enabled features are drawn
+COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#6a1b9a")
+WIDTH = HEIGHT = 1040
+MARGIN = 40
+TOP = 90  # below the title
+INK, GREY, AXIS = "#222222", "#555555", "#999999"
+
+Weeks = list[tuple[str, dict[str, int]]]
+
+
+def chart_weeks(site: Site, session: Session, end_monday: date) -> Weeks:
+    """(week label, KPI values) for the CHART_WEEKS weeks ending with end_monday's, oldest first."""
+    weeks = []
+    for back in range(CHART_WEEKS - 1, -1, -1):
+        monday = end_monday - timedelta(days=7 * back)
+        weeks.append((week_label(monday), kpi.compute(session, site, monday, monday + timedelta(days=6))))
+    return weeks
+
+
+def _lighter(colour: str) -> str:
+    """Earlier weeks in a paler shade of the series colour (an RGB image has no transparency)."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{(c + 2 * 255) // 3:02x}" for c in rgb)
+
+
+def render_chart(session: Session, site: Site, week: str) -> bytes | None:
+    """A PNG of the last 8 weeks' counts up to `week`. None for a bad week label."""
+    parsed = parse_week(week)
+    if parsed is None:
+        return None
+    weeks = chart_weeks(site, session, parsed[0])
+    series = [name for name in SERIES if name in weeks[0][1]]
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((MARGIN, 24), t("en", "kpi.chart.title", first=weeks[0][0], last=week), fill=INK,
+              font=ImageFont.load_default(size=36))
+    panel_height = (HEIGHT - 100) // max(1, len(series))
+    for row, (name, colour) in enumerate(zip(series, COLOURS)):
+        values = [figures[name] for _, figures in weeks]
+        _draw_panel(draw, TOP + row * panel_height, panel_height, t("en", f"kpi.chart.{name}"), colour, values,
+                    [label for label, _ in weeks])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _draw_panel(draw: ImageDraw.ImageDraw, top: int, height: int, title: str, colour: str, values: list[int],
+                weeks: list[str]) -> None:
+    """One series: its title, a bar per week (this week in full colour) with its count, and the week under it."""
+    font, small = ImageFont.load_default(size=22), ImageFont.load_default(size=18)
+    peak = max(values) or 1
+    draw.text((MARGIN, top + 4), t("en", "kpi.chart.series", label=title, value=f"{values[-1]:,}"), fill=INK, font=font)
+    chart_top, chart_bottom = top + 40, top + height - 40
+    slot = (WIDTH - 2 * MARGIN) / len(values)
+    for i, value in enumerate(values):
+        x0 = MARGIN + i * slot + slot * 0.15
+        x1 = MARGIN + (i + 1) * slot - slot * 0.15
+        bar_top = chart_bottom - (chart_bottom - chart_top) * value / peak
+        draw.rectangle((x0, bar_top, x1, chart_bottom), fill=colour if i == len(values) - 1 else _lighter(colour))
+        draw.text((x0, bar_top - 20), f"{value:,}", fill=INK, font=small)
+        draw.text((x0, chart_bottom + 6), weeks[i][5:], fill=GREY, font=small)
+    draw.line((MARGIN, chart_bottom, WIDTH - MARGIN, chart_bottom), fill=AXIS, width=2)

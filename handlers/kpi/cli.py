@@ -1,0 +1,80 @@
+"""Command-line subcommands: `kpi [--json] [--fy YYYY]` and `donations import FILE.csv`.
+
+Their messages are printed in both languages ("日本語 / English"): whoever runs them may read either.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from community import kpi
+from community.donations import ImportResult, import_donations
+from community.texts import LANGS, both, t
+from handlers.cli import CliCommand, CliServices
+from storage.db import utcnow
+
+FISCAL_YEARS = range(2000, 2101)
+
+
+def bilingual(key: str, **values: object) -> str:
+    return " / ".join(both(key, **values))
+
+
+def _configure_kpi(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=t("en", "cli.kpi.json"))
+    parser.add_argument("--fy", type=int, help=t("en", "cli.kpi.fy"))
+
+
+def run_kpi(args: argparse.Namespace, services: CliServices) -> int:
+    """The fiscal year's KPIs as a table, or as the operator contract JSON (byte for byte GET /api/kpi's)."""
+    site = services.site()
+    fiscal_year = args.fy if args.fy is not None else kpi.current_fiscal_year(site)
+    if fiscal_year not in FISCAL_YEARS:
+        print(bilingual("cli.kpi.bad_fy", fy=fiscal_year), file=sys.stderr)
+        return 2
+    with services.database() as db:
+        report = db.call(kpi.report, site, fiscal_year)
+    print(kpi.report_json(report) if args.json else kpi.table_text(report, site))
+    return 0
+
+
+def _configure_donations(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["import"], help=t("en", "cli.donations.action"))
+    parser.add_argument("file", type=Path, help=t("en", "cli.donations.file"))
+
+
+def run_donations(args: argparse.Namespace, services: CliServices) -> int:
+    """Exit 0 when every row imported (or was already there), 1 when some rows had errors, 2 when nothing could be
+    read."""
+    site = services.site()
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(bilingual("cli.donations.unreadable", file=args.file, reason=exc.strerror), file=sys.stderr)
+        return 2
+    with services.database() as db:
+        result = db.call(import_donations, site, data, utcnow())
+    print(summary(result))
+    if result.errors and not (result.added or result.duplicates):
+        return 2
+    return 1 if result.errors else 0
+
+
+def summary(result: ImportResult) -> str:
+    lines = [
+        bilingual("donations.imported", added=result.added, attributed=result.attributed,
+                  yen=f"{result.attributed_yen:,}"),
+        bilingual("donations.duplicates", count=result.duplicates),
+    ]
+    if result.errors:
+        lines.append(bilingual("donations.errors", count=len(result.errors)))
+        lines += [bilingual("donations.error_line", line=line, problem=" / ".join(problem.text(lang) for lang in LANGS))
+                  for line, problem in result.errors]
+    return "\n".join(lines)
+
+
+COMMANDS = (
+    CliCommand("kpi", t("en", "cli.kpi.help"), _configure_kpi, run_kpi),
+    CliCommand("donations", t("en", "cli.donations.help"), _configure_donations, run_donations),
+)

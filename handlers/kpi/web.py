@@ -1,0 +1,204 @@
+"""HTTP routes of referrals and KPIs: referral redirects (/r/<code>), the KPI API (JSON and CSV), the weekly chart and
+the staff dashboard.
+
+/api/* needs `Authorization: Bearer STAFF_API_TOKEN` (404 while the token is unset). The dashboard also accepts a
+session cookie that a one-time link from the bot's /dashboard command gives. /r/ and /charts/ are public: a chart
+holds only weekly counts.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import datetime
+from typing import Awaitable, Callable
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+
+from community import charts, dashboard, digest, kpi, referrals
+from community.problems import Problem
+from community.texts import t
+from handlers.kpi.views import dashboard_view
+from handlers.web import WebRoute, page, services
+from storage.db import utcnow
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "tsunagaru_staff"
+FY_RANGE = range(2000, 2101)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _json_error(key: str, status: int, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": t("en", key)}, status=status, headers=headers)
+
+
+# ---- referral redirect ----------------------------------------------------------------------------------------
+
+
+async def referral_redirect(request: web.Request) -> web.StreamResponse:
+    """Count the click and send the browser to the configured donation page, whatever the path holds."""
+    found = services(request)
+    site = found.site
+    if not site.city.donation.url:
+        return page("kpi/donation_unset.html", status=404)
+    code = request.match_info.get("code", "").strip().lower()
+    if request.method == "HEAD":  # link checkers and previews, not a person: nothing to count
+        raise web.HTTPFound(referrals.donation_page(site))
+    try:
+        location = await found.db.run(referrals.record_click, site, code, utcnow())
+    except SQLAlchemyError as exc:
+        # The donor matters more than the count: redirect anyway, without a code we could not check.
+        log.error("referral click not recorded: %s", str(exc)[:200])
+        location = referrals.donation_page(site)
+    raise web.HTTPFound(location, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+# ---- who may see the KPIs -------------------------------------------------------------------------------------
+
+
+def _bearer_ok(request: web.Request, token: str | None) -> bool:
+    if not token:
+        return False
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+def _api_refusal(request: web.Request) -> web.Response | None:
+    token = services(request).staff_api_token
+    if not token:
+        return _json_error("kpi.api.disabled", 404)
+    if not _bearer_ok(request, token):
+        return _json_error("kpi.api.unauthorized", 401, {"WWW-Authenticate": 'Bearer realm="tsunagaru"'})
+    return None
+
+
+async def _is_staff(request: web.Request) -> bool:
+    """The dashboard's check: the API token, or a session cookie from a one-time link."""
+    found = services(request)
+    if _bearer_ok(request, found.staff_api_token):
+        return True
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return False
+    return await found.db.run(dashboard.check_token, cookie, utcnow(), dashboard.SESSION) is not None
+
+
+def _login_needed() -> web.Response:
+    return page("kpi/login_needed.html", status=401)
+
+
+# ---- KPI API ------------------------------------------------------------------------------------------------------
+
+
+def _fiscal_year(request: web.Request) -> int:
+    """?fy=2026, or this fiscal year without one."""
+    text = request.query.get("fy")
+    if not text:
+        return kpi.current_fiscal_year(services(request).site)
+    if not text.isdigit() or int(text) not in FY_RANGE:
+        raise Problem("kpi.api.bad_fy")
+    return int(text)
+
+
+async def _report(request: web.Request) -> kpi.Report:
+    found = services(request)
+    return await found.db.run(kpi.report, found.site, _fiscal_year(request))
+
+
+async def api_kpi(request: web.Request) -> web.Response:
+    refused = _api_refusal(request)
+    if refused is not None:
+        return refused
+    try:
+        report = await _report(request)
+    except Problem as problem:
+        return web.json_response({"error": problem.text("en")}, status=400)
+    return web.Response(text=kpi.report_json(report), content_type="application/json", charset="utf-8")
+
+
+async def api_kpi_csv(request: web.Request) -> web.Response:
+    refused = _api_refusal(request)
+    return refused if refused is not None else await _kpi_csv(request)
+
+
+async def _kpi_csv(request: web.Request) -> web.Response:
+    """The fiscal year's KPIs as CSV (?fy=), for a caller already let in."""
+    try:
+        report = await _report(request)
+    except Problem as problem:
+        return web.json_response({"error": problem.text("en")}, status=400)
+    return web.Response(body=kpi.csv_bytes(report, services(request).site), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="kpi-{report.fiscal_year}.csv"',
+    })
+
+
+# ---- chart ------------------------------------------------------------------------------------------------------
+
+
+async def weekly_chart(request: web.Request) -> web.Response:
+    found = services(request)
+    week = request.match_info["week"]
+    parsed = digest.parse_week(week)
+    if parsed is not None and parsed[0] <= datetime.now(found.site.tz).date():
+        png = await found.db.run(charts.render_chart, found.site, week)
+        if png is not None:
+            return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
+    raise web.HTTPNotFound(text=t("en", "kpi.chart.no_such_week"))
+
+
+# ---- dashboard --------------------------------------------------------------------------------------------------
+
+
+async def dashboard_page(request: web.Request) -> web.Response:
+    if not await _is_staff(request):
+        return _login_needed()
+    try:
+        fiscal_year = _fiscal_year(request)
+    except Problem:
+        raise web.HTTPFound("/dashboard") from None
+    found = services(request)
+    view = await found.db.run(dashboard_view, found.site, fiscal_year, datetime.now(found.site.tz))
+    return page("kpi/dashboard.html", view=view)
+
+
+async def dashboard_csv(request: web.Request) -> web.Response:
+    if not await _is_staff(request):
+        return _login_needed()
+    return await _kpi_csv(request)
+
+
+async def dashboard_login_form(request: web.Request) -> web.Response:
+    # GET never spends the link: chat apps fetch links for previews. The button POSTs.
+    return page("kpi/login.html")
+
+
+async def dashboard_login(request: web.Request) -> web.Response:
+    found = services(request)
+    session_token = await found.db.run(dashboard.exchange_link, request.match_info["token"], utcnow())
+    if session_token is None:
+        return page("kpi/link_invalid.html", status=401)
+    response = web.HTTPSeeOther("/dashboard")
+    response.set_cookie(SESSION_COOKIE, session_token, max_age=dashboard.SESSION_HOURS * 3600, path="/dashboard",
+                        httponly=True, samesite="Lax", secure=found.site.public_base_url.startswith("https://"))
+    raise response
+
+
+def _get(path: str, handler: Handler) -> tuple[WebRoute, WebRoute]:
+    """A GET route and its HEAD, as aiohttp's add_get would mount them."""
+    return WebRoute("GET", path, handler), WebRoute("HEAD", path, handler)
+
+
+ROUTES: tuple[WebRoute, ...] = (
+    *_get("/r", referral_redirect),
+    *_get(r"/r/{code:[\s\S]*}", referral_redirect),
+    *_get("/api/kpi", api_kpi),
+    *_get("/api/kpi.csv", api_kpi_csv),
+    *_get(r"/charts/weekly-{week:\d{4}-W\d{2}}.png", weekly_chart),
+    *_get("/dashboard", dashboard_page),
+    *_get("/dashboard/kpi.csv", dashboard_csv),
+    *_get("/dashboard/login/{token}", dashboard_login_form),
+    WebRoute("POST", "/dashboard/login/{token}", dashboard_login),
+)
