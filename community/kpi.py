@@ -147,6 +147,14 @@ def current_fiscal_year(site: Site, now: datetime | None = None) -> int:
     return fiscal_year_of(now.astimezone(site.tz))
 
 
+def fiscal_years_with_data(session: Session, site: Site, now: datetime | None = None) -> range:
+    """From the fiscal year of the first thing recorded (engagement, donations) to this one; empty without data."""
+    first = session.exec(select(func.min(Engagement.at))).one()
+    if first is None:
+        return range(0)
+    return range(fiscal_year_of(as_utc(first).astimezone(site.tz)), current_fiscal_year(site, now) + 1)
+
+
 def progress(value: int, target: int | None) -> float | None:
     """Percent of target reached (None without a target)."""
     if not target:

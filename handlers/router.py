@@ -25,11 +25,7 @@ from handlers import dialogues
 log = logging.getLogger(__name__)
 
 __all__ = ["ANYWHERE", "ChatRoutes", "Command", "Context", "DIRECT_PLACE", "EVERYONE", "GROUP_PLACE", "Router",
-           "UsageError", "normalise_command_text"]
-
-
-class UsageError(Exception):
-    """A command's arguments are wrong; the message (already in the person's language) says what is wrong."""
+           "normalise_command_text"]
 
 
 Handler = Callable[[Context], None]
@@ -375,17 +371,17 @@ class Router:
         return True
 
     def _guarded(self, ctx: Context, fn: Handler, usage: str | None = None) -> None:
-        """Run a handler; a Problem (or UsageError) undoes its changes and is answered in the person's language."""
+        """Run a handler; a Problem undoes its changes and is answered in the person's language."""
         savepoint = ctx.session.begin_nested()
         sent_before = len(ctx.postbox.items)
         try:
             fn(ctx)
             savepoint.commit()
-        except (Problem, UsageError) as exc:
+        except Problem as exc:
             savepoint.rollback()
             del ctx.postbox.items[sent_before:]
-            problem = exc.text(ctx.lang) if isinstance(exc, Problem) else str(exc)
-            if usage is not None and (not isinstance(exc, Problem) or exc.with_usage):
+            problem = exc.text(ctx.lang)
+            if usage is not None and exc.with_usage:
                 ctx.say("bad_args", problem=problem, usage=usage)
             else:
                 ctx.reply(problem)

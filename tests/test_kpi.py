@@ -14,6 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import RUNTIME, create_app
 from bot.cli import main as cli_main
 from community import engagement, kpi
+from storage.db import Database
+from storage.migrate import upgrade
 from storage.models import Member
 from storage.models.community import BoardPost, BoardThread
 
@@ -217,8 +219,25 @@ def test_cli_refuses_a_fiscal_year_out_of_range(make_settings, monkeypatch, caps
     monkeypatch.setenv("DATABASE_URL", make_settings().database_url)
     monkeypatch.delenv("CITY_CONFIG", raising=False)
     assert cli_main(["kpi", "--fy", "1999"]) == 2
+    assert capsys.readouterr().err == (  # 1999 is a year: the message says what there is, not how to write one
+        "--fy: まだデータがありません（今年度は 2026年度です） / --fy: there is no data yet (this fiscal year is FY2026)\n")
+    assert cli_main(["kpi", "--fy", "19999"]) == 2
     assert capsys.readouterr().err == (
-        "--fy: 年度は 2026 のように西暦で指定してください / a fiscal year like 2026, got 1999\n")
+        "--fy: 年度は 2026 のように西暦4桁で指定してください（19999） / --fy: a fiscal year like 2026, got 19999\n")
+
+
+def test_cli_names_the_years_that_have_data(make_settings, monkeypatch, capsys):
+    settings = make_settings()
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.delenv("CITY_CONFIG", raising=False)
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    db.call(lambda s: engagement.record(s, "post", datetime(2024, 6, 1, tzinfo=TOKYO)))
+    db.close()
+    assert cli_main(["kpi", "--fy", "1999"]) == 2
+    err = capsys.readouterr().err
+    assert "1999年度のデータはありません" in err and "2024〜2026年度" in err and "FY2024 to FY2026" in err
+    assert cli_main(["kpi", "--fy", "2025"]) == 0  # a year inside the data answers
 
 
 async def test_head_answers_as_get_does(web):

@@ -68,3 +68,9 @@ def words(key: str) -> frozenset[str]:
 
 def is_word(key: str, text: str | None) -> bool:
     return text is not None and fold(text) in words(key)
+
+
+@cache
+def bilingual_keys() -> frozenset[str]:
+    """Keys printed as one "ja / en" line, whose Japanese half may leave details to the English half."""
+    return frozenset(key for module in _modules() for key in getattr(module, "BILINGUAL", ()))

@@ -115,7 +115,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "年度 (例: 2026 = 2026-04-01..2027-03-31、省略時は今年度)",
         "fiscal year, e.g. 2026 = 2026-04-01..2027-03-31 (default: this one)",
     ),
-    "cli.kpi.bad_fy": ("--fy: 年度は 2026 のように西暦で指定してください", "a fiscal year like 2026, got {fy}"),
+    "cli.kpi.bad_fy": ("--fy: 年度は 2026 のように西暦4桁で指定してください（{fy}）", "--fy: a fiscal year like 2026, got {fy}"),
+    "cli.kpi.no_data": (
+        "--fy: {fy}年度のデータはありません。データがあるのは {first}〜{last}年度です",
+        "--fy: there is no data for FY{fy}; the data covers FY{first} to FY{last}",
+    ),
+    "cli.kpi.no_data_yet": (
+        "--fy: まだデータがありません（今年度は {current}年度です）",
+        "--fy: there is no data yet (this fiscal year is FY{current})",
+    ),
     "cli.donations.help": ("ふるさと納税の寄附", "furusato-nozei donations"),
     "cli.donations.action": ("import: 寄附ポータルのCSVを取り込む", "import: read a donation portal CSV export"),
     "cli.donations.file": ("CSVファイル (UTF-8 または Shift_JIS)", "the CSV file (UTF-8 or Shift_JIS)"),
@@ -143,3 +151,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     "alias.digest": ("レポート",),
     "alias.dashboard": ("ダッシュボード",),
 }
+
+# Printed as one "ja / en" line (CLI output, import errors): the details appear once, in the English half.
+BILINGUAL = frozenset({
+    "cli.donations.unreadable", "donations.error_line", "donations.no_column", "donations.malformed",
+    "donations.bad_date", "donations.impossible_date", "donations.bad_amount", "donations.zero_amount",
+})

@@ -14,7 +14,7 @@ from community.texts import LANGS, both, t
 from handlers.cli import CliCommand, CliServices
 from storage.db import utcnow
 
-FISCAL_YEARS = range(2000, 2101)
+FISCAL_YEARS = range(1000, 10000)  # any four-digit year reads as one; whether it has data is asked next
 
 
 def bilingual(key: str, **values: object) -> str:
@@ -34,6 +34,14 @@ def run_kpi(args: argparse.Namespace, services: CliServices) -> int:
         print(bilingual("cli.kpi.bad_fy", fy=fiscal_year), file=sys.stderr)
         return 2
     with services.database() as db:
+        years = db.call(kpi.fiscal_years_with_data, site)
+        if args.fy is not None and fiscal_year not in years:
+            # A year with no data is a typo, not a report of zeros: say which years there are.
+            key = "cli.kpi.no_data" if years else "cli.kpi.no_data_yet"
+            first, last = (years[0], years[-1]) if years else (fiscal_year, fiscal_year)
+            print(bilingual(key, fy=fiscal_year, first=first, last=last,
+                            current=kpi.current_fiscal_year(site)), file=sys.stderr)
+            return 2
         report = db.call(kpi.report, site, fiscal_year)
     print(kpi.report_json(report) if args.json else kpi.table_text(report, site))
     return 0
