@@ -193,7 +193,8 @@ def serve_fake(spec_dir: str | None) -> None:
                 return response
             now = time.time()
             body = json.loads(await request.read())
-            index = self.by_token.get(body.get("replyToken")) if path == REPLY else self.by_user.get(body.get("to"))
+            index = (self.by_token.get(body.get("replyToken")) if path == REPLY else
+                     self.by_user.get(body.get("to")) if path == PUSH else None)  # no multicast answers a /help
             if index is None:
                 self.other += 1
                 return response
@@ -292,6 +293,11 @@ class FakeProcess:
 
     def go(self, t0: float) -> None:
         http_json(self.control + "/go", {"t0": t0})
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the fake has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def counts(self) -> dict:
         return http_json(self.control + "/counts")
@@ -665,9 +671,11 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
             plan["t0"] = time.time() + 1.0 + events * 30e-6
             plan_path.write_text(json.dumps(plan))
             fake.go(plan["t0"])
+            fake_cpu, fake_wall = fake.cpu_seconds(), time.time()
             with MemorySampler([s.process.pid for s in servers]) as memory:
                 load = load_in_child(plan_path, timeout=args.ack_timeout + events / rate + 120)
                 counts, wait, backlog = wait_for_answers(fake, servers, events, args.drain_timeout)
+            fake_cpu, fake_wall = fake.cpu_seconds() - fake_cpu, time.time() - fake_wall
             counts = fake.end()
         finally:
             for server in servers:
@@ -678,7 +686,8 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
     return {"server": kind, "shape": shape, "events": events, "rate": rate, "startup_s": startup, "load": load,
             "counts": counts, "span_s": span, "answered_per_s": counts["answered"] / span,
             "lost": events - counts["answered"], "duplicated": counts["duplicated"], "wait_s": wait,
-            "backlog": backlog, "peak_rss_mb": memory.peak_mb, "instances": len(servers)}
+            "backlog": backlog, "peak_rss_mb": memory.peak_mb, "instances": len(servers),
+            "fake_busy": fake_cpu / fake_wall}
 
 
 def wait_for_answers(fake: FakeProcess, servers: list[Server], events: int, stall: float) -> tuple[dict, float, dict]:
@@ -750,6 +759,9 @@ def notes(results: list[dict]) -> list[str]:
                        f"e.g. event numbers {counts['unanswered_sample']})")
         if counts["other_answers"]:
             out.append(f"{name}: {counts['other_answers']:,} accepted sends matched no event of the run")
+        if r["fake_busy"] > 0.7:
+            out.append(f"{name}: the fake LINE API was busy {r['fake_busy']:.0%} of a core: it may have held answers "
+                       "back (--openapi-sample N checks the OpenAPI schema on one request in N)")
         if load["send_lag_ms"] > 50:
             out.append(f"{name}: the load generator fell up to {load['send_lag_ms']:.0f} ms behind its schedule "
                        "(latency still counts from the scheduled moment)")
@@ -860,7 +872,8 @@ def run(args: argparse.Namespace, out=_print) -> list[dict]:
                         out(f"  {SERVERS[kind]:<21} {shape:<6} {result['events']:>6,} events: last answer after "
                             f"{result['span_s']:.1f} s, {result['counts']['replies']:,} replies, "
                             f"{result['counts']['pushes']:,} pushes, lost {result['lost']}, "
-                            f"duplicated {result['duplicated']} (start-up {result['startup_s']:.1f} s)")
+                            f"duplicated {result['duplicated']} (start-up {result['startup_s']:.1f} s; the fake "
+                            f"busy {result['fake_busy']:.0%} of a core)")
         finally:
             fake.stop()
     out("")
