@@ -438,23 +438,29 @@ class Server:
             return "(no log)"
 
 
-class MemorySampler:
-    """Peak resident memory of some processes and their descendants: each process's VmHWM, summed (sampled, so a
-    child that lives less than one interval can be missed)."""
+class ProcessSampler:
+    """Peak resident memory and CPU time of some processes and their descendants: each process's VmHWM, summed, and
+    its user + system time since the sampler started (sampled, so a child that lives less than one interval can be
+    missed)."""
 
     def __init__(self, pids: list[int], interval: float = 0.2):
         self.roots = pids
         self.interval = interval
         self.peaks: dict[int, int] = {}
+        self.cpu_start: dict[int, float] = {}
+        self.cpu_last: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> "ProcessSampler":
+        self.started = time.monotonic()
+        self.sample()
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.sample()
+        self.seconds = time.monotonic() - self.started
         self._stop.set()
         self._thread.join()
 
@@ -463,12 +469,17 @@ class MemorySampler:
             self.sample()
 
     def sample(self) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
         for pid in self._tree():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmHWM:"):
                         self.peaks[pid] = max(self.peaks.get(pid, 0), int(line.split()[1]))
-            except OSError:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cpu = (int(fields[11]) + int(fields[12])) / ticks
+                self.cpu_start.setdefault(pid, cpu if pid in self.roots else 0.0)
+                self.cpu_last[pid] = cpu
+            except (OSError, IndexError, ValueError):
                 pass
 
     def _tree(self) -> list[int]:
@@ -486,6 +497,10 @@ class MemorySampler:
     @property
     def peak_mb(self) -> float:
         return sum(self.peaks.values()) / 1024
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_last[pid] - self.cpu_start[pid] for pid in self.cpu_last)
 
 
 # ---- PostgreSQL ---------------------------------------------------------------------------------------------------
@@ -672,7 +687,7 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
             plan_path.write_text(json.dumps(plan))
             fake.go(plan["t0"])
             fake_cpu, fake_wall = fake.cpu_seconds(), time.time()
-            with MemorySampler([s.process.pid for s in servers]) as memory:
+            with ProcessSampler([s.process.pid for s in servers]) as processes:
                 load = load_in_child(plan_path, timeout=args.ack_timeout + events / rate + 120)
                 counts, wait, backlog = wait_for_answers(fake, servers, events, args.drain_timeout)
             fake_cpu, fake_wall = fake.cpu_seconds() - fake_cpu, time.time() - fake_wall
@@ -686,7 +701,8 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
     return {"server": kind, "shape": shape, "events": events, "rate": rate, "startup_s": startup, "load": load,
             "counts": counts, "span_s": span, "answered_per_s": counts["answered"] / span,
             "lost": events - counts["answered"], "duplicated": counts["duplicated"], "wait_s": wait,
-            "backlog": backlog, "peak_rss_mb": memory.peak_mb, "instances": len(servers),
+            "backlog": backlog, "peak_rss_mb": processes.peak_mb, "instances": len(servers),
+            "server_cpu_s": processes.cpu_seconds, "server_busy": processes.cpu_seconds / processes.seconds,
             "fake_busy": fake_cpu / fake_wall}
 
 
@@ -872,8 +888,9 @@ def run(args: argparse.Namespace, out=_print) -> list[dict]:
                         out(f"  {SERVERS[kind]:<21} {shape:<6} {result['events']:>6,} events: last answer after "
                             f"{result['span_s']:.1f} s, {result['counts']['replies']:,} replies, "
                             f"{result['counts']['pushes']:,} pushes, lost {result['lost']}, "
-                            f"duplicated {result['duplicated']} (start-up {result['startup_s']:.1f} s; the fake "
-                            f"busy {result['fake_busy']:.0%} of a core)")
+                            f"duplicated {result['duplicated']} (start-up {result['startup_s']:.1f} s; CPU: "
+                            f"{result['server_busy']:.0%} of a core for the server, {result['fake_busy']:.0%} for the "
+                            f"fake)")
         finally:
             fake.stop()
     out("")
