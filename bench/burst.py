@@ -17,7 +17,7 @@ a throwaway cluster started like .ci/run does.
 Load shapes (--shapes): each a fresh server (fresh database) and fresh counts at the fake.
   burst   --events /help text events at --rate events/s (default 10,000 at 2,000/s)
   steady  --steady-seconds of /help at --steady-rate events/s (default 60 s at 500/s); not in the default run: no
-          server here answers 500/s (see below), so each takes 2-3.5 minutes to drain it and the four would not fit the
+          server here answers 500/s (see below), so each takes 2-4 minutes to drain it and the four would not fit the
           default run's 5 minutes
 Every event has its own webhookEventId, replyToken and user id, and is sent in signed requests of --per-request
 events, open loop (on schedule whatever the server does; ack latency counts from the scheduled moment), by an aiohttp
@@ -29,6 +29,7 @@ per second over that span; answers sent as replies and as pushes (ours turns a r
 a push); webhook ack latency p50/p99/max; webhook answers other than 200 (and requests with no answer); lost (events
 never answered, as of the end of the wait) and duplicated (events answered more than once), both must be 0; the sum of
 the server processes' (and their children's) peak resident memory (VmHWM; PostgreSQL's own processes not included).
+Each measurement's progress line adds the CPU the server processes and the fake used (share of one core).
 
 After the last webhook request the harness polls the fake until every event is answered (for ours, also until the
 database's inbox and outbox are empty, so a late second answer would be counted), giving up when nothing has moved
@@ -39,7 +40,7 @@ connections to the API by default: 10 on 2 cores, so at most 10 / latency answer
 
     python bench/burst.py                          # the burst on all four (about 4 minutes on 2 cores)
     python bench/burst.py --shapes burst,steady    # and 60 s of steady load (about 15 minutes)
-    python bench/burst.py --quick                  # a smoke run (about 40 s)
+    python bench/burst.py --quick                  # a smoke run (about 45 s)
     python bench/burst.py --servers sqlite,inline --events 2000 --latency-ms 10
 """
 from __future__ import annotations
@@ -814,7 +815,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="after the last ack, stop waiting for answers when nothing has moved for this many seconds "
                              "(default 30)")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run (about 40 s): ours on SQLite and the inline peer, a 1,000-event burst and "
+                        help="a smoke run (about 45 s): ours on SQLite and the inline peer, a 1,000-event burst and "
                              "10 s of steady load at 100 events/s")
     parser.add_argument("--json", action="store_true", help="print the raw results as JSON too")
     parser.add_argument("--keep", metavar="DIR", help="keep the servers' logs, the plans and the databases in DIR")
