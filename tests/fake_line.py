@@ -126,9 +126,18 @@ def _walk(node: Any):
 
 
 class FakeLineApi:
-    def __init__(self, token: str = TOKEN, *, openapi: bool | None = None):
+    """latency: seconds every request waits before it is handled (a network round trip to LINE; default none).
+    openapi_one_in: check request bodies against the OpenAPI schema on one request in N (default every request; the
+    SDK-model round trip and the rules below run on every request whatever N is)."""
+
+    def __init__(self, token: str = TOKEN, *, openapi: bool | None = None, latency: float = 0.0,
+                 openapi_one_in: int = 1):
         self.token = token
         self.use_openapi = openapi_schema.available() if openapi is None else openapi
+        self.latency = latency
+        self.openapi_one_in = max(1, openapi_one_in)
+        self.openapi_checked = 0  # request bodies checked against the OpenAPI schema
+        self._openapi_seen = 0
         self.calls: list[Call] = []
         self.accepted_by_retry_key: Counter[str] = Counter()
         self.group_summaries: dict[str, str] = {}
@@ -256,6 +265,8 @@ class FakeLineApi:
 
     # ---- the server ----
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
         raw = await request.read()
         call = Call(request.method, request.path, dict(request.headers), None, body=raw)
         self.calls.append(call)
@@ -371,6 +382,10 @@ class FakeLineApi:
             schemas = openapi_schema.messaging_api()
             name = schemas.request_schema(method, path)
             if name is not None:
+                self._openapi_seen += 1
+                if (self._openapi_seen - 1) % self.openapi_one_in:
+                    return  # not this request's turn in the sample
+                self.openapi_checked += 1
                 errors = schemas.errors(name, body)
                 if errors:
                     raise LineApiError(400, f"The request body has {len(errors)} error(s)",
