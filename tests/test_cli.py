@@ -97,7 +97,7 @@ def test_purge_raw_empties_only_payloads_past_retention(bot_env, tmp_path):
     db.call(seed)
     result = run_bot(["job", "purge-raw", "--at", at.replace(tzinfo=None).isoformat()], bot_env, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "purged 1 raw payloads" in result.stdout
+    assert "受信データ 1件" in result.stdout
     with db.session() as session:
         payloads = {e.event_id: e.payload for e in session.exec(select(InboxEvent))}
     db.close()

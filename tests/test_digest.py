@@ -122,7 +122,7 @@ async def test_weekly_digest_job_twice_sends_once_to_the_staff_group(staff_group
     first = await runtime.db.run(run_job, job, staff_group.settings.site, MONDAY, OutboxWriter().write)
     second = await runtime.db.run(run_job, job, staff_group.settings.site, MONDAY, OutboxWriter().write)
     await runtime.sender.drain()
-    assert "sent to 1" in first and "sent to 0" in second and "1 already had it" in second
+    assert "1件に送りました" in first and "0件に送りました" in second and "送信済み 1件" in second
 
     sent = staff_group.said[start:]
     assert [(method, target) for method, target, _ in sent] == [("push", "職員室"), ("push", "職員室")]
@@ -153,7 +153,7 @@ async def test_scheduled_runs_take_one_lease_per_week(staff_group):
 async def test_no_staff_group_sends_nothing(chat):
     detail = await chat.runtime.db.run(run_job, weekly_job(), chat.settings.site, MONDAY, OutboxWriter().write)
     await chat.runtime.sender.drain()
-    assert "sent to 0" in detail and chat.said == []
+    assert "0件に送りました" in detail and chat.said == []
 
 
 async def test_digest_command_answers_staff_now(staff_chat, chat):

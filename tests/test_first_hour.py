@@ -68,3 +68,23 @@ async def test_a_follow_gets_a_welcome_with_the_same_buttons(line_bot, fake_line
     message = reply.json["messages"][0]
     assert "友だち追加ありがとうございます" in message["text"]
     assert "ヘルプ" in [item["action"]["label"] for item in message["quickReply"]["items"]]
+
+
+async def test_help_explains_any_command_with_who_and_where(chat, staff_chat):
+    [answer] = await chat.say("/help /touchpoint")  # a staff command, asked by a resident in 1:1
+    assert answer.startswith("/touchpoint: ")
+    assert "使える人: 市の職員" in answer and "使う場所: グループの中" in answer
+    assert "あなたはこのコマンドを使えません" in answer
+    [answer] = await staff_chat.say("/help touchpoint")
+    assert "ここでは使えません" in answer and "あなたは" not in answer  # staff may, but in a group
+    [answer] = await chat.say("/help ヘルプ")  # an alias names its command
+    assert answer.startswith("/help: ") and "使う場所: 1:1トークでもグループでも" in answer
+    [answer] = await chat.say("/help /nosuch")
+    assert "「/nosuch」というコマンドはありません" in answer
+
+
+async def test_help_lists_only_what_the_asker_may_use_here(chat, staff_chat):
+    [resident] = await chat.say("/help")
+    [staff] = await staff_chat.say("/help")
+    assert "/touchpoint" not in resident and "/touchpoint" not in staff  # a group command, asked in 1:1
+    assert "/dashboard" in staff and "/dashboard" not in resident

@@ -4,6 +4,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.header": ("使えるコマンド:", "Commands you can use:"),
     "help.footer": ("詳しくは「/help コマンド名」と送ってください。", "Send \"/help COMMAND\" for details."),
     "help.usage": ("使い方: {usage}", "Usage: {usage}"),
+    "help.who": ("使える人: {who}", "Who: {who}"),
+    "help.where": ("使う場所: {where}", "Where: {where}"),
+    "help.where.direct": ("ボットとの1:1トーク", "a 1:1 chat with the bot"),
+    "help.where.group": ("グループの中", "inside a group"),
+    "help.where.direct+group": ("1:1トークでもグループでも", "a 1:1 chat or a group"),
+    "help.not_for_you": ("※あなたはこのコマンドを使えません。", "(You cannot use this command.)"),
+    "help.not_here": ("※ここでは使えません。上の場所で送ってください。", "(Not here: send it in the place above.)"),
     "unknown": (
         "「{name}」というコマンドはありません。/help で使えるコマンドを確認できます。",
         "There is no command \"{name}\". Send /help to see what you can use.",
@@ -39,7 +46,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.staff": ("市の職員", "city staff"),
     "role.organizer": ("主催者", "organizers"),
     "role.facilitator": ("世話人", "facilitators"),
-    "role.resident": ("参加者", "members"),
+    "role.resident": ("だれでも", "everyone"),
     "forget.ask": (
         "あなたのデータを削除します: LINE・Discordのアカウントとの紐付け、ニックネーム、お子さまの日付、紹介リンク、"
         "投稿の本文、役割。集計の件数は個人がわからない形で残ります。削除してよろしいですか？",
@@ -67,8 +74,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- jobs (python -m bot job --list) ----
     "job.purge-raw.schedule": ("毎日 03:30", "daily 03:30"),
     "job.purge-raw.description": (
-        "raw webhook payloads past the retention period are deleted",
-        "raw webhook payloads past the retention period are deleted",
+        "保存期間を過ぎた受信データ（生のwebhook）と監査ログを削除",
+        "raw webhook payloads and audit entries past their retention period are deleted",
+    ),
+    "job.purge-raw.done": (
+        "保存期間（{days}日）を過ぎた受信データ {count}件、保存期間（{audit_days}日）を過ぎた監査ログ {audited}件を削除しました",
+        "deleted {count} raw payloads older than {days} days and {audited} audit entries older than {audit_days} days",
     ),
     # ---- the process: CLI, console, renderers ----
     "cli.description": ("つながる: LINE と Discord のまちのコミュニティボット", "tsunagaru: LINE / Discord community bot"),

@@ -102,8 +102,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- jobs ----
     "job.weekly-digest.schedule": ("毎週月曜 09:00", "Mondays 09:00"),
     "job.weekly-digest.description": (
+        "先週のKPI・静かなグループ・QR読み取り・寄附を職員グループへ",
         "last week's KPIs, quiet groups, QR scans and donations to the staff groups",
-        "last week's KPIs, quiet groups, QR scans and donations to the staff groups",
+    ),
+    "job.weekly-digest.done": (
+        "週間レポート {week}: 職員グループ {sent}件に送りました（送信済み {skipped}件）",
+        "digest {week}: sent to {sent} staff spaces, {skipped} already had it",
     ),
     # ---- the command line (python -m bot kpi / donations import): printed in both languages ----
     "cli.kpi.help": ("年度のKPIを表示する (4月〜3月)", "show the fiscal year's KPIs (年度, April to March)"),

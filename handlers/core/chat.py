@@ -20,19 +20,35 @@ chat = ChatRoutes("core")
 
 @chat.command("help")
 def help_command(ctx: Context) -> None:
+    """Exactly the commands the asker may use where they ask; `/help NAME` explains any command."""
     assert ctx.router is not None
-    wanted = ctx.args.lstrip("/").strip().lower()
-    visible = ctx.router.visible_commands(ctx.roles, ctx.place_kind)
+    wanted = ctx.args.strip()
     if wanted:
-        match = next((c for c in visible if c.name == wanted or wanted in c.aliases), None)
-        if match is None:
-            raise Problem("unknown", name="/" + wanted[:20])
-        ctx.reply(f"/{match.name}: {match.summary_in(ctx.lang)}\n" + ctx.t("help.usage", usage=match.usage_in(ctx.lang)))
+        ctx.reply(_explain(ctx, wanted))
         return
+    visible = ctx.router.visible_commands(ctx.roles, ctx.place_kind)
     lines = [ctx.t("help.header")]
     lines += [f"/{cmd.name} … {cmd.summary_in(ctx.lang)}" for cmd in visible]
     lines.append(ctx.t("help.footer"))
     ctx.reply("\n".join(lines))
+
+
+def _explain(ctx: Context, wanted: str) -> str:
+    """What a command does, who may use it and where, and whether the asker may use it here."""
+    assert ctx.router is not None
+    command, _, _ = ctx.router.find("/" + wanted.lstrip("/\uff0f"))
+    if command is None:
+        raise Problem("unknown", name="/" + wanted.lstrip("/")[:20])
+    separator = ctx.t("list.separator")
+    who = separator.join(ctx.t(f"role.{role}") for role in sorted(command.roles))
+    where = ctx.t("help.where." + "+".join(sorted(command.places)))
+    lines = [f"/{command.name}: {command.summary_in(ctx.lang)}", ctx.t("help.usage", usage=command.usage_in(ctx.lang)),
+             ctx.t("help.who", who=who), ctx.t("help.where", where=where)]
+    if not ctx.router.allowed(command, ctx.roles):
+        lines.append(ctx.t("help.not_for_you"))
+    elif ctx.place_kind not in command.places:
+        lines.append(ctx.t("help.not_here"))
+    return "\n".join(lines)
 
 
 @chat.command("lang")

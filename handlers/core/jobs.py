@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from community import audit
+from community.texts import t
 from scheduler.jobs import Job, JobContext
 from storage.db import as_utc
 from storage.models import InboxEvent
@@ -23,7 +24,7 @@ def purge_raw(ctx: JobContext) -> str:
     )
     audit_days = ctx.site.city.info.audit_retention_days
     audited = audit.purge(ctx.session, ctx.now, audit_days)
-    return f"purged {result.rowcount} raw payloads older than {days} days, {audited} audit entries older than {audit_days}"
+    return t("ja", "job.purge-raw.done", count=result.rowcount, days=days, audited=audited, audit_days=audit_days)
 
 
 PURGE_RAW = Job("purge-raw", {"hour": "3", "minute": "30"}, purge_raw)
