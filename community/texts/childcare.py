@@ -170,7 +170,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "unknown touchpoint {id}; valid ids: {ids}",
     ),
     "cli.qr.local_address": (
-        "PUBLIC_BASE_URL が未設定かローカルのアドレス（{url}）なので、QRコードは作りません。スマホで開ける公開アドレス "
+        "PUBLIC_BASE_URL が未設定かローカルのアドレス（{url}）なので、QRコードは作りません。スマホで開ける公開アドレス"
         "（例: PUBLIC_BASE_URL=https://bot.example.jp）を設定してください。試すだけなら --allow-local / "
         "PUBLIC_BASE_URL is unset or local ({url}): set it to the public address phones can open "
         "(e.g. https://bot.example.jp), or pass --allow-local to try it out",
