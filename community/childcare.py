@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -23,7 +23,7 @@ from community.kpi import KpiSource, ReportSection, count_kind
 from community.messages import Postbox, QrCard, Text
 from community.periods import bounds, fiscal_year_of, fiscal_year_range
 from community.problems import Problem
-from community.texts import t
+from community.texts import fold, t, words
 from storage.db import as_utc
 from storage.models import Engagement, Member
 from storage.models.childcare import ChildcareChild, ChildcareNotice
@@ -51,7 +51,9 @@ def age_label(months: int, lang: str = "ja") -> str:
 
 
 def date_text(day: date, lang: str = "ja") -> str:
-    return t(lang, "childcare.date", year=day.year, month=day.month, day=day.day)
+    """A date as people read it here: 2026年8月1日(土) in Japanese (as events write it), Sat 2026-08-01 in English."""
+    weekday = t(lang, "childcare.weekdays").split()[day.weekday()]
+    return t(lang, "childcare.date", year=day.year, month=day.month, day=day.day, weekday=weekday)
 
 
 def device_family(user_agent: str | None) -> str:
@@ -77,11 +79,16 @@ def tracked_url(site: Site, touchpoint_id: str) -> str:
     return site.public_url(f"/go/{touchpoint_id}")
 
 
+def card_image_url(site: Site, touchpoint_id: str) -> str:
+    """The code at chat-card size (LINE shows at most 1024x1024 px); /qr/<id>.png stays the print size."""
+    return site.public_url(f"/qr/card/{touchpoint_id}.png")
+
+
 def qr_card(site: Site, touchpoint: Touchpoint) -> QrCard:
     app = site.city.app
     return QrCard(
         title=t("ja", "childcare.card_title", app=app.name or t("ja", "childcare.app_fallback"), name=touchpoint.name),
-        image_url=site.public_url(f"/qr/{touchpoint.id}.png"),
+        image_url=card_image_url(site, touchpoint.id),
         url=tracked_url(site, touchpoint.id),
         note=app.why,
     )
@@ -113,27 +120,58 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _DASHES = str.maketrans({"\u30fc": "-", "\u2212": "-"})  # the long-vowel mark and the minus sign people type
+_WEEKDAY = re.compile(r"\s*\([^()]{1,3}\)$")  # "(土)" after a date copied from one of our answers
+# Japanese eras: (the words for it, the year before its first year, its first day). Older dates are no child's.
+_ERAS = (("child.era.reiwa", 2018, date(2019, 5, 1)), ("child.era.heisei", 1988, date(1989, 1, 8)))
+
+
+@cache
+def _date_pattern() -> re.Pattern[str]:
+    """2026-05-01, 2026/5/1, 2026.5.1, 2026年5月1日, 令和8年5月1日, 令和元年5月1日, R8.5.1, 令和8/5/1 (folded: NFKC
+    and lower case, so full-width digits and "r8" are the same)."""
+    def alternatives(key: str) -> str:
+        return "|".join(re.escape(word) for word in sorted(words(key), key=len, reverse=True))
+
+    eras = "|".join(alternatives(key) for key, _, _ in _ERAS)
+    year_mark, month_mark = alternatives("child.date.year"), alternatives("child.date.month")
+    return re.compile(
+        rf"(?:(?P<era>{eras})\s*(?P<era_year>\d{{1,2}}|{alternatives('child.era.first_year')})|(?P<year>\d{{4}}))\s*"
+        rf"(?:{year_mark}|[-/.])\s*(?P<month>\d{{1,2}})\s*(?:{month_mark}|[-/.])\s*(?P<day>\d{{1,2}})\s*"
+        rf"(?:{alternatives('child.date.day')})?"
+    )
 
 
 def parse_date(text: str) -> date | None:
-    """'2026-05-01', '2026/5/1', full-width digits and dashes -> date; anything else None."""
-    match = _DATE.match(unicodedata.normalize("NFKC", text).strip().translate(_DASHES))
+    """A birth or due date as people type it (see _date_pattern), full-width or not; anything else None."""
+    folded = _WEEKDAY.sub("", fold(text).translate(_DASHES))
+    match = _date_pattern().fullmatch(folded)
     if not match:
         return None
     try:
-        return date(*(int(part) for part in match.groups()))
+        if match["year"]:
+            return date(int(match["year"]), int(match["month"]), int(match["day"]))
+        return _era_date(match["era"], match["era_year"], int(match["month"]), int(match["day"]))
     except ValueError:
         return None
 
 
-def _check_date(day: date, today: date) -> None:
+def _era_date(era: str, era_year: str, month: int, day: int) -> date | None:
+    """令和8年 -> 2026; None for a date before its era began (令和1年4月1日 was 平成31年)."""
+    _, year_zero, first_day = next(found for found in _ERAS if era in words(found[0]))
+    year = 1 if era_year in words("child.era.first_year") else int(era_year)
+    if year < 1:
+        return None
+    found = date(year_zero + year, month, day)
+    return found if found >= first_day else None
+
+
+def _check_date(day: date, today: date, lang: str) -> None:
     """A due date at most 10 months ahead, or the birth date of a child of checkup age (up to 6)."""
     if day > add_months(today, 10):
-        raise Problem("child.too_future", date=day.isoformat())
+        raise Problem("child.too_future", date=date_text(day, lang))
     if day < add_months(today, -72):
-        raise Problem("child.too_past", date=day.isoformat())
+        raise Problem("child.too_past", date=date_text(day, lang))
 
 
 def children_of(session: Session, member_id: int) -> list[ChildcareChild]:
@@ -145,10 +183,10 @@ def children_of(session: Session, member_id: int) -> list[ChildcareChild]:
 def add_child(session: Session, member: Member, born_on: date, now: datetime, platform: str = "") -> ChildcareChild:
     """Opt in to checkup notices for one child; `now` in the city's time zone."""
     assert member.id is not None
-    _check_date(born_on, now.date())
+    _check_date(born_on, now.date(), member.lang)
     existing = children_of(session, member.id)
     if any(child.born_on == born_on for child in existing):
-        raise Problem("child.duplicate", date=born_on.isoformat())
+        raise Problem("child.duplicate", date=date_text(born_on, member.lang))
     if len(existing) >= MAX_CHILDREN:
         raise Problem("child.too_many", count=MAX_CHILDREN)
     child = ChildcareChild(member_id=member.id, born_on=born_on)
@@ -202,30 +240,38 @@ def due_notices(session: Session, city: CityConfig, today: date) -> list[DueNoti
 
 
 def send_checkup_notices(session: Session, site: Site, now: datetime, postbox: Postbox) -> str:
-    """The checkup-notices job: push each due notice with its QR card, once per (child, checkup)."""
+    """The checkup-notices job: push each due notice with its QR card, once per (child, checkup). Returns what it
+    did, in Japanese (staff read it)."""
     today = now.astimezone(site.tz).date()
-    sent = unreachable = 0
+    sent = 0
+    unreachable: set[int] = set()  # parents who blocked the bot: tried again tomorrow while the window is open
     for notice in due_notices(session, site.city, today):
         if _send_notice(session, site, notice, now, postbox):
             sent += 1
         else:
-            unreachable += 1  # blocked the bot: try again tomorrow while the window is open
+            unreachable.add(notice.child.member_id)
     session.flush()
     closed = hiroba.close_stale_surveys(session, now)
-    detail = f"sent {sent} checkup notices"
+    detail = t("ja", "job.checkup-notices.result", sent=sent)
     if unreachable:
-        detail += f", {unreachable} unreachable"
+        detail += t("ja", "job.checkup-notices.unreachable", count=len(unreachable))
     if closed:
-        detail += f", {closed} unfinished surveys closed"
+        detail += t("ja", "job.checkup-notices.closed", count=closed)
     return detail
+
+
+def _child_text(born_on: date, today: date, lang: str) -> str:
+    """The child born on the date or, while the date is still ahead, the child due on it."""
+    return t(lang, "checkup.child_due" if born_on > today else "checkup.child_born", date=date_text(born_on, lang))
 
 
 def _send_notice(session: Session, site: Site, notice: DueNotice, now: datetime, postbox: Postbox) -> bool:
     """Push one notice to every account of the parent that takes pushes; False when none does."""
+    today = now.astimezone(site.tz).date()
     member = session.get(Member, notice.child.member_id)
     lang = member.lang if member else "ja"
     tp = notice.touchpoint
-    text = Text(t(lang, "checkup.notice", born=date_text(notice.child.born_on, lang), name=tp.name,
+    text = Text(t(lang, "checkup.notice", child=_child_text(notice.child.born_on, today, lang), name=tp.name,
                   age=age_label(tp.age_months or 0, lang), date=date_text(notice.checkup_on, lang),
                   app=site.city.app.name))
     card = qr_card(site, tp)

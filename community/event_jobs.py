@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from community import members
 from community.city import EventsSettings, Site, Tip, Venue
-from community.events import QuietBinding, id_of, quiet_bindings, spaces_of
+from community.events import QuietBinding, event_end, id_of, quiet_bindings, spaces_of
 from community.messages import Postbox, Text
 from community.texts import t
 from storage.db import as_utc
@@ -61,7 +61,7 @@ def quiet_groups(session: Session, site: Site, now: datetime, postbox: Postbox) 
         session.add(bound)
     if orphans:
         notify_staff(session, postbox, lambda lang: _orphan_report(orphans, lang))
-    return f"nudged {nudged} facilitators; reported {len(orphans)} spaces without a facilitator to staff"
+    return t("ja", "job.quiet-groups.result", nudged=nudged, orphans=len(orphans))
 
 
 def _place(found: QuietBinding) -> str:
@@ -88,11 +88,6 @@ def _orphan_report(orphans: list[QuietBinding], lang: str) -> str:
 # ---- after-event -----------------------------------------------------------------------------------------------
 
 
-def event_end(event: Event, duration_hours: float) -> datetime:
-    planned = as_utc(event.starts_at) + timedelta(hours=duration_hours)
-    return min(planned, as_utc(event.closed_at)) if event.closed_at else planned
-
-
 def after_event(session: Session, site: Site, now: datetime, postbox: Postbox) -> str:
     """Once per event, after it ends: post the venue's nearby spots and shop incentives in its spaces."""
     config = site.city.events
@@ -116,7 +111,7 @@ def after_event(session: Session, site: Site, now: datetime, postbox: Postbox) -
                 continue  # the bot was removed, or the channel is archived
             postbox.push(space.platform, space.platform_space_id, Text(text))
             posted += 1
-    return f"posted after-event tips in {posted} spaces"
+    return t("ja", "job.after-event.result", posted=posted)
 
 
 def after_event_text(venue: Venue, event: Event, lang: str = GROUP_LANG) -> str | None:

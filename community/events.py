@@ -137,6 +137,22 @@ def create_event(session: Session, city: CityConfig, *, title: str, starts_at: d
     return event
 
 
+UPCOMING, RUNNING, ENDED = "upcoming", "running", "ended"
+
+
+def event_end(event: Event, duration_hours: float) -> datetime:
+    """When the event is over: [events] duration_hours after its start, or when it was closed if that was earlier."""
+    planned = as_utc(event.starts_at) + timedelta(hours=duration_hours)
+    return min(planned, as_utc(event.closed_at)) if event.closed_at else planned
+
+
+def event_state(event: Event, now: datetime, duration_hours: float) -> str:
+    """UPCOMING before the start, RUNNING from the start until event_end, ENDED after it (or once closed)."""
+    if event.closed_at is not None or as_utc(now) >= event_end(event, duration_hours):
+        return ENDED
+    return RUNNING if as_utc(now) >= as_utc(event.starts_at) else UPCOMING
+
+
 def upcoming_events(session: Session, now: datetime, limit: int = 10) -> list[Event]:
     return list(session.exec(
         select(Event).where(Event.closed_at == None, Event.starts_at >= as_utc(now))  # noqa: E711

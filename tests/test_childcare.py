@@ -3,9 +3,11 @@ survey, figures for staff and the qr / touchpoints CLI."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -14,19 +16,20 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from aiohttp.test_utils import TestClient, TestServer
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from sqlmodel import select
 from yarl import URL
 
 from bot.app import RUNTIME, create_app
 from bot.console import ConsoleChat
-from community import childcare, hiroba, periods
+from community import childcare, fonts, hiroba, periods, qr
 from community.messages import POSTBACK
+from handlers.childcare import sheet as handlers_sheet
 from handlers.childcare.cli import run_qr, run_touchpoints
 from handlers.features import all_jobs
 from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job
-from storage.models import DialogueState, Engagement
+from storage.models import DialogueState, Engagement, PlatformAccount
 from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 from tests.conftest import plain_chat
 
@@ -155,7 +158,7 @@ async def test_staff_push_the_qr_card_to_the_group(staff_group):
     answers = await staff_group.say("/touchpoint checkup-4m")
     card = next(a for a in answers if "[QR]" in a)
     assert "おみたま子育て" in card and "4か月児健診" in card
-    assert "https://tsunagaru.example.jp/qr/checkup-4m.png" in card
+    assert "https://tsunagaru.example.jp/qr/card/checkup-4m.png" in card  # the chat-card size (LINE: <= 1024 px)
     assert "https://tsunagaru.example.jp/go/checkup-4m" in card
     assert "健診の日程や予防接種のお知らせ" in card  # [app] why
     assert any("このグループに送りました" in a for a in answers)
@@ -211,7 +214,7 @@ async def test_checkup_notices_come_exactly_once_on_the_day(chat):
     today = datetime.now(chat.settings.tz).date()
     born = childcare.add_months(today, -3)  # a three-month-old: the 4-month checkup is a month away
     [answer] = await chat.say(f"/child {born.isoformat()}")
-    assert f"{born.isoformat()}を登録しました" in answer and "4か月児健診" in answer
+    assert f"{childcare.date_text(born)}を登録しました" in answer and "4か月児健診" in answer
     checkup = childcare.add_months(born, 4)
     notice_day = checkup - timedelta(days=14)
 
@@ -219,7 +222,8 @@ async def test_checkup_notices_come_exactly_once_on_the_day(chat):
     sent = await notices_sent(chat, notice_day)
     assert len(sent) == 2  # the notice text and the QR card
     assert "4か月児健診" in sent[0] and f"{checkup.year}年{checkup.month}月{checkup.day}日" in sent[0]
-    assert "https://tsunagaru.example.jp/qr/checkup-4m.png" in sent[1]
+    assert f"{born.year}年{born.month}月{born.day}日" in sent[0] and "（予定）" not in sent[0]  # born months ago
+    assert "https://tsunagaru.example.jp/qr/card/checkup-4m.png" in sent[1]
     assert "https://tsunagaru.example.jp/go/checkup-4m" in sent[1]
     assert await notices_sent(chat, notice_day) == []  # run twice the same day
     assert await notices_sent(chat, checkup) == []  # and later in the window
@@ -257,7 +261,7 @@ async def test_child_list_and_several_children(chat):
     [answer] = await chat.say(f"/child {born.isoformat()}")
     assert "すでに登録されています" in answer
     [listing] = await chat.say("/child list")
-    assert due.isoformat() in listing and born.isoformat() in listing and "2歳児歯科健診" in listing
+    assert childcare.date_text(due) in listing and childcare.date_text(born) in listing and "2歳児歯科健診" in listing
     optins = engagement_rows(chat.runtime, "childcare_optin")
     assert len(optins) == 2 and all(o.member.startswith("m-") for o in optins)
 
@@ -281,7 +285,7 @@ async def test_full_width_dates_are_read(chat):
     due = today + timedelta(days=30)
     wide = due.strftime("%Y/%m/%d").translate(str.maketrans("0123456789/", "０１２３４５６７８９／"))
     [answer] = await chat.say(f"/child {wide}")
-    assert f"{due.isoformat()}を登録しました" in answer
+    assert f"{childcare.date_text(due)}を登録しました" in answer
 
 
 async def test_child_is_only_for_a_one_to_one_chat(staff_group):
@@ -562,14 +566,14 @@ class CliSite:
 def test_qr_command_writes_print_ready_png_and_svg(make_settings, tmp_path):
     settings = make_settings()
     out = tmp_path / "qr"
-    args = argparse.Namespace(touchpoint="dental-2y", all=False, out=str(out), font=None)
+    args = argparse.Namespace(touchpoint="dental-2y", all=False, out=str(out), font=None, allow_local=False)
     assert run_qr(args, CliSite(settings)) == 0
     assert sorted(p.name for p in out.iterdir()) == ["dental-2y.png", "dental-2y.svg"]
     image = Image.open(out / "dental-2y.png")
     assert min(image.size) >= 1000
     assert [c.text for c in zxingcpp.read_barcodes(image)] == ["https://tsunagaru.example.jp/go/dental-2y"]
     assert (out / "dental-2y.svg").read_text().lstrip().startswith("<?xml")
-    bad = argparse.Namespace(touchpoint="dental-9y", all=False, out=str(out), font=None)
+    bad = argparse.Namespace(touchpoint="dental-9y", all=False, out=str(out), font=None, allow_local=False)
     assert run_qr(bad, CliSite(settings)) == 2
 
 
@@ -610,3 +614,226 @@ def test_touchpoints_text_listing_by_subprocess(tmp_path):
 async def test_child_without_a_date_explains_itself(chat):
     [answer] = await chat.say("/child")
     assert "/child 2026-05-01" in answer and "14日前" in answer
+
+
+# ---- issue 12: a new user's first hour -----------------------------------------------------------------------------
+
+
+def _era_forms(day: date) -> list[str]:
+    """The ways people write a date: 年月日, 和暦 (令和), its short forms, and full-width digits."""
+    reiwa = day.year - 2018
+    wide = str.maketrans("0123456789/", "０１２３４５６７８９／")
+    return [f"{day.year}年{day.month}月{day.day}日", f"令和{reiwa}年{day.month}月{day.day}日",
+            f"R{reiwa}.{day.month}.{day.day}", f"令和{reiwa}/{day.month}/{day.day}",
+            f"令和{reiwa}年{day.month}月{day.day}日".translate(wide), f"{day.year}/{day.month}/{day.day}".translate(wide),
+            childcare.date_text(day)]
+
+
+@pytest.mark.parametrize("form", range(7))
+async def test_child_accepts_japanese_dates_and_answers_in_the_same_style_as_events(chat, form):
+    today = datetime.now(chat.settings.tz).date()
+    due = today + timedelta(days=40)
+    text = _era_forms(due)[form]
+    [answer] = await chat.say(f"/child {text}")
+    weekday = "月火水木金土日"[due.weekday()]
+    assert answer.startswith(f"{due.year}年{due.month}月{due.day}日({weekday})を登録しました"), (text, answer)
+    assert due.isoformat() not in answer  # one date style for people: 年月日, as /event list writes dates
+    [child] = chat.runtime.db.call(lambda s: s.exec(select(ChildcareChild)).all())
+    assert child.born_on == due
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026年8月1日", date(2026, 8, 1)), ("令和8年8月1日", date(2026, 8, 1)), ("R8.8.1", date(2026, 8, 1)),
+    ("r8.8.1", date(2026, 8, 1)), ("令和8/8/1", date(2026, 8, 1)), ("令和８年８月１日", date(2026, 8, 1)),
+    ("２０２６年８月１日（土）", date(2026, 8, 1)), ("令和元年5月1日", date(2019, 5, 1)), ("平成31年4月30日", date(2019, 4, 30)),
+    ("H30.1.2", date(2018, 1, 2)), ("2026-05-01", date(2026, 5, 1)), ("2026/5/1", date(2026, 5, 1)),
+    ("令和元年4月30日", None), ("令和0年1月1日", None), ("2026年13月1日", None), ("26/8/1", None), ("昭和60年1月1日", None),
+    ("2026年8月", None), ("あした", None),
+])
+def test_parse_date_reads_western_and_japanese_era_dates(text, expected):
+    assert childcare.parse_date(text) == expected
+
+
+async def test_refusals_name_dates_in_the_same_style(chat):
+    today = datetime.now(chat.settings.tz).date()
+    far = childcare.add_months(today, 11)
+    [answer] = await chat.say(f"/child {far.isoformat()}")
+    assert answer.startswith(f"{childcare.date_text(far)}は先すぎます") and far.isoformat() not in answer
+    await chat.say("/lang en")
+    [answer] = await chat.say(f"/child {far.year}年{far.month}月{far.day}日")
+    assert answer.startswith(f"{far:%a %Y-%m-%d} is too far ahead")
+
+
+async def test_a_checkup_notice_says_due_only_while_the_date_is_ahead(chat):
+    today = datetime.now(chat.settings.tz).date()
+    due = today + timedelta(days=30)
+    born = childcare.add_months(today, -3)
+    await chat.say(f"/child {due.isoformat()}")
+    await chat.say(f"/child {born.isoformat()}")
+    city = chat.settings.city
+    early = dataclasses.replace(chat.settings.site, city=city.model_copy(update={
+        "childcare": city.childcare.model_copy(update={"notice_days_before": 200})}))
+    job = next(j for j in all_jobs() if j.name == "checkup-notices")
+    at = datetime(today.year, today.month, today.day, 10, 0, tzinfo=chat.settings.tz)
+    start = len(chat.said)
+    chat.runtime.db.call(lambda s: run_job(s, job, early, at, OutboxWriter().write))
+    await chat.runtime.sender.drain()
+    notices = [text for _, _, text in chat.said[start:] if "のお知らせ" in text]
+    assert any(f"{childcare.date_text(due)}生まれ（予定）のお子さん" in text for text in notices)  # not born yet
+    born_notices = [text for text in notices if childcare.date_text(born) in text]
+    assert born_notices and all(f"{childcare.date_text(born)}生まれのお子さん" in text for text in born_notices)
+
+
+async def test_touchpoint_without_an_id_says_what_to_type_and_lists_the_ids(staff_group):
+    [answer] = await staff_group.say("/touchpoint")
+    assert "「」" not in answer and "/touchpoint 接点ID" in answer
+    for touchpoint_id in EVERY_ID:
+        assert touchpoint_id in answer
+    assert engagement_rows(staff_group.runtime, "qr_push") == []
+
+
+async def test_the_cards_image_is_a_scannable_code_within_lines_1024_px_limit(web, staff_group):
+    client, settings, _ = web
+    response = await client.get("/qr/card/checkup-1y6m.png")
+    assert response.status == 200 and response.content_type == "image/png"
+    image = Image.open(io.BytesIO(await response.read()))
+    assert max(image.size) <= 1024 and min(image.size) >= 900
+    assert [c.text for c in zxingcpp.read_barcodes(image)] == [settings.public_url("/go/checkup-1y6m")]
+    print_size = Image.open(io.BytesIO(await (await client.get("/qr/checkup-1y6m.png")).read()))
+    assert min(print_size.size) >= 1000  # the print size stays at its address
+    for path in ("/qr/card/checkup-1y6m.svg", "/qr/card/nowhere.png", "/qr/card/card/checkup-1y6m.png", "/qr/card"):
+        assert (await client.get(path)).status == 404, path
+    card = childcare.qr_card(settings.site, settings.city.touchpoint("checkup-1y6m"))
+    assert card.image_url == "https://tsunagaru.example.jp/qr/card/checkup-1y6m.png"
+    for touchpoint in settings.city.touchpoints:  # every code, even a long id, fits
+        url = childcare.tracked_url(settings.site, touchpoint.id)
+        assert max(Image.open(io.BytesIO(qr.card_png(url))).size) <= 1024
+
+
+async def test_the_checkup_notices_job_reports_in_japanese(chat):
+    today = datetime.now(chat.settings.tz).date()
+    born = childcare.add_months(today, -3)
+    await chat.say(f"/child {born.isoformat()}")
+    await chat.say(f"/child {childcare.add_months(born, -6).isoformat()}")  # a sibling: the 10-month consult, same day
+    await chat.say("/hiroba 小川")  # a survey left unfinished
+    notice_day = childcare.add_months(born, 4) - timedelta(days=14)
+    with chat.runtime.db.session() as session:  # hanako blocked the bot
+        for account in session.exec(select(PlatformAccount)):
+            account.followed = False
+            session.add(account)
+        session.commit()
+    assert run_notices(chat, notice_day) == (  # two notices, one parent
+        "健診のお知らせ 0件を送りました（届かない人 1人）。未完了のアンケート 1件を閉じました")
+    with chat.runtime.db.session() as session:
+        for account in session.exec(select(PlatformAccount)):
+            account.followed = True
+            session.add(account)
+        session.commit()
+    assert run_notices(chat, notice_day) == "健診のお知らせ 2件を送りました"
+
+
+@pytest.mark.parametrize("address, local", [
+    ("http://127.0.0.1:8080", True), ("http://localhost:8080", True), ("http://[::1]:8080", True),
+    ("http://0.0.0.0:8080", True), ("http://tsunagaru.local", True), ("http://192.168.1.20:8080", True),
+    ("http://10.0.0.5", True), ("http://172.20.1.1", True), ("http://[fe80::1]", True), ("http://[fd00::1]", True),
+    ("http://raspberrypi:8080", True), ("localhost", True), ("", True),
+    ("https://tsunagaru.example.jp", False), ("https://bot.city.example.jp/", False), ("http://8.8.8.8", False),
+    ("bot.example.jp", False),
+])
+def test_is_local_address(address, local):
+    assert qr.is_local_address(address) is local
+
+
+def _qr_cli(tmp_path, *args: str, public: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PUBLIC_BASE_URL"}
+    # Run from an empty folder (no .env), with this checkout's code.
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/x.db", HOST="127.0.0.1", PYTHONPATH=str(REPO))
+    if public is not None:
+        env["PUBLIC_BASE_URL"] = public
+    return subprocess.run([sys.executable, "-m", "bot", "qr", *args], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("public", [None, "http://localhost:8080", "http://192.168.10.4"])
+def test_qr_refuses_to_print_codes_for_a_local_address(tmp_path, public):
+    out = tmp_path / "set"
+    result = _qr_cli(tmp_path, "--all", "--out", str(out), public=public)
+    assert result.returncode == 2 and not out.exists()
+    [line] = result.stderr.strip().splitlines()
+    assert "PUBLIC_BASE_URL" in line and "設定してください" in line and "set it" in line and "--allow-local" in line
+    result = _qr_cli(tmp_path, "checkup-4m", "--out", str(out), "--allow-local", public=public)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["checkup-4m.png", "checkup-4m.svg"]
+
+
+# ---- a font that draws Japanese ------------------------------------------------------------------------------------
+
+JAPANESE_FONT = fonts.japanese_font()
+NO_JAPANESE_FONT = "no font with Japanese glyphs on this machine (CI installs fonts-noto-cjk)"
+LATIN_ONLY = next((p for p in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf") if Path(p).is_file()),
+                  None)
+
+
+def _glyphs(font_path: str, text: str) -> bytes:
+    image = Image.new("L", (200, 60), 0)
+    ImageDraw.Draw(image).text((4, 4), text, font=ImageFont.truetype(font_path, 40), fill=255)
+    return image.tobytes()
+
+
+@pytest.mark.skipif(JAPANESE_FONT is None, reason=NO_JAPANESE_FONT)
+def test_the_found_font_draws_japanese_not_tofu():
+    assert fonts.draws_japanese(JAPANESE_FONT)
+    # Two different kanji drawn differently: tofu (.notdef) would be the same box twice.
+    assert _glyphs(JAPANESE_FONT, "健診") != _glyphs(JAPANESE_FONT, "広場")
+    if LATIN_ONLY:
+        assert not fonts.draws_japanese(LATIN_ONLY)
+        assert fonts.japanese_font(LATIN_ONLY) == JAPANESE_FONT  # a configured font without Japanese is passed over
+    assert fonts.japanese_font(JAPANESE_FONT) == JAPANESE_FONT
+    assert fonts.japanese_font("/nowhere/font.ttc") == JAPANESE_FONT
+
+
+@pytest.mark.skipif(JAPANESE_FONT is None or shutil.which("fc-match") is None,
+                    reason="needs fontconfig's fc-match and a Japanese font")
+def test_fontconfig_finds_a_japanese_font_off_the_well_known_paths(monkeypatch):
+    monkeypatch.setattr(fonts, "WELL_KNOWN", ())
+    found = fonts.japanese_font()
+    assert found is not None and fonts.draws_japanese(found)
+
+
+def test_no_font_without_fontconfig_or_well_known_paths(monkeypatch):
+    monkeypatch.setattr(fonts, "WELL_KNOWN", ())
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
+    assert fonts.japanese_font() is None
+    assert fonts.japanese_font(LATIN_ONLY or "") is None
+
+
+def _label_row(sheet: Image.Image, index: int) -> Image.Image:
+    """The touchpoint-name line under the index-th code of the contact sheet."""
+    x, y = handlers_sheet._corner(index)
+    top = y + handlers_sheet.CODE + 6
+    return sheet.crop((x, top, x + handlers_sheet.CELL, top + 36)).convert("L")
+
+
+def _label_reference(font_path: str, text: str) -> bytes:
+    """The label line as the contact sheet draws it (same size, anchor and offset) with the given font."""
+    image = Image.new("RGB", (handlers_sheet.CELL, 36), "white")
+    ImageDraw.Draw(image).text((handlers_sheet.CELL // 2, 4), text, fill="black",
+                               font=ImageFont.truetype(font_path, 26), anchor="ma")
+    return image.convert("L").tobytes()
+
+
+@pytest.mark.skipif(JAPANESE_FONT is None, reason=NO_JAPANESE_FONT)
+def test_contact_sheet_draws_the_japanese_names(tmp_path, make_settings):
+    """`qr --all`, even given a --font without Japanese, finds a Japanese font and draws the names with it."""
+    font = ["--font", LATIN_ONLY] if LATIN_ONLY else []
+    result = _qr_cli(tmp_path, "--all", "--out", str(tmp_path / "set"), *font, public="https://qr.example.jp")
+    assert result.returncode == 0, result.stderr
+    assert "no font with Japanese glyphs" not in result.stderr
+    sheet = Image.open(tmp_path / "set" / "contact-sheet.png")
+    for index, touchpoint in enumerate(make_settings().city.touchpoints):
+        drawn = _label_row(sheet, index).tobytes()
+        label = handlers_sheet.label(touchpoint)
+        assert drawn == _label_reference(JAPANESE_FONT, label), touchpoint.id
+        if LATIN_ONLY:
+            assert drawn != _label_reference(LATIN_ONLY, label)  # what tofu would have looked like

@@ -26,7 +26,7 @@ from community.spaces import get_or_create_space
 from community.texts import has, t
 from handlers.context import Context
 from handlers.events import FEATURE
-from handlers.events.chat import join_button, join_command
+from handlers.events.chat import event_status, join_button, join_command
 from handlers.features import all_jobs, build_router
 from handlers.router import Router
 from scheduler.runner import run_job
@@ -196,8 +196,9 @@ async def test_bind_wrong_code_duplicate_bind_and_wrong_place(people):
 async def test_facilitator_by_mention_gets_a_1_to_1_guide(people):
     code = await bound_group(people)
     group = people["group"]
-    said = await group.say("/event facilitator @jiro", mentions=("jiro",))  # taro is nobody yet
-    assert said == ["この操作は市の職員・このイベントの主催者・世話人だけができます。"]
+    said = await group.say("/event facilitator @jiro", mentions=("jiro",))  # taro is nobody yet: no such command
+    assert said == ["「/event facilitator」は世話人・主催者・市の職員だけが使えるコマンドです。"]
+    assert rows(group, Member, Member.display_name == "jiro") == []  # refused before anything was done
     await members_make_staff(group, "taro")
     said = await group.say("/event facilitator @jiro", mentions=("jiro",))
     assert "jiro さんを「秋の交流会」の世話人にしました。" in said
@@ -220,7 +221,8 @@ async def test_facilitator_in_1_to_1_by_public_id_and_errors(people):
     with people["staff"].runtime.db.session() as session:
         hanako = session.exec(select(Member).where(Member.public_id == public_id)).one()
         assert members.has_role(session, hanako.id, members.FACILITATOR, code)
-    [answer] = await people["group"].say("/event facilitator @jiro")  # no mention attached
+    # hanako now facilitates: in the group, a name without a mention attached is explained
+    [answer] = await people["group"].say("/event facilitator @jiro", as_user="hanako")
     assert "/event facilitator @名前" in answer
 
 
@@ -249,7 +251,7 @@ async def test_invite_link_is_checked_and_join_sends_card_and_link(people):
 async def test_invite_from_someone_without_a_role_is_refused(people):
     await bound_group(people)
     [answer] = await people["group"].say(f"/event invite {INVITE}", as_user="stranger")
-    assert "世話人だけ" in answer
+    assert answer == "「/event invite」は世話人・主催者・市の職員だけが使えるコマンドです。"
     assert rows(people["staff"], Event)[0].invite_url is None
 
 
@@ -321,9 +323,10 @@ async def test_quiet_groups_nudges_facilitator_rotates_starters_and_respects_opt
     starters = group.settings.city.events.conversation_starters
 
     detail, sent = await run(group, "quiet-groups", now + timedelta(days=3))
-    assert sent == [] and "nudged 0" in detail  # not quiet yet
+    assert sent == [] and "世話人 0人に声かけを送りました" in detail  # not quiet yet
 
     detail, sent = await run(group, "quiet-groups", now + timedelta(days=8))
+    assert detail.startswith("世話人 1人に声かけを送りました")
     assert [(m, target) for m, target, _ in sent] == [("push", "jiro")]
     assert starters[0] in sent[0][2] and "静か" in sent[0][2]
 
@@ -365,9 +368,10 @@ async def test_after_event_posts_venue_tips_once_after_the_end(people):
     group = people["group"]
     event = rows(group, Event)[0]
     start = event.starts_at.astimezone(TOKYO)
-    _, sent = await run(group, "after-event", start + timedelta(hours=1))
-    assert sent == []  # still going
-    _, sent = await run(group, "after-event", start + timedelta(hours=4))
+    detail, sent = await run(group, "after-event", start + timedelta(hours=1))
+    assert sent == [] and detail == "イベント後のおすすめを 0か所に投稿しました"  # still going
+    detail, sent = await run(group, "after-event", start + timedelta(hours=4))
+    assert detail == "イベント後のおすすめを 1か所に投稿しました"
     assert len(sent) == 1 and sent[0][1] == "秋祭りの会"
     assert "希望ヶ丘公園" in sent[0][2] and "ドリンク50円引き" in sent[0][2]
     _, sent = await run(group, "after-event", start + timedelta(hours=30))
@@ -543,7 +547,7 @@ async def test_line_story_through_the_webhook(line_bot, fake_line):
     detail = await line_bot.db.run(run_job, job("quiet-groups"), line_bot.settings.site,
                                    datetime.now(TOKYO) + timedelta(days=8), OutboxWriter().write)
     await line_bot.settle()
-    assert "nudged 1" in detail
+    assert "世話人 1人に声かけを送りました" in detail
     [nudge] = fake_line.pushes(to=fac)[pushes_before:]
     assert "静か" in nudge["messages"][0]["text"]
 
@@ -687,14 +691,14 @@ def test_jobs_are_domain_functions_and_nudge_each_facilitator_in_their_language(
     ev.assign_facilitator(session, world.event, world.resident, now)
     postbox = Postbox()
     detail = event_jobs.quiet_groups(session, world.site, now + timedelta(days=8), postbox)
-    assert detail == "nudged 1 facilitators; reported 0 spaces without a facilitator to staff"
+    assert detail == "世話人 1人に声かけを送りました。世話人のいない静かなグループ 0件を職員に知らせました"
     [item] = postbox.items
     assert item.target == "hanako" and item.messages[0].text.startswith("\"autumn\" (event \"秋の交流会\") has been quiet")
 
     ev.opt_out(session, world.event, world.resident, now)
     postbox = Postbox()
     detail = event_jobs.quiet_groups(session, world.site, now + timedelta(days=30), postbox)
-    assert detail == "nudged 0 facilitators; reported 1 spaces without a facilitator to staff"
+    assert detail == "世話人 0人に声かけを送りました。世話人のいない静かなグループ 1件を職員に知らせました"
     [item] = postbox.items
     assert item.target == "sato" and item.messages[0].text.startswith("世話人のいない静かなイベントグループ")
 
@@ -738,3 +742,83 @@ def _code_strings(path: Path) -> list[str]:
     }
     return [node.value for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+# ---- issue 12: /help, /event status, job results -----------------------------------------------------------------
+
+
+async def test_help_lists_facilitator_and_invite_only_to_those_who_may_use_them(people):
+    code = await bound_group(people)
+    group, attendee, staff = people["group"], people["attendee"], people["staff"]
+    for chat in (attendee, group):  # a resident, in 1:1 and in a group
+        [resident_help] = await chat.say("/help")
+        assert "/event facilitator" not in resident_help and "/event invite" not in resident_help
+        assert "/event status" not in resident_help and "/join" in resident_help
+    [staff_help] = await staff.say("/help")
+    assert "/event facilitator" in staff_help and "/event invite" in staff_help
+    # named a facilitator of this event: hanako now has the commands, and they work
+    [my_id] = await attendee.say("/event id")
+    await staff.say(f"/event facilitator {code} {re.search(r'm-[a-z0-9]{10}', my_id).group()}")
+    [facilitator_help] = await attendee.say("/help")
+    assert "/event facilitator" in facilitator_help and "/event invite" in facilitator_help
+    [answer] = await group.say(f"/event invite {INVITE}", as_user="hanako")
+    assert "招待リンクを登録しました" in answer
+
+
+async def test_a_facilitator_of_another_event_is_still_refused_by_the_per_event_check(people):
+    code = await bound_group(people)
+    other = await create_event(people["staff"], title="冬の集い")
+    [my_id] = await people["attendee"].say("/event id")
+    public_id = re.search(r"m-[a-z0-9]{10}", my_id).group()
+    await people["staff"].say(f"/event facilitator {other} {public_id}")  # hanako facilitates the other event
+    not_allowed = "この操作は市の職員・このイベントの主催者・世話人だけができます。"
+    assert await people["group"].say(f"/event invite {INVITE}", as_user="hanako") == [not_allowed]
+    assert await people["group"].say("/event facilitator @jiro", as_user="hanako", mentions=("jiro",)) == [not_allowed]
+    assert await people["attendee"].say(f"/event invite {code} {INVITE}") == [not_allowed]
+    assert await people["attendee"].say(f"/event status {code}") == [not_allowed]
+    assert rows(people["staff"], Event, Event.code == code)[0].invite_url is None
+
+
+def status_of(world, at: datetime, lang: str = "ja") -> str:
+    world.staff.lang = lang
+    ctx = world.context(world.staff)
+    ctx.now, ctx.args = at, world.event.code
+    event_status(ctx)
+    [answer] = replies(ctx)
+    return answer.text
+
+
+def test_status_says_upcoming_under_way_or_ended(world):
+    session, event = world.session, world.event
+    space = get_or_create_space(session, Place("console", GROUP, "autumn"), world.now, name="autumn")
+    ev.bind_space(session, event, space, world.now)
+    start = event.starts_at.astimezone(TOKYO)
+    hours = world.site.city.events.duration_hours
+    assert "状態: 開催予定\n" in status_of(world, world.now)
+    assert "状態: 開催予定\n" in status_of(world, start - timedelta(minutes=1))
+    assert "状態: 開催中\n" in status_of(world, start)
+    assert "状態: 開催中\n" in status_of(world, start + timedelta(hours=hours) - timedelta(minutes=1))
+    assert "状態: 終了\n" in status_of(world, start + timedelta(hours=hours))
+    assert "State: under way\n" in status_of(world, start + timedelta(hours=1), "en")
+    event.closed_at = world.now
+    assert "状態: 終了\n" in status_of(world, world.now)  # closed before it began
+    assert [ev.event_state(event, at, hours) for at in (world.now, start)] == [ev.ENDED, ev.ENDED]
+
+
+def test_status_names_platforms_in_the_readers_language(world):
+    space = get_or_create_space(world.session, Place("console", GROUP, "autumn"), world.now, name="autumn")
+    ev.bind_space(world.session, world.event, space, world.now)
+    line = get_or_create_space(world.session, Place("line", GROUP, "C123"), world.now, name="秋の会")
+    ev.bind_space(world.session, world.event, line, world.now)
+    answer = status_of(world, world.now)
+    assert "・autumn（コンソール）: メンバー" in answer and "・秋の会（LINE）: メンバー" in answer
+    assert "(console)" not in answer and "(line)" not in answer
+    answer = status_of(world, world.now, "en")
+    assert "- autumn (console): " in answer and "- 秋の会 (LINE): " in answer
+
+
+def test_job_results_are_japanese_for_staff(world):
+    detail = event_jobs.after_event(world.session, world.site, world.now + timedelta(days=4), Postbox())
+    assert detail == "イベント後のおすすめを 0か所に投稿しました"
+    detail = event_jobs.quiet_groups(world.session, world.site, world.now, Postbox())
+    assert detail == "世話人 0人に声かけを送りました。世話人のいない静かなグループ 0件を職員に知らせました"

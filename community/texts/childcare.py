@@ -6,6 +6,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "「{id}」という接点IDはありません。使えるID: {ids}",
         "There is no touchpoint \"{id}\". Valid ids: {ids}",
     ),
+    "touchpoint.which": (
+        "どの接点のQRコードを配るか、「/touchpoint 接点ID」と送ってください（「/touchpoint 接点ID @名前」でその人に1:1で送ります）。"
+        "使えるID: {ids}",
+        "Say which touchpoint's QR code to hand out: \"/touchpoint ID\" (\"/touchpoint ID @name\" sends it to that "
+        "person 1:1). Valid ids: {ids}",
+    ),
     "touchpoint.sent_group": (
         "「{name}」のQRコードをこのグループに送りました。",
         "Sent the QR code for \"{name}\" to this group.",
@@ -24,11 +30,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "hiroba.invite_button": ("アンケートに答える", "Answer the survey"),
     "child.usage": (
-        "お子さんの生年月日（または出産予定日）を「/child 2026-05-01」のように送ると、健診の{days}日前にお知らせします。",
+        "お子さんの生年月日（または出産予定日）を「/child 2026-05-01」や「/child 令和8年5月1日」のように送ると、"
+        "健診の{days}日前にお知らせします。",
         "Send your child's birth date (or due date) like \"/child 2026-05-01\" to get checkup notices {days} days ahead.",
     ),
     "child.bad_date": (
-        "「{text}」は日付として読めません。「2026-05-01」のように年-月-日で送ってください。",
+        "「{text}」は日付として読めません。「2026年5月1日」「令和8年5月1日」「2026-05-01」のように年・月・日で送ってください。",
         "\"{text}\" is not a date. Send it as YEAR-MONTH-DAY, e.g. 2026-05-01.",
     ),
     "child.too_future": (
@@ -63,11 +70,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Checkup notices stopped; the {count} registered dates were deleted.",
     ),
     "checkup.notice": (
-        "📅 {name}のお知らせ\n{born}生まれ（予定）のお子さんは{date}に{age}になります。{name}の時期です。"
+        "📅 {name}のお知らせ\n{child}は{date}に{age}になります。{name}の時期です。"
         "日程や持ち物は市からの案内とアプリ「{app}」で確認できます。",
-        "📅 {name}\nThe child born (due) on {born} turns {age} on {date}: time for the {name}. "
+        "📅 {name}\n{child} turns {age} on {date}: time for the {name}. "
         "Check the date and what to bring in the city's letter and the \"{app}\" app.",
     ),
+    "checkup.child_born": ("{date}生まれのお子さん", "The child born on {date}"),
+    "checkup.child_due": ("{date}生まれ（予定）のお子さん", "The child due on {date}"),
     "hiroba.choose": ("どの子育て広場に行きましたか？", "Which parenting plaza did you visit?"),
     "hiroba.unknown_plaza": (
         "「{plaza}」という広場は見つかりません。広場: {plazas}",
@@ -121,8 +130,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hiroba.default_plaza": ("子育て広場", "Parenting plaza"),
     "job.checkup-notices.schedule": ("毎日 10:00", "daily 10:00"),
     "job.checkup-notices.description": (
+        "登録した保護者に、健診ごとのお知らせをアプリのQRコード付きで送る",
         "parents who opted in get each checkup notice with the app QR card",
-        "parents who opted in get each checkup notice with the app QR card",
+    ),
+    "job.checkup-notices.result": ("健診のお知らせ {sent}件を送りました", "sent {sent} checkup notices"),
+    "job.checkup-notices.unreachable": ("（届かない人 {count}人）", ", {count} parents unreachable"),
+    "job.checkup-notices.closed": (
+        "。未完了のアンケート {count}件を閉じました", "; closed {count} unfinished surveys",
     ),
     "childcare.card_title": ("{app}（{name}）", "{app} ({name})"),
     "childcare.app_fallback": ("アプリ", "App"),
@@ -131,13 +145,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "childcare.age.years_months": ("{years}歳{months}か月", "{years} years {months} months"),
     "childcare.age.years": ("{years}歳", "{years} years"),
     "childcare.age.months": ("{months}か月", "{months} months"),
-    "childcare.date": ("{year}年{month}月{day}日", "{year}-{month:02d}-{day:02d}"),
+    "childcare.date": ("{year}年{month}月{day}日({weekday})", "{weekday} {year}-{month:02d}-{day:02d}"),
+    "childcare.weekdays": ("月 火 水 木 金 土 日", "Mon Tue Wed Thu Fri Sat Sun"),
     "hiroba.pick": ("下のボタンから選んでください。\n{question}", "Please choose one of the buttons.\n{question}"),
     # ---- commands: summaries and usage ----
     "cmd.touchpoint": ("子育てアプリのQRコードを配る", "hand out the childcare app QR code"),
     "usage.touchpoint": ("/touchpoint ID [@メンバー]", "/touchpoint ID [@MEMBER]"),
     "cmd.child": ("健診のお知らせを受け取る（お子さんの生年月日を登録）", "get checkup notices (register a child's birth date)"),
-    "usage.child": ("/child YYYY-MM-DD | /child list | /child stop", "/child YYYY-MM-DD | /child list | /child stop"),
+    "usage.child": (
+        "/child 生年月日（例: 2026年5月1日・令和8年5月1日・2026-05-01） | /child list | /child stop",
+        "/child YYYY-MM-DD | /child list | /child stop",
+    ),
     "cmd.hiroba": ("子育て広場のアンケートに答える", "answer the parenting plaza survey"),
     "usage.hiroba": ("/hiroba [広場の名前]", "/hiroba [PLAZA]"),
     "usage.childcare stats": ("/childcare stats", "/childcare stats"),
@@ -147,13 +165,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "touchpoint id か --all のどちらかを指定してください / give a touchpoint id or --all",
         "give a touchpoint id or --all",
     ),
-    "cli.qr.unknown": ("unknown touchpoint {id}; valid ids: {ids}", "unknown touchpoint {id}; valid ids: {ids}"),
+    "cli.qr.unknown": (
+        "接点ID {id} はありません。使えるID: {ids} / unknown touchpoint {id}; valid ids: {ids}",
+        "unknown touchpoint {id}; valid ids: {ids}",
+    ),
+    "cli.qr.local_address": (
+        "PUBLIC_BASE_URL が未設定かローカルのアドレス（{url}）なので、QRコードは作りません。スマホで開ける公開アドレス"
+        "（例: PUBLIC_BASE_URL=https://bot.example.jp）を設定してください。試すだけなら --allow-local / "
+        "PUBLIC_BASE_URL is unset or local ({url}): set it to the public address phones can open "
+        "(e.g. https://bot.example.jp), or pass --allow-local to try it out",
+        "PUBLIC_BASE_URL is unset or local ({url}): set it to the public address phones can open "
+        "(e.g. https://bot.example.jp), or pass --allow-local to try it out",
+    ),
     "cli.qr.written": ("{id}: {url}", "{id}: {url}"),
     "cli.qr.no_font": (
+        "注意: 日本語の字形を持つフォントが見つかりません。contact-sheet.png にはIDだけを載せます"
+        "（fonts-noto-cjk を入れるか --font で指定してください。contact-sheet.svg には名前があります） / "
         "warning: no font with Japanese glyphs found: contact-sheet.png shows ids only "
         "(install fonts-noto-cjk or pass --font); contact-sheet.svg has the names",
         "warning: no font with Japanese glyphs found: contact-sheet.png shows ids only "
         "(install fonts-noto-cjk or pass --font); contact-sheet.svg has the names",
+    ),
+    "cli.qr.font_unusable": (
+        "注意: --font {path} は日本語を描けないフォントか、ありません。ほかのフォントを探します / "
+        "warning: --font {path} is missing or draws no Japanese; looking for another font",
+        "warning: --font {path} is missing or draws no Japanese; looking for another font",
     ),
     "cli.qr.sheet_written": ("{name}.png, {name}.svg", "{name}.png, {name}.svg"),
     "cli.touchpoints.age": ("  月齢{months}か月", "  age {months} months"),
@@ -167,5 +203,12 @@ WORDS: dict[str, tuple[str, ...]] = {
     "alias.hiroba": ("広場",),
     "child.stop": ("stop", "停止", "やめる"),
     "child.list": ("list", "一覧"),
+    # Dates as people type them (community.childcare.parse_date); compared folded (NFKC, lower case).
+    "child.era.reiwa": ("令和", "R"),
+    "child.era.heisei": ("平成", "H"),
+    "child.era.first_year": ("元",),
+    "child.date.year": ("年",),
+    "child.date.month": ("月",),
+    "child.date.day": ("日",),
     "hiroba.skip": ("スキップ", "skip", "なし"),
 }

@@ -114,8 +114,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "イベント「{title}」({code})\n日時: {when}\n場所: {place}\n状態: {state}\n招待リンク: {invite}",
         "\"{title}\" ({code})\nWhen: {when}\nWhere: {place}\nState: {state}\nInvite link: {invite}",
     ),
-    "event.state_open": ("開催予定・開催中", "open"),
-    "event.state_closed": ("終了", "ended"),
+    "event.state.upcoming": ("開催予定", "upcoming"),
+    "event.state.running": ("開催中", "under way"),
+    "event.state.ended": ("終了", "ended"),
     "event.invite_set": ("登録済み", "set"),
     "event.invite_unset": ("未登録", "not set"),
     "event.status_facilitators": ("世話人: {names}", "Facilitators: {names}"),
@@ -126,6 +127,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "・{name}: メンバー{members}人 / 今週のメッセージ{messages}件 / 最終発言 {last}",
         "- {name}: {members} members / {messages} messages this week / last message {last}",
     ),
+    "event.status_space_name": ("{name}（{platform}）", "{name} ({platform})"),
+    "event.platform.line": ("LINE", "LINE"),
+    "event.platform.discord": ("Discord", "Discord"),
+    "event.platform.console": ("コンソール", "console"),
     "event.status_never": ("まだなし", "none yet"),
     "event.status_detached": ("  ⚠ ボットがグループから退出しました ({at})", "  ⚠ the bot was removed ({at})"),
     "event.status_which": (
@@ -210,13 +215,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- jobs (python -m bot job --list) ----
     "job.quiet-groups.schedule": ("毎日 10:30", "daily 10:30"),
     "job.quiet-groups.description": (
+        "[events] quiet_days 日静かなイベントグループの世話人にそっと声をかける。世話人のいないグループは職員に知らせる",
         "facilitators of event groups quiet for [events] quiet_days get a gentle nudge; groups without one go to staff",
-        "facilitators of event groups quiet for [events] quiet_days get a gentle nudge; groups without one go to staff",
+    ),
+    "job.quiet-groups.result": (
+        "世話人 {nudged}人に声かけを送りました。世話人のいない静かなグループ {orphans}件を職員に知らせました",
+        "nudged {nudged} facilitators; reported {orphans} spaces without a facilitator to staff",
     ),
     "job.after-event.schedule": ("毎日 18:00", "daily 18:00"),
     "job.after-event.description": (
+        "イベントが終わったら、そのグループに会場近くのスポットとお店の特典を1回だけ投稿する",
         "after an event ends, its groups get the venue's nearby spots and shop offers (once)",
-        "after an event ends, its groups get the venue's nearby spots and shop offers (once)",
+    ),
+    "job.after-event.result": (
+        "イベント後のおすすめを {posted}か所に投稿しました", "posted after-event tips in {posted} spaces",
     ),
 }
 

@@ -37,10 +37,11 @@ def _member_id(ctx: Context) -> int:
 @chat.command("touchpoint", roles=STAFF_ONLY, places={GROUP_PLACE})
 def touchpoint_command(ctx: Context) -> None:
     words = ctx.args.split()
-    touchpoint = ctx.city.touchpoint(words[0]) if words else None
+    if not words:
+        raise Problem("touchpoint.which", ids=childcare.valid_ids_text(ctx.city, ctx.lang))
+    touchpoint = ctx.city.touchpoint(words[0])
     if touchpoint is None:
-        raise Problem("touchpoint.unknown", id=(words[0] if words else "")[:40],
-                      ids=childcare.valid_ids_text(ctx.city, ctx.lang))
+        raise Problem("touchpoint.unknown", id=words[0][:40], ids=childcare.valid_ids_text(ctx.city, ctx.lang))
     card = childcare.qr_card(ctx.site, touchpoint)
     recipients = list(dict.fromkeys(mention.user_id for mention in ctx.inbound.mentions))
     if not recipients:
@@ -99,7 +100,7 @@ def child_command(ctx: Context) -> None:
     if born_on is None:
         raise Problem("child.bad_date", text=argument[:20])
     childcare.add_child(ctx.session, ctx.member, born_on, ctx.now, ctx.inbound.platform)
-    ctx.say("child.added", date=born_on.isoformat(), days=childcare.notice_days(ctx.city),
+    ctx.say("child.added", date=childcare.date_text(born_on, ctx.lang), days=childcare.notice_days(ctx.city),
             next=_next_text(ctx, born_on))
 
 
@@ -109,7 +110,8 @@ def _list_children(ctx: Context, asked: bool) -> None:
         # A bare /child explains itself; /child list says there is nothing.
         ctx.say("child.none" if asked else "child.usage", days=childcare.notice_days(ctx.city))
         return
-    lines = [ctx.t("child.list_line", date=c.born_on.isoformat(), next=_next_text(ctx, c.born_on)) for c in children]
+    lines = [ctx.t("child.list_line", date=childcare.date_text(c.born_on, ctx.lang), next=_next_text(ctx, c.born_on))
+             for c in children]
     ctx.say("child.list", lines="\n".join(lines))
 
 
@@ -118,7 +120,7 @@ def _next_text(ctx: Context, born_on: date) -> str:
     if upcoming is None:
         return ctx.t("child.no_next")
     touchpoint, day = upcoming
-    return ctx.t("child.next", name=touchpoint.name, date=day.isoformat())
+    return ctx.t("child.next", name=touchpoint.name, date=childcare.date_text(day, ctx.lang))
 
 
 # ---- the 子育て広場 survey ------------------------------------------------------------------------------------------

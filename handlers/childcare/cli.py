@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from community import childcare, qr
+from community import childcare, fonts, qr
 from community.city import CityConfig, Touchpoint
 from community.texts import t
 from handlers.childcare import sheet
@@ -20,7 +20,9 @@ def _configure_qr(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="every touchpoint, plus a contact sheet")
     parser.add_argument("--out", required=True, help="directory to write into (created if missing)")
     parser.add_argument("--font", help="a font file with Japanese glyphs for the contact sheet "
-                                       "(found automatically if installed)")
+                                       "(found automatically through fontconfig if installed)")
+    parser.add_argument("--allow-local", action="store_true",
+                        help="write codes even when PUBLIC_BASE_URL is unset or a local address (for trying out)")
 
 
 def _chosen(args: argparse.Namespace, city: CityConfig) -> list[Touchpoint] | None:
@@ -43,6 +45,10 @@ def run_qr(args: argparse.Namespace, services: CliServices) -> int:
     chosen = _chosen(args, site.city)
     if chosen is None:
         return 2
+    if qr.is_local_address(site.public_base_url) and not args.allow_local:
+        # Printed posters with codes for 127.0.0.1 are dead on every phone.
+        print(t("ja", "cli.qr.local_address", url=site.public_base_url), file=sys.stderr)
+        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for touchpoint in chosen:
@@ -51,7 +57,9 @@ def run_qr(args: argparse.Namespace, services: CliServices) -> int:
         (out / f"{touchpoint.id}.svg").write_bytes(qr.svg(url))
         print(t("ja", "cli.qr.written", id=touchpoint.id, url=url))
     if args.all:
-        font = sheet.find_font(args.font)
+        if args.font and not fonts.draws_japanese(args.font):
+            print(t("ja", "cli.qr.font_unusable", path=args.font), file=sys.stderr)
+        font = fonts.japanese_font(args.font or "")
         if font is None:
             print(t("ja", "cli.qr.no_font"), file=sys.stderr)
         (out / f"{CONTACT_SHEET}.png").write_bytes(sheet.png(site, chosen, font))

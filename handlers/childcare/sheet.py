@@ -1,10 +1,10 @@
 """The contact sheet `python -m bot qr --all` prints: every touchpoint's code with its Japanese name and id, as a PNG
-(the names need a font with Japanese glyphs; without one it shows the ids) and as an SVG (the names are text)."""
+(the names need a font with Japanese glyphs, which community.fonts finds; without one it shows the ids) and as an SVG
+(the names are text)."""
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
@@ -14,25 +14,7 @@ from community.city import Site, Touchpoint
 from community.texts import t
 from handlers.web import render
 
-# Fonts with Japanese glyphs, tried in order for the contact sheet's names (Debian/Ubuntu, Fedora, macOS, Windows).
-CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
-    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
-    "/usr/share/fonts/truetype/takao-gothic/TakaoPGothic.ttf",
-    "/System/Library/Fonts/\u30d2\u30e9\u30ae\u30ce\u89d2\u30b4\u30b7\u30c3\u30af W3.ttc",  # Hiragino Kaku Gothic W3
-    "/System/Library/Fonts/Hiragino Sans GB.ttc",
-    "C:/Windows/Fonts/meiryo.ttc",
-    "C:/Windows/Fonts/msgothic.ttc",
-)
 CELL, CODE, COLUMNS = 420, 340, 4  # a cell per code, the code's size in it, codes per row
-
-
-def find_font(wanted: str | None) -> str | None:
-    candidates = (wanted,) if wanted else CJK_FONTS
-    return next((path for path in candidates if path and Path(path).is_file()), None)
 
 
 def label(touchpoint: Touchpoint) -> str:

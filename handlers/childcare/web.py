@@ -1,4 +1,5 @@
-"""The childcare app's public addresses: the tracked QR images (/qr/<id>.png|.svg) and the tracked link (/go/<id>).
+"""The childcare app's public addresses: the tracked QR images (/qr/<id>.png|.svg for print, /qr/card/<id>.png at
+most 1024 px for chat cards) and the tracked link (/go/<id>).
 
 A scan keeps the touchpoint, the time and the device family from the User-Agent: no IP address, no cookie.
 Only touchpoint ids from the city config are served, and /go only ever redirects to the configured [app] URLs.
@@ -18,6 +19,7 @@ from storage.db import utcnow
 log = logging.getLogger(__name__)
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+CARD_PREFIX = "card/"  # /qr/card/<id>.png: the size a LINE Flex message may show
 
 
 def not_found(site: Site) -> web.Response:
@@ -29,13 +31,18 @@ def not_found(site: Site) -> web.Response:
 
 async def qr_image(request: web.Request) -> web.Response:
     site = services(request).site
-    stem, dot, suffix = request.match_info["name"].rpartition(".")
+    name = request.match_info["name"]
+    card = name.startswith(CARD_PREFIX)
+    stem, dot, suffix = name.removeprefix(CARD_PREFIX).rpartition(".")
     touchpoint = site.city.touchpoint(stem) if dot else None
     content_type = IMAGE_TYPES.get(suffix)
-    if touchpoint is None or content_type is None:
+    if touchpoint is None or content_type is None or (card and suffix != "png"):
         return not_found(site)
     url = childcare.tracked_url(site, touchpoint.id)
-    body = qr.png(url) if suffix == "png" else qr.svg(url)
+    if card:
+        body = qr.card_png(url)
+    else:
+        body = qr.png(url) if suffix == "png" else qr.svg(url)
     return web.Response(body=body, content_type=content_type, headers={"Cache-Control": "public, max-age=86400"})
 
 

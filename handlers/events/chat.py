@@ -16,7 +16,7 @@ from community import members
 from community.messages import Action, Card, Text
 from community.problems import Problem
 from community.spaces import find_space, get_or_create_space
-from community.texts import is_word, t
+from community.texts import has, is_word, t
 from handlers.context import DIRECT_PLACE, GROUP_PLACE, Context
 from handlers.router import ChatRoutes
 from storage.models import Member
@@ -24,6 +24,8 @@ from storage.models.events import Event, EventSpace
 
 chat = ChatRoutes("events")
 
+# Who may manage some event: staff, organizers, and facilitators (a facilitator of any event holds the unscoped role
+# name "facilitator"); whether they may manage this one is checked per event (community.events.may_manage).
 MANAGERS = {members.STAFF, members.ORGANIZER, members.FACILITATOR}
 FIELD_BAR = re.compile(r"[|\uff5c]")  # "|", or the full-width bar a Japanese keyboard types
 
@@ -150,7 +152,7 @@ def event_bind(ctx: Context) -> None:
     ctx.say("event.bound", title=event.title, when=when(ctx, event), place=event.location)
 
 
-@chat.command("event invite")
+@chat.command("event invite", roles=MANAGERS)
 def event_invite(ctx: Context) -> None:
     words = ctx.args.split()
     if ctx.place_kind == GROUP_PLACE and len(words) == 1:
@@ -213,7 +215,7 @@ def event_id(ctx: Context) -> None:
 # ---- facilitators ----------------------------------------------------------------------------------------------
 
 
-@chat.command("event facilitator")
+@chat.command("event facilitator", roles=MANAGERS)
 def event_facilitator(ctx: Context) -> None:
     words = ctx.args.split()
     if words and is_word("event.stop_words", words[0]):
@@ -291,7 +293,7 @@ def event_status(ctx: Context) -> None:
         return
     lines = [ctx.t(
         "event.status_header", title=event.title, code=event.code, when=when(ctx, event), place=event.location,
-        state=ctx.t("event.state_closed" if event.closed_at else "event.state_open"),
+        state=ctx.t("event.state." + ev.event_state(event, ctx.now, ctx.city.events.duration_hours)),
         invite=ctx.t("event.invite_set" if event.invite_url else "event.invite_unset"),
     )]
     lines.append(facilitator_line(ctx, event))
@@ -315,8 +317,15 @@ def space_lines(ctx: Context, event: Event) -> list[str]:
     lines = []
     for f in figures:
         last = ev.format_when(f.last_activity, ctx.site.tz, ctx.lang) if f.last_activity else None
-        lines.append(ctx.t("event.status_space", name=f"{f.name or event.title} ({f.platform})",
+        name = ctx.t("event.status_space_name", name=f.name or event.title, platform=platform_name(ctx, f.platform))
+        lines.append(ctx.t("event.status_space", name=name,
                            members=f.members, messages=f.messages_this_week, last=last or ctx.t("event.status_never")))
         if f.detached_at:
             lines.append(ctx.t("event.status_detached", at=ev.format_when(f.detached_at, ctx.site.tz, ctx.lang)))
     return lines
+
+
+def platform_name(ctx: Context, platform: str) -> str:
+    """LINE, Discord, the console, as the reader's language names them (an unknown platform by its id)."""
+    key = f"event.platform.{platform}"
+    return ctx.t(key) if has(key) else platform
