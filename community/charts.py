@@ -1,6 +1,7 @@
 """The digest's weekly chart: the last 8 weeks' counts as a PNG (aggregates only: no names, no ids).
 
-Drawn with Pillow's built-in font, which has no Japanese glyphs: the chart's words are the catalogue's English.
+Its words are Japanese when a Japanese font is found (community.fonts), else the catalogue's English (Pillow's
+built-in font has no Japanese glyphs).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlmodel import Session
 from community import kpi
 from community.city import Site
 from community.digest import parse_week, week_label
+from community.fonts import japanese_font
 from community.texts import t
 
 CHART_WEEKS = 8
@@ -48,26 +50,39 @@ def render_chart(session: Session, site: Site, week: str) -> bytes | None:
         return None
     weeks = chart_weeks(site, session, parsed[0])
     series = [name for name in SERIES if name in weeks[0][1]]
+    fonts = _Fonts(japanese_font())
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, 24), t("en", "kpi.chart.title", first=weeks[0][0], last=week), fill=INK,
-              font=ImageFont.load_default(size=36))
+    draw.text((MARGIN, 24), t(fonts.lang, "kpi.chart.title", first=weeks[0][0], last=week), fill=INK,
+              font=fonts.at(36))
     panel_height = (HEIGHT - 100) // max(1, len(series))
     for row, (name, colour) in enumerate(zip(series, COLOURS)):
         values = [figures[name] for _, figures in weeks]
-        _draw_panel(draw, TOP + row * panel_height, panel_height, t("en", f"kpi.chart.{name}"), colour, values,
-                    [label for label, _ in weeks])
+        _draw_panel(draw, fonts, TOP + row * panel_height, panel_height, t(fonts.lang, f"kpi.chart.{name}"), colour,
+                    values, [label for label, _ in weeks])
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
-def _draw_panel(draw: ImageDraw.ImageDraw, top: int, height: int, title: str, colour: str, values: list[int],
-                weeks: list[str]) -> None:
+class _Fonts:
+    """The chart's typeface: a Japanese font when there is one (and then Japanese words), else Pillow's own."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.lang = "ja" if path else "en"
+
+    def at(self, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        return ImageFont.truetype(self.path, size) if self.path else ImageFont.load_default(size=size)
+
+
+def _draw_panel(draw: ImageDraw.ImageDraw, fonts: _Fonts, top: int, height: int, title: str, colour: str,
+                values: list[int], weeks: list[str]) -> None:
     """One series: its title, a bar per week (this week in full colour) with its count, and the week under it."""
-    font, small = ImageFont.load_default(size=22), ImageFont.load_default(size=18)
+    font, small = fonts.at(22), fonts.at(18)
     peak = max(values) or 1
-    draw.text((MARGIN, top + 4), t("en", "kpi.chart.series", label=title, value=f"{values[-1]:,}"), fill=INK, font=font)
+    draw.text((MARGIN, top + 4), t(fonts.lang, "kpi.chart.series", label=title, value=f"{values[-1]:,}"), fill=INK,
+              font=font)
     chart_top, chart_bottom = top + 40, top + height - 40
     slot = (WIDTH - 2 * MARGIN) / len(values)
     for i, value in enumerate(values):

@@ -42,8 +42,9 @@ def japanese_font(configured: str = "") -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def _fontconfig() -> str:
-    """fontconfig's best font for Japanese; "" when fc-match is missing, slow or fails."""
+    """fontconfig's best font for Japanese; "" when fc-match is missing, slow or fails (asked once per process)."""
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         return ""

@@ -107,7 +107,8 @@ async def test_rich_menu_deploy_against_the_fake(make_settings, fake_line, monke
     from bot import cli
 
     env = dict(LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN=fake_line.token, LINE_API_BASE_URL=fake_line.url,
-               LINE_DATA_API_BASE_URL=fake_line.url, DATABASE_URL=f"sqlite:///{tmp_path}/menu.db")
+               LINE_DATA_API_BASE_URL=fake_line.url, DATABASE_URL=f"sqlite:///{tmp_path}/menu.db",
+               PUBLIC_BASE_URL="https://tsunagaru.example.jp")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)  # no stray .env is read

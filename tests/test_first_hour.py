@@ -88,3 +88,27 @@ async def test_help_lists_only_what_the_asker_may_use_here(chat, staff_chat):
     [staff] = await staff_chat.say("/help")
     assert "/touchpoint" not in resident and "/touchpoint" not in staff  # a group command, asked in 1:1
     assert "/dashboard" in staff and "/dashboard" not in resident
+
+
+def test_richmenu_deploy_refuses_a_local_public_address(tmp_path, monkeypatch, capsys):
+    from bot.cli import main as cli_main
+
+    for name, value in dict(LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t",
+                            DATABASE_URL=f"sqlite:///{tmp_path}/m.db").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["richmenu", "deploy"]) == 2  # nothing reached LINE (the API address is unset: api.line.me)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "PUBLIC_BASE_URL" in err[0] and "--allow-local" in err[0]
+
+
+def test_richmenu_image_draws_the_japanese_labels_when_a_font_is_found(make_settings):
+    from bot.line.richmenu import draw_image
+    from community.fonts import japanese_font
+
+    if japanese_font() is None:
+        pytest.skip("no Japanese font on this machine (CI installs fonts-noto-cjk)")
+    city = make_settings().city
+    image, japanese = draw_image(city)
+    assert japanese and image.startswith(b"\x89PNG")

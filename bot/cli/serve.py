@@ -4,12 +4,10 @@ the database — and say each problem in one line (Japanese and English, naming 
 from __future__ import annotations
 
 import errno
-import ipaddress
 import logging
 import socket
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
@@ -17,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import create_app
 from bot.config import Settings
+from community.qr import is_local_address
 from community.texts import t
 from storage.migrate import upgrade
 
@@ -35,18 +34,6 @@ def database_label(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return f"sqlite:///{Path(parsed.database or '').resolve()}"
     return parsed.render_as_string(hide_password=True)
-
-
-def is_local_address(url: str) -> bool:
-    """True for an address only this machine can reach (QR codes and links printed with it would be dead)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host in ("", "localhost") or host.endswith((".local", ".localhost", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -7,9 +7,28 @@ import asyncio
 import io
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
+
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    AsyncMessagingApiBlob,
+    Configuration,
+    PostbackAction,
+    RichMenuArea,
+    RichMenuBounds,
+    RichMenuRequest,
+    RichMenuSize,
+)
+from PIL import Image, ImageDraw, ImageFont
 
 from bot.cli.settings import settings_or_exit
+from bot.config import Settings
+from community.city import CityConfig
+from community.fonts import japanese_font
+from community.qr import is_local_address
+from community.texts import t
 
 WIDTH, HEIGHT = 2500, 843  # LINE's compact full-width size; four buttons side by side
 # The postback data of each button (a contract with the board feature), in the order of [community.richmenu] labels.
@@ -21,26 +40,18 @@ def add_commands(sub: argparse._SubParsersAction) -> dict[str, Callable[[argpars
     menu = sub.add_parser("richmenu", help="LINE rich menu: deploy it as the default menu, or write its image")
     menu.add_argument("action", choices=["deploy", "image"], help="deploy: create + image + set default; image: PNG only")
     menu.add_argument("--out", help="image: where to write the PNG (default richmenu.png)")
+    menu.add_argument("--allow-local", action="store_true",
+                      help="deploy even though PUBLIC_BASE_URL is unset or only reachable on this machine")
     return {"richmenu": _richmenu}
 
 
-def _menu_config(city: Any) -> dict[str, Any]:
+def draw_image(city: CityConfig) -> tuple[bytes, bool]:
+    """The menu picture (PNG, exactly the menu's size as LINE requires) and whether its labels are Japanese: they
+    need a Japanese font (the configured one, or one fontconfig finds); without one the English labels are drawn."""
     menu = city.community.richmenu
-    return {"name": menu.name[:300], "chat_bar_text": menu.chat_bar_text[:14], "labels": list(menu.labels),
-            "labels_en": list(menu.labels_en), "font": menu.font}
-
-
-def draw_image(city: Any) -> bytes:
-    """The menu picture (PNG, exactly the menu's size as LINE requires). Japanese labels need a CJK font;
-    without one the English labels are drawn rather than empty boxes."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    config = _menu_config(city)
-    labels = config["labels"]
-    if config["font"] and Path(config["font"]).is_file():
-        font = ImageFont.truetype(config["font"], 110)
-    else:
-        font, labels = ImageFont.load_default(size=110), config["labels_en"]
+    font_path = japanese_font(menu.font)
+    labels = menu.labels if font_path else menu.labels_en
+    font = ImageFont.truetype(font_path, 110) if font_path else ImageFont.load_default(size=110)
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     cell = WIDTH // len(BUTTONS)
@@ -50,30 +61,25 @@ def draw_image(city: Any) -> bytes:
         draw.text(((box[0] + box[2]) / 2, HEIGHT / 2), label, font=font, fill="white", anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return out.getvalue(), font_path is not None
 
 
-def menu_request(city: Any):
-    from linebot.v3.messaging import PostbackAction, RichMenuArea, RichMenuBounds, RichMenuRequest, RichMenuSize
-
-    config = _menu_config(city)
+def menu_request(city: CityConfig) -> RichMenuRequest:
+    menu = city.community.richmenu
     cell = WIDTH // len(BUTTONS)
     areas = [
         RichMenuArea(bounds=RichMenuBounds(x=i * cell, y=0, width=cell, height=HEIGHT),
                      action=PostbackAction(label=label[:20], data=data, display_text=label[:300]))
-        for i, (data, label) in enumerate(zip(BUTTONS, config["labels"]))
+        for i, (data, label) in enumerate(zip(BUTTONS, menu.labels))
     ]
-    return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=config["name"],
-                           chat_bar_text=config["chat_bar_text"], areas=areas)
+    return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=menu.name[:300],
+                           chat_bar_text=menu.chat_bar_text[:14], areas=areas)
 
 
-async def deploy(settings: Any) -> str:
+async def deploy(settings: Settings, image: bytes) -> str:
     """Create the menu, upload its image (data API host), make it the default, then delete older menus of the same
     name so repeated deploys leave one. Returns the new rich menu id."""
-    from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, AsyncMessagingApiBlob, Configuration
-
     request = menu_request(settings.city)
-    image = draw_image(settings.city)
     token = settings.line_channel_access_token
     async with AsyncApiClient(Configuration(host=settings.line_api_base_url, access_token=token)) as client, \
             AsyncApiClient(Configuration(host=settings.line_data_api_base_url, access_token=token)) as data_client:
@@ -89,22 +95,30 @@ async def deploy(settings: Any) -> str:
     return menu_id
 
 
+def _bilingual(key: str, **values: object) -> str:
+    return f"{t('ja', key, **values)} / {t('en', key, **values)}"
+
+
 def _richmenu(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
+    image, japanese = draw_image(settings.city)
+    if not japanese:
+        print(_bilingual("richmenu.no_font"), file=sys.stderr)
     if args.action == "image":
         out = Path(args.out or "richmenu.png")
-        out.write_bytes(draw_image(settings.city))
-        print(f"wrote {out} ({WIDTH}x{HEIGHT})")
+        out.write_bytes(image)
+        print(_bilingual("richmenu.wrote", path=out, width=WIDTH, height=HEIGHT))
         return 0
     if not settings.line_channel_access_token:
-        print("LINE_CHANNEL_ACCESS_TOKEN is not set: cannot deploy the rich menu", file=sys.stderr)
+        print(_bilingual("richmenu.no_token"), file=sys.stderr)
         return 2
-    from linebot.v3.messaging import ApiException
-
+    if is_local_address(settings.public_base_url) and not args.allow_local:
+        print(_bilingual("richmenu.local_public_url", url=settings.public_base_url), file=sys.stderr)
+        return 2
     try:
-        menu_id = asyncio.run(deploy(settings))
+        menu_id = asyncio.run(deploy(settings, image))
     except ApiException as exc:
-        print(f"LINE refused the rich menu: {exc.status} {exc.body}", file=sys.stderr)
+        print(_bilingual("richmenu.refused", status=exc.status, body=exc.body), file=sys.stderr)
         return 1
-    print(f"rich menu {menu_id} is now the default for every user")
+    print(_bilingual("richmenu.deployed", id=menu_id))
     return 0

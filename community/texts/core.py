@@ -134,6 +134,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Hello! This is {bot}. Choose below; \"Help\" lists every command.",
     ),
     "menu.help": ("ヘルプ", "Help"),
+    # ---- the LINE rich menu (python -m bot richmenu) ----
+    "richmenu.no_font": (
+        "日本語のフォントが見つからないため、メニューの文字は英語で描きます（Debian: apt-get install fonts-noto-cjk）",
+        "no Japanese font found: the menu labels are drawn in English (Debian: apt-get install fonts-noto-cjk)",
+    ),
+    "richmenu.wrote": ("{path} に書き出しました（{width}x{height}）", "wrote {path} ({width}x{height})"),
+    "richmenu.no_token": (
+        "LINE_CHANNEL_ACCESS_TOKEN が設定されていないため、リッチメニューを設定できません",
+        "LINE_CHANNEL_ACCESS_TOKEN is not set: cannot deploy the rich menu",
+    ),
+    "richmenu.local_public_url": (
+        "PUBLIC_BASE_URL（{url}）が未設定かこのマシンの中だけのアドレスです。公開アドレスを設定してください（試すだけなら --allow-local）",
+        "PUBLIC_BASE_URL ({url}) is unset or only reachable on this machine: set the public address "
+        "(--allow-local to try anyway)",
+    ),
+    "richmenu.refused": ("LINE がリッチメニューを受け付けませんでした: {status} {body}",
+                         "LINE refused the rich menu: {status} {body}"),
+    "richmenu.deployed": ("リッチメニュー {id} を全員の標準メニューにしました", "rich menu {id} is now the default for every user"),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {
