@@ -42,12 +42,15 @@ def japanese_font(configured: str = "") -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
 def _fontconfig() -> str:
-    """fontconfig's best font for Japanese; "" when fc-match is missing, slow or fails (asked once per process)."""
+    """fontconfig's best font for Japanese; "" when fc-match is missing, slow or fails."""
     fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return ""
+    return _ask_fontconfig(fc_match) if fc_match else ""
+
+
+@lru_cache(maxsize=4)
+def _ask_fontconfig(fc_match: str) -> str:
+    """(Asked once per process: charts are drawn often, fonts are installed rarely.)"""
     try:
         found = subprocess.run([fc_match, "-f", "%{file}", ":lang=ja"], capture_output=True, text=True,
                                timeout=FC_MATCH_TIMEOUT_S, check=False)
