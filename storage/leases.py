@@ -9,18 +9,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, select
 
 Row = TypeVar("Row")
 
 
 def claim_due(session: Session, model: type[Row], busy_status: str, now: datetime, platforms: list[str], limit: int,
-              lease: timedelta) -> list[Row]:
-    """Claim up to limit rows that are pending and due, or whose holder's lease ran out, oldest first."""
+              lease: timedelta, where: tuple[ColumnElement[bool], ...] = ()) -> list[Row]:
+    """Claim up to limit rows that are pending and due, or whose holder's lease ran out, oldest first.
+    where: further conditions a row must meet (e.g. only some targets)."""
     stmt = (
         select(model)
-        .where(model.platform.in_(platforms))
+        .where(model.platform.in_(platforms), *where)
         .where(
             or_(
                 (model.status == "pending") & (model.next_attempt_at <= now),

@@ -174,7 +174,8 @@ async def test_staff_push_the_qr_card_to_a_mentioned_member(staff_group):
     to_hanako = [text for method, target, text in staff_group.said if target == "hanako"]
     assert len(to_hanako) == 2
     assert "子育て広場" in to_hanako[0] and "/go/kosodate-hiroba" in to_hanako[0]
-    assert "[アンケートに答える]" in to_hanako[1]  # a plaza visit invites the survey
+    assert to_hanako[1].endswith("\n  2) アンケートに答える")  # a plaza visit invites the survey
+    assert ("アンケートに答える", "hiroba:start") in staff_group.buttons()
     assert not any("[QR]" in text for _, target, text in staff_group.said if target == "子育て支援課")
     [push] = engagement_rows(staff_group.runtime, "qr_push")
     assert (push.space, push.detail) == ("touchpoint:kosodate-hiroba", "direct")
@@ -327,13 +328,13 @@ async def postback(chat: ConsoleChat, data: str) -> list[str]:
 
 async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
     [choose] = await chat.say("/hiroba")
-    assert "どの子育て広場" in choose and "[小川子育て広場]" in choose and "[美野里子育て広場]" in choose
+    assert "どの子育て広場" in choose and "1) 小川子育て広場  2) 美野里子育て広場" in choose
     [ease] = await postback(chat, "hiroba:plaza:1")
-    assert "美野里子育て広場" in ease and "入りやすさ" in ease and "[5]" in ease
+    assert "美野里子育て広場" in ease and "入りやすさ" in ease and "5) 5" in ease
     [again] = await postback(chat, "hiroba:ease:4")
-    assert "また来たい" in again and "[たぶん]" in again
+    assert "また来たい" in again and "1) また来たい  2) たぶん  3) 来ないと思う" in again
     [comment] = await postback(chat, "hiroba:again:yes")
-    assert "[スキップ]" in comment
+    assert comment.endswith("\n  1) スキップ")
     [thanks] = await chat.say("おもちゃが多くて楽しかったです")
     assert "ありがとうございました" in thanks
     assert plain_chat(await chat.say("これは普通のメッセージ"))  # the survey is over: plain chat again
@@ -415,7 +416,7 @@ async def test_survey_by_typed_answers(chat):
 async def test_an_answer_that_is_no_button_asks_again(chat):
     await chat.say("/hiroba 小川")
     [again] = await chat.say("とても入りやすかった")
-    assert "ボタンから選んでください" in again and "1/3" in again and "[5]" in again
+    assert "ボタンから選んでください" in again and "1/3" in again and "5) 5" in again
     await chat.say("3")
     [again] = await chat.say("わからない")
     assert "ボタンから選んでください" in again and "2/3" in again

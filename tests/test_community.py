@@ -21,11 +21,13 @@ from tests.conftest import plain_chat
 async def join(chat, nickname="みかん", relation="fan"):
     """The whole join conversation, as a LINE user taps it."""
     [rules] = await chat.say("/community join")
-    assert "ルール" in rules and "[同意する]" in rules
+    assert "ルール" in rules and rules.endswith("\n  1) 同意する  2) やめる")
+    assert chat.buttons() == [("同意する", "community:agree"), ("やめる", "community:cancel")]
     [ask] = await chat.send(None, kind=POSTBACK, postback="community:agree")
     assert "ニックネーム" in ask
     [relation_question] = await chat.say(nickname)
-    assert "[ファン・応援している]" in relation_question
+    assert "4) ファン・応援している" in relation_question
+    assert ("ファン・応援している", "community:relation:fan") in chat.buttons()
     [welcome] = await chat.send(None, kind=POSTBACK, postback=f"community:relation:{relation}")
     assert f"ようこそ、{nickname}さん" in welcome
     return welcome
@@ -82,7 +84,7 @@ async def test_a_join_under_way_continues_after_a_restart(make_settings):
     await after.start()
     try:
         [question] = await after.say("みかん")
-        assert "関わり" in question and "[ファン・応援している]" in question
+        assert "関わり" in question and "4) ファン・応援している" in question
         [welcome] = await after.say("4")  # the fourth button, typed
         assert "ようこそ、みかんさん" in welcome
         with after.runtime.db.session() as session:
@@ -94,15 +96,15 @@ async def test_a_join_under_way_continues_after_a_restart(make_settings):
 
 async def test_typed_answers_work_like_the_buttons(chat):
     [rules] = await chat.say("/community join")
-    assert "[同意する]" in rules and "[やめる]" in rules
+    assert "1) 同意する  2) やめる" in rules
     [hint] = await chat.say("うーん")  # not an answer: the question again, with its buttons
-    assert "「同意する」を押して" in hint and "[同意する]" in hint
+    assert "「同意する」を押して" in hint and "1) 同意する" in hint
     [ask] = await chat.say("はい")  # yes presses 同意する
     assert "ニックネーム" in ask
     [question] = await chat.say("みかん")
     assert "関わり" in question
     [again] = await chat.say("宇宙人")  # no such relation: asked again
-    assert "[住んでいる]" in again
+    assert "1) 住んでいる" in again
     [welcome] = await chat.say("訪れたことがある")  # a button's label
     assert "ようこそ、みかんさん" in welcome
     [ask] = await chat.send(None, kind=POSTBACK, postback="profile:nickname")
@@ -168,7 +170,7 @@ async def test_post_button_asks_for_the_text_in_the_next_message(chat, staff_cha
     thread_id = await open_thread(staff_chat)
     await join(chat)
     [board_carousel] = await chat.send(None, kind=POSTBACK, postback="board")
-    assert f"board:post:{thread_id}" in board_carousel and "花火大会の思い出" in board_carousel
+    assert f"board:post:{thread_id}" in [data for _, data in chat.buttons()] and "花火大会の思い出" in board_carousel
     [ask] = await chat.send(None, kind=POSTBACK, postback=f"board:post:{thread_id}")
     assert "投稿する文章を送ってください" in ask
     [posted] = await chat.say("駅前の屋台がおすすめです")
@@ -200,18 +202,19 @@ async def test_a_member_who_chose_english_gets_the_board_in_english(chat, staff_
     thread_id = await open_thread(staff_chat)
     await chat.say("/lang en")
     [rules] = await chat.say("/community join")
-    assert "Welcome to the" in rules and "[Agree]" in rules and "[Cancel]" in rules
+    assert "Welcome to the" in rules and "1) Agree  2) Cancel" in rules
     assert "nickname" in (await chat.say("yes"))[0]
     [question] = await chat.say("Mikan")
-    assert "[I am a fan]" in question
+    assert "4) I am a fan" in question
     [welcome] = await chat.say("I am a fan")
-    assert "Welcome, Mikan!" in welcome and "[Open the board] board" in welcome
+    assert "Welcome, Mikan!" in welcome and "1) Open the board" in welcome
+    assert ("Open the board", "board") in chat.buttons()
     [posted] = await chat.say(f"/post {thread_id} Lovely fireworks")
     assert posted.startswith("Posted (#")
     [carousel] = await chat.send(None, kind=POSTBACK, postback="board")
-    assert "[Read]" in carousel and "[Post]" in carousel and "[Like]" in carousel and "Page 1/1" in carousel
+    assert "1) Read  2) Post  3) Like" in carousel and "Page 1/1" in carousel
     [thread] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}")
-    assert "[Reply]" in thread and "[Report]" in thread and "page 1/1, 1 posts" in thread
+    assert "1) Like  2) Reply  3) Report" in thread and "page 1/1, 1 posts" in thread
     [profile] = await chat.say("/profile")
     assert "Nickname: Mikan" in profile and "Relation to the town: I am a fan" in profile
     [guide] = await chat.send(None, kind=POSTBACK, postback="community:help")
@@ -248,7 +251,7 @@ async def test_long_threads_page(chat, staff_chat):
         await staff_chat.say(f"/post {thread_id} お知らせ{i + 1}")
     [first] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}")
     assert "お知らせ1" in first and "お知らせ5" in first and "お知らせ6" not in first
-    assert f"board:thread:{thread_id}:page:2" in first and "1/2ページ" in first
+    assert ("次のページ", f"board:thread:{thread_id}:page:2") in chat.buttons() and "1/2ページ" in first
     [second] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}:page:2")
     assert "お知らせ6" in second and "お知らせ7" in second and "お知らせ1\n" not in second
     [too_far] = await chat.send(None, kind=POSTBACK, postback=f"board:thread:{thread_id}:page:3")
@@ -303,7 +306,7 @@ async def test_hidden_post_vanishes_and_can_be_restored(chat, staff_chat):
     [carousel] = await chat.say(f"/thread {thread_id}")
     assert "怪しい勧誘" not in carousel
     [board_view] = await chat.say("/board")
-    assert "怪しい勧誘" not in board_view and f"board:react:{post_id}" not in board_view
+    assert "怪しい勧誘" not in board_view and f"board:react:{post_id}" not in [data for _, data in chat.buttons()]
     assert "ありません" in (await chat.say(f"/react {post_id}"))[0]
     [forbidden] = await chat.say(f"/hide {post_id}")
     assert "市の職員だけ" in forbidden

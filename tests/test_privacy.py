@@ -22,7 +22,7 @@ async def join_community(chat, nickname="はなちゃん"):
 
 async def test_forget_me_asks_first_and_cancel_keeps_everything(chat):
     [ask] = await chat.say("/forget-me")
-    assert "削除してよろしいですか" in ask and "[削除する]" in ask and "[やめる]" in ask
+    assert "削除してよろしいですか" in ask and ask.endswith("\n  1) 削除する  2) やめる")
     assert await chat.say("/forget-me cancel") == ["削除はしませんでした。"]
     with chat.runtime.db.session() as session:
         assert session.exec(select(PlatformAccount).where(PlatformAccount.platform_user_id == "hanako")).first()

@@ -98,7 +98,7 @@ async def test_a_dialogue_continues_after_a_restart(make_settings):
     settings = make_settings()
     first = ConsoleChat(settings, user="hanako", features=FEATURES_WITH_DEMO)
     await first.start()
-    assert await first.say("/demo ask") == ["name?\n  [Hanako]\n  [Jiro]"]
+    assert await first.say("/demo ask") == ["name?\n  1) Hanako  2) Jiro"]
     await first.stop()
     second = ConsoleChat(settings, user="hanako", features=FEATURES_WITH_DEMO)  # a new process on the same database
     await second.start()

@@ -29,10 +29,13 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 15.0
 
 
-def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[OutboxMessage]:
+def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta,
+              targets: tuple[str, ...] | None = None) -> list[OutboxMessage]:
+    """targets: claim only rows sent to one of these (a console session takes only its own person's and group's)."""
     # A row taken over from a dead holder keeps its outcome_unknown: a reply is marked before each attempt
     # (_mark_attempt), so rows the holder claimed but never tried do not count as perhaps delivered.
-    return leases.claim_due(session, OutboxMessage, "sending", now, platforms, limit, lease)
+    where = () if targets is None else (OutboxMessage.target.in_(targets),)
+    return leases.claim_due(session, OutboxMessage, "sending", now, platforms, limit, lease, where)
 
 
 class OutboxSender:
@@ -49,6 +52,7 @@ class OutboxSender:
         lease_seconds: float = LEASE_SECONDS,
         clock: Callable[[], datetime] = utcnow,
         jitter: Callable[[], float] = random.random,
+        targets: Iterable[str] | None = None,
     ):
         self.db = db
         self.deliveries = deliveries
@@ -60,6 +64,7 @@ class OutboxSender:
         self.lease = timedelta(seconds=lease_seconds)
         self.clock = clock
         self.jitter = jitter
+        self.targets = tuple(targets) if targets is not None else None  # None: rows to anyone
         self.wake = asyncio.Event()
         self._calls = asyncio.Semaphore(concurrency)  # API calls in flight at once
         self._out = 0  # rows claimed and not yet recorded
@@ -105,7 +110,7 @@ class OutboxSender:
     async def _claim_and_start(self, limit: int) -> int:
         if not self.deliveries:
             return 0
-        rows = await self.db.run(claim_due, self.clock(), list(self.deliveries), limit, self.lease)
+        rows = await self.db.run(claim_due, self.clock(), list(self.deliveries), limit, self.lease, self.targets)
         if not rows:
             return 0
         keeper = _LeaseKeeper(self, rows)
