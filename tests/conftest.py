@@ -150,4 +150,4 @@ async def line_bot(make_line_bot):
 def plain_chat(answers: list[str]) -> bool:
     """Nothing took the message as an answer or a command: silence, or the once-in-a-while greeting with the main
     actions that a plain 1:1 message gets (handlers/core/chat.py)."""
-    return answers == [] or (len(answers) == 1 and answers[0].startswith("こんにちは！") and "[ヘルプ]" in answers[0])
+    return answers == [] or (len(answers) == 1 and answers[0].startswith("こんにちは！") and "1) ヘルプ" in answers[0])

@@ -260,7 +260,7 @@ async def test_donate_speaks_the_members_language(chat):
     [answer] = await chat.say("/donate")
     url = re.search(r"https://tsunagaru\.example\.jp/r/[a-z2-9]+", answer).group(0)
     assert answer == ("Support the city with furusato nozei\nYou can support 小美玉市 with furusato nozei. This is your "
-                      f"own referral link (always the same):\n{url}\n  [Open the donation page] {url}")
+                      f"own referral link (always the same):\n{url}\n  1) Open the donation page <{url}>")
 
 
 async def test_without_a_donation_page_there_is_no_link_and_no_redirect(make_settings, tmp_path):
