@@ -4,8 +4,10 @@ A text is read the way the most generous client would: normalised (NFKC: full-wi
 ASCII; zero-width and other format characters dropped; an ideographic full stop before a letter becomes a dot),
 then every URL-like token is found: a scheme URL (also with one slash, a backslash or none after the colon, as
 browsers take `https:/\\host`), and a scheme-less host (`www.` forms, `host.tld/…` with a path or port, and hosts
-under a common or country top-level domain). The host is what urllib.parse finds after the userinfo; a link that
-carries userinfo (`allowed.host:443@evil.example`) or whose host cannot be read is never trusted.
+under a common or country top-level domain). The host is what urllib.parse finds in the authority, lowered, without
+a trailing dot, and in its IDNA (punycode) form when it is not ASCII, so a look-alike never equals an allowed host.
+A link that carries userinfo (`allowed.host:443@evil.example`), percent-escapes in its host, or a host that cannot
+be read is never trusted.
 """
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from urllib.parse import urlsplit
 # Where a scheme URL token ends: whitespace, quotes and brackets around it in a sentence (ASCII and full-width).
 _TOKEN_END = "\\s<>\"'`\u300c\u300d\u300e\u300f\u3010\u3011\u3008\u3009\u300a\u300b\uff08\uff09\u3001"
 # Schemes whose host may follow the colon with any number of slashes or backslashes (browsers' special schemes).
-# No look-behind: "1https://…" is a link to a linkifier too.
-_SPECIAL = re.compile(f"(?i)(?:https?|ftp|wss?):[^{_TOKEN_END}]+")
+# Not inside a word ("news:"), but after a digit or any other script: "1https://…" is a link to a linkifier too.
+_SPECIAL = re.compile(f"(?i)(?<![a-z])(?:https?|ftp|wss?):[^{_TOKEN_END}]+")
 # Any other scheme that names a host ("line://…", "intent://…").
 _OTHER = re.compile(f"(?i)[a-z][a-z0-9+.-]{{0,30}}:[/\\\\]{{2}}[^{_TOKEN_END}]*")
 # A host without a scheme: ASCII labels, a top-level domain of letters (or punycode).
@@ -74,7 +76,8 @@ def _scheme_links(text: str) -> Iterator[tuple[Link, tuple[int, int]]]:
         for found in pattern.finditer(text):
             token = found.group()
             rest = token.split(":", 1)[1].lstrip("/\\")
-            authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0]
+            # Sentence punctuation right after a host is not part of it (a linkifier leaves it out as well).
+            authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0].rstrip(").,;:!'\"")
             yield Link(token, _host(authority) if authority else ""), found.span()
 
 

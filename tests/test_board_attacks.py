@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import json
 import ssl
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.app import create_app
 from bot.console import ConsoleChat
-from community import board, kpi
+from community import board, board_moderation, board_views, kpi
 from community.board import CommunityConfig
 from community.board_links import links, refused_links
 from community.messages import POSTBACK
 from community.problems import Problem
 from community.texts import t
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.models import Member
 from storage.models.audit import AuditEntry
 from storage.models.community import BoardLink, BoardPost, BoardReport, BoardThread
 from tests.test_discord import _certificate, _json
@@ -179,12 +182,15 @@ async def test_a_report_takes_a_reason_and_staff_read_it(chat, staff_chat):
     assert "理由: スパムっぽい" in note and "儲かる話" in note and f"/report dismiss {post_id}" in note
     [report] = rows(chat, BoardReport)
     assert report.reason == "スパムっぽい"
+    # Typed with a Japanese keyboard's full-width space, the number is still a number.
+    assert "通報を受け付けました" in await answer(chat, f"/report {post_id}\u3000宣伝です", as_user="shiro")
+    assert "宣伝です" in [r.reason for r in rows(chat, BoardReport)]
     [queue] = await staff_chat.say("/report list")
-    assert f"#{post_id}" in queue and "通報1件" in queue and "「スパムっぽい」" in queue
+    assert f"#{post_id}" in queue and "通報2件" in queue and "「宣伝です」「スパムっぽい」" in queue
     # A reason is kept short, on one line, without direction overrides; a link in it follows the board's rule.
     long_one = await answer(chat, f"/report {post_id} " + "長い\u202e理由" * 100, as_user="jiro")
     assert "通報を受け付けました" in long_one
-    kept = rows(chat, BoardReport, BoardReport.id != report.id)[0].reason
+    [kept] = [r.reason for r in rows(chat, BoardReport) if r.reason.startswith("長い")]
     assert len(kept) <= 100 and "\u202e" not in kept
     assert "リンクは市のサイト" in (await chat.say(f"/report {post_id} https://evil.example/", as_user="saburo"))[0]
 
@@ -233,6 +239,42 @@ async def test_one_member_cannot_report_without_limit(chat, staff_chat):
     assert "通報を受け付けました" in (await chat.say(f"/report {post_ids[0]}"))[0]
 
 
+def test_hidden_threads_and_the_report_queue_on_both_backends(database_url):
+    """The SQL behind hiding a thread (posts leave the figures by category too) and the report queue."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    cfg = CommunityConfig(("地域ネタ", "グルメ"), "", 100, 1000, (), "市からの質問", "", "", "市")
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    try:
+        with Session(engine) as session:
+            staff, resident = (Member(public_id=f"m-{name}", created_at=at) for name in ("staff", "resident"))
+            session.add_all([staff, resident])
+            session.flush()
+            spam = board.open_thread(session, cfg, resident, "グルメ", "宣伝", at)
+            kept = board.open_thread(session, cfg, resident, "地域ネタ", "祭り", at)
+            spam_post = board.add_post(session, cfg, resident, spam.id, "買って", at, "line")
+            kept_post = board.add_post(session, cfg, resident, kept.id, "楽しみ", at, "line")
+            for post, reason in ((spam_post, "宣伝"), (kept_post, "")):
+                assert board_moderation.report(session, cfg, staff.id, post.id, reason, at).tell_staff
+            board_moderation.hide_thread(session, staff, spam.id, at)
+            session.commit()
+            day = (at, at + timedelta(days=1))
+            assert board.post_count(session, *day) == board.posts(session, *day).total == 1
+            assert board.posts(session, *day).by_category == {"地域ネタ": 1}
+            assert [th.id for th in board_views.recent_threads(session)[0]] == [kept.id]
+            queue, total = board_moderation.report_queue(session)
+            assert ([(e.post_id, e.reports, e.reasons) for e in queue], total) == ([(kept_post.id, 1, ())], 1)
+            board_moderation.restore_thread(session, staff, spam.id, at)
+            assert board.post_count(session, *day) == 2
+            assert board_moderation.report_queue(session)[1] == 1  # hiding resolved its reports for good
+            assert [th.title for th in board.forget_threads_of(session, resident.id)] == [FORGOTTEN_TITLE] * 2
+            session.commit()
+            assert [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))] == [
+                "thread.hide", "thread.restore"]
+    finally:
+        engine.dispose()
+
+
 # ---- 13.6: the link allow-list ---------------------------------------------------------------------------------
 
 HOSTS = ("city.omitama.lg.jp",)
@@ -265,6 +307,7 @@ REFUSED = [
     "https://evil%2Ecom/",
     "[city.omitama.lg.jp](https://evil.example)",  # a Discord masked link
     "https://www.city.omitama.lg.jp/ https://evil.example/",  # every link counts
+    "(https://evil.com)city.omitama.lg.jp",
 ]
 ALLOWED = [
     "https://city.omitama.lg.jp/",
@@ -284,6 +327,12 @@ ALLOWED = [
     "e.g. 午後3:30から",
     "バージョン1.2.3",
     "時間は10:00〜12:00",
+    "news:今日は雨",
+    "詳細（https://www.city.omitama.lg.jp/）",
+    "(see https://www.city.omitama.lg.jp)",
+    "https://city.omitama.lg.jp, thanks!",
+    "https://city.omitama.lg.jp.",
+    "sftp:の設定",
 ]
 
 
@@ -338,7 +387,10 @@ async def test_forget_me_replaces_the_titles_of_their_threads_everywhere(chat, s
     thread_id = number_after_hash(opened)
     await staff_post(staff_chat, thread_id, "市役所の窓口へどうぞ")  # someone else's post keeps the thread
     await staff_chat.say("/voice new 駅前にほしいお店は？")  # a city question keeps its title
+    other_post = await staff_post(staff_chat, thread_id, "ほかの投稿")
+    assert "通報を受け付けました" in await answer(chat, f"/report {other_post} 田中です、この人は知り合い")
     assert (await chat.say("/forget-me confirm"))[0].startswith("削除しました")
+    assert [r.reason for r in rows(chat, BoardReport)] == [""]  # the report counts, their words go
 
     [thread] = rows(chat, BoardThread, BoardThread.id == thread_id)
     assert (thread.title, thread.author_member_id) == (FORGOTTEN_TITLE, None)
