@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from bot.app import create_app
 from bot.console import ConsoleChat
 from community import board, board_moderation, board_views, kpi
+from community import messages as m
 from community.board import CommunityConfig
 from community.board_links import links, refused_links
 from community.messages import POSTBACK
@@ -496,3 +497,10 @@ async def test_forget_me_renames_their_thread_on_discord(service, fake):
     [kept] = service.rows(BoardThread, BoardThread.id == thread.id)
     assert kept.author_member_id is None
 
+
+
+def test_the_new_forum_operations_survive_the_outbox_json():
+    ops = [m.UnmirrorThread(7), m.RetitleThread(7, "地域ネタ", FORGOTTEN_TITLE)]
+    assert m.load_messages(m.dump_messages(ops)) == ops
+    assert [m.plain_text(op) for op in ops] == ["[掲示板のスレッドを取り下げ] #7",
+                                                f"[掲示板のスレッド名を変更] #7 {FORGOTTEN_TITLE}"]
