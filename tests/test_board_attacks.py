@@ -127,8 +127,8 @@ async def test_staff_hide_a_thread_everywhere_and_restore_it(chat, staff_chat):
 
     assert (await chat.runtime.db.run(figures))["posts"] == 2
 
-    assert "市の職員だけ" in (await chat.say(f"/hide thread {thread_id}"))[0]
-    [hidden] = await staff_chat.say(f"/hide thread {thread_id}")
+    assert "市の職員だけ" in (await chat.say(f"/thread hide {thread_id}"))[0]
+    [hidden] = await staff_chat.say(f"/thread hide {thread_id}")
     assert f"スレッド #{thread_id} を非表示にしました" in hidden
 
     [cards] = await chat.say("/board")
@@ -150,15 +150,15 @@ async def test_staff_hide_a_thread_everywhere_and_restore_it(chat, staff_chat):
         page = await client.get(f"/board/thread/{thread_id}")
         assert page.status == 404 and abusive not in await page.text()
 
-        assert "すでに非表示" in (await staff_chat.say(f"/hide thread {thread_id}"))[0]
-        [restored] = await staff_chat.say(f"/restore thread {thread_id}")
+        assert "すでに非表示" in (await staff_chat.say(f"/thread hide {thread_id}"))[0]
+        [restored] = await staff_chat.say(f"/thread restore {thread_id}")
         assert f"スレッド #{thread_id}「{abusive}」を表示に戻しました" in restored
         assert (await client.get(f"/board/thread/{thread_id}")).status == 200
     assert "ひどい書き込み" in (await chat.say(f"/thread {thread_id}"))[0]
     assert (await chat.runtime.db.run(figures))["posts"] == 2
-    assert "非表示になっていません" in (await staff_chat.say(f"/restore thread {thread_id}"))[0]
+    assert "非表示になっていません" in (await staff_chat.say(f"/thread restore {thread_id}"))[0]
     assert audit_actions(chat) == [("thread.hide", f"thread:{thread_id}"), ("thread.restore", f"thread:{thread_id}")]
-    assert "/hide thread" in (await staff_chat.say("/help"))[0]
+    assert "/thread hide" in (await staff_chat.say("/help"))[0]
 
 
 async def test_hiding_and_restoring_a_post_is_in_the_audit_log(chat, staff_chat):
@@ -180,13 +180,13 @@ async def test_a_report_takes_a_reason_and_staff_read_it(chat, staff_chat):
     start = len(chat.said)
     assert "通報を受け付けました" in await answer(chat, f"/report {post_id} スパムっぽい")
     [note] = pushes_to(chat, "staff-sato", start)
-    assert "理由: スパムっぽい" in note and "儲かる話" in note and f"/report dismiss {post_id}" in note
+    assert "理由: スパムっぽい" in note and "儲かる話" in note and f"/reports dismiss {post_id}" in note
     [report] = rows(chat, BoardReport)
     assert report.reason == "スパムっぽい"
     # Typed with a Japanese keyboard's full-width space, the number is still a number.
     assert "通報を受け付けました" in await answer(chat, f"/report {post_id}\u3000宣伝です", as_user="shiro")
     assert "宣伝です" in [r.reason for r in rows(chat, BoardReport)]
-    [queue] = await staff_chat.say("/report list")
+    [queue] = await staff_chat.say("/reports")
     assert f"#{post_id}" in queue and "通報2件" in queue and "「宣伝です」「スパムっぽい」" in queue
     # A reason is kept short, on one line, without direction overrides; a link in it follows the board's rule.
     long_one = await answer(chat, f"/report {post_id} " + "長い\u202e理由" * 100, as_user="jiro")
@@ -207,17 +207,17 @@ async def test_reports_are_gathered_one_notice_per_post_and_a_queue_staff_resolv
     notes = pushes_to(chat, "staff-sato", start)
     assert len(notes) == 2 and f"投稿 #{spam}" in notes[0] and f"投稿 #{other}" in notes[1]
 
-    [queue] = await staff_chat.say("/report list")
+    [queue] = await staff_chat.say("/reports")
     assert "2件の投稿" in queue
     assert queue.index(f"#{other}（") < queue.index(f"#{spam}（")  # the most recently reported first
     assert "通報30件" in queue and "勧誘2" in queue and "（書かれていません）" in queue
-    assert "市の職員だけ" in (await chat.say("/report list"))[0]
+    assert "市の職員だけ" in (await chat.say("/reports"))[0]
 
-    [dismissed] = await staff_chat.say(f"/report dismiss {other}")
+    [dismissed] = await staff_chat.say(f"/reports dismiss {other}")
     assert f"通報1件を「問題なし」として閉じました" in dismissed
-    assert "確認待ちの通報はありません" in (await staff_chat.say(f"/report dismiss {other}"))[0]
+    assert "確認待ちの通報はありません" in (await staff_chat.say(f"/reports dismiss {other}"))[0]
     await staff_chat.say(f"/hide {spam}")  # hiding resolves its reports
-    assert await staff_chat.say("/report list") == ["確認待ちの通報はありません。"]
+    assert await staff_chat.say("/reports") == ["確認待ちの通報はありません。"]
     assert audit_actions(chat) == [("report.dismiss", f"post:{other}"), ("post.hide", f"post:{spam}")]
 
     start = len(chat.said)  # a post reported again after staff dismissed it is news again, once
@@ -465,12 +465,12 @@ async def test_a_hidden_thread_leaves_the_discord_forum_and_comes_back_on_restor
     forum_thread = forum_thread_id(service, thread_id)
     assert len(service.rows(BoardLink)) == 3
 
-    assert "非表示にしました" in await service.line_says(SATO, f"/hide thread {thread_id}")
+    assert "非表示にしました" in await service.line_says(SATO, f"/thread hide {thread_id}")
     assert forum_thread not in fake.threads  # the forum post is deleted, its messages with it
     assert [path for verb, path, _ in fake.requests if verb == "DELETE"] == [f"/api/v10/channels/{forum_thread}"]
     assert service.rows(BoardLink) == []  # the thread's link and its posts' links are dropped
 
-    assert "表示に戻しました" in await service.line_says(SATO, f"/restore thread {thread_id}")
+    assert "表示に戻しました" in await service.line_says(SATO, f"/thread restore {thread_id}")
     [(again, opened)] = [(i, th) for i, th in fake.threads.items()]
     assert opened["name"] == "ひどいタイトル" and again != forum_thread
     copies = [(into, body["content"]) for into, body in fake.webhook_posts()]

@@ -190,11 +190,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "board.report_note": (
         "【通報】投稿 #{id}（スレッド #{thread}）\n{text}{reason}\n"
-        "非表示にするには「/hide {id}」、問題なければ「/report dismiss {id}」。"
-        "この投稿へのこの先の通報はお知らせせず、「/report list」にまとめます。",
+        "非表示にするには「/hide {id}」、問題なければ「/reports dismiss {id}」。"
+        "この投稿へのこの先の通報はお知らせせず、「/reports」にまとめます。",
         "[Report] Post #{id} (thread #{thread})\n{text}{reason}\n"
-        "To hide it: /hide {id}. If it is fine: /report dismiss {id}. "
-        "Further reports of this post are not sent one by one: see /report list.",
+        "To hide it: /hide {id}. If it is fine: /reports dismiss {id}. "
+        "Further reports of this post are not sent one by one: see /reports.",
     ),
     "board.report_reason": ("\n理由: {reason}", "\nReason: {reason}"),
     "board.thread_fields": (
@@ -218,9 +218,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "board.restored": ("投稿 #{id} を表示に戻しました。", "Post #{id} shows again."),
     "board.thread_hidden": (
-        "スレッド #{id} を非表示にしました。LINE・Web・Discordと集計から外れます。戻すには「/restore thread {id}」。",
+        "スレッド #{id} を非表示にしました。LINE・Web・Discordと集計から外れます。戻すには「/thread restore {id}」。",
         "Thread #{id} is hidden: it is gone from LINE, the web, Discord and the figures. "
-        "To bring it back: /restore thread {id}",
+        "To bring it back: /thread restore {id}",
     ),
     "board.thread_restored": ("スレッド #{id}「{title}」を表示に戻しました。", "Thread #{id} \"{title}\" shows again."),
     "board.thread_already_hidden": ("スレッド #{id} はすでに非表示です。", "Thread #{id} is already hidden."),
@@ -239,8 +239,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "board.queue_no_reason": ("理由: （書かれていません）", "Reasons: (none given)"),
     "board.queue_more": ("ほか{more}件", "and {more} more"),
     "board.queue_help": (
-        "非表示: /hide 投稿番号　問題なし: /report dismiss 投稿番号",
-        "Hide: /hide POST   Fine: /report dismiss POST",
+        "非表示: /hide 投稿番号　問題なし: /reports dismiss 投稿番号",
+        "Hide: /hide POST   Fine: /reports dismiss POST",
     ),
     "board.no_open_reports": ("投稿 #{id} に確認待ちの通報はありません。", "Post #{id} has no reports waiting."),
     "board.reports_dismissed": (
@@ -287,18 +287,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "usage.react": ("/react 投稿番号", "/react POST"),
     "cmd.report": ("困った投稿を通報する", "report a post"),
     "usage.report": ("/report 投稿番号 [理由]", "/report POST [REASON]"),
-    "cmd.report list": ("確認待ちの通報の一覧", "reported posts waiting for a decision"),
-    "usage.report list": ("/report list", "/report list"),
-    "cmd.report dismiss": ("通報を「問題なし」として閉じる", "dismiss the reports of a post"),
-    "usage.report dismiss": ("/report dismiss 投稿番号", "/report dismiss POST"),
+    "cmd.reports": ("確認待ちの通報の一覧", "reported posts waiting for a decision"),
+    "usage.reports": ("/reports", "/reports"),
+    "cmd.reports dismiss": ("通報を「問題なし」として閉じる", "dismiss the reports of a post"),
+    "usage.reports dismiss": ("/reports dismiss 投稿番号", "/reports dismiss POST"),
     "cmd.hide": ("投稿を非表示にする", "hide a post"),
     "usage.hide": ("/hide 投稿番号", "/hide POST"),
     "cmd.restore": ("非表示の投稿を戻す", "restore a hidden post"),
     "usage.restore": ("/restore 投稿番号", "/restore POST"),
-    "cmd.hide thread": ("スレッドを非表示にする", "hide a thread"),
-    "usage.hide thread": ("/hide thread スレッド番号", "/hide thread THREAD"),
-    "cmd.restore thread": ("非表示のスレッドを戻す", "restore a hidden thread"),
-    "usage.restore thread": ("/restore thread スレッド番号", "/restore thread THREAD"),
+    "cmd.thread hide": ("スレッドを非表示にする", "hide a thread"),
+    "usage.thread hide": ("/thread hide スレッド番号", "/thread hide THREAD"),
+    "cmd.thread restore": ("非表示のスレッドを戻す", "restore a hidden thread"),
+    "usage.thread restore": ("/thread restore スレッド番号", "/thread restore THREAD"),
     "cmd.voice new": ("市からの質問を出す（声の募集）", "ask residents a question"),
     "usage.voice new": ("/voice new 質問", "/voice new QUESTION"),
     "cmd.voice results": ("質問への回答をまとめて見る", "see the answers to a question"),

@@ -1,5 +1,5 @@
 """Staff on the board: hiding a post or a whole thread (from every surface, the forum copy too) and bringing it back,
-the queue of reported posts (/report list) and dismissing a post's reports, and the city's questions to residents
+the queue of reported posts (/reports) and dismissing a post's reports, and the city's questions to residents
 (/voice new) with their answers read together (/voice results). Every decision is in the audit log."""
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def restore(ctx: Context) -> None:
     ctx.say("board.restored", id=post.id)
 
 
-@chat.command("hide thread", roles={members.STAFF})
+@chat.command("thread hide", roles={members.STAFF})
 def hide_thread(ctx: Context) -> None:
     thread = board_moderation.hide_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
     for platform in ctx.site.mirrors:
@@ -39,7 +39,7 @@ def hide_thread(ctx: Context) -> None:
     ctx.say("board.thread_hidden", id=thread.id)
 
 
-@chat.command("restore thread", roles={members.STAFF})
+@chat.command("thread restore", roles={members.STAFF})
 def restore_thread(ctx: Context) -> None:
     thread = board_moderation.restore_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
     for platform in ctx.site.mirrors:
@@ -56,7 +56,7 @@ def _queue_entry(ctx: Context, entry: QueueEntry) -> str:
                  when=local_time(ctx, entry.latest), text=text, reasons=reasons)
 
 
-@chat.command("report list", roles={members.STAFF})
+@chat.command("reports", roles={members.STAFF})
 def report_list(ctx: Context) -> None:
     entries, total = board_moderation.report_queue(ctx.session)
     if not entries:
@@ -69,7 +69,7 @@ def report_list(ctx: Context) -> None:
     ctx.reply("\n\n".join(lines))
 
 
-@chat.command("report dismiss", roles={members.STAFF})
+@chat.command("reports dismiss", roles={members.STAFF})
 def report_dismiss(ctx: Context) -> None:
     post_id = number(ctx.args, "post")
     dismissed = board_moderation.dismiss_reports(ctx.session, me(ctx), post_id, ctx.now)

@@ -115,7 +115,7 @@ def _react(ctx: Context, post_id: int) -> None:
 
 def _tell_staff(ctx: Context, post: BoardPost, reason: str) -> None:
     """A post's first open report goes to every city staff member, each in their own language (a push costs the
-    city: later reports of the same post wait in /report list)."""
+    city: later reports of the same post wait in /reports)."""
     staff_ids = ctx.session.exec(select(Role.member_id).where(Role.role == members.STAFF, Role.scope == "")).all()
     for staff_id in sorted(set(staff_ids)):
         staff = ctx.session.get(Member, staff_id)

@@ -28,7 +28,7 @@ class CommunityMember(SQLModel, table=True):
 
 
 class BoardThread(SQLModel, table=True):
-    """A thread. hidden_at set by staff (/hide thread): gone from every surface with its posts, kept for the record.
+    """A thread. hidden_at set by staff (/thread hide): gone from every surface with its posts, kept for the record.
     author_member_id None: written by someone who was forgotten (/forget-me), whose title was replaced."""
 
     __tablename__ = "board_thread"
@@ -81,7 +81,7 @@ class BoardReaction(SQLModel, table=True):
 
 class BoardReport(SQLModel, table=True):
     """One member's report of a post (once per post), with the reason they gave. resolved_at set: staff hid the post
-    or dismissed its reports; it has left the queue staff read (/report list)."""
+    or dismissed its reports; it has left the queue staff read (/reports)."""
 
     __tablename__ = "board_report"
     __table_args__ = (
