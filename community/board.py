@@ -6,7 +6,6 @@ Reading a page of threads or posts is in community.board_views.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from community import engagement
+from community import board_links, engagement
 from community.city import CityConfig, Site
 from community.digest import DigestWeek
 from community.kpi import KpiSource
@@ -26,7 +25,6 @@ from storage.models import Engagement, Member
 from storage.models.community import (
     BoardPost,
     BoardReaction,
-    BoardReport,
     BoardThread,
     CommunityMember,
 )
@@ -64,6 +62,8 @@ class CommunityConfig:
     line_url: str
     discord_url: str
     official_label: str
+    threads_per_hour: int = 3
+    reports_per_hour: int = 10
 
     @classmethod
     def from_city(cls, city: CityConfig) -> CommunityConfig:
@@ -78,6 +78,8 @@ class CommunityConfig:
             line_url=section.line_url,
             discord_url=section.discord_url,
             official_label=section.official_label or city.name,
+            threads_per_hour=section.threads_per_hour,
+            reports_per_hour=section.reports_per_hour,
         )
 
     def categories_listed(self) -> tuple[str, str]:
@@ -87,8 +89,6 @@ class CommunityConfig:
 
 # ---- text checks ----------------------------------------------------------------------------------------------
 
-# A link ends at a space, a path, a quote or a full-width closing bracket (\uff09, \u300d) of the sentence around it.
-_URL = re.compile("(?i)(?:https?://|www\\.)([^\\s/?#<>\"'\uff09\u300d]+)")
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -97,14 +97,14 @@ def _has_control(text: str, allow_newlines: bool) -> bool:
     return any((unicodedata.category(c) == "Cc" and c not in allowed) or c in _BIDI for c in text)
 
 
-def _check_links(text: str, cfg: CommunityConfig) -> None:
-    for match in _URL.finditer(text):
-        host = match.group(1).lower().split(":")[0].rstrip(".")
-        if not any(host == h or host.endswith("." + h) for h in cfg.link_hosts):
-            if not cfg.link_hosts:
-                raise _refused("board.no_links")
-            hosts = cfg.link_hosts
-            raise _refused("board.links_only", hosts_ja="\u30fb".join(hosts), hosts_en=", ".join(hosts))
+def check_links(text: str, cfg: CommunityConfig) -> None:
+    """Every link must go to an allowed host (community.board_links reads the text as a reader's app would)."""
+    if not board_links.refused_links(text, cfg.link_hosts):
+        return
+    if not cfg.link_hosts:
+        raise _refused("board.no_links")
+    hosts = cfg.link_hosts
+    raise _refused("board.links_only", hosts_ja="\u30fb".join(hosts), hosts_en=", ".join(hosts))
 
 
 def check_post_text(text: str | None, cfg: CommunityConfig) -> str:
@@ -115,7 +115,7 @@ def check_post_text(text: str | None, cfg: CommunityConfig) -> str:
         raise _refused("board.post_too_long", limit=cfg.max_post_chars, length=len(text))
     if _has_control(text, allow_newlines=True):
         raise _refused("board.post_control")
-    _check_links(text, cfg)
+    check_links(text, cfg)
     return text
 
 
@@ -125,7 +125,7 @@ def check_nickname(text: str | None) -> str:
         raise _refused("board.nickname_empty")
     if len(name) > NICKNAME_MAX:
         raise _refused("board.nickname_too_long", limit=NICKNAME_MAX)
-    if _has_control(name, allow_newlines=False) or _URL.search(name) or name.startswith("/"):
+    if _has_control(name, allow_newlines=False) or board_links.links(name) or name.startswith("/"):
         raise _refused("board.nickname_bad")
     return name
 
@@ -138,7 +138,7 @@ def check_title(text: str | None, cfg: CommunityConfig) -> str:
         raise _refused("board.title_too_long", limit=TITLE_MAX)
     if _has_control(title, allow_newlines=False):
         raise _refused("board.title_bad")
-    _check_links(title, cfg)
+    check_links(title, cfg)
     return title
 
 
@@ -215,29 +215,51 @@ def author_label(cm: CommunityMember | None, cfg: CommunityConfig, lang: str = "
 # ---- threads and posts ----------------------------------------------------------------------------------------
 
 
+def visible_thread() -> ColumnElement[bool]:
+    """Threads staff have not hidden."""
+    return col(BoardThread.hidden_at).is_(None)
+
+
 def visible() -> ColumnElement[bool]:
-    """Posts staff have not hidden."""
-    return col(BoardPost.hidden_at).is_(None)
+    """Posts staff have not hidden, in threads staff have not hidden (the hidden threads are few: NOT IN is cheap)."""
+    hidden_threads = select(BoardThread.id).where(col(BoardThread.hidden_at).is_not(None)).correlate(None)
+    return col(BoardPost.hidden_at).is_(None) & col(BoardPost.thread_id).not_in(hidden_threads)
 
 
 def get_thread(session: Session, thread_id: int) -> BoardThread:
+    """A thread people can read and write in (a hidden one is no thread to them)."""
     thread = session.get(BoardThread, thread_id)
-    if thread is None:
+    if thread is None or thread.hidden_at is not None:
         raise _refused("board.no_thread", id=thread_id)
     return thread
 
 
 def visible_post(session: Session, post_id: int) -> BoardPost:
     post = session.get(BoardPost, post_id)
-    if post is None or post.hidden_at is not None:
+    thread = session.get(BoardThread, post.thread_id) if post is not None else None
+    if post is None or post.hidden_at is not None or thread is None or thread.hidden_at is not None:
         raise _refused("board.no_post", id=post_id)
     return post
 
 
+def _check_thread_rate(session: Session, cfg: CommunityConfig, member_id: int, now: datetime) -> None:
+    since = as_utc(now) - timedelta(hours=1)
+    recent = session.exec(
+        select(func.count()).select_from(BoardThread)
+        .where(BoardThread.author_member_id == member_id, col(BoardThread.created_at) >= since)
+    ).one()
+    if recent >= cfg.threads_per_hour:
+        raise _refused("board.thread_rate_limit", limit=cfg.threads_per_hour)
+
+
 def open_thread(session: Session, cfg: CommunityConfig, member: Member, category: str, title: str, now: datetime,
-                *, official: bool = False) -> BoardThread:
+                *, official: bool = False, exempt_from_rate: bool = False) -> BoardThread:
+    """A new thread; a member may open cfg.threads_per_hour an hour (staff, who are exempt, are not limited)."""
     category = cfg.voice_category if official else find_category(category, cfg)
-    thread = BoardThread(category=category, title=check_title(title, cfg), author_member_id=member.id,
+    title = check_title(title, cfg)
+    if not exempt_from_rate:
+        _check_thread_rate(session, cfg, id_of(member), now)
+    thread = BoardThread(category=category, title=title, author_member_id=member.id,
                          official=official, created_at=as_utc(now), last_post_at=as_utc(now))
     session.add(thread)
     session.flush()
@@ -287,15 +309,19 @@ def react(session: Session, member: Member, post_id: int, now: datetime, platfor
     return True
 
 
-def report(session: Session, member_id: int, post_id: int, now: datetime) -> tuple[BoardPost, bool]:
-    post = visible_post(session, post_id)
-    exists = session.exec(
-        select(BoardReport.id).where(BoardReport.post_id == post.id, BoardReport.member_id == member_id)
-    ).first()
-    if exists is None:
-        session.add(BoardReport(post_id=id_of(post), member_id=member_id, created_at=as_utc(now)))
-        session.flush()
-    return post, exists is None
+def forget_threads_of(session: Session, member_id: int) -> list[BoardThread]:
+    """/forget-me: the threads a member opened stay (others wrote in them) but link to no one, and lose the title
+    they wrote; a city question keeps its title (the city's words). Returns the threads whose title changed."""
+    forgotten = t("ja", "board.forgotten_title")
+    retitled = []
+    for thread in session.exec(select(BoardThread).where(BoardThread.author_member_id == member_id)).all():
+        thread.author_member_id = None
+        if not thread.official:
+            thread.title = forgotten
+            retitled.append(thread)
+        session.add(thread)
+    session.flush()
+    return retitled
 
 
 def set_hidden(session: Session, post_id: int, staff_member_id: int, now: datetime, hidden: bool) -> BoardPost:

@@ -14,7 +14,16 @@ from sqlmodel import Session, col, select
 
 from community import board
 from community.board import CommunityConfig, id_of
-from community.messages import ForumThread, MirrorPost, MirrorThread, Postbox, UnmirrorPost
+from community.messages import (
+    ForumThread,
+    MirrorPost,
+    MirrorThread,
+    OutboundMessage,
+    Postbox,
+    RetitleThread,
+    UnmirrorPost,
+    UnmirrorThread,
+)
 from community.problems import Problem
 from storage.db import as_utc
 from storage.models import Member
@@ -50,10 +59,16 @@ def set_link(session: Session, platform: str, kind: str, board_id: int, platform
 
 
 def drop_link(session: Session, platform: str, kind: str, board_id: int) -> None:
+    """The copy was taken down there; a thread's copy took the copies of its posts with it."""
     row = link_of(session, platform, kind, board_id)
-    if row is not None:
-        session.delete(row)
-        session.flush()
+    if row is None:
+        return
+    if kind == THREAD:
+        for post_link in session.exec(select(BoardLink).where(BoardLink.platform == platform, BoardLink.kind == POST,
+                                                              BoardLink.place_id == row.platform_id)):
+            session.delete(post_link)
+    session.delete(row)
+    session.flush()
 
 
 # ---- board -> platform ----------------------------------------------------------------------------------------
@@ -64,21 +79,51 @@ def mirror_thread(session: Session, postbox: Postbox, platform: str, thread: Boa
         postbox.push(platform, TARGET, MirrorThread(id_of(thread), thread.category, thread.title))
 
 
-def mirror_post(session: Session, postbox: Postbox, platform: str, cfg: CommunityConfig, post: BoardPost) -> None:
-    """Copy a post (a new one, or one staff restored) under the author's nickname; never a post written there."""
-    if link_of(session, platform, POST, id_of(post)) is not None:
-        return
-    thread = board.get_thread(session, post.thread_id)
+def _post_copy(session: Session, cfg: CommunityConfig, post: BoardPost) -> MirrorPost:
     author = board.author_label(board.community_member(session, post.member_id), cfg)
+    return MirrorPost(post.thread_id, id_of(post), author, post.text)
+
+
+def mirror_post(session: Session, postbox: Postbox, platform: str, cfg: CommunityConfig, post: BoardPost) -> None:
+    """Copy a post (a new one, or one staff restored) under the author's nickname; never a post written there, nor
+    one in a thread staff hid (it comes back with its thread)."""
+    thread = session.get(BoardThread, post.thread_id)
+    if thread is None or thread.hidden_at is not None or link_of(session, platform, POST, id_of(post)) is not None:
+        return
     thread_id = id_of(thread)
     linked = link_of(session, platform, THREAD, thread_id) is not None
-    ops = [] if linked else [MirrorThread(thread_id, thread.category, thread.title)]
+    ops: list[OutboundMessage] = [] if linked else [MirrorThread(thread_id, thread.category, thread.title)]
     # One outbox row: the thread is there before the post goes into it.
-    postbox.push(platform, TARGET, *ops, MirrorPost(thread_id, id_of(post), author, post.text))
+    postbox.push(platform, TARGET, *ops, _post_copy(session, cfg, post))
+
+
+def mirror_thread_and_posts(session: Session, postbox: Postbox, platform: str, cfg: CommunityConfig,
+                            thread: BoardThread) -> None:
+    """A thread staff restored: its copy again, then its visible posts oldest first (the outbox splits a long
+    thread into rows; the adapter copies a post only once the thread's copy is there)."""
+    thread_id = id_of(thread)
+    ops: list[OutboundMessage] = []
+    if link_of(session, platform, THREAD, thread_id) is None:
+        ops.append(MirrorThread(thread_id, thread.category, thread.title))
+    posts = session.exec(select(BoardPost).where(BoardPost.thread_id == thread_id, board.visible())
+                         .order_by(col(BoardPost.created_at), col(BoardPost.id))).all()
+    ops += [_post_copy(session, cfg, post) for post in posts if link_of(session, platform, POST, id_of(post)) is None]
+    postbox.push(platform, TARGET, *ops)
 
 
 def unmirror_post(postbox: Postbox, platform: str, post_id: int) -> None:
     postbox.push(platform, TARGET, UnmirrorPost(post_id))
+
+
+def unmirror_thread(postbox: Postbox, platform: str, thread_id: int) -> None:
+    """Take a hidden thread's copy down there, with every message in it."""
+    postbox.push(platform, TARGET, UnmirrorThread(thread_id))
+
+
+def retitle_thread(session: Session, postbox: Postbox, platform: str, thread: BoardThread) -> None:
+    """The thread's copy takes the thread's (new) title, when there is a copy."""
+    if link_of(session, platform, THREAD, id_of(thread)) is not None:
+        postbox.push(platform, TARGET, RetitleThread(id_of(thread), thread.category, thread.title))
 
 
 def unmirror_posts_of(session: Session, postbox: Postbox, platform: str, member_id: int) -> int:
@@ -115,7 +160,8 @@ def post_from_platform(session: Session, cfg: CommunityConfig, member: Member, p
     thread_link = link_to(session, platform, THREAD, place_id)
     if thread_link is None:
         title = unicodedata.normalize("NFKC", forum_thread.title).strip()[: board.TITLE_MAX]
-        thread = board.open_thread(session, cfg, member, category_for(forum_thread.tags, cfg), title, now)
+        thread = board.open_thread(session, cfg, member, category_for(forum_thread.tags, cfg), title, now,
+                                   exempt_from_rate=exempt_from_rate)
         set_link(session, platform, THREAD, id_of(thread), place_id, "", origin=True)
         thread_id = id_of(thread)
     else:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from community.board import CommunityConfig, author_label, id_of, visible
+from community.board import CommunityConfig, author_label, id_of, visible, visible_thread
 from storage.models.community import BoardPost, BoardReaction, BoardThread, CommunityMember
 
 
@@ -44,10 +44,11 @@ def _thread_view(session: Session, thread: BoardThread) -> ThreadView:
 
 
 def recent_threads(session: Session, page: int = 1, per_page: int = 10) -> tuple[list[ThreadView], int]:
-    """Threads by latest activity, one page; and how many threads there are."""
-    total = session.exec(select(func.count()).select_from(BoardThread)).one()
+    """Threads staff have not hidden, by latest activity, one page; and how many such threads there are."""
+    total = session.exec(select(func.count()).select_from(BoardThread).where(visible_thread())).one()
     threads = session.exec(
-        select(BoardThread).order_by(col(BoardThread.last_post_at).desc(), col(BoardThread.id).desc())
+        select(BoardThread).where(visible_thread())
+        .order_by(col(BoardThread.last_post_at).desc(), col(BoardThread.id).desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
     return [_thread_view(session, thread) for thread in threads], total

@@ -144,6 +144,8 @@ class CommunitySettings(Section):
     categories: tuple[str, ...] = ()
     rules: str = ""
     posts_per_hour: WholeNumber = Field(default=10, ge=1)
+    threads_per_hour: WholeNumber = Field(default=3, ge=1)  # new threads per member (staff are not limited)
+    reports_per_hour: WholeNumber = Field(default=10, ge=1)  # reports per member
     max_post_chars: WholeNumber = Field(default=1000, ge=1, le=5000)
     link_hosts: tuple[str, ...] = ()
     voice_category: str = ""

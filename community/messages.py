@@ -237,10 +237,30 @@ class UnmirrorPost:
     type: str = "unmirror_post"
 
 
-OutboundMessage = Text | Image | Card | QrCard | Carousel | CreateSpace | ArchiveSpace | MirrorThread | MirrorPost | UnmirrorPost
+@dataclass(frozen=True)
+class UnmirrorThread:
+    """Take a hidden thread's copy (and every post in it) away from the platform."""
+
+    thread_id: int
+    type: str = "unmirror_thread"
+
+
+@dataclass(frozen=True)
+class RetitleThread:
+    """Give a thread's copy a new title (a forgotten author's title replaced); a thread not copied is left."""
+
+    thread_id: int
+    category: str
+    title: str
+    type: str = "retitle_thread"
+
+
+OutboundMessage = (Text | Image | Card | QrCard | Carousel | CreateSpace | ArchiveSpace | MirrorThread | MirrorPost
+                   | UnmirrorPost | UnmirrorThread | RetitleThread)
 _TYPES = {
     cls.__dataclass_fields__["type"].default: cls
-    for cls in (Text, Image, Card, QrCard, Carousel, CreateSpace, ArchiveSpace, MirrorThread, MirrorPost, UnmirrorPost)
+    for cls in (Text, Image, Card, QrCard, Carousel, CreateSpace, ArchiveSpace, MirrorThread, MirrorPost, UnmirrorPost,
+                UnmirrorThread, RetitleThread)
 }
 
 
@@ -300,6 +320,10 @@ def plain_text(message: OutboundMessage) -> str:
         return t("ja", "plain.mirror_post", id=message.thread_id, author=message.author, text=message.text)
     if isinstance(message, UnmirrorPost):
         return t("ja", "plain.unmirror_post", id=message.post_id)
+    if isinstance(message, UnmirrorThread):
+        return t("ja", "plain.unmirror_thread", id=message.thread_id)
+    if isinstance(message, RetitleThread):
+        return t("ja", "plain.retitle_thread", id=message.thread_id, title=message.title)
     raise TypeError(message)
 
 

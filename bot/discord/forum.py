@@ -6,7 +6,8 @@ and, when it first has something to copy, creates it with one tag per board cate
 posts from LINE, the web and the console are sent through a webhook of the forum under the author's board nickname
 (bot/discord/mirror.py); messages written in the forum become board posts (this needs `message_content = true`:
 without it their text does not reach the bot), and their edits and deletions follow. Extra permissions: Manage
-Webhooks, Create Posts, Send Messages in Threads, Manage Messages (staff /hide removes a post written on Discord too).
+Webhooks, Create Posts, Send Messages in Threads, Manage Messages (staff /hide removes a post written on Discord too),
+Manage Threads (staff /thread hide deletes a forum post; /forget-me renames one).
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Keeping the forum a copy of the board (MirrorThread / MirrorPost / UnmirrorPost).
+"""Keeping the forum a copy of the board (MirrorThread / MirrorPost / UnmirrorPost; a hidden thread's forum post
+deleted with UnmirrorThread, a forgotten author's title replaced with RetitleThread: these need Manage Threads).
 
 The adapter writes no domain state: after it makes (or takes down) a copy it stores a MIRROR_LINKED Inbound in the
 inbox, and the board feature records the link. The record therefore lags a moment behind: RecentLinks remembers
@@ -22,8 +23,8 @@ from community.board_mirror import POST, THREAD
 from community.texts import t
 from storage.db import utcnow
 
-BOARD_OPERATIONS = (m.MirrorThread, m.MirrorPost, m.UnmirrorPost)
-BoardOperation = m.MirrorThread | m.MirrorPost | m.UnmirrorPost
+BOARD_OPERATIONS = (m.MirrorThread, m.MirrorPost, m.UnmirrorPost, m.UnmirrorThread, m.RetitleThread)
+BoardOperation = m.MirrorThread | m.MirrorPost | m.UnmirrorPost | m.UnmirrorThread | m.RetitleThread
 # A post waiting for its thread's link asks to be retried after this long (the inbox records links within seconds).
 LINK_WAIT_SECONDS = 2.0
 # How long this process trusts its own memory of a link over the record (should the report never be recorded).
@@ -58,6 +59,12 @@ class RecentLinks:
         self._recent.pop((kind, board_id), None)
         self._recent[(kind, board_id)] = (link, now)
 
+    def forget_place(self, kind: str, place_id: str) -> None:
+        """Copies this process made inside a place that is gone (a deleted forum thread) are gone with it."""
+        for (known_kind, board_id), (link, _) in list(self._recent.items()):
+            if known_kind == kind and link is not None and link.place_id == place_id:
+                self.remember(kind, board_id, None)
+
     async def get(self, kind: str, board_id: int) -> ForumLink | None:
         recorded = await self.lookup(kind, board_id)
         key = (kind, board_id)
@@ -87,6 +94,10 @@ class BoardMirror:
             await self.copy_thread(op)
         elif isinstance(op, m.MirrorPost):
             await self.copy_post(op)
+        elif isinstance(op, m.UnmirrorThread):
+            await self.take_down_thread(op)
+        elif isinstance(op, m.RetitleThread):
+            await self.retitle_thread(op)
         else:
             await self.take_down(op)
 
@@ -95,12 +106,9 @@ class BoardMirror:
             return
         forum = await self.forum.made_forum()
         tags = [tag for tag in forum.available_tags if tag.name == op.category][:1]
-        url = self.site.public_url(f"/board/thread/{op.thread_id}")
-        opener = t(self.site.lang, "discord.forum.opener", category=op.category, title=op.title,
-                   thread_id=op.thread_id, url=url)
         created = await forum.create_thread(
             name=clip(op.title, 100), applied_tags=tags, allowed_mentions=discord.AllowedMentions.none(),
-            content=clip(opener, CONTENT_LIMIT), reason="tsunagaru: board thread")
+            content=self._opener(op.thread_id, op.category, op.title), reason="tsunagaru: board thread")
         await self._made(THREAD, op.thread_id, ForumLink(str(created.thread.id), str(forum.id)))
 
     async def copy_post(self, op: m.MirrorPost) -> None:
@@ -131,6 +139,46 @@ class BoardMirror:
         self.links.remember(POST, op.post_id, None)
         taken_down = m.MirrorLink(POST, op.post_id, "", link.place_id)
         await self._report(f"unmirror:{POST}:{op.post_id}:{link.platform_id}", taken_down)
+
+    async def take_down_thread(self, op: m.UnmirrorThread) -> None:
+        """Delete the thread's forum post (its messages go with it); the board then drops the links into it."""
+        link = await self.links.get(THREAD, op.thread_id)
+        if link is None:
+            return
+        thread_id = int(link.platform_id)
+        try:
+            channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
+            if isinstance(channel, discord.Thread):
+                await channel.delete(reason="tsunagaru: board thread hidden by staff")
+        except discord.NotFound:
+            pass  # gone already
+        self.links.remember(THREAD, op.thread_id, None)
+        self.links.forget_place(POST, link.platform_id)
+        taken_down = m.MirrorLink(THREAD, op.thread_id, "", link.place_id)
+        await self._report(f"unmirror:{THREAD}:{op.thread_id}:{link.platform_id}", taken_down)
+
+    async def retitle_thread(self, op: m.RetitleThread) -> None:
+        """Rename the forum post, and rewrite our opener (a post opened on Discord has its author's, erased apart)."""
+        link = await self.links.get(THREAD, op.thread_id)
+        if link is None:
+            return
+        thread_id = int(link.platform_id)
+        try:
+            channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
+            if isinstance(channel, discord.Thread):
+                # An archived thread cannot be changed: it is reopened in the same request (it archives again).
+                await channel.edit(name=clip(op.title, 100), archived=False, reason="tsunagaru: author's title erased")
+            if not link.origin:  # a forum post's first message has the thread's id
+                starter = self.client.get_partial_messageable(thread_id).get_partial_message(thread_id)
+                await starter.edit(content=self._opener(op.thread_id, op.category, op.title))
+        except discord.NotFound:
+            pass  # the forum post is gone: nothing there shows the title any more
+
+    def _opener(self, thread_id: int, category: str, title: str) -> str:
+        """The first message of a board thread's forum post: what it is, and where to read it on the web."""
+        url = self.site.public_url(f"/board/thread/{thread_id}")
+        opener = t(self.site.lang, "discord.forum.opener", category=category, title=title, thread_id=thread_id, url=url)
+        return clip(opener, CONTENT_LIMIT)
 
     async def _made(self, kind: str, board_id: int, link: ForumLink) -> None:
         self.links.remember(kind, board_id, link)

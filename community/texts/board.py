@@ -8,6 +8,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "（この投稿は投稿者の依頼により削除されました）",
         "(This post was deleted at its author's request.)",
     ),
+    "board.forgotten_title": (
+        "（タイトルは作成者の依頼により削除されました）",
+        "(Title deleted at its author's request)",
+    ),
+    # ---- the board's copies, as the console shows them ----
+    "plain.unmirror_thread": ("[掲示板のスレッドを取り下げ] #{id}", "[thread taken off the board] #{id}"),
+    "plain.retitle_thread": ("[掲示板のスレッド名を変更] #{id} {title}", "[board thread renamed] #{id} {title}"),
     # ---- how a member relates to the town (community.board.RELATIONS) ----
     "board.relation.resident": ("住んでいる", "I live here"),
     "board.relation.native": ("出身・以前住んでいた", "I grew up / used to live here"),
@@ -49,6 +56,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "board.rate_limit": (
         "投稿は1時間に{limit}件までです。少し時間をおいてからもう一度どうぞ。",
         "You can post {limit} times an hour. Please try again a little later.",
+    ),
+    "board.thread_rate_limit": (
+        "スレッドを立てられるのは1時間に{limit}件までです。少し時間をおいてからもう一度どうぞ。",
+        "You can open {limit} threads an hour. Please try again a little later.",
+    ),
+    "board.report_rate_limit": (
+        "通報は1時間に{limit}件までです。急ぎの場合は市の窓口へご連絡ください。",
+        "You can send {limit} reports an hour. If it is urgent, please contact the city office.",
     ),
     # ---- joining, the profile, leaving ----
     "board.join_first": (
@@ -174,9 +189,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thank you for the report. The city's staff will look at it.",
     ),
     "board.report_note": (
-        "【通報】投稿 #{id}（スレッド #{thread}）\n{text}\n非表示にするには「/hide {id}」",
-        "[Report] Post #{id} (thread #{thread})\n{text}\nTo hide it: /hide {id}",
+        "【通報】投稿 #{id}（スレッド #{thread}）\n{text}{reason}\n"
+        "非表示にするには「/hide {id}」、問題なければ「/reports dismiss {id}」。"
+        "この投稿へのこの先の通報はお知らせせず、「/reports」にまとめます。",
+        "[Report] Post #{id} (thread #{thread})\n{text}{reason}\n"
+        "To hide it: /hide {id}. If it is fine: /reports dismiss {id}. "
+        "Further reports of this post are not sent one by one: see /reports.",
     ),
+    "board.report_reason": ("\n理由: {reason}", "\nReason: {reason}"),
     "board.thread_fields": (
         "カテゴリとタイトルを書いてください。カテゴリ: {categories_ja}",
         "Please give a category and a title. Categories: {categories_en}",
@@ -197,6 +217,36 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{id} is hidden: it no longer shows on LINE or the web. To bring it back: /restore {id}",
     ),
     "board.restored": ("投稿 #{id} を表示に戻しました。", "Post #{id} shows again."),
+    "board.thread_hidden": (
+        "スレッド #{id} を非表示にしました。LINE・Web・Discordと集計から外れます。戻すには「/thread restore {id}」。",
+        "Thread #{id} is hidden: it is gone from LINE, the web, Discord and the figures. "
+        "To bring it back: /thread restore {id}",
+    ),
+    "board.thread_restored": ("スレッド #{id}「{title}」を表示に戻しました。", "Thread #{id} \"{title}\" shows again."),
+    "board.thread_already_hidden": ("スレッド #{id} はすでに非表示です。", "Thread #{id} is already hidden."),
+    "board.thread_not_hidden": ("スレッド #{id} は非表示になっていません。", "Thread #{id} is not hidden."),
+    "board.queue_empty": ("確認待ちの通報はありません。", "No reports are waiting."),
+    "board.queue_header": (
+        "【確認待ちの通報】{total}件の投稿（新しい順）",
+        "[Reports waiting] {total} posts (newest first)",
+    ),
+    "board.queue_line": (
+        "#{id}（スレッド #{thread}）通報{count}件・最終 {when}\n{text}\n{reasons}",
+        "#{id} (thread #{thread}) {count} reports, latest {when}\n{text}\n{reasons}",
+    ),
+    "board.queue_reasons": ("理由: 「{reasons}」", "Reasons: \"{reasons}\""),
+    "board.queue_reason_join": ("」「", "\", \""),
+    "board.queue_no_reason": ("理由: （書かれていません）", "Reasons: (none given)"),
+    "board.queue_more": ("ほか{more}件", "and {more} more"),
+    "board.queue_help": (
+        "非表示: /hide 投稿番号　問題なし: /reports dismiss 投稿番号",
+        "Hide: /hide POST   Fine: /reports dismiss POST",
+    ),
+    "board.no_open_reports": ("投稿 #{id} に確認待ちの通報はありません。", "Post #{id} has no reports waiting."),
+    "board.reports_dismissed": (
+        "投稿 #{id} への通報{count}件を「問題なし」として閉じました。",
+        "Closed {count} reports of post #{id} as fine.",
+    ),
     "board.question_missing": ("質問を書いてください。", "Please write the question."),
     "board.question_opened": (
         "市からの質問 #{id}「{title}」を掲示板に出しました。\n回答のまとめは「/voice results {id}」で見られます。",
@@ -236,11 +286,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmd.react": ("投稿にいいねする", "like a post"),
     "usage.react": ("/react 投稿番号", "/react POST"),
     "cmd.report": ("困った投稿を通報する", "report a post"),
-    "usage.report": ("/report 投稿番号", "/report POST"),
+    "usage.report": ("/report 投稿番号 [理由]", "/report POST [REASON]"),
+    "cmd.reports": ("確認待ちの通報の一覧", "reported posts waiting for a decision"),
+    "usage.reports": ("/reports", "/reports"),
+    "cmd.reports dismiss": ("通報を「問題なし」として閉じる", "dismiss the reports of a post"),
+    "usage.reports dismiss": ("/reports dismiss 投稿番号", "/reports dismiss POST"),
     "cmd.hide": ("投稿を非表示にする", "hide a post"),
     "usage.hide": ("/hide 投稿番号", "/hide POST"),
     "cmd.restore": ("非表示の投稿を戻す", "restore a hidden post"),
     "usage.restore": ("/restore 投稿番号", "/restore POST"),
+    "cmd.thread hide": ("スレッドを非表示にする", "hide a thread"),
+    "usage.thread hide": ("/thread hide スレッド番号", "/thread hide THREAD"),
+    "cmd.thread restore": ("非表示のスレッドを戻す", "restore a hidden thread"),
+    "usage.thread restore": ("/thread restore スレッド番号", "/thread restore THREAD"),
     "cmd.voice new": ("市からの質問を出す（声の募集）", "ask residents a question"),
     "usage.voice new": ("/voice new 質問", "/voice new QUESTION"),
     "cmd.voice results": ("質問への回答をまとめて見る", "see the answers to a question"),

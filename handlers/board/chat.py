@@ -1,8 +1,9 @@
 """The community board in chat: `chat`, the routes every part of the feature registers on, and what those parts share.
 
 The parts: joining.py (joining, the profile, leaving), posting.py (reading the board, writing, reactions, reports),
-moderation.py (staff: hiding posts, the city's questions), forum.py (the board's forum on another platform). LINE
-residents use postbacks from the rich menu and cards; the same flows answer typed commands on Discord and the console.
+moderation.py (staff: hiding posts and threads, the queue of reports, the city's questions), forum.py (the board's
+forum on another platform). LINE residents use postbacks from the rich menu and cards; the same flows answer typed
+commands on Discord and the console.
 
 Postback data (an operator contract with deployed rich menus and cards): community:join|agree|cancel|help|leave,
 community:relation:<key>, profile, profile:nickname, profile:relation, board, board:page:<n>,
@@ -46,11 +47,12 @@ def number(text: str, what: str) -> int:
 
 
 def number_and_rest(args: str, what: str) -> tuple[int, str]:
-    """"12 some text" -> (12, "some text")."""
-    head, _, rest = args.strip().partition(" ")
-    if not head:
+    """"12 some text" -> (12, "some text"); the number ends at any space (a Japanese keyboard's full-width one, a new
+    line)."""
+    parts = args.strip().split(maxsplit=1)
+    if not parts:
         raise Problem(f"board.missing.{what}")
-    return number(head, what), rest.strip()
+    return number(parts[0], what), parts[1].strip() if len(parts) > 1 else ""
 
 
 def me(ctx: Context) -> Member:

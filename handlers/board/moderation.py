@@ -1,20 +1,23 @@
-"""Staff on the board: hiding a post (from every surface, the forum copy too) and bringing it back, and the city's
-questions to residents (/voice new) with their answers read together (/voice results)."""
+"""Staff on the board: hiding a post or a whole thread (from every surface, the forum copy too) and bringing it back,
+the queue of reported posts (/reports) and dismissing a post's reports, and the city's questions to residents
+(/voice new) with their answers read together (/voice results). Every decision is in the audit log."""
 from __future__ import annotations
 
-from community import board, board_mirror, board_views, members
+from community import board, board_mirror, board_moderation, board_views, members
+from community.board_moderation import QueueEntry
 from community.problems import Problem
-from handlers.board.chat import chat, config, local_time, me, my_id, number
+from handlers.board.chat import chat, config, local_time, me, number
 from handlers.context import Context
 
 RESULTS_MAX_CHARS = 4800  # one chat message; the rest is on the web board
 RESULTS_CUT_AT = 4790
 RESULTS_MAX_ANSWERS = 200
+QUEUE_TEXT_CHARS = 80  # of a reported post, in the queue
 
 
 @chat.command("hide", roles={members.STAFF})
 def hide(ctx: Context) -> None:
-    post = board.set_hidden(ctx.session, number(ctx.args, "post"), my_id(ctx), ctx.now, True)
+    post = board_moderation.hide_post(ctx.session, me(ctx), number(ctx.args, "post"), ctx.now)
     for platform in ctx.site.mirrors:
         board_mirror.unmirror_post(ctx.postbox, platform, board.id_of(post))
     ctx.say("board.hidden", id=post.id)
@@ -22,10 +25,55 @@ def hide(ctx: Context) -> None:
 
 @chat.command("restore", roles={members.STAFF})
 def restore(ctx: Context) -> None:
-    post = board.set_hidden(ctx.session, number(ctx.args, "post"), my_id(ctx), ctx.now, False)
+    post = board_moderation.restore_post(ctx.session, me(ctx), number(ctx.args, "post"), ctx.now)
     for platform in ctx.site.mirrors:
         board_mirror.mirror_post(ctx.session, ctx.postbox, platform, config(ctx), post)
     ctx.say("board.restored", id=post.id)
+
+
+@chat.command("thread hide", roles={members.STAFF})
+def hide_thread(ctx: Context) -> None:
+    thread = board_moderation.hide_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
+    for platform in ctx.site.mirrors:
+        board_mirror.unmirror_thread(ctx.postbox, platform, board.id_of(thread))
+    ctx.say("board.thread_hidden", id=thread.id)
+
+
+@chat.command("thread restore", roles={members.STAFF})
+def restore_thread(ctx: Context) -> None:
+    thread = board_moderation.restore_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
+    for platform in ctx.site.mirrors:
+        board_mirror.mirror_thread_and_posts(ctx.session, ctx.postbox, platform, config(ctx), thread)
+    ctx.say("board.thread_restored", id=thread.id, title=thread.title)
+
+
+def _queue_entry(ctx: Context, entry: QueueEntry) -> str:
+    text = " ".join(entry.text.split())
+    text = text if len(text) <= QUEUE_TEXT_CHARS else text[:QUEUE_TEXT_CHARS] + "\u2026"
+    reasons = (ctx.t("board.queue_reasons", reasons=ctx.t("board.queue_reason_join").join(entry.reasons))
+               if entry.reasons else ctx.t("board.queue_no_reason"))
+    return ctx.t("board.queue_line", id=entry.post_id, thread=entry.thread_id, count=entry.reports,
+                 when=local_time(ctx, entry.latest), text=text, reasons=reasons)
+
+
+@chat.command("reports", roles={members.STAFF})
+def report_list(ctx: Context) -> None:
+    entries, total = board_moderation.report_queue(ctx.session)
+    if not entries:
+        ctx.say("board.queue_empty")
+        return
+    lines = [ctx.t("board.queue_header", total=total)] + [_queue_entry(ctx, entry) for entry in entries]
+    if total > len(entries):
+        lines.append(ctx.t("board.queue_more", more=total - len(entries)))
+    lines.append(ctx.t("board.queue_help"))
+    ctx.reply("\n\n".join(lines))
+
+
+@chat.command("reports dismiss", roles={members.STAFF})
+def report_dismiss(ctx: Context) -> None:
+    post_id = number(ctx.args, "post")
+    dismissed = board_moderation.dismiss_reports(ctx.session, me(ctx), post_id, ctx.now)
+    ctx.say("board.reports_dismissed", id=post_id, count=dismissed)
 
 
 @chat.command("voice new", roles={members.STAFF})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from community import board, board_mirror, board_views, members
+from community import board, board_mirror, board_moderation, board_views, members
 from community.board_views import PostView, ThreadView
 from community.messages import Action, Card, Carousel, Text
 from community.problems import Problem
@@ -113,20 +113,22 @@ def _react(ctx: Context, post_id: int) -> None:
     ctx.say("board.liked" if new else "board.already_liked", id=post_id)
 
 
-def _tell_staff(ctx: Context, post: BoardPost) -> None:
-    """A report goes to every city staff member, each in their own language."""
+def _tell_staff(ctx: Context, post: BoardPost, reason: str) -> None:
+    """A post's first open report goes to every city staff member, each in their own language (a push costs the
+    city: later reports of the same post wait in /reports)."""
     staff_ids = ctx.session.exec(select(Role.member_id).where(Role.role == members.STAFF, Role.scope == "")).all()
     for staff_id in sorted(set(staff_ids)):
         staff = ctx.session.get(Member, staff_id)
-        note = t(staff.lang if staff else "ja", "board.report_note", id=post.id, thread=post.thread_id,
-                 text=post.text[:300])
+        lang = staff.lang if staff else "ja"
+        why = t(lang, "board.report_reason", reason=reason) if reason else ""
+        note = t(lang, "board.report_note", id=post.id, thread=post.thread_id, text=post.text[:300], reason=why)
         ctx.push_member(staff_id, Text(note))
 
 
-def _report(ctx: Context, post_id: int) -> None:
-    post, new = board.report(ctx.session, my_id(ctx), post_id, ctx.now)
-    if new:
-        _tell_staff(ctx, post)
+def _report(ctx: Context, post_id: int, reason: str = "") -> None:
+    reported = board_moderation.report(ctx.session, config(ctx), my_id(ctx), post_id, reason, ctx.now)
+    if reported.tell_staff:
+        _tell_staff(ctx, reported.post, reported.reason)
     ctx.say("board.reported")
 
 
@@ -153,7 +155,7 @@ def thread_new(ctx: Context) -> None:
         listed_ja, listed_en = cfg.categories_listed()
         raise Problem("board.thread_fields", categories_ja=listed_ja, categories_en=listed_en)
     member = require_participant(ctx)
-    thread = board.open_thread(ctx.session, cfg, member, category, title, ctx.now)
+    thread = board.open_thread(ctx.session, cfg, member, category, title, ctx.now, exempt_from_rate=ctx.is_staff)
     for platform in ctx.site.mirrors:
         board_mirror.mirror_thread(ctx.session, ctx.postbox, platform, thread)
     ctx.reply(Text(ctx.t("board.thread_opened", id=thread.id, title=thread.title),
@@ -185,7 +187,9 @@ def react_command(ctx: Context) -> None:
 
 @chat.command("report")
 def report_command(ctx: Context) -> None:
-    _report(ctx, number(ctx.args, "post"))
+    """/report 12, or /report 12 REASON: the reason goes to staff with the report."""
+    post_id, reason = number_and_rest(ctx.args, "post")
+    _report(ctx, post_id, reason)
 
 
 # ---- buttons (rich menu, cards) -------------------------------------------------------------------------------

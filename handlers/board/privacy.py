@@ -9,17 +9,25 @@ from sqlmodel import col
 from community import board, board_mirror
 from community.privacy import Forget
 from community.texts import t
-from storage.models.community import BoardPost, CommunityMember
+from storage.models.community import BoardPost, BoardReport, CommunityMember
 
 
 def erase(forget: Forget) -> dict[str, int]:
-    """Post texts go (their place in the thread stays), the membership and nickname go, copies leave the forums."""
+    """Post texts go (their place in the thread stays), the titles of threads they opened go (the threads stay:
+    others wrote in them), the reasons of their reports go, the membership and nickname go; copies leave the forums
+    or take the new title there."""
     session, member_id = forget.session, board.id_of(forget.member)
     for platform in forget.site.mirrors:
         board_mirror.unmirror_posts_of(session, forget.postbox, platform, member_id)
+    retitled = board.forget_threads_of(session, member_id)
+    for platform in forget.site.mirrors:
+        for thread in retitled:
+            board_mirror.retitle_thread(session, forget.postbox, platform, thread)
     forgotten = t("ja", "board.forgotten_post")
     erased = session.execute(update(BoardPost).where(col(BoardPost.member_id) == member_id).values(text=forgotten))
     posts = cast("CursorResult[tuple[()]]", erased).rowcount  # an UPDATE's result is a cursor's
+    # Their reports stay counted (staff decided on them), without the words they wrote.
+    session.execute(update(BoardReport).where(col(BoardReport.member_id) == member_id).values(reason=""))
     board.leave(session, member_id, forget.now)
     session.execute(update(CommunityMember).where(col(CommunityMember.member_id) == member_id).values(nickname=None))
-    return {"posts": posts}
+    return {"posts": posts, "thread_titles": len(retitled)}

@@ -65,7 +65,7 @@ async def board_thread(request: web.Request) -> web.Response:
 
     def read(session: Session) -> tuple[BoardThread | None, list[PostView], int]:
         thread = session.get(BoardThread, thread_id)
-        if thread is None:
+        if thread is None or thread.hidden_at is not None:  # a thread staff hid is no page
             return None, [], 0
         posts, total = board_views.thread_posts(session, cfg, thread_id, page, POSTS_PER_PAGE)
         return thread, posts, total

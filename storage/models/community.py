@@ -28,8 +28,14 @@ class CommunityMember(SQLModel, table=True):
 
 
 class BoardThread(SQLModel, table=True):
+    """A thread. hidden_at set by staff (/thread hide): gone from every surface with its posts, kept for the record.
+    author_member_id None: written by someone who was forgotten (/forget-me), whose title was replaced."""
+
     __tablename__ = "board_thread"
-    __table_args__ = (Index("ix_board_thread_last_post_at", "last_post_at"),)
+    __table_args__ = (
+        Index("ix_board_thread_last_post_at", "last_post_at"),
+        Index("ix_board_thread_author_created", "author_member_id", "created_at"),  # threads per hour
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     category: str = Field(max_length=40)
@@ -38,6 +44,8 @@ class BoardThread(SQLModel, table=True):
     official: bool = False  # a city question (/voice new): answers are read together
     created_at: datetime
     last_post_at: datetime
+    hidden_at: Optional[datetime] = None
+    hidden_by: Optional[int] = None  # staff Member.id
 
 
 class BoardPost(SQLModel, table=True):
@@ -72,13 +80,22 @@ class BoardReaction(SQLModel, table=True):
 
 
 class BoardReport(SQLModel, table=True):
+    """One member's report of a post (once per post), with the reason they gave. resolved_at set: staff hid the post
+    or dismissed its reports; it has left the queue staff read (/reports)."""
+
     __tablename__ = "board_report"
-    __table_args__ = (UniqueConstraint("post_id", "member_id", name="uq_board_report_post_member"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "member_id", name="uq_board_report_post_member"),
+        Index("ix_board_report_member_created", "member_id", "created_at"),  # reports per hour
+        Index("ix_board_report_resolved_post", "resolved_at", "post_id"),  # the open queue
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="board_post.id")
     member_id: int = Field(foreign_key="member.id")
     created_at: datetime
+    reason: str = Field(default="", max_length=100)  # community.board.REPORT_REASON_MAX
+    resolved_at: Optional[datetime] = None
 
 
 class BoardLink(SQLModel, table=True):
