@@ -1,14 +1,14 @@
 """when a member last got the greeting with the main actions (at most one in a while)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
