@@ -6,16 +6,17 @@ row keeps only its public id (engagement rows carry that id, so participants and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
-from community.messages import Postbox
+from community.messages import MULTICAST, Postbox
 from storage.db import as_utc
-from storage.models import DialogueState, InboxEvent, Member, PlatformAccount, Role
+from storage.models import DialogueState, InboxEvent, Member, OutboxMessage, PlatformAccount, Role
 
 if TYPE_CHECKING:
     from community.city import Site
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class Forget:
-    """What an eraser is given: the member and their platform accounts (still there while the erasers run)."""
+    """What an eraser is given: the member and their platform accounts (still there while the erasers run).
+
+    traces: words an eraser removed that copies of messages may still hold (a nickname, a thread title, a referral
+    code); the core's eraser, last, blanks the outbox rows that carry any of them."""
 
     session: Session
     member: Member
@@ -31,6 +35,7 @@ class Forget:
     now: datetime
     postbox: Postbox
     site: Site
+    traces: set[str] = field(default_factory=set)
 
 
 def forget_member(session: Session, member_id: int, now: datetime, postbox: Postbox, site: Site) -> dict[str, int]:
@@ -51,17 +56,59 @@ def erase_core(forget: Forget) -> dict[str, int]:
     session, member = forget.session, forget.member
     session.execute(delete(DialogueState).where(DialogueState.member_id == member.id))
     session.execute(delete(Role).where(Role.member_id == member.id))
+    # What the bot sent because of their messages (answers, notices quoting them) loses its content.
+    their_events = [row_id for account in forget.accounts for row_id in session.exec(
+        select(InboxEvent.id).where(InboxEvent.platform == account.platform,
+                                    InboxEvent.payload.contains(account.platform_user_id)))]
     # Raw webhook payloads that name the member's platform ids go now, not after the retention period.
     for account in forget.accounts:
         session.execute(
             update(InboxEvent)
             .where(InboxEvent.platform == account.platform, InboxEvent.payload.contains(account.platform_user_id),
                    or_(InboxEvent.status == "done", InboxEvent.status == "skipped", InboxEvent.status == "parked"))
-            .values(payload=None)
+            .values(payload=None, last_error=None)
         )
         session.delete(account)
+    if member.display_name:
+        forget.traces.add(member.display_name)
+    erase_outbox(session, [a.platform_user_id for a in forget.accounts], forget.traces, their_events)
     member.display_name = None
     member.lang = "ja"
     member.forgotten_at = as_utc(forget.now)
     session.add(member)
     return {"accounts": len(forget.accounts)}
+
+
+CANCELLED = "cancelled"  # an outbox row that must not go out any more (its recipient asked to be forgotten)
+
+
+def erase_outbox(session: Session, user_ids: list[str], traces: set[str], source_events: list[int]) -> int:
+    """Outbox rows addressed to the person lose their address and content (those not yet sent are cancelled); rows
+    sent because of their messages, or to others quoting something of theirs, lose their content once delivered.
+    Returns the rows changed."""
+    changed = 0
+    table = OutboxMessage
+    addressed = [table.target.in_(user_ids), table.fallback_to.in_(user_ids)] if user_ids else []
+    multicasts = [table.target.contains(json.dumps(uid)) for uid in user_ids]
+    quoting = [table.messages.contains(word) for word in traces if len(word) >= 2]
+    caused = [table.source_event_id.in_(source_events)] if source_events else []
+    if not (addressed or multicasts or quoting or caused):
+        return 0
+    rows = session.exec(select(OutboxMessage).where(or_(*addressed, *multicasts, *quoting, *caused))).all()
+    for row in rows:
+        if row.status == "sending":
+            continue  # on its way this moment: the retention purge blanks it later
+        if row.method == MULTICAST and any(uid in row.target for uid in user_ids):
+            recipients = [r for r in json.loads(row.target) if r not in user_ids]
+            row.target = json.dumps(recipients)
+            if not recipients and row.status == "pending":
+                row.status = CANCELLED
+        elif row.target in user_ids or row.fallback_to in user_ids:
+            row.target, row.fallback_to = "", None
+            if row.status == "pending":
+                row.status = CANCELLED
+        if row.status != "pending":
+            row.messages, row.last_error = "[]", None
+        session.add(row)
+        changed += 1
+    return changed

@@ -88,6 +88,12 @@ def find_code(session: Session, text: str | None) -> ReferralCode | None:
     return session.exec(select(ReferralCode).where(ReferralCode.code == text)).first()
 
 
+def codes_of(session: Session, public_id: str) -> list[str]:
+    """The member's own referral codes."""
+    return list(session.exec(select(ReferralCode.code).where(col(ReferralCode.kind) == "member",
+                                                             col(ReferralCode.owner_ref) == public_id)))
+
+
 def forget_member(session: Session, public_id: str) -> None:
     """/forget-me: the member's own referral code goes (its clicks and donations stay, as counts)."""
     session.execute(delete(ReferralCode).where(col(ReferralCode.kind) == "member",

@@ -34,6 +34,9 @@ class Feature:
     # Every table the feature owns (tests check each table belongs to one feature, and that a feature whose
     # tables can name a person says how /forget-me erases it).
     tables: tuple[type[SQLModel], ...] = ()
+    # What each column of those tables holds about a person ("" for nothing), so a new column cannot slip in
+    # without saying (tests/test_privacy.py); /forget-me's erasure is checked against it.
+    data: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     erase: Eraser | None = None
     kpis: tuple[KpiSource, ...] = ()
     report: tuple[ReportSection, ...] = ()

@@ -75,3 +75,79 @@ async def test_forget_me_is_only_for_a_one_to_one_chat(make_settings):
         assert "1:1トーク" in answer
     finally:
         await group.stop()
+
+
+# ---- every column says what it holds, and /forget-me leaves nothing of a person anywhere ----------------------------
+
+import json  # noqa: E402
+
+import storage.all_models  # noqa: E402,F401 - every table on the metadata
+from sqlalchemy import String, Text, inspect  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from handlers.features import FEATURES  # noqa: E402
+from tests import line_payloads as lp  # noqa: E402
+
+
+def test_every_column_of_every_table_says_what_it_holds_about_a_person():
+    declared = {}
+    for feature in FEATURES:
+        for table in feature.tables:
+            name = table.__tablename__
+            assert name in feature.data, f"{feature.name} declares no data rules for {name}"
+            declared[name] = feature.data[name]
+    for name, table in SQLModel.metadata.tables.items():
+        columns = {column.name for column in table.columns}
+        assert set(declared[name]) == columns, f"{name}: columns without a rule {columns - set(declared[name])}"
+
+
+def _all_text(session) -> list[tuple[str, str, str]]:
+    """Every stored text value: (table, column, value)."""
+    found = []
+    for name, table in SQLModel.metadata.tables.items():
+        texts = [c for c in table.columns if isinstance(c.type, (String, Text))]
+        for row in session.execute(table.select()).mappings():
+            found += [(name, c.name, str(row[c.name])) for c in texts if row[c.name]]
+    return found
+
+
+async def test_forget_me_leaves_nothing_of_the_person_in_any_table(make_line_bot, fake_line):
+    bot = await make_line_bot()
+    hana, staff = lp.user_id("hana-forgets"), lp.user_id("staff-sato")
+    await bot.admin(staff)
+    nickname, title, text, reason = "みかん畑のハナ", "ハナの秘密のカフェ", "ハナの長い投稿です", "ハナの通報理由"
+
+    async def say(user, words, **kwargs):
+        await bot.post(lp.text_event(words, user, **kwargs))
+        await bot.settle()
+
+    async def press(user, data):
+        await bot.post(lp.postback_event(data, user))
+        await bot.settle()
+
+    await say(hana, "/community join")
+    await press(hana, "community:agree")
+    await say(hana, nickname)
+    await press(hana, "community:relation:fan")
+    await say(hana, f"/thread new グルメ {title}")
+    await say(hana, f"/post 1 {text}")
+    await say(staff, "/thread new 地域ネタ 職員のスレッド")
+    await say(staff, "/post 2 職員の投稿です")
+    await say(hana, f"/report 2 {reason}")
+    await say(hana, "/child 2027-01-23")
+    await say(hana, "/donate")
+    await say(hana, "/hiroba")
+    await say(hana, "/organizer")  # refused: a resident (the refusal quotes nothing of theirs)
+    with bot.db.session() as session:
+        before = _all_text(session)
+    code = next(json.loads(v)[0]["text"] for t_, c, v in before if t_ == "outbox_message" and c == "messages"
+                and "/r/" in v).rsplit("/r/", 1)[1].split()[0]
+    traces = {hana, nickname, title, text, reason, code, "2027-01-23", "2027年1月23日"}
+    assert all(any(trace in value for _, _, value in before) for trace in traces), "the scenario stored every trace"
+
+    await say(hana, "/forget-me")
+    await say(hana, "/forget-me confirm")
+    with bot.db.session() as session:
+        left = [(table, column, trace) for table, column, value in _all_text(session) for trace in traces
+                if trace in value]
+    assert left == []

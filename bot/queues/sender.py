@@ -158,11 +158,13 @@ class OutboxSender:
         changes: dict = {}
         try:
             outcome = await delivery.send(row.method, row.target, load_messages(row.messages), row.retry_key, age)
-            changes = {"status": "sent", "sent_at": self.clock(), "last_error": None if isinstance(outcome, Delivered) and outcome.detail == "sent" else outcome.detail}
+            changes = {"status": "sent", "sent_at": self.clock(), "fallback_to": None,  # (only needed until delivered)
+                       "last_error": None if isinstance(outcome, Delivered) and outcome.detail == "sent" else outcome.detail}
         except ReplyTokenExpired as exc:
             if row.outcome_unknown:
                 # Our earlier attempt's answer was lost; the token being spent means that attempt delivered.
-                changes = {"status": "sent", "sent_at": self.clock(), "last_error": f"reply token spent by an earlier attempt ({exc})"}
+                changes = {"status": "sent", "sent_at": self.clock(), "fallback_to": None,
+                           "last_error": f"reply token spent by an earlier attempt ({exc})"}
             elif row.fallback_to:
                 changes = {"status": "pending", "method": PUSH, "target": row.fallback_to, "next_attempt_at": now,
                            "outcome_unknown": False, "last_error": f"reply fell back to push: {exc}"}

@@ -11,12 +11,14 @@ from storage.models.community import BoardLink, BoardPost, BoardReaction, BoardR
 
 # The parts register their handlers on `chat` as they are imported, in this order: the order of /help.
 from handlers.board import joining, posting, moderation, forum  # noqa: E402,F401,I001  isort: skip
+from handlers.board.data import DATA
 
 FEATURE = Feature(
     "board",
     chat=chat,
     web=web.ROUTES,
     tables=(CommunityMember, BoardThread, BoardPost, BoardReaction, BoardReport, BoardLink),
+    data=DATA,
     erase=erase,
     kpis=(board.KPIS,),
     digest=board.digest_section,

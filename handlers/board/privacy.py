@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import cast
 
 from sqlalchemy import CursorResult, update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from community import board, board_mirror
 from community.privacy import Forget
 from community.texts import t
-from storage.models.community import BoardPost, BoardReport, CommunityMember
+from storage.models.community import BoardPost, BoardReport, BoardThread, CommunityMember
 
 
 def erase(forget: Forget) -> dict[str, int]:
@@ -17,6 +17,14 @@ def erase(forget: Forget) -> dict[str, int]:
     others wrote in them), the reasons of their reports go, the membership and nickname go; copies leave the forums
     or take the new title there."""
     session, member_id = forget.session, board.id_of(forget.member)
+    profile = board.community_member(session, member_id)
+    if profile is not None and profile.nickname:
+        forget.traces.add(profile.nickname)
+    titles = [thread.title for thread in session.exec(select(BoardThread).where(
+        col(BoardThread.author_member_id) == member_id, col(BoardThread.official).is_(False)))]
+    forget.traces.update(titles)
+    forget.traces.update(reason for reason in session.exec(select(BoardReport.reason).where(
+        col(BoardReport.member_id) == member_id)) if reason)
     for platform in forget.site.mirrors:
         board_mirror.unmirror_posts_of(session, forget.postbox, platform, member_id)
     retitled = board.forget_threads_of(session, member_id)

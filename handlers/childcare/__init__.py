@@ -7,6 +7,7 @@ from community.privacy import Forget
 from handlers.childcare import cli, web
 from handlers.childcare.chat import chat
 from handlers.feature import Feature
+from handlers.childcare.data import DATA
 from scheduler.jobs import Job, JobContext
 from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 
@@ -29,6 +30,7 @@ FEATURE = Feature(
     cli=cli.COMMANDS,
     jobs=(Job("checkup-notices", {"hour": "10", "minute": "0"}, checkup_notices),),
     tables=(ChildcareChild, ChildcareNotice, HirobaSurvey),
+    data=DATA,
     erase=erase,
     kpis=(childcare.KPIS,),
     report=(childcare.PER_TOUCHPOINT,),

@@ -3,6 +3,7 @@ from community.privacy import erase_core
 from handlers.core.chat import chat
 from handlers.core.jobs import PURGE_RAW
 from handlers.feature import Feature
+from handlers.core.data import DATA
 from storage.models.audit import AuditEntry
 from storage.models import DialogueState, Engagement, InboxEvent, JobRun, Member, OutboxMessage, PlatformAccount, Role, Space
 
@@ -12,5 +13,6 @@ FEATURE = Feature(
     jobs=(PURGE_RAW,),
     tables=(InboxEvent, OutboxMessage, Member, PlatformAccount, Role, Space, JobRun, Engagement, DialogueState,
             AuditEntry),
+    data=DATA,
     erase=erase_core,
 )

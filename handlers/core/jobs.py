@@ -9,7 +9,7 @@ from community import audit
 from community.texts import t
 from scheduler.jobs import Job, JobContext
 from storage.db import as_utc
-from storage.models import InboxEvent
+from storage.models import InboxEvent, OutboxMessage
 
 
 def purge_raw(ctx: JobContext) -> str:
@@ -21,6 +21,13 @@ def purge_raw(ctx: JobContext) -> str:
         .where(InboxEvent.received_at < cutoff, InboxEvent.payload.is_not(None),
                InboxEvent.status.in_(("done", "skipped", "parked")))
         .values(payload=None)
+    )
+    # What was sent keeps its row (the retry key, the time) but not whom it went to or what it said.
+    ctx.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.created_at < cutoff, OutboxMessage.status.in_(("sent", "parked", "cancelled")),
+               OutboxMessage.messages != "[]")
+        .values(target="", fallback_to=None, messages="[]", last_error=None)
     )
     audit_days = ctx.site.city.info.audit_retention_days
     audited = audit.purge(ctx.session, ctx.now, audit_days)

@@ -11,6 +11,7 @@ from handlers.events.chat import chat
 from handlers.events.jobs import AFTER_EVENT, QUIET_GROUPS
 from handlers.events.privacy import erase
 from handlers.feature import Feature
+from handlers.events.data import DATA
 from storage.models.events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
 
 FEATURE = Feature(
@@ -18,6 +19,7 @@ FEATURE = Feature(
     chat=chat,
     jobs=(QUIET_GROUPS, AFTER_EVENT),
     tables=(Event, EventSpace, EventSpaceMember, FacilitatorOptOut),
+    data=DATA,
     erase=erase,
     kpis=(ev.KPIS,),
     digest=ev.digest_section,

@@ -9,12 +9,14 @@ from handlers.kpi.chat import chat
 from handlers.kpi.cli import COMMANDS
 from handlers.kpi.jobs import WEEKLY_DIGEST
 from handlers.kpi.web import ROUTES
+from handlers.kpi.data import DATA
 from storage.models.quota import LineQuotaReading
 from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest
 
 
 def erase(forget: Forget) -> dict[str, int]:
     """The member's referral code and dashboard logins; clicks and donations stay as counts."""
+    forget.traces.update(referrals.codes_of(forget.session, forget.member.public_id))  # their /donate links quote them
     referrals.forget_member(forget.session, forget.member.public_id)
     if forget.member.id is not None:
         dashboard.forget_member(forget.session, forget.member.id)
@@ -28,6 +30,7 @@ FEATURE = Feature(
     cli=COMMANDS,
     jobs=(WEEKLY_DIGEST,),
     tables=(ReferralCode, Donation, SentDigest, DashboardLogin, LineQuotaReading),
+    data=DATA,
     erase=erase,
     kpis=(referrals.KPIS,),
     digest=referrals.digest_section,
