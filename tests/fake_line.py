@@ -115,6 +115,11 @@ def _unknown_properties(sent: Any, parsed: Any, where: str = "") -> list[str]:
     return problems
 
 
+def _utf16(text: str) -> int:
+    """LINE counts text length in UTF-16 code units: an emoji outside the BMP counts 2."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _walk(node: Any):
     if isinstance(node, dict):
         yield node
@@ -404,7 +409,7 @@ class FakeLineApi:
         if path == PUSH and not PUSH_TARGET.match(str(body.get("to"))):
             problems.append(f"to: {body.get('to')!r} is not a user, group or room id")
         for i, message in enumerate(messages):
-            if message.get("type") == "text" and len(message.get("text") or "") > MAX_TEXT:
+            if message.get("type") == "text" and _utf16(message.get("text") or "") > MAX_TEXT:
                 problems.append(f"messages[{i}].text: over {MAX_TEXT} characters")
             if message.get("type") == "text" and not message.get("text"):
                 problems.append(f"messages[{i}].text: must not be empty")
@@ -414,7 +419,7 @@ class FakeLineApi:
             for node in _walk(message):
                 if node.get("type") == "uri" and "uri" in node and not str(node["uri"]).startswith(("http://", "https://", "line://", "tel:")):
                     problems.append(f"messages[{i}]: invalid uri {node['uri']!r}")
-                if node.get("type") in ("message", "uri", "postback") and "label" in node and len(node["label"] or "") > 20:
+                if node.get("type") in ("message", "uri", "postback") and "label" in node and _utf16(node["label"] or "") > 20:
                     problems.append(f"messages[{i}]: action label over 20 characters")
                 for key in ("originalContentUrl", "previewImageUrl", "url"):
                     if node.get("type") == "image" and key in node and not str(node[key]).startswith("https://"):

@@ -428,3 +428,27 @@ async def _until(condition, seconds: float = 10.0) -> None:
     while not condition():
         assert loop.time() < deadline, "the condition did not come true in time"
         await asyncio.sleep(0.02)
+
+
+async def test_text_length_is_counted_as_line_does_in_utf16_units(line_bot, fake_line):
+    """"お知らせ😀" * 1500 is 5,000 characters but 6,000 UTF-16 units: LINE would refuse it (and it would be parked).
+    The renderer clips by LINE's count; the fake refuses by it."""
+    from bot.line.render import line_length
+
+    long = "お知らせ😀" * 1500
+    assert len(long) == 7500 and line_length(long) == 9000
+    [row_id] = await send(line_bot, lambda box: box.push("line", HANAKO, Text("お知らせ😀" * 1000)))
+    await line_bot.settle()
+    [push] = fake_line.pushes(to=HANAKO)
+    text = push["messages"][0]["text"]
+    assert line_length(text) <= 5000 and text.endswith("…") and "\ud83d" not in text  # no half of an emoji
+    assert rows_by_id(line_bot)[row_id].status == "sent"
+
+
+async def test_the_fake_refuses_text_over_5000_utf16_units(fake_line):
+    body = {"to": HANAKO, "messages": [{"type": "text", "text": "😀" * 2600}]}  # 2,600 characters, 5,200 units
+    async with aiohttp.ClientSession() as session:
+        response = await session.post(fake_line.url + PUSH, json=body,
+                                      headers={"Authorization": f"Bearer {fake_line.token}",
+                                               "X-Line-Retry-Key": "3b4e28ba-2fa1-11d2-883f-0016d3cca427"})
+    assert response.status == 400

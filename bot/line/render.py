@@ -25,8 +25,22 @@ TEXT_LIMIT = 5000
 
 
 
+def line_length(text: str) -> int:
+    """Length as LINE counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """text within limit UTF-16 units, ending in an ellipsis when cut; never splits a surrogate pair."""
+    if line_length(text) <= limit:
+        return text
+    units, kept = 0, []
+    for char in text:
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit - 1:  # room for the ellipsis (one unit)
+            break
+        kept.append(char)
+    return "".join(kept) + "\u2026"
 
 
 def _action(action: m.Action):
@@ -34,7 +48,7 @@ def _action(action: m.Action):
     if action.url:
         return URIAction(label=label, uri=action.url)
     if action.data:
-        return PostbackAction(label=label, data=action.data[:300], display_text=action.text or action.label)
+        return PostbackAction(label=label, data=action.data[:300], display_text=_clip(action.text or action.label, 300))
     return MessageAction(label=label, text=_clip(action.text or action.label, 300))
 
 
