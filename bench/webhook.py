@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-channel-secret"
+STAFF_TOKEN = "bench-staff-token"
 CALLBACK = "/callback/line"
 
 
@@ -86,6 +87,7 @@ def start_server(kind: str, port: int, workdir: Path) -> subprocess.Popen:
             PUBLIC_BASE_URL="https://bench.invalid",
             PORT=str(port),
             PYTHONPATH=str(ROOT),
+            STAFF_API_TOKEN=STAFF_TOKEN,
         )
         command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"]
     else:
@@ -126,7 +128,10 @@ def memory_kib(pid: int) -> dict[str, int]:
 
 
 def healthz(port: int) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+    """/healthz with its detail (the backlog needs the staff token)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
+                                     headers={"Authorization": f"Bearer {STAFF_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
 
@@ -145,7 +150,8 @@ def make_bodies(count: int, events_per_request: int) -> list[tuple[bytes, str]]:
                 "type": "message",
                 "mode": "active",
                 "timestamp": now_ms + i,
-                "source": {"type": "user", "userId": "U" + uuid.uuid4().hex},
+                # Chat in a group: stored, counted, never answered (a 1:1 message would get the first-time greeting).
+                "source": {"type": "group", "groupId": "C" + "1" * 32, "userId": "U" + uuid.uuid4().hex},
                 "webhookEventId": uuid.uuid4().hex[:26].upper(),
                 "deliveryContext": {"isRedelivery": False},
                 "replyToken": uuid.uuid4().hex,
