@@ -14,7 +14,7 @@ from aiohttp import web
 from linebot.v3.messaging import AsyncMessagingApi
 from linebot.v3.webhook import SignatureValidator
 
-from bot.config import Settings
+from bot.config import CitySettings, Settings
 from bot.queues.delivery import ConsoleDelivery, Delivery
 from bot.queues.inbox import Dispatcher, InboxWorker, Translator
 from bot.queues.outbox import OutboxWriter
@@ -28,10 +28,9 @@ from bot.web.ratelimit import add_rate_limit
 from community import members
 from community.messages import Inbound
 from handlers.feature import Feature
-from handlers.features import FEATURES, build_router
-from handlers.web import SERVICES
+from handlers.features import build_router, site_for
 from scheduler.jobs import collect_jobs
-from scheduler.runner import build_scheduler
+from scheduler.runner import build_scheduler, schedule_jobs
 from storage.db import Database, utcnow
 from storage.migrate import upgrade
 
@@ -47,93 +46,145 @@ class ConsoleTranslator:
         return Inbound.from_json(payload)
 
 
+class CityRuntime:
+    """One city as this process runs it: its database, LINE channel, router (its enabled features), queues and jobs.
+    Cities share nothing but the process: a city's data lives in its own database (a SQLite file or a PostgreSQL
+    schema), so nothing of one city can be read or changed through another."""
+
+    def __init__(self, runtime: Runtime, city: CitySettings, features: tuple[Feature, ...] | None = None):
+        self.runtime = runtime
+        self.city = city
+        self.id = city.id
+        self.features = features if features is not None else city.features
+        self.site = city.site if features is None else site_for(
+            city.config, city.public_base_url, city.tz, city.platforms, self.features, city.id)
+        self.router = build_router(self.features)
+        self.jobs = collect_jobs(self.features)
+        self.outbox = OutboxWriter()
+        self.db: Database | None = None
+        self.line_client: Any = None
+        self.line_api: AsyncMessagingApi | None = None
+        self.line_validator: SignatureValidator | None = None
+        self.line_quota: QuotaMonitor | None = None
+        self.deliveries: dict[str, Delivery] = {}
+        self.translators: dict[str, Translator] = {"console": ConsoleTranslator()}
+
+    @property
+    def staff_api_token(self) -> str | None:
+        return self.city.staff_api_token
+
+    @property
+    def platforms(self) -> dict[str, bool]:
+        return {"line": self.city.line_enabled, "discord": "discord" in self.city.platforms}
+
+    async def start(self) -> None:
+        city, settings = self.city, self.runtime.settings
+        await asyncio.to_thread(upgrade, city.database_url, "head", city.database_schema)
+        self.db = Database(city.database_url, city.database_schema)
+        if self.runtime.console_write is not None:
+            self.deliveries["console"] = ConsoleDelivery(self.runtime.console_write)
+        if city.line_enabled:
+            self.line_client = LineDelivery.client(settings.line_api_base_url, city.line_channel_access_token or "")
+            self.line_api = AsyncMessagingApi(self.line_client)
+            self.line_validator = SignatureValidator(city.line_channel_secret or "")
+            self.translators["line"] = LineTranslator(self.line_api)
+            self.deliveries["line"] = LineDelivery(self.line_api)
+            self.line_quota = QuotaMonitor(self.line_api, self.db, city.tz)
+            log.info("%s: LINE is on (API %s)", self.id, settings.line_api_base_url)
+        else:
+            log.info("%s: LINE is off (no channel secret and access token)", self.id)
+        now = utcnow()
+        await self.db.run(members.ensure_admins, "line", city.admin_line_user_ids, now)
+        await self.db.run(members.ensure_admins, "discord", city.admin_discord_user_ids, now)
+        self.sender = OutboxSender(self.db, self.deliveries, **self.runtime.sender_options)
+        self.worker = InboxWorker(self.db, self.translators, Dispatcher(self.router, self.site, self.outbox),
+                                  on_sent=self.sender.wake.set)
+
+    def run_workers(self, stop: asyncio.Event) -> list[asyncio.Task]:
+        # Each delivery says how much one request may carry; the outbox splits sends by that.
+        self.outbox.limits.update({platform: delivery.limits for platform, delivery in self.deliveries.items()})
+        tasks = [asyncio.create_task(self.worker.run(stop), name=f"{self.id}-inbox"),
+                 asyncio.create_task(self.sender.run(stop), name=f"{self.id}-outbox")]
+        if self.line_quota is not None:
+            tasks.append(asyncio.create_task(self.line_quota.run(stop), name=f"{self.id}-line-quota"))
+        return tasks
+
+    async def stop(self) -> None:
+        if self.line_client is not None:
+            await self.line_client.close()
+        if self.db is not None:
+            await asyncio.to_thread(self.db.close)
+
+
 class Runtime:
-    """The one owner of the database, the platform clients, the queues and the scheduler (discord.py's
-    advanced_startup pattern). What it gives adapters and pages are narrow parts of it, never itself."""
+    """The one owner of the process's cities, the Discord client and the scheduler, on one loop (discord.py's
+    advanced_startup pattern). What it gives adapters and pages are narrow parts of it, never itself. A one-city
+    deployment is a Runtime with one CityRuntime; `runtime.db`, `.worker`, ... are the first city's."""
 
     def __init__(self, settings: Settings, *, sender_options: dict[str, Any] | None = None,
-                 console_write=None, run_workers: bool = True, run_scheduler: bool = True,
-                 features: tuple[Feature, ...] = FEATURES):
+                 console_write: Any = None, run_workers: bool = True, run_scheduler: bool = True,
+                 features: tuple[Feature, ...] | None = None, city: str | None = None):
         self.settings = settings
-        self.site = settings.site
-        self.features = features
         self.sender_options = sender_options or {}
         self.console_write = console_write
         self.run_workers = run_workers
         self.run_scheduler = run_scheduler
-        self.db: Database | None = None
-        self.line_client = None
-        self.line_api: AsyncMessagingApi | None = None
-        self.line_validator: SignatureValidator | None = None
-        self.discord = None
-        self.router = build_router(features)
-        self.jobs = collect_jobs(features)
+        chosen = [settings.city_settings(city)] if city is not None else list(settings.cities)
+        self.cities = {c.id: CityRuntime(self, c, features if i == 0 else None) for i, c in enumerate(chosen)}
+        self.default = next(iter(self.cities.values()))
+        self.discord: Any = None
         self.stop_event = asyncio.Event()
         self.tasks: list[asyncio.Task] = []
-        self.scheduler = None
-        self.line_quota: QuotaMonitor | None = None
-        self.outbox = OutboxWriter()
+        self.scheduler: Any = None
 
-    @property
-    def staff_api_token(self) -> str | None:
-        return self.settings.staff_api_token
+    # The first city's parts, for a one-city deployment and its tests.
+    site = property(lambda self: self.default.site)
+    features = property(lambda self: self.default.features)
+    router = property(lambda self: self.default.router)
+    jobs = property(lambda self: self.default.jobs)
+    outbox = property(lambda self: self.default.outbox)
+    db = property(lambda self: self.default.db)
+    worker = property(lambda self: self.default.worker)
+    sender = property(lambda self: self.default.sender)
+    line_quota = property(lambda self: self.default.line_quota)
+    line_api = property(lambda self: self.default.line_api)
+    line_validator = property(lambda self: self.default.line_validator)
+    line_client = property(lambda self: self.default.line_client)
+    staff_api_token = property(lambda self: self.default.staff_api_token)
+    platforms = property(lambda self: self.default.platforms)
+
+    def city(self, city_id: str) -> CityRuntime:
+        return self.cities[city_id]
 
     async def start(self) -> None:
-        settings = self.settings
-        await asyncio.to_thread(upgrade, settings.database_url)
-        self.db = Database(settings.database_url)
-        translators: dict[str, Translator] = {"console": ConsoleTranslator()}
-        deliveries: dict[str, Delivery] = {}
-        if self.console_write is not None:
-            deliveries["console"] = ConsoleDelivery(self.console_write)
-        if settings.line_enabled:
-            self.line_client = LineDelivery.client(settings.line_api_base_url, settings.line_channel_access_token)
-            self.line_api = AsyncMessagingApi(self.line_client)
-            self.line_validator = SignatureValidator(settings.line_channel_secret)
-            translators["line"] = LineTranslator(self.line_api)
-            deliveries["line"] = LineDelivery(self.line_api)
-            self.line_quota = QuotaMonitor(self.line_api, self.db, settings.tz)
-            log.info("LINE is on (API %s)", settings.line_api_base_url)
-        else:
-            missing = [n for n, v in (("LINE_CHANNEL_SECRET", settings.line_channel_secret),
-                                      ("LINE_CHANNEL_ACCESS_TOKEN", settings.line_channel_access_token)) if not v]
-            log.info("LINE is off (%s not set)", ", ".join(missing))
-        now = utcnow()
-        await self.db.run(members.ensure_admins, "line", settings.admin_line_user_ids, now)
-        await self.db.run(members.ensure_admins, "discord", settings.admin_discord_user_ids, now)
-        self.sender = OutboxSender(self.db, deliveries, **self.sender_options)
-        self.worker = InboxWorker(self.db, translators, Dispatcher(self.router, self.site, self.outbox),
-                                  on_sent=self.sender.wake.set)
-        if settings.discord_enabled:
+        for city in self.cities.values():
+            await city.start()
+        default = self.default
+        if self.settings.discord_enabled and "discord" in default.city.platforms:
             # Imported only when on: discord.py costs start-up time and memory a LINE-only city does not need.
             from bot.discord.wiring import discord_bot  # noqa: PLC0415
 
-            self.discord = discord_bot(settings, self.db, self.router, self.worker.wake.set)
-            deliveries["discord"] = self.discord.delivery
-            translators["discord"] = self.discord.translator
+            self.discord = discord_bot(self.settings, default.db, default.router, default.worker.wake.set)
+            default.deliveries["discord"] = self.discord.delivery
+            default.translators["discord"] = self.discord.translator
             self.tasks.append(asyncio.create_task(self.discord.run(), name="discord"))
             log.info("Discord is on")
         else:
             log.info("Discord is off (DISCORD_BOT_TOKEN not set)")
-        # Each delivery says how much one request may carry; the outbox splits sends by that.
-        self.outbox.limits.update({platform: delivery.limits for platform, delivery in deliveries.items()})
-        if self.run_workers:
-            self.tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="inbox"))
-            self.tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
-            if self.line_quota is not None:
-                self.tasks.append(asyncio.create_task(self.line_quota.run(self.stop_event), name="line-quota"))
+        for city in self.cities.values():
+            city.outbox.limits.update({p: d.limits for p, d in city.deliveries.items()})
+            if self.run_workers:
+                self.tasks += city.run_workers(self.stop_event)
         if self.run_scheduler:
-            self.scheduler = build_scheduler(self.db, self.jobs, self.site, self.outbox.write,
-                                             after_run=self.sender.wake.set)
+            self.scheduler = build_scheduler(self.settings.tz)
+            for city in self.cities.values():
+                schedule_jobs(self.scheduler, city.db, city.jobs, city.site, city.outbox.write,
+                              after_run=city.sender.wake.set)
             self.scheduler.start()
         # Everything built so far (libraries, models, clients) lives as long as the process: keep it out of the
         # cyclic GC's full passes, which otherwise scan it all and stall the loop for tens of milliseconds.
         gc.collect()
         gc.freeze()
-
-    @property
-    def platforms(self) -> dict[str, bool]:
-        return {"line": self.settings.line_enabled, "discord": self.settings.discord_enabled}
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -144,24 +195,21 @@ class Runtime:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        if self.line_client is not None:
-            await self.line_client.close()
-        if self.db is not None:
-            await asyncio.to_thread(self.db.close)
+        for city in self.cities.values():
+            await city.stop()
 
 
 def create_app(settings: Settings, **runtime_options: Any) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     runtime = Runtime(settings, **runtime_options)
     app[RUNTIME] = runtime
-    app[SERVICES] = runtime  # what feature pages see of it: db, site, staff token
 
-    async def lifecycle(_app: web.Application):
+    async def lifecycle(_app: web.Application) -> Any:
         await runtime.start()
         yield
         await runtime.stop()
 
     app.cleanup_ctx.append(lifecycle)
-    routes.add_routes(app)
+    routes.add_routes(app, runtime)
     add_rate_limit(app, settings)  # public pages only: a loop of requests must not fill the engagement log
     return app

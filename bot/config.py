@@ -4,17 +4,22 @@ Setting names are an operator contract (README, `.env.example`): do not rename t
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+
 from community import city as city_file
-from community.city import CityConfig, Site
-from handlers.features import site_for
+from community.city import CityConfig, RegionConfig, Site
+from handlers.feature import Feature
+from handlers.features import enabled_features, site_for, unknown_features
 
 DEFAULT_CITY_CONFIG = Path(__file__).parent / "cities" / "omitama.toml"
 
@@ -25,6 +30,47 @@ class ConfigError(Exception):
     def __init__(self, name: str, problem: str):
         super().__init__(f"{name}: {problem}")
         self.name = name
+
+
+@dataclass(frozen=True)
+class CitySettings:
+    """One city as this deployment runs it: its file, id, public address, LINE channel, Discord server, staff and
+    database. The first city takes the global settings (LINE_CHANNEL_SECRET, DATABASE_URL, ...) where its file is
+    silent, so a one-city deployment is configured exactly as before."""
+
+    id: str
+    config: CityConfig
+    path: Path
+    public_base_url: str
+    line_channel_secret: str | None
+    line_channel_access_token: str | None
+    discord_guild_id: int | None
+    admin_line_user_ids: tuple[str, ...]
+    admin_discord_user_ids: tuple[str, ...]
+    staff_api_token: str | None
+    database_url: str  # the city's own data: a SQLite file, or a PostgreSQL schema (database_schema)
+    database_schema: str | None
+    tz: ZoneInfo
+    discord_on: bool
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(name for name, on in (("line", self.line_enabled), ("discord", self.discord_on)) if on)
+
+    def public_url(self, path: str) -> str:
+        return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    @cached_property
+    def features(self) -> tuple[Feature, ...]:
+        return enabled_features(self.config)
+
+    @cached_property
+    def site(self) -> Site:
+        return site_for(self.config, self.public_base_url, self.tz, self.platforms, self.features, self.id)
 
 
 @dataclass(frozen=True)
@@ -45,6 +91,8 @@ class Settings:
     city_config_path: Path
     tz_name: str
     city: CityConfig
+    cities: tuple[CitySettings, ...] = ()
+    regions: tuple[RegionConfig, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,10 +113,24 @@ class Settings:
     def platforms(self) -> frozenset[str]:
         return frozenset(name for name, on in (("line", self.line_enabled), ("discord", self.discord_enabled)) if on)
 
-    @cached_property
+    @property
+    def default_city(self) -> CitySettings:
+        """The first city: the only one of a one-city deployment, and the one /callback/line serves."""
+        return self.cities[0]
+
+    @property
     def site(self) -> Site:
-        """The city as it runs here, with every feature's contributions."""
-        return site_for(self.city, self.public_base_url, self.tz, self.platforms)
+        """The first city as it runs here, with its features' contributions."""
+        return self.default_city.site
+
+    def city_settings(self, city_id: str | None) -> CitySettings:
+        """A city by id (None: the first); raises ConfigError naming the ids there are."""
+        if city_id is None:
+            return self.default_city
+        for city in self.cities:
+            if city.id == city_id:
+                return city
+        raise ConfigError("--city", f"no city {city_id!r}; the cities are: {', '.join(c.id for c in self.cities)}")
 
 
 def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
@@ -149,8 +211,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     database_url = _database_url(get("DATABASE_URL", "sqlite:///./data/tsunagaru.db"))
 
     host = get("HOST", "127.0.0.1")
-    city_path = Path(get("CITY_CONFIG", str(DEFAULT_CITY_CONFIG)))
-    return Settings(
+    city_paths = _city_paths(get("CITY_CONFIG", str(DEFAULT_CITY_CONFIG)) or "")
+    city_path = city_paths[0]
+    public_base_url = _url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", f"http://{host}:{port}"))
+    settings = Settings(
         line_channel_secret=get("LINE_CHANNEL_SECRET"),
         line_channel_access_token=get("LINE_CHANNEL_ACCESS_TOKEN"),
         line_api_base_url=_url("LINE_API_BASE_URL", get("LINE_API_BASE_URL", "https://api.line.me")),
@@ -160,7 +224,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         discord_bot_token=get("DISCORD_BOT_TOKEN"),
         discord_guild_id=int(guild_text) if guild_text else None,
         database_url=database_url,
-        public_base_url=_url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", f"http://{host}:{port}")),
+        public_base_url=public_base_url,
         host=host,
         port=port,
         admin_line_user_ids=_ids(get("ADMIN_LINE_USER_IDS")),
@@ -170,3 +234,88 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         tz_name=tz_name,
         city=load_city(city_path),
     )
+    cities, regions = _load_cities(city_paths, settings, get)
+    return dataclasses.replace(settings, city=cities[0].config, cities=cities, regions=regions)
+
+
+def _city_paths(value: str) -> list[Path]:
+    """CITY_CONFIG: one file, several separated by commas, or a folder of them (regions are files too)."""
+    paths: list[Path] = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        path = Path(part)
+        paths.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    if not paths:
+        raise ConfigError("CITY_CONFIG", f"no city file in {value!r}")
+    return paths
+
+
+def _load_cities(paths: list[Path], settings: Settings, get: Callable[[str], str | None]
+                 ) -> tuple[tuple[CitySettings, ...], tuple[RegionConfig, ...]]:
+    cities: list[CitySettings] = []
+    regions: list[RegionConfig] = []
+    for path in paths:
+        try:
+            if city_file.is_region_file(path):
+                regions.append(city_file.load_region(path))
+                continue
+        except city_file.CityFileError as exc:
+            raise ConfigError("CITY_CONFIG", str(exc)) from None
+        cities.append(_city_settings(path, load_city(path), not cities, settings, get))
+    if not cities:
+        raise ConfigError("CITY_CONFIG", "no [city] file among " + ", ".join(str(p) for p in paths))
+    ids = [city.id for city in cities]
+    if len(ids) != len(set(ids)):
+        raise ConfigError("CITY_CONFIG", f"two city files have the same id: {ids}")
+    for region in regions:
+        missing = [c for c in region.info.cities if c not in ids]
+        if missing:
+            raise ConfigError("CITY_CONFIG", f"region {region.id!r} names cities that are not configured: {missing}")
+    return tuple(cities), tuple(regions)
+
+
+def _city_settings(path: Path, config: CityConfig, first: bool, settings: Settings,
+                   get: Callable[[str], str | None]) -> CitySettings:
+    """One city's settings: its file's values, the global settings for the first city where the file is silent."""
+    city_id = config.info.id or path.stem.lower()
+    if not re.fullmatch(city_file.SLUG, city_id):
+        raise ConfigError("CITY_CONFIG", f"{path}: the city id {city_id!r} must be lowercase letters, digits and -"
+                          " (set [city] id)")
+    unknown = unknown_features(config)
+    if unknown:
+        raise ConfigError("CITY_CONFIG", f"{path}: [city] features: unknown {unknown}")
+
+    def from_env(name: str, fallback: str | None) -> str | None:
+        if name:
+            return get(name)
+        return fallback if first else None
+
+    guild = config.discord.guild_id or (settings.discord_guild_id if first else None)
+    url, schema = _city_database(settings.database_url, city_id, first)
+    public = config.info.public_base_url or (settings.public_base_url if first else "")
+    if not public:
+        raise ConfigError("CITY_CONFIG", f"{path}: [city] public_base_url is needed for a second city")
+    return CitySettings(
+        id=city_id, config=config, path=path, public_base_url=_url("CITY_CONFIG", public),
+        line_channel_secret=from_env(config.line.channel_secret_env, settings.line_channel_secret),
+        line_channel_access_token=from_env(config.line.channel_access_token_env, settings.line_channel_access_token),
+        discord_guild_id=guild,
+        admin_line_user_ids=_ids(from_env(config.staff.admin_line_user_ids_env, ",".join(settings.admin_line_user_ids))),
+        admin_discord_user_ids=_ids(from_env(config.staff.admin_discord_user_ids_env,
+                                             ",".join(settings.admin_discord_user_ids))),
+        staff_api_token=from_env(config.staff.api_token_env, settings.staff_api_token),
+        database_url=url, database_schema=schema, tz=settings.tz,
+        discord_on=settings.discord_enabled and guild is not None or (first and settings.discord_enabled),
+    )
+
+
+def _city_database(database_url: str, city_id: str, first: bool) -> tuple[str, str | None]:
+    """Each city keeps its data apart: the first city in DATABASE_URL itself (as a one-city deployment always did),
+    another in a SQLite file beside it ("tsunagaru-kashima.db") or a PostgreSQL schema of its own ("kashima")."""
+    if first:
+        return database_url, None
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "tsunagaru.db")
+        return url.set(database=str(path.with_name(f"{path.stem}-{city_id}{path.suffix}"))).render_as_string(
+            hide_password=False), None
+    return database_url, city_id.replace("-", "_")

@@ -85,14 +85,18 @@ def _has_buttons(message: OutboundMessage) -> bool:
     return isinstance(message, QrCard)
 
 
-def database_line(settings: Settings) -> str:
+def database_line(settings: Settings, city: str | None = None) -> str:
     """Which database this console uses (a console started in another folder would otherwise silently make a new,
-    empty SQLite file there); a password in the URL is hidden."""
-    url = make_url(settings.database_url)
+    empty SQLite file there); a password in the URL is hidden; a city's PostgreSQL schema is named."""
+    city_settings = settings.city_settings(city)
+    url = make_url(city_settings.database_url)
     path = url.database
     if url.get_backend_name() == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
         url = url.set(database=os.path.abspath(path))
-    return t("ja", "console.database", url=url.render_as_string(hide_password=True), cwd=os.getcwd())
+    where = url.render_as_string(hide_password=True)
+    if city_settings.database_schema:
+        where += f" (schema {city_settings.database_schema})"
+    return t("ja", "console.database", url=where, cwd=os.getcwd())
 
 
 def _answer_keys(session: Session, event_id: str) -> set[str]:
@@ -135,7 +139,8 @@ class ConsoleChat:
     group: str | None = None
     staff: bool = False
     echo: bool = False
-    features: tuple[Feature, ...] = FEATURES
+    features: tuple[Feature, ...] | None = None  # default: the city's own (its file's [city] features)
+    city: str | None = None  # the city's id (default: the first city)
     said: list[tuple[str, str, str]] = field(default_factory=list)  # (method, target, text) in send order
     live: bool = False
     out: TextIO | None = None  # where echo prints (default: standard output)
@@ -146,7 +151,7 @@ class ConsoleChat:
         options = {"targets": self.targets} if self.live else {}
         # The console delivery Runtime builds is replaced by a ConsoleScreen once started (see start()).
         self.runtime = Runtime(self.settings, console_write=lambda *_: None, run_workers=False, run_scheduler=False,
-                               features=self.features, sender_options=options)
+                               features=self.features, sender_options=options, city=self.city)
         self._turn = asyncio.Lock()  # one of: handling a typed line, or delivering pushes
         self._answering: str | None = None  # the inbox event whose answer is being delivered
         self._answer_rows: set[str] = set()  # its outbox rows (retry keys)
@@ -204,7 +209,7 @@ class ConsoleChat:
             mark = t("ja", "console.push_direct", user=self.user) if self.group and target == self.user else t(
                 "ja", "console.push")
             where = f"{where}{mark} "
-        self.write_line(f"{self.settings.city.bot_name}> {where}{text}")
+        self.write_line(f"{self.runtime.site.city.bot_name}> {where}{text}")
 
     async def _deliver_pushes(self) -> None:
         """live: deliver this session's pushes as they come (a wake from this process, or a look every poll)."""
@@ -287,12 +292,13 @@ class ConsoleChat:
         return await self.say(line, mentions=mentions)
 
 
-async def run_console(settings: Settings, user: str, group: str | None, staff: bool) -> int:
-    print(database_line(settings), flush=True)
+async def run_console(settings: Settings, user: str, group: str | None, staff: bool, city: str | None = None) -> int:
+    city_settings = settings.city_settings(city)
+    print(database_line(settings, city_settings.id), flush=True)
     where = t("ja", "console.in_group", group=group) if group else t("ja", "console.direct")
-    print(t("ja", "console.banner", bot=settings.city.bot_name, user=user, where=where))
+    print(t("ja", "console.banner", bot=city_settings.config.bot_name, user=user, where=where))
     print(t("ja", "console.howto"), flush=True)
-    chat = ConsoleChat(settings, user=user, group=group, staff=staff, echo=True, live=True)
+    chat = ConsoleChat(settings, user=user, group=group, staff=staff, echo=True, live=True, city=city_settings.id)
     await chat.start()
     try:
         loop = asyncio.get_running_loop()

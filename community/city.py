@@ -40,10 +40,20 @@ def _whole_number(value: Any) -> Any:
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
+SLUG = r"^[a-z][a-z0-9-]{0,30}$"
+
+
 class CityInfo(Section):
+    # A short ASCII id: the webhook path /callback/line/<id>, `--city <id>`, the database of the city.
+    # Default: the file's name without .toml.
+    id: str | None = Field(default=None, pattern=SLUG)
     name: str = Field(min_length=1)
     name_en: str = ""
     bot_name: str = "tsunagaru"
+    # The features this city uses (handlers/features.py names); "core" is always on. Default: every feature.
+    features: tuple[str, ...] | None = None
+    # The city's public https address; the first city defaults to PUBLIC_BASE_URL.
+    public_base_url: str = ""
     # Raw webhook payloads are deleted after this many days (job purge-raw).
     raw_retention_days: WholeNumber = Field(default=30, ge=1)
     # The audit log of staff actions is kept this long (job purge-raw).
@@ -180,7 +190,25 @@ class DonationSettings(Section):
     csv: DonationCsv = DonationCsv()
 
 
+class LineChannel(Section):
+    """Which environment variables hold this city's LINE channel secret and access token (never a secret in a file).
+    The first city defaults to LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN."""
+
+    channel_secret_env: str = ""
+    channel_access_token_env: str = ""
+
+
+class StaffAccounts(Section):
+    """Environment variables naming this city's staff from the start and its staff API token (first city: ADMIN_*,
+    STAFF_API_TOKEN)."""
+
+    admin_line_user_ids_env: str = ""
+    admin_discord_user_ids_env: str = ""
+    api_token_env: str = ""
+
+
 class DiscordSettings(Section):
+    guild_id: int | None = None  # the city's Discord server; the first city defaults to DISCORD_GUILD_ID
     events_category: str = "events"
     archive_category: str = "archive"
     event_hours: float = Field(default=2, gt=0)
@@ -208,6 +236,8 @@ class CityConfig(Section):
     targets: dict[int, dict[str, WholeNumber]] = {}
     discord: DiscordSettings = DiscordSettings()
     web: WebSettings = WebSettings()
+    line: LineChannel = LineChannel()
+    staff: StaffAccounts = StaffAccounts()
 
     @field_validator("touchpoints", mode="before")
     @classmethod
@@ -250,6 +280,28 @@ class CityConfig(Section):
         return self.targets.get(fiscal_year, {})
 
 
+class RegionInfo(Section):
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    cities: tuple[str, ...] = Field(min_length=1)  # the member cities' ids
+    staff_token_env: str = ""  # reads the region's and its cities' KPIs, no personal data
+
+
+class RegionConfig(Section):
+    """A region (広域): cities that report together, with optional wide-area targets."""
+
+    info: RegionInfo = Field(alias="region")
+    targets: dict[int, dict[str, WholeNumber]] = {}
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def targets_for(self, fiscal_year: int) -> dict[str, int]:
+        return self.targets.get(fiscal_year, {})
+
+
 def _key(location: tuple[Any, ...]) -> str:
     """('touchpoints', 2, 'age_months') -> 'touchpoints[2].age_months'; [city] keeps its TOML name."""
     parts: list[str] = []
@@ -282,16 +334,40 @@ def parse_city(text: str, source: str = "city file") -> CityConfig:
         raise CityFileError(f"{source}: {_key(tuple(error['loc']))}: {message}") from None
 
 
-def load_city(path: Path) -> CityConfig:
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CityFileError(f"file not found: {path}") from None
     except OSError as exc:  # a directory, no permission, ...
         raise CityFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise CityFileError(f"{path} is not valid TOML: not UTF-8") from None
-    return parse_city(text, str(path))
+
+
+def load_city(path: Path) -> CityConfig:
+    return parse_city(_read(path), str(path))
+
+
+def is_region_file(path: Path) -> bool:
+    try:
+        return "region" in tomllib.loads(_read(path)) and "city" not in tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError:
+        return False
+
+
+def load_region(path: Path) -> RegionConfig:
+    source = str(path)
+    try:
+        raw = tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise CityFileError(f"{source} is not valid TOML: {exc}") from None
+    try:
+        return RegionConfig.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        message = "unknown key (a typo?)" if error["type"] == "extra_forbidden" else str(error["msg"])
+        raise CityFileError(f"{source}: {_key(tuple(error['loc']))}: {message.removeprefix('Value error, ')}") from None
 
 
 @dataclass(frozen=True)
@@ -303,6 +379,7 @@ class Site:
     public_base_url: str
     tz: ZoneInfo
     platforms: frozenset[str] = frozenset({"console"})
+    id: str = "city"  # the city's id (bot.config.CitySettings.id)
     kpis: tuple[KpiSource, ...] = ()
     report_sections: tuple[ReportSection, ...] = ()
     digest_sections: tuple[Callable[[DigestWeek], list[str]], ...] = ()

@@ -26,11 +26,23 @@ def build_router(features: Iterable[Feature] = FEATURES) -> Router:
     return Router(feature.chat for feature in features)
 
 
+def enabled_features(city: CityConfig, features: Iterable[Feature] = FEATURES) -> tuple[Feature, ...]:
+    """The features a city file turns on ([city] features; every one when it does not say), in feature order."""
+    wanted = city.info.features
+    return tuple(f for f in features if wanted is None or f.name == "core" or f.name in wanted)
+
+
+def unknown_features(city: CityConfig) -> list[str]:
+    known = {feature.name for feature in FEATURES}
+    return [name for name in city.info.features or () if name not in known]
+
+
 def site_for(city: CityConfig, public_base_url: str, tz: ZoneInfo, platforms: Iterable[str],
-             features: Iterable[Feature] = FEATURES) -> Site:
+             features: Iterable[Feature] = FEATURES, city_id: str = "city") -> Site:
     """The Site a city runs as, with what its features contribute to KPIs, the digest and /forget-me."""
     enabled = tuple(features)
     return Site(
+        id=city_id,
         city=city,
         public_base_url=public_base_url,
         tz=tz,

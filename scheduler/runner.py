@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -71,10 +71,14 @@ async def fire(db: Database, job: Job, site: Site, write: OutboxWrite, after_run
     return detail
 
 
-def build_scheduler(db: Database, jobs: list[Job], site: Site, write: OutboxWrite,
-                    after_run: Callable[[], None] | None = None) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=site.tz)
+def build_scheduler(tz: Any) -> AsyncIOScheduler:
+    return AsyncIOScheduler(timezone=tz)
+
+
+def schedule_jobs(scheduler: AsyncIOScheduler, db: Database, jobs: list[Job], site: Site, write: OutboxWrite,
+                  after_run: Callable[[], None] | None = None) -> None:
+    """A city's jobs on the process's scheduler, in the city's time zone (ids "<city>:<job>")."""
     for job in jobs:
         scheduler.add_job(fire, CronTrigger(timezone=site.tz, **job.cron), args=(db, job, site, write, after_run),
-                          id=job.name, name=job.name, coalesce=True, max_instances=1, misfire_grace_time=3600)
-    return scheduler
+                          id=f"{site.id}:{job.name}", name=f"{site.id}:{job.name}", coalesce=True, max_instances=1,
+                          misfire_grace_time=3600)

@@ -28,7 +28,9 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, schema: str | None = None) -> Engine:
+    """An engine for url; with schema (PostgreSQL), every connection works in that schema (search_path): a city's
+    data lives in a schema of its own in a shared database."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -46,15 +48,17 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=5, pool_pre_ping=True)
+    connect_args = {"options": f"-c search_path={schema}"} if schema else {}
+    return create_engine(url, pool_size=10, max_overflow=5, pool_pre_ping=True, connect_args=connect_args)
 
 
 class Database:
     """Owns the engine and a small thread pool; async code calls `await db.run(fn, ...)` with fn(session)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, schema: str | None = None):
         self.url = url
-        self.engine = make_engine(url)
+        self.schema = schema
+        self.engine = make_engine(url, schema)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # SQLite has one writer at a time: one thread avoids lock contention inside the process.
         workers = 1 if self.is_sqlite else int(os.environ.get("DB_THREADS", "8"))

@@ -48,6 +48,7 @@ class Call:
     body: bytes = b""
     answer: Any = None
     fault: str | None = None  # "injected", "slow", "dropped"
+    channel: str = ""  # the access token the request came with: which LINE channel (city) sent it
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
@@ -138,6 +139,7 @@ class FakeLineApi:
     def __init__(self, token: str = TOKEN, *, openapi: bool | None = None, latency: float = 0.0,
                  openapi_one_in: int = 1):
         self.token = token
+        self.other_channels: set[str] = set()  # access tokens of further channels (several cities in one process)
         self.use_openapi = openapi_schema.available() if openapi is None else openapi
         self.latency = latency
         self.openapi_one_in = max(1, openapi_one_in)
@@ -278,7 +280,8 @@ class FakeLineApi:
         fault = self._take_fault(request.path)
         loses_answer = fault is not None and fault.kind in ("hang", "drop")
         try:
-            if request.headers.get("Authorization") != f"Bearer {self.token}":
+            call.channel = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if call.channel not in (self.token, *self.other_channels):
                 raise LineApiError(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
             if fault is not None and fault.kind == "status":
                 call.fault = "injected"

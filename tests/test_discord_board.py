@@ -191,7 +191,8 @@ async def service(make_line_bot, fake_line, fake):
     runtime = line.runtime
     # Started without a token, so the runtime does not dial discord.com; then turned on for the handlers.
     runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
-    runtime.site = runtime.worker.dispatcher.site = runtime.settings.site
+    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
+        runtime.site, platforms=runtime.site.platforms | {"discord"})
     bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator

@@ -390,7 +390,7 @@ async def test_after_event_posts_venue_tips_once_after_the_end(people):
 @pytest.fixture
 def domain(make_settings):
     """The router on a migrated database with Discord switched on in settings (no Discord client runs)."""
-    settings = dataclasses.replace(make_settings(), discord_bot_token="token-not-used")
+    settings = make_settings(DISCORD_BOT_TOKEN="token-not-used")
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     router = build_router()

@@ -16,7 +16,7 @@ from bot.app import Runtime, create_app
 from bot.cli.serve import serve
 from bot.line import richmenu as richmenu_cli
 from bot.cli.settings import settings_or_exit
-from bot.config import Settings
+from bot.config import CitySettings, ConfigError, Settings
 from bot.console import run_console
 from community.city import Site
 from community.texts import t
@@ -26,6 +26,11 @@ from scheduler.jobs import Job, collect_jobs
 from scheduler.runner import run_job
 from storage.db import Database
 from storage.migrate import upgrade
+
+
+# `--city ID` on every command that works on one city's data (default: the first city of CITY_CONFIG).
+CITY_OPTION = argparse.ArgumentParser(add_help=False)
+CITY_OPTION.add_argument("--city", help="the city to work on (its [city] id; default: the first city)")
 
 
 def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
@@ -39,26 +44,28 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
                        help="log every HTTP request (off by default: PaaS routers log requests already, and it "
                             "costs about a tenth of the webhook's throughput)")
 
-    console = sub.add_parser("console", help="chat with the bot locally (no LINE or Discord account needed)")
+    console = sub.add_parser("console", help="chat with the bot locally (no LINE or Discord account needed)",
+                             parents=[CITY_OPTION])
     console.add_argument("--as", dest="as_user", default="you", help="your name in the chat")
     console.add_argument("--group", help="talk inside this named group instead of 1:1")
     console.add_argument("--staff", action="store_true", help="give yourself the staff role")
 
-    job = sub.add_parser("job", help="run one scheduled job once")
+    job = sub.add_parser("job", help="run one scheduled job once", parents=[CITY_OPTION])
     job.add_argument("name", nargs="?", help="job name (see --list)")
     job.add_argument("--list", action="store_true", help="list every scheduled job")
     job.add_argument("--at", help="run as if the clock read this ISO-8601 time (city time zone if no offset)")
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", help="database maintenance (every city's)")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply Alembic migrations")
     return parser, sub
 
 
 class Services:
-    """What feature subcommands are given (handlers.cli.CliServices)."""
+    """What feature subcommands are given (handlers.cli.CliServices): one city's (--city) site and database."""
 
-    def __init__(self) -> None:
+    def __init__(self, city: str | None = None) -> None:
         self._settings: Settings | None = None
+        self.city_id = city
 
     @property
     def settings(self) -> Settings:
@@ -66,22 +73,33 @@ class Services:
             self._settings = settings_or_exit()
         return self._settings
 
+    @property
+    def city(self) -> CitySettings:
+        try:
+            return self.settings.city_settings(self.city_id)
+        except ConfigError as exc:
+            print(f"{t('ja', 'config.error')} / {t('en', 'config.error')}: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+
     def site(self) -> Site:
-        return self.settings.site
+        return self.city.site
 
     @contextmanager
     def database(self) -> Iterator[Database]:
         logging.getLogger("alembic").setLevel(logging.WARNING)  # keep the command's own output readable
-        upgrade(self.settings.database_url)
-        db = Database(self.settings.database_url)
+        city = self.city
+        upgrade(city.database_url, "head", city.database_schema)
+        db = Database(city.database_url, city.database_schema)
         try:
             yield db
         finally:
             db.close()
 
     def with_runtime(self, work: Callable[[Runtime], Awaitable[int]]) -> int:
+        city_id = self.city.id
+
         async def run() -> int:
-            runtime = Runtime(self.settings, run_workers=False, run_scheduler=False)
+            runtime = Runtime(self.settings, run_workers=False, run_scheduler=False, city=city_id)
             await runtime.start()
             try:
                 code = await work(runtime)
@@ -97,7 +115,7 @@ def _feature_commands(sub: argparse._SubParsersAction) -> dict[str, CliCommand]:
     commands: dict[str, CliCommand] = {}
     for feature in FEATURES:
         for command in feature.cli:
-            command.configure(sub.add_parser(command.name, help=command.help))
+            command.configure(sub.add_parser(command.name, help=command.help, parents=[CITY_OPTION]))
             commands[command.name] = command
     return commands
 
@@ -115,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "job":
         return _job(args)
     if command in features:
-        return features[command].run(args, Services())
+        return features[command].run(args, Services(args.city))
     if command in legacy:
         return legacy[command](args)
     settings = settings_or_exit()
@@ -123,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         return serve(settings, args.host or settings.host, args.port or settings.port, args.access_log)
     if command == "console":
         logging.getLogger().setLevel(logging.WARNING)
-        return asyncio.run(run_console(settings, args.as_user, args.group, args.staff))
+        city = Services(args.city).city
+        return asyncio.run(run_console(settings, args.as_user, args.group, args.staff, city.id))
     if command == "db":
-        upgrade(settings.database_url)
+        for city in settings.cities:
+            upgrade(city.database_url, "head", city.database_schema)
         print("database is up to date")
         return 0
     return 2
@@ -146,7 +166,7 @@ def _job(args: argparse.Namespace) -> int:
         print(f"unknown job {args.name!r}; the jobs are:", file=sys.stderr)
         listing(sys.stderr)
         return 2
-    services = Services()
+    services = Services(args.city)
     settings = services.settings
     try:
         at = datetime.fromisoformat(args.at) if args.at else datetime.now(settings.tz)

@@ -84,11 +84,13 @@ class LineWebhook:
     wake: Callable[[], None]
 
 
-LINE_WEBHOOK: web.AppKey[LineWebhook] = web.AppKey("line_webhook", LineWebhook)
+# Each city's LINE channel by city id; "" is the first city's (POST /callback/line).
+LINE_WEBHOOKS: web.AppKey[dict[str, LineWebhook]] = web.AppKey("line_webhooks", dict)
 
 
 async def callback(request: web.Request) -> web.Response:
-    webhook = request.app.get(LINE_WEBHOOK)
+    """POST /callback/line/<city id> (and /callback/line for the first city): each channel its own secret."""
+    webhook = request.app.get(LINE_WEBHOOKS, {}).get(request.match_info.get("city", ""))
     if webhook is None:
         return web.json_response({"error": "LINE is not configured"}, status=404)
     try:

@@ -1,34 +1,65 @@
-"""The aiohttp application's routes: the LINE webhook, the health check, and every feature's pages (Feature.web);
-the headers every answer carries and the public pages' rate limit are middlewares (bot/web/security.py, ratelimit.py).
-"""
+"""The aiohttp application's routes: the LINE webhook of each city, the health check, and every city's pages (its
+features' Feature.web). The first city's pages are at the root, as a one-city deployment always had them; another
+city's are mounted under the path of its public address (https://host/kashima/board) or, on a host of its own, by
+host name. The headers every answer carries and the public pages' rate limit are middlewares."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.line.webhook import LINE_WEBHOOK, LineWebhook, callback
+from bot.line.webhook import LINE_WEBHOOKS, LineWebhook, callback
 from bot.queues.inbox import InboxWriter
 from bot.web.health import healthz
 from bot.web.keys import RUNTIME
 from bot.web.security import add_security_headers
-from handlers.features import FEATURES
+from handlers.web import SERVICES
 
-INBOX_WRITER = web.AppKey("inbox_writer", InboxWriter)
+if TYPE_CHECKING:
+    from bot.app import CityRuntime, Runtime
+
+INBOX_WRITERS = web.AppKey("inbox_writers", dict)
 
 
-async def _start_inbox_writer(app: web.Application) -> None:
-    # Runs after the Runtime's start (cleanup contexts start first), so the database is open.
+async def _start_inbox_writers(app: web.Application) -> None:
+    # Runs after the Runtime's start (cleanup contexts start first), so the databases are open.
     runtime = app[RUNTIME]
-    writer = app[INBOX_WRITER] = InboxWriter(runtime.db)
-    runtime.worker.give_way = writer.quiet  # acknowledge fast, work later
-    if runtime.line_validator is not None:
-        app[LINE_WEBHOOK] = LineWebhook(runtime.line_validator, writer.store, runtime.worker.wake.set)
+    writers, webhooks = app[INBOX_WRITERS], app[LINE_WEBHOOKS]
+    for city in runtime.cities.values():
+        writer = writers[city.id] = InboxWriter(city.db)
+        city.worker.give_way = writer.quiet  # acknowledge fast, work later
+        if city.line_validator is not None:
+            webhooks[city.id] = LineWebhook(city.line_validator, writer.store, city.worker.wake.set)
+    if runtime.default.id in webhooks:
+        webhooks[""] = webhooks[runtime.default.id]  # POST /callback/line: the first city's channel
 
 
-def add_routes(app: web.Application) -> None:
-    add_security_headers(app)
-    app.on_startup.append(_start_inbox_writer)
-    app.router.add_post("/callback/line", callback)
-    app.router.add_get("/healthz", healthz)
-    for feature in FEATURES:
+def _mount(app: web.Application, city: CityRuntime) -> None:
+    for feature in city.features:
         for route in feature.web:
             app.router.add_route(route.method, route.path, route.handler)
+
+
+def add_routes(app: web.Application, runtime: Runtime) -> None:
+    add_security_headers(app)
+    app[INBOX_WRITERS], app[LINE_WEBHOOKS] = {}, {}
+    app.on_startup.append(_start_inbox_writers)
+    app.router.add_post("/callback/line", callback)
+    app.router.add_post("/callback/line/{city}", callback)
+    app.router.add_get("/healthz", healthz)
+    app[SERVICES] = runtime.default
+    _mount(app, runtime.default)
+    default = urlsplit(runtime.default.site.public_base_url)
+    for city in list(runtime.cities.values())[1:]:
+        sub = web.Application()
+        sub[SERVICES] = city
+        _mount(sub, city)
+        address = urlsplit(city.site.public_base_url)
+        prefix = address.path.rstrip("/")
+        if prefix:
+            app.add_subapp(prefix, sub)
+        elif address.hostname and address.hostname != default.hostname:
+            app.add_domain(address.hostname, sub)
+        else:
+            raise ValueError(f"city {city.id}: give its public_base_url a path or a host of its own")

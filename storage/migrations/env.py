@@ -11,7 +11,7 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), config.attributes.get("schema"))
     with engine.connect() as connection:
         context.configure(
             connection=connection,
