@@ -10,7 +10,7 @@ from handlers.kpi.cli import COMMANDS
 from handlers.kpi.jobs import WEEKLY_DIGEST
 from handlers.kpi.web import ROUTES
 from storage.models.quota import LineQuotaReading
-from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest
+from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest, SigningKey
 
 
 def erase(forget: Forget) -> dict[str, int]:
@@ -27,7 +27,7 @@ FEATURE = Feature(
     web=ROUTES,
     cli=COMMANDS,
     jobs=(WEEKLY_DIGEST,),
-    tables=(ReferralCode, Donation, SentDigest, DashboardLogin, LineQuotaReading),
+    tables=(ReferralCode, Donation, SentDigest, DashboardLogin, LineQuotaReading, SigningKey),
     erase=erase,
     kpis=(referrals.KPIS,),
     digest=referrals.digest_section,
