@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, event, func
+from sqlalchemy import CursorResult, delete, event, func
 from sqlmodel import Session, col, select
 
 from community.texts import has, t
@@ -103,7 +103,8 @@ def page(session: Session, number: int, size: int = PAGE_SIZE) -> AuditPage:
 def purge(session: Session, now: datetime, days: int) -> int:
     """Remove entries older than the retention period; returns how many."""
     cutoff = as_utc(now - timedelta(days=days))
-    return session.execute(delete(AuditEntry).where(col(AuditEntry.at) < cutoff)).rowcount or 0
+    result = cast("CursorResult[Any]", session.execute(delete(AuditEntry).where(col(AuditEntry.at) < cutoff)))
+    return result.rowcount or 0
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,9 @@ def parse_week(label: str) -> tuple[date, date] | None:
         return None
     try:
         monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError:
+        return monday, monday + timedelta(days=6)
+    except (ValueError, OverflowError):  # week 53 of a 52-week year; the last week of year 9999 ends past date.max
         return None
-    return monday, monday + timedelta(days=6)
 
 
 def last_complete_week(now: datetime) -> tuple[date, date]:

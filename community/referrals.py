@@ -108,9 +108,9 @@ def record_click(session: Session, site: Site, text: str | None, now: datetime) 
 def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
     """Donations attributed to the community (a code or keyword), every imported donation's total beside them, and
     clicks on /r/ links (unattributed: unknown codes)."""
-    ours = Engagement.detail != UNATTRIBUTED
+    ours = col(Engagement.detail) != UNATTRIBUTED
     count, total, imported = session.exec(
-        select(func.count(case((ours, 1))), func.coalesce(func.sum(case((ours, Engagement.amount))), 0),
+        select(func.count(case((ours, 1))), func.coalesce(func.sum(case((ours, col(Engagement.amount)))), 0),
                func.coalesce(func.sum(Engagement.amount), 0)).where(
             Engagement.kind == "donation", Engagement.at >= as_utc(since), Engagement.at < as_utc(until),
         )
