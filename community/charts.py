@@ -1,5 +1,9 @@
 """The digest's weekly chart: the last 8 weeks' counts as a PNG (aggregates only: no names, no ids).
 
+Two halves, so that drawing never holds the database thread: `chart_weeks` reads the figures (one short database
+call), `draw_chart` turns them into a PNG without touching the database (the web route runs it on a thread of its
+own). Only complete weeks that have data are charted (`complete_week`, `chart_weeks` returns None otherwise).
+
 Its words are Japanese when a Japanese font is found (community.fonts), else the catalogue's English (Pillow's
 built-in font has no Japanese glyphs).
 """
@@ -28,12 +32,41 @@ INK, GREY, AXIS = "#222222", "#555555", "#999999"
 Weeks = list[tuple[str, dict[str, int]]]
 
 
-def chart_weeks(site: Site, session: Session, end_monday: date) -> Weeks:
-    """(week label, KPI values) for the CHART_WEEKS weeks ending with end_monday's, oldest first."""
+def complete_week(week: str, today: date) -> tuple[date, date] | None:
+    """(Monday, Sunday) of a week label whose chart can exist: a real ISO week, over before today, and late enough
+    that its 8 weeks are real dates. None for anything else (the week still running, the future, year 1)."""
+    parsed = parse_week(week)
+    if parsed is None:
+        return None
+    monday, sunday = parsed
+    try:
+        monday - timedelta(weeks=CHART_WEEKS)
+    except OverflowError:
+        return None
+    return parsed if sunday < today else None
+
+
+def has_data(session: Session, site: Site, sunday: date) -> bool:
+    """Whether anything was recorded by the end of that day (city time): before, a chart would be empty."""
+    first = kpi.first_record(session)
+    return first is not None and first.astimezone(site.tz).date() <= sunday
+
+
+def chart_weeks(session: Session, site: Site, end_monday: date) -> Weeks | None:
+    """(week label, counts of SERIES) for the CHART_WEEKS weeks ending with end_monday's, oldest first; None when
+    nothing was recorded before that week ended (no data, no chart)."""
+    if not has_data(session, site, end_monday + timedelta(days=6)):
+        return None
+    sources = [source for source in site.kpis if set(source.names) & set(SERIES)]
     weeks = []
     for back in range(CHART_WEEKS - 1, -1, -1):
         monday = end_monday - timedelta(days=7 * back)
-        weeks.append((week_label(monday), kpi.compute(session, site, monday, monday + timedelta(days=6))))
+        since, until = kpi.bounds(site.tz, monday, monday + timedelta(days=6))
+        figures: dict[str, int] = {}
+        for source in sources:
+            found = source.compute(session, site, since, until)
+            figures.update((name, int(found[name])) for name in source.names if name in SERIES)
+        weeks.append((week_label(monday), figures))
     return weeks
 
 
@@ -43,12 +76,9 @@ def _lighter(colour: str) -> str:
     return "#" + "".join(f"{(c + 2 * 255) // 3:02x}" for c in rgb)
 
 
-def render_chart(session: Session, site: Site, week: str) -> bytes | None:
-    """A PNG of the last 8 weeks' counts up to `week`. None for a bad week label."""
-    parsed = parse_week(week)
-    if parsed is None:
-        return None
-    weeks = chart_weeks(site, session, parsed[0])
+def draw_chart(weeks: Weeks) -> bytes:
+    """A PNG of the weeks' counts (chart_weeks' answer); no database here."""
+    week = weeks[-1][0]
     series = [name for name in SERIES if name in weeks[0][1]]
     fonts = _Fonts(japanese_font())
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")

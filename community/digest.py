@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from community import kpi, quota
+from community import dashboard, kpi, quota
 from community.city import Site
 from community.messages import Image, OutboundMessage, Place, Postbox, Text
 from community.problems import Problem
@@ -40,9 +40,9 @@ def parse_week(label: str) -> tuple[date, date] | None:
         return None
     try:
         monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError:
+        return monday, monday + timedelta(days=6)
+    except (ValueError, OverflowError):  # week 53 of a 52-week year; the last week of year 9999 ends past date.max
         return None
-    return monday, monday + timedelta(days=6)
 
 
 def last_complete_week(now: datetime) -> tuple[date, date]:
@@ -102,29 +102,47 @@ def build(session: Session, site: Site, now: datetime) -> Digest:
     )
     lines = [t("ja", "digest.title", bot=site.city.bot_name),
              t("ja", "digest.week", start=_day(start), end=_day(end), week=week), ""]
-    lines += _against_targets(figures.to_date, site.city.targets_for(fiscal_year), fiscal_year)
+    lines += _against_targets(site, figures.to_date, site.city.targets_for(fiscal_year), fiscal_year)
     lines += _this_week(figures)
     for section in site.digest_sections:
         lines += [*section(figures), ""]
     line_quota = quota.digest_lines(quota.latest(session, now, site.tz))
     if line_quota:
         lines += [*line_quota, ""]
-    chart_url = site.public_url(f"charts/weekly-{week}.png")
+    chart_url = site.public_url(chart_path(session, week))
     lines.append(t("ja", "digest.chart", url=chart_url))
     return Digest(week=week, text="\n".join(lines), chart_url=chart_url)
 
 
-def _against_targets(to_date: dict[str, int], targets: dict[str, int], fiscal_year: int) -> list[str]:
-    """The fiscal year so far against each KPI that has a target (nothing when none has)."""
-    with_target = [(name, target) for name in to_date if (target := kpi.target_of(targets, name))]
+def chart_subject(week: str) -> str:
+    """What a chart link's signature signs."""
+    return f"weekly-chart:{week}"
+
+
+def chart_path(session: Session, week: str) -> str:
+    """The weekly chart's signed address (no leading slash): the chart route answers only with the signature, so
+    LINE can fetch it for the digest without a login while nobody can make the server draw weeks of their choice."""
+    sig = dashboard.signature(dashboard.signing_key(session), chart_subject(week))
+    return f"charts/weekly-{week}.png?sig={sig}"
+
+
+def _against_targets(site: Site, to_date: dict[str, int], targets: dict[str, int], fiscal_year: int) -> list[str]:
+    """The fiscal year so far against each KPI that has a target (nothing when none has), with the figure shown
+    beside a KPI (all imported donations beside those through referrals)."""
+    names = [name for source in site.kpis for name in source.names]
+    with_target = [(name, target) for name in names if (target := kpi.target_of(targets, name))]
     if not with_target:
         return []
+    beside = kpi.beside_figures(site)
     lines = [t("ja", "digest.targets", fy=fiscal_year)]
     for name, target in with_target:
         value = to_date[name]
         pct = kpi.progress(value, target)
         lines.append(f"{kpi.label(name)}: {value:,} / {target:,} ({pct:.1f}%)")
         lines.append(f"  {kpi.bar(pct)}")
+        if name in beside:
+            figure = beside[name]
+            lines.append(t("ja", "kpi.beside_line", label=kpi.label(figure), value=f"{to_date[figure]:,}"))
     return [*lines, ""]
 
 

@@ -2,7 +2,8 @@
 
 A row counts as ours (attributed) when it carries a known code, or its reason text names a code or a configured
 keyword ([donation] keywords). Bad rows are reported by their line in the file and skipped; the rest import. Each row
-is keyed by a hash of its cells, so importing the same file again adds nothing.
+is keyed by a hash of its cells, so importing the same file again adds nothing. Every import is in the audit log:
+who (None: the command line), which file, and what it added.
 """
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from typing import Iterator, Protocol, Sequence
 
 from sqlmodel import Session, select
 
-from community import engagement
+from community import audit, engagement
 from community.city import DonationCsv, Site
 from community.problems import Problem
 from community.referrals import UNATTRIBUTED
 from storage.db import as_utc
+from storage.models import Member
 from storage.models.staff import Donation, ReferralCode
 
 REQUIRED_COLUMNS = ("date", "amount")
@@ -110,8 +112,18 @@ class Columns:
         return row[i].strip() if i is not None and i < len(row) else ""
 
 
-def import_donations(session: Session, site: Site, data: bytes, now: datetime) -> ImportResult:
-    """Import a portal CSV export (see the module's docstring); the result counts and names the bad rows."""
+def import_donations(session: Session, site: Site, data: bytes, now: datetime, *, actor: Member | None = None,
+                     source: str = "") -> ImportResult:
+    """Import a portal CSV export (see the module's docstring); the result counts and names the bad rows. The import
+    goes into the audit log with who ran it (`actor`, None for the command line) and the file's name (`source`)."""
+    result = _import(session, site, data, now)
+    detail = (f"added={result.added} attributed={result.attributed} yen={result.attributed_yen} "
+              f"duplicates={result.duplicates} errors={len(result.errors)}")
+    audit.record(session, actor, audit.DONATIONS_IMPORT, f"file:{source}" if source else "", detail, now)
+    return result
+
+
+def _import(session: Session, site: Site, data: bytes, now: datetime) -> ImportResult:
     result = ImportResult()
     try:
         text = decode_csv(data)

@@ -314,13 +314,15 @@ def may_close(member: Member | None, roles: set[str], event: Event) -> bool:
     return member is not None and (members.STAFF in roles or event.organizer_id == member.id)
 
 
-def assign_facilitator(session: Session, event: Event, member: Member, now: datetime) -> bool:
-    """Grant the facilitator role for this event (and forget an earlier opt-out). True if newly granted."""
+def assign_facilitator(session: Session, event: Event, member: Member, now: datetime, *,
+                       by: Member | None = None) -> bool:
+    """Grant the facilitator role for this event (and forget an earlier opt-out). True if newly granted; the grant
+    is in the audit log with who gave it (`by`)."""
     optout = session.exec(select(FacilitatorOptOut).where(
         FacilitatorOptOut.event_id == event.id, FacilitatorOptOut.member_id == member.id)).first()
     if optout is not None:
         session.delete(optout)
-    return members.grant(session, id_of(member), members.FACILITATOR, as_utc(now), scope=event.code)
+    return members.grant(session, id_of(member), members.FACILITATOR, as_utc(now), scope=event.code, by=by)
 
 
 def opt_out(session: Session, event: Event, member: Member, now: datetime) -> bool:

@@ -5,7 +5,8 @@ The operator contract (GET /api/kpi, `python -m bot kpi --json`, both printed by
  "kpis": {NAME: {"value": n, "target": t|null}}, "per_touchpoint": {ID: {"scans": n, "pushes": n}}}
 
 Each feature declares `KpiSource`s (names and one function computing them for a period) and extra report sections
-(childcare's `per_touchpoint`); the enabled features' sources are on the `Site`, in the order of the feature list,
+(childcare's `per_touchpoint`); a source may also compute figures shown only to people beside one of its KPIs
+(`beside`: the total of imported donations next to those attributed to referrals), never in the JSON; the enabled features' sources are on the `Site`, in the order of the feature list,
 which is the order of the JSON. What each KPI counts is said where it is computed (community.board, .referrals,
 .events, .childcare) and in the README's operator contract.
 """
@@ -15,7 +16,7 @@ import csv
 import io
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -47,6 +48,9 @@ class KpiSource:
     names: tuple[str, ...]
     compute: Callable[[Session, Site, datetime, datetime], Mapping[str, int]]
     weekly: tuple[str, ...] = ()  # shown in the digest's "this week" lines (running totals and money are not)
+    # (KPI name, figure name): a figure compute also returns, shown beside that KPI in the terminal table, the CSV,
+    # the digest and the dashboard; it is not a KPI (no target) and not in the JSON (the operator contract).
+    beside: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Report:
     end: date
     kpis: dict[str, Figure]
     sections: dict[str, SectionData]
+    beside: dict[str, tuple[str, int]] = field(default_factory=dict)  # KPI name -> (figure name, value); not JSON
 
     def as_json(self) -> dict[str, object]:
         """The operator contract: keys in this order, the sections after the KPIs in feature order."""
@@ -109,13 +114,21 @@ def count_kind(session: Session, kind: str, since: datetime | None, until: datet
 
 
 def compute(session: Session, site: Site, start: date, end: date) -> dict[str, int]:
-    """Every KPI value for start..end (inclusive dates, city time), in report order."""
+    """Every KPI value for start..end (inclusive dates, city time), in report order, then the figures shown beside
+    them (KpiSource.beside)."""
     since, until = bounds(site.tz, start, end)
     values: dict[str, int] = {}
+    extras: dict[str, int] = {}
     for source in site.kpis:
         found = source.compute(session, site, since, until)
         values.update((name, int(found[name])) for name in source.names)
-    return values
+        extras.update((figure, int(found[figure])) for _, figure in source.beside)
+    return values | extras
+
+
+def beside_figures(site: Site) -> dict[str, str]:
+    """KPI name -> the name of the figure shown beside it."""
+    return {name: figure for source in site.kpis for name, figure in source.beside}
 
 
 def target_of(targets: Mapping[str, int], name: str) -> int | None:
@@ -128,12 +141,14 @@ def report(session: Session, site: Site, fiscal_year: int) -> Report:
     values = compute(session, site, start, end)
     targets = site.city.targets_for(fiscal_year)
     since, until = bounds(site.tz, start, end)
+    names = [name for source in site.kpis for name in source.names]
     return Report(
         fiscal_year=fiscal_year,
         start=start,
         end=end,
-        kpis={name: Figure(value, target_of(targets, name)) for name, value in values.items()},
+        kpis={name: Figure(values[name], target_of(targets, name)) for name in names},
         sections={section.name: section.compute(session, site, since, until) for section in site.report_sections},
+        beside={name: (figure, values[figure]) for name, figure in beside_figures(site).items()},
     )
 
 
@@ -149,10 +164,16 @@ def current_fiscal_year(site: Site, now: datetime | None = None) -> int:
 
 def fiscal_years_with_data(session: Session, site: Site, now: datetime | None = None) -> range:
     """From the fiscal year of the first thing recorded (engagement, donations) to this one; empty without data."""
-    first = session.exec(select(func.min(Engagement.at))).one()
+    first = first_record(session)
     if first is None:
         return range(0)
-    return range(fiscal_year_of(as_utc(first).astimezone(site.tz)), current_fiscal_year(site, now) + 1)
+    return range(fiscal_year_of(first.astimezone(site.tz)), current_fiscal_year(site, now) + 1)
+
+
+def first_record(session: Session) -> datetime | None:
+    """When the first thing was recorded in the engagement log (joins, posts, scans, clicks, donations)."""
+    first = session.exec(select(func.min(Engagement.at))).one()
+    return as_utc(first) if first is not None else None
 
 
 def progress(value: int, target: int | None) -> float | None:
@@ -177,6 +198,9 @@ def table_text(report: Report, site: Site) -> str:
             lines.append(f"{label(name)}{pad}  {kpi.value:>12,} / {kpi.target:>12,}  {pct:5.1f}%  {bar(pct)}")
         else:
             lines.append(f"{label(name)}{pad}  {kpi.value:>12,}")
+        if name in report.beside:
+            figure, value = report.beside[name]
+            lines.append(t("ja", "kpi.beside_line", label=label(figure), value=f"{value:,}"))
     for section in site.report_sections:
         lines += ["", *section.lines(report.sections[section.name], site)]
     return "\n".join(lines)
@@ -202,6 +226,9 @@ def csv_rows(report: Report, site: Site) -> list[list[str]]:
         pct = kpi.percent
         rows.append([label(name), name, str(kpi.value), "" if kpi.target is None else str(kpi.target),
                      "" if pct is None else f"{pct:.1f}"])
+        if name in report.beside:
+            figure, value = report.beside[name]
+            rows.append([label(figure), figure, str(value), "", ""])
     for section in site.report_sections:
         rows.append([])
         section_rows = section.rows(report.sections[section.name], site)

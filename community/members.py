@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from community import audit
 from storage.models import Member, PlatformAccount, Role
 
 STAFF = "staff"
@@ -76,12 +77,16 @@ def has_role(session: Session, member_id: int, role: str, scope: str = "") -> bo
     )
 
 
-def grant(session: Session, member_id: int, role: str, now: datetime, scope: str = "") -> bool:
-    """Give a role; False if the member already had it."""
+def grant(session: Session, member_id: int, role: str, now: datetime, scope: str = "", *,
+          by: Member | None = None, source: str = "") -> bool:
+    """Give a role; False if the member already had it. A new grant goes into the audit log: who gave it (`by`;
+    None for the system), to whom, and where it came from (`source`, e.g. the setting that named them)."""
     if has_role(session, member_id, role, scope):
         return False
     session.add(Role(member_id=member_id, role=role, scope=scope, created_at=now))
     session.flush()
+    detail = " ".join(part for part in (role, scope, source) if part)
+    audit.record(session, by, audit.ROLE_GRANT, audit.member_target(session, member_id), detail, now)
     return True
 
 
@@ -90,5 +95,5 @@ def ensure_admins(session: Session, platform: str, platform_user_ids: tuple[str,
     added = 0
     for user_id in platform_user_ids:
         member = get_or_create_member(session, platform, user_id, now)
-        added += grant(session, member.id, STAFF, now)
+        added += grant(session, member.id, STAFF, now, source=f"config:{platform}")
     return added

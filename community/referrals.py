@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import delete, func
+from sqlalchemy import case, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -112,23 +112,26 @@ def record_click(session: Session, site: Site, text: str | None, now: datetime) 
 
 
 def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
-    """Donations attributed to the community (a code or keyword) and clicks on /r/ links (unattributed: unknown
-    codes)."""
-    count, total = session.exec(
-        select(func.count(), func.coalesce(func.sum(Engagement.amount), 0)).where(
-            Engagement.kind == "donation", Engagement.detail != UNATTRIBUTED,
-            Engagement.at >= as_utc(since), Engagement.at < as_utc(until),
+    """Donations attributed to the community (a code or keyword), every imported donation's total beside them, and
+    clicks on /r/ links (unattributed: unknown codes)."""
+    ours = col(Engagement.detail) != UNATTRIBUTED
+    count, total, imported = session.exec(
+        select(func.count(case((ours, 1))), func.coalesce(func.sum(case((ours, col(Engagement.amount)))), 0),
+               func.coalesce(func.sum(Engagement.amount), 0)).where(
+            Engagement.kind == "donation", Engagement.at >= as_utc(since), Engagement.at < as_utc(until),
         )
     ).one()
     return {
         "donations_yen": int(total or 0),
         "donations_count": int(count),
+        "donations_imported_yen": int(imported or 0),
         "referral_clicks": count_kind(session, "referral_click", since, until),
         "referral_clicks_unattributed": count_kind(session, "referral_click", since, until, detail=UNATTRIBUTED),
     }
 
 
-KPIS = KpiSource(("donations_yen", "donations_count", "referral_clicks", "referral_clicks_unattributed"), _kpi_values)
+KPIS = KpiSource(("donations_yen", "donations_count", "referral_clicks", "referral_clicks_unattributed"), _kpi_values,
+                 beside=(("donations_yen", "donations_imported_yen"),))
 
 
 def digest_section(week: DigestWeek) -> list[str]:
@@ -141,4 +144,5 @@ def digest_section(week: DigestWeek) -> list[str]:
           unattributed=f"{this['referral_clicks_unattributed']:,}"),
         t("ja", "digest.donated", count=f"{this['donations_count']:,}", yen=f"{yen:,}",
           change=signed(yen - last["donations_yen"])),
+        t("ja", "digest.donated_imported", yen=f"{this['donations_imported_yen']:,}"),
     ]

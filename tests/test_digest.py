@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.app import RUNTIME, create_app
 from bot.console import ConsoleChat
-from community import engagement, events, members
+from community import digest, engagement, events, members
 from community.messages import GROUP, Place
 from community.spaces import get_or_create_space
 from handlers.features import all_jobs
@@ -187,9 +187,12 @@ async def web(make_settings):
         yield client
 
 
-async def test_chart_is_a_png_without_auth(web):
+async def test_chart_is_a_png_at_its_signed_address_without_a_login(web):
+    """The digest's chart address works without a login (LINE fetches it); the bare address does not (issue #13)."""
     await web.app[RUNTIME].db.run(seed, web.app[RUNTIME].settings)
-    response = await web.get("/charts/weekly-2026-W15.png")
+    signed = "/" + await web.app[RUNTIME].db.run(digest.chart_path, "2026-W15")
+    assert (await web.get("/charts/weekly-2026-W15.png")).status == 404
+    response = await web.get(signed)
     assert response.status == 200 and response.headers["Content-Type"] == "image/png"
     image = Image.open(io.BytesIO(await response.read()))
     assert image.format == "PNG" and image.size == (1040, 1040)

@@ -263,8 +263,8 @@ async def test_help_depends_on_role(make_line_bot, fake_line):
     staff = lp.user_id("staff-sato")
     bot = await make_line_bot(ADMIN_LINE_USER_IDS=staff)
 
-    @bot.runtime.router.command("audit", summary=("職員向けの確認", "staff check"), roles={members.STAFF})
-    def audit(ctx):
+    @bot.runtime.router.command("staffcheck", summary=("職員向けの確認", "staff check"), roles={members.STAFF})
+    def staffcheck(ctx):
         ctx.reply("ok")
 
     resident_event, staff_event = lp.text_event("/help", HANAKO), lp.text_event("/help", staff)
@@ -273,21 +273,21 @@ async def test_help_depends_on_role(make_line_bot, fake_line):
     [resident_help] = fake_line.reply_texts(resident_event["replyToken"])
     [staff_help] = fake_line.reply_texts(staff_event["replyToken"])
     assert resident_help.startswith("使えるコマンド") and staff_help.startswith("使えるコマンド")
-    assert "/audit" not in resident_help
-    assert "/audit … 職員向けの確認" in staff_help
+    assert "/staffcheck" not in resident_help
+    assert "/staffcheck … 職員向けの確認" in staff_help
     # A resident trying the staff command is told who may use it, in Japanese.
-    await bot.post(lp.text_event("/audit", HANAKO))
+    await bot.post(lp.text_event("/staffcheck", HANAKO))
     await bot.settle()
-    assert fake_line.texts()[-1] == "「/audit」は市の職員だけが使えるコマンドです。"
+    assert fake_line.texts()[-1] == "「/staffcheck」は市の職員だけが使えるコマンドです。"
 
 
 async def test_admin_helper_grants_staff(line_bot, fake_line):
-    @line_bot.runtime.router.command("audit", summary=("職員向けの確認", "staff check"), roles={members.STAFF})
-    def audit(ctx):
+    @line_bot.runtime.router.command("staffcheck", summary=("職員向けの確認", "staff check"), roles={members.STAFF})
+    def staffcheck(ctx):
         ctx.reply("職員です")
 
     await line_bot.admin(TARO)
-    await line_bot.post(lp.text_event("/audit", TARO))
+    await line_bot.post(lp.text_event("/staffcheck", TARO))
     await line_bot.settle()
     assert fake_line.texts() == ["職員です"]
 

@@ -34,8 +34,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpi.participants_total": ("参加者数(累計)", "Participants (total)"),
     "kpi.posts": ("投稿数", "Posts"),
     "kpi.posts_cumulative": ("投稿数(累計)", "Posts (cumulative)"),
-    "kpi.donations_yen": ("ふるさと納税額(円)", "Furusato-nozei donations (yen)"),
-    "kpi.donations_count": ("ふるさと納税件数", "Furusato-nozei donations"),
+    # Only donations attributed to a referral link or keyword count: the labels say so, and the total of every
+    # imported donation is shown beside them (kpi.donations_imported_yen; not a KPI, not in the JSON).
+    "kpi.donations_yen": ("紹介経由のふるさと納税額(円)", "Furusato-nozei donations via referrals (yen)"),
+    "kpi.donations_count": ("紹介経由のふるさと納税件数", "Furusato-nozei donations via referrals"),
+    "kpi.donations_imported_yen": ("取り込んだ寄附の総額(円)", "All imported donations (yen)"),
+    "kpi.beside_line": ("  （{label}: {value}）", "  ({label}: {value})"),
     "kpi.referral_clicks": ("紹介リンクのクリック", "Referral link clicks"),
     "kpi.referral_clicks_unattributed": ("うちコード不明", "of which unknown code"),
     "kpi.event_spaces": ("イベントグループ数", "Event groups"),
@@ -77,6 +81,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "digest.donated": (
         "紹介経由の寄附: {count}件 {yen}円 (前週比 {change}円)",
         "Donations through referrals: {count}, {yen} yen ({change} yen on last week)",
+    ),
+    "digest.donated_imported": (
+        "取り込んだ寄附の総額: {yen}円 (紹介経由以外も含む)",
+        "All imported donations: {yen} yen (referrals or not)",
     ),
     "digest.line_quota": ("■ LINEのメッセージ送信数 (今月)", "■ LINE messages sent (this month)"),
     "digest.line_quota_figures": (

@@ -43,7 +43,9 @@ DATA = {
     "dialogue_state": {"member_id": "deleted by /forget-me", "dialogue": NOTHING, "step": NOTHING,
                        "data": "an answer in progress (a nickname): deleted by /forget-me and when the dialogue ends",
                        "choices": NOTHING, "updated_at": NOTHING},
-    "audit_entry": {"id": NOTHING, "at": NOTHING, "action": NOTHING, "target": NOTHING, "detail": NOTHING,
+    "audit_entry": {"id": NOTHING, "at": NOTHING, "action": NOTHING, "detail": NOTHING,
+                    "target": "what was acted on; a role grant names the member by public id (a pseudonym), "
+                              "kept until [city] audit_retention_days",
                     "actor_member_id": "the staff member who acted: kept (pseudonymous once they are forgotten); "
                                        "removed after [city] audit_retention_days"},
 }

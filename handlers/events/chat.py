@@ -123,7 +123,7 @@ def organizer_command(ctx: Context) -> None:
             raise Problem("event.organizer_who")
         chosen = members_by_public_id(ctx, words)
     for member in chosen:
-        if members.grant(ctx.session, ev.id_of(member), members.ORGANIZER, ctx.now):
+        if members.grant(ctx.session, ev.id_of(member), members.ORGANIZER, ctx.now, by=ctx.member):
             ctx.push_member(ev.id_of(member), Text(in_their_language(member, "event.organizer_guide")))
     ctx.say("event.organizer_added", names=ev.names_of(chosen, ctx.lang))
 
@@ -227,7 +227,7 @@ def event_facilitator(ctx: Context) -> None:
         return
     if event.closed_at is not None:
         raise Problem("event.closed", title=event.title)
-    added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now)]
+    added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
     for member in added:
         guide = in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)
         ctx.push_member(ev.id_of(member), Text(guide))

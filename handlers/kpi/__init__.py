@@ -11,7 +11,7 @@ from handlers.kpi.jobs import WEEKLY_DIGEST
 from handlers.kpi.web import ROUTES
 from handlers.kpi.data import DATA
 from storage.models.quota import LineQuotaReading
-from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest
+from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest, SigningKey
 
 
 def erase(forget: Forget) -> dict[str, int]:
@@ -29,7 +29,7 @@ FEATURE = Feature(
     web=ROUTES,
     cli=COMMANDS,
     jobs=(WEEKLY_DIGEST,),
-    tables=(ReferralCode, Donation, SentDigest, DashboardLogin, LineQuotaReading),
+    tables=(ReferralCode, Donation, SentDigest, DashboardLogin, LineQuotaReading, SigningKey),
     data=DATA,
     erase=erase,
     kpis=(referrals.KPIS,),

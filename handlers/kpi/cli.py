@@ -62,7 +62,7 @@ def run_donations(args: argparse.Namespace, services: CliServices) -> int:
         print(bilingual("cli.donations.unreadable", file=args.file, reason=exc.strerror), file=sys.stderr)
         return 2
     with services.database() as db:
-        result = db.call(import_donations, site, data, utcnow())
+        result = db.call(lambda session: import_donations(session, site, data, utcnow(), source=args.file.name))
     print(summary(result))
     if result.errors and not (result.added or result.duplicates):
         return 2

@@ -11,4 +11,5 @@ DATA = {
                         "expires_at": NOTHING, "used_at": NOTHING,
                         "member_id": "the staff member's login: deleted by /forget-me"},
     "line_quota_reading": {"id": NOTHING, "month": NOTHING, "quota": NOTHING, "used": NOTHING, "read_at": NOTHING},
+    "signing_key": {"id": NOTHING, "purpose": NOTHING, "secret": NOTHING, "created_at": NOTHING},
 }

@@ -1,5 +1,6 @@
 """What the staff dashboard shows, ready for its template (handlers/kpi/templates/dashboard.html): the fiscal year's
-KPIs as progress bars, QR scans per touchpoint, the weekly chart, and events with their facilitators."""
+KPIs as progress bars, QR scans per touchpoint, the weekly chart (by its signed address), events with their
+facilitators, and the newest entries of the audit log."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -8,8 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from community import digest, events, kpi
+from community import audit, charts, digest, events, kpi
 from community.city import Site
+
+
+AUDIT_LINES = 20  # the newest entries; /audit in a 1:1 chat pages through the rest
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class KpiLine:
     percent: str  # "12.3"
     bar_now: str  # aria-valuenow: "12"
     bar_width: str  # CSS width in percent, at most 100: "12.3"
+    beside: str = ""  # a figure shown with it: "取り込んだ寄附の総額(円): 63,000"
 
 
 @dataclass(frozen=True)
@@ -49,30 +54,37 @@ class DashboardView:
     kpis: tuple[KpiLine, ...]
     touchpoints: tuple[TouchpointLine, ...]
     chart_week: str  # the last complete week, whose chart is shown
+    chart_src: str  # its signed address; "" while there is no data to chart
     events: tuple[EventLine, ...]
+    audit: tuple[audit.ShownLine, ...]  # newest first
 
 
 def dashboard_view(session: Session, site: Site, fiscal_year: int, now: datetime) -> DashboardView:
     report = kpi.report(session, site, fiscal_year)
     since, until = kpi.bounds(site.tz, report.start, report.end)
+    chart_monday, chart_sunday = digest.last_complete_week(now)
+    chart_week = digest.week_label(chart_monday)
     return DashboardView(
         city=site.city.name,
         fiscal_year=report.fiscal_year,
         start=report.start.isoformat(),
         end=report.end.isoformat(),
-        kpis=tuple(_kpi_line(name, figure) for name, figure in report.kpis.items()),
+        kpis=tuple(_kpi_line(name, figure, report.beside.get(name)) for name, figure in report.kpis.items()),
         touchpoints=_touchpoint_lines(report, site),
-        chart_week=digest.week_label(digest.last_complete_week(now)[0]),
+        chart_week=chart_week,
+        chart_src="/" + digest.chart_path(session, chart_week) if charts.has_data(session, site, chart_sunday) else "",
         events=tuple(_event_line(row, site) for row in events.overview(session, now, since, until)),
+        audit=tuple(audit.shown(line, "ja", site.tz) for line in audit.recent(session, AUDIT_LINES)),
     )
 
 
-def _kpi_line(name: str, figure: kpi.Figure) -> KpiLine:
+def _kpi_line(name: str, figure: kpi.Figure, beside: tuple[str, int] | None) -> KpiLine:
     pct = figure.percent
+    extra = kpi.label(beside[0]) + f": {beside[1]:,}" if beside is not None else ""
     if pct is None or figure.target is None:
-        return KpiLine(kpi.label(name), f"{figure.value:,}", "", "", "", "")
+        return KpiLine(kpi.label(name), f"{figure.value:,}", "", "", "", "", extra)
     return KpiLine(kpi.label(name), f"{figure.value:,}", f"{figure.target:,}", f"{pct:.1f}", f"{pct:.0f}",
-                   f"{min(pct, 100):.1f}")
+                   f"{min(pct, 100):.1f}", extra)
 
 
 def _touchpoint_lines(report: kpi.Report, site: Site) -> tuple[TouchpointLine, ...]:

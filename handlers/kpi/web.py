@@ -2,24 +2,29 @@
 the staff dashboard.
 
 /api/* needs `Authorization: Bearer STAFF_API_TOKEN` (404 while the token is unset). The dashboard also accepts a
-session cookie that a one-time link from the bot's /dashboard command gives. /r/ and /charts/ are public: a chart
-holds only weekly counts.
+session cookie that a one-time link from the bot's /dashboard command gives. /r/ is public; /charts/ answers only
+with the signature the digest and the dashboard put in its address, or the bearer token (handlers/kpi/chart.py).
+Every CSV download is in the audit log (who, which year, through the API or the dashboard); the JSON that monitoring
+reads is not an export and is not logged.
 """
 from __future__ import annotations
 
-import hmac
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
-from community import charts, dashboard, digest, kpi, referrals
+from community import audit, dashboard, kpi, referrals
+from community.city import Site
 from community.problems import Problem
 from community.texts import t
+from handlers.kpi.chart import weekly_chart
 from handlers.kpi.views import dashboard_view
-from handlers.web import WebRoute, page, services
+from handlers.web import WebRoute, bearer_ok, page, services
 from storage.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -58,31 +63,36 @@ async def referral_redirect(request: web.Request) -> web.StreamResponse:
 # ---- who may see the KPIs -------------------------------------------------------------------------------------
 
 
-def _bearer_ok(request: web.Request, token: str | None) -> bool:
-    if not token:
-        return False
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+@dataclass(frozen=True)
+class StaffCaller:
+    """Who is asking: a staff member by their dashboard session, or whoever holds the API token (member None)."""
+
+    member_id: int | None
+    via: str  # "token" or "dashboard": how the audit log names the way in
+
+
+API_TOKEN = StaffCaller(None, "token")
 
 
 def _api_refusal(request: web.Request) -> web.Response | None:
     token = services(request).staff_api_token
     if not token:
         return _json_error("kpi.api.disabled", 404)
-    if not _bearer_ok(request, token):
+    if not bearer_ok(request, token):
         return _json_error("kpi.api.unauthorized", 401, {"WWW-Authenticate": 'Bearer realm="tsunagaru"'})
     return None
 
 
-async def _is_staff(request: web.Request) -> bool:
-    """The dashboard's check: the API token, or a session cookie from a one-time link."""
+async def _staff_caller(request: web.Request) -> StaffCaller | None:
+    """The dashboard's check: the API token, or a session cookie from a one-time link; None for anyone else."""
     found = services(request)
-    if _bearer_ok(request, found.staff_api_token):
-        return True
+    if bearer_ok(request, found.staff_api_token):
+        return API_TOKEN
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
-        return False
-    return await found.db.run(dashboard.check_token, cookie, utcnow(), dashboard.SESSION) is not None
+        return None
+    member_id = await found.db.run(dashboard.check_token, cookie, utcnow(), dashboard.SESSION)
+    return StaffCaller(member_id, "dashboard") if member_id is not None else None
 
 
 def _login_needed() -> web.Response:
@@ -97,7 +107,8 @@ def _fiscal_year(request: web.Request) -> int:
     text = request.query.get("fy")
     if not text:
         return kpi.current_fiscal_year(services(request).site)
-    if not text.isdigit() or int(text) not in FY_RANGE:
+    # ASCII digits only: str.isdigit() also takes "²²²²", which int() then refuses.
+    if not (text.isascii() and text.isdigit()) or int(text) not in FY_RANGE:
         raise Problem("kpi.api.bad_fy")
     return int(text)
 
@@ -120,40 +131,37 @@ async def api_kpi(request: web.Request) -> web.Response:
 
 async def api_kpi_csv(request: web.Request) -> web.Response:
     refused = _api_refusal(request)
-    return refused if refused is not None else await _kpi_csv(request)
+    return refused if refused is not None else await _kpi_csv(request, API_TOKEN)
 
 
-async def _kpi_csv(request: web.Request) -> web.Response:
-    """The fiscal year's KPIs as CSV (?fy=), for a caller already let in."""
+async def _kpi_csv(request: web.Request, caller: StaffCaller) -> web.Response:
+    """The fiscal year's KPIs as CSV (?fy=), for a caller already let in; a download (GET) is in the audit log."""
+    found = services(request)
     try:
-        report = await _report(request)
+        fiscal_year = _fiscal_year(request)
     except Problem as problem:
         return web.json_response({"error": problem.text("en")}, status=400)
-    return web.Response(body=kpi.csv_bytes(report, services(request).site), headers={
+    logged = caller if request.method == "GET" else None  # HEAD sends no data: nothing was exported
+    body = await found.db.run(_export_csv, found.site, fiscal_year, logged)
+    return web.Response(body=body, headers={
         "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="kpi-{report.fiscal_year}.csv"',
+        "Content-Disposition": f'attachment; filename="kpi-{fiscal_year}.csv"',
     })
 
 
-# ---- chart ------------------------------------------------------------------------------------------------------
-
-
-async def weekly_chart(request: web.Request) -> web.Response:
-    found = services(request)
-    week = request.match_info["week"]
-    parsed = digest.parse_week(week)
-    if parsed is not None and parsed[0] <= datetime.now(found.site.tz).date():
-        png = await found.db.run(charts.render_chart, found.site, week)
-        if png is not None:
-            return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
-    raise web.HTTPNotFound(text=t("en", "kpi.chart.no_such_week"))
+def _export_csv(session: Session, site: Site, fiscal_year: int, caller: StaffCaller | None) -> bytes:
+    """The CSV, and its download in the audit log, in one transaction."""
+    body = kpi.csv_bytes(kpi.report(session, site, fiscal_year), site)
+    if caller is not None:
+        audit.record(session, caller.member_id, audit.EXPORT_KPI_CSV, f"fy:{fiscal_year}", f"via={caller.via}")
+    return body
 
 
 # ---- dashboard --------------------------------------------------------------------------------------------------
 
 
 async def dashboard_page(request: web.Request) -> web.Response:
-    if not await _is_staff(request):
+    if await _staff_caller(request) is None:
         return _login_needed()
     try:
         fiscal_year = _fiscal_year(request)
@@ -165,9 +173,10 @@ async def dashboard_page(request: web.Request) -> web.Response:
 
 
 async def dashboard_csv(request: web.Request) -> web.Response:
-    if not await _is_staff(request):
+    caller = await _staff_caller(request)
+    if caller is None:
         return _login_needed()
-    return await _kpi_csv(request)
+    return await _kpi_csv(request, caller)
 
 
 async def dashboard_login_form(request: web.Request) -> web.Response:

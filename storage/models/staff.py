@@ -68,3 +68,16 @@ class DashboardLogin(SQLModel, table=True):
     created_at: datetime
     expires_at: datetime
     used_at: Optional[datetime] = None
+
+
+class SigningKey(SQLModel, table=True):
+    """A random secret that signs links handed out without a login (the weekly chart's address in the digest), made
+    on first use and shared by every process of the city. Holds nothing about a person."""
+
+    __tablename__ = "signing_key"
+    __table_args__ = (UniqueConstraint("purpose", name="uq_signing_key_purpose"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=20)  # chart
+    secret: str = Field(max_length=64)  # 32 random bytes, hex
+    created_at: datetime
