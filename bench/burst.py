@@ -43,6 +43,7 @@ connections to the API by default: 10 on 2 cores, so at most 10 / latency answer
     python bench/burst.py --quick                  # a smoke run (about 45 s)
     python bench/burst.py --servers sqlite,inline --events 2000 --latency-ms 10
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,9 +62,9 @@ import time
 import urllib.request
 import uuid
 from collections import Counter, deque
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -80,13 +81,27 @@ SERVERS = {
 }
 SHAPES = ("burst", "steady")
 # What the inline peer answers: a command list of about the size of ours.
-INLINE_HELP = "使えるコマンド:\n" + "\n".join(
-    f"/{name} … {what}" for name, what in [
-        ("help", "使えるコマンドの一覧"), ("lang", "表示言語を変える (ja / en)"), ("join", "イベントのグループに参加する"),
-        ("event list", "これからのイベント"), ("child", "健診のお知らせを受け取る"), ("hiroba", "子育て広場のアンケートに答える"),
-        ("community join", "コミュニティに参加する"), ("profile", "登録内容を見る・変える"), ("board", "掲示板の新着スレッド"),
-        ("post", "スレッドに投稿する"), ("donate", "ふるさと納税で応援する"), ("forget-me", "自分のデータを削除する"),
-    ]) + "\n詳しくは「/help コマンド名」と送ってください。"
+INLINE_HELP = (
+    "使えるコマンド:\n"
+    + "\n".join(
+        f"/{name} … {what}"
+        for name, what in [
+            ("help", "使えるコマンドの一覧"),
+            ("lang", "表示言語を変える (ja / en)"),
+            ("join", "イベントのグループに参加する"),
+            ("event list", "これからのイベント"),
+            ("child", "健診のお知らせを受け取る"),
+            ("hiroba", "子育て広場のアンケートに答える"),
+            ("community join", "コミュニティに参加する"),
+            ("profile", "登録内容を見る・変える"),
+            ("board", "掲示板の新着スレッド"),
+            ("post", "スレッドに投稿する"),
+            ("donate", "ふるさと納税で応援する"),
+            ("forget-me", "自分のデータを削除する"),
+        ]
+    )
+    + "\n詳しくは「/help コマンド名」と送ってください。"
+)
 
 
 def free_port() -> int:
@@ -97,8 +112,9 @@ def free_port() -> int:
 
 def http_json(url: str, body: dict | None = None, timeout: float = 30) -> dict:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method="GET" if body is None else "POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
@@ -111,8 +127,13 @@ def openapi_dir(explicit: str | None) -> Path | None:
     candidates = [Path(explicit)] if explicit else [openapi_schema.OPENAPI_DIR]
     if not explicit:
         try:
-            common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=ROOT,
-                                    capture_output=True, text=True, timeout=10).stdout.strip()
+            common = subprocess.run(
+                ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
             if common:
                 candidates.append(Path(common).parent.parent / "shared" / "line-openapi")
         except OSError:
@@ -160,8 +181,10 @@ def serve_fake(spec_dir: str | None) -> None:
             """The load starts at t0: each reply token expires token_ttl after its event's timestamp."""
             per, rate = self.plan["per_request"], self.plan["rate"]
             if self.token_ttl > 0:
-                self.expiry = deque((t0 + (i // per) * per / rate + self.token_ttl, token)
-                                    for i, (_eid, token, _user) in enumerate(self.plan["events"]))
+                self.expiry = deque(
+                    (t0 + (i // per) * per / rate + self.token_ttl, token)
+                    for i, (_eid, token, _user) in enumerate(self.plan["events"])
+                )
 
         async def start(self):
             await super().start()
@@ -194,8 +217,13 @@ def serve_fake(spec_dir: str | None) -> None:
                 return response
             now = time.time()
             body = json.loads(await request.read())
-            index = (self.by_token.get(body.get("replyToken")) if path == REPLY else
-                     self.by_user.get(body.get("to")) if path == PUSH else None)  # no multicast answers a /help
+            index = (
+                self.by_token.get(body.get("replyToken"))
+                if path == REPLY
+                else self.by_user.get(body.get("to"))
+                if path == PUSH
+                else None
+            )  # no multicast answers a /help
             if index is None:
                 self.other += 1
                 return response
@@ -213,11 +241,21 @@ def serve_fake(spec_dir: str | None) -> None:
             return response
 
         def counts(self, detail: bool = False) -> dict:
-            out = {"events": len(self.answers), "answered": self.answered, "duplicated": self.duplicated,
-                   "replies": self.replies, "pushes": self.pushes, "other_answers": self.other,
-                   "rejected": dict(self.rejected), "first_answer": self.first_answer,
-                   "last_answer": self.last_answer, "requests": self.requests_seen, "openapi": self.use_openapi,
-                   "openapi_checked": self.openapi_checked, "tokens_expired": self.expired}
+            out = {
+                "events": len(self.answers),
+                "answered": self.answered,
+                "duplicated": self.duplicated,
+                "replies": self.replies,
+                "pushes": self.pushes,
+                "other_answers": self.other,
+                "rejected": dict(self.rejected),
+                "first_answer": self.first_answer,
+                "last_answer": self.last_answer,
+                "requests": self.requests_seen,
+                "openapi": self.use_openapi,
+                "openapi_checked": self.openapi_checked,
+                "tokens_expired": self.expired,
+            }
             if detail:
                 out["unanswered_sample"] = [i for i, n in enumerate(self.answers) if n == 0][:10]
                 out["extra_answers"] = sum(n - 1 for n in self.answers if n > 1)
@@ -281,16 +319,29 @@ class FakeProcess:
     def __init__(self, workdir: Path, spec_dir: Path | None):
         command = [sys.executable, __file__, "--serve-fake"] + (["--openapi-dir", str(spec_dir)] if spec_dir else [])
         self.log = open(workdir / "fake.log", "w")
-        self.process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.PIPE, stderr=self.log, text=True,
-                                        env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        self.process = subprocess.Popen(
+            command,
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        )
         line = self.process.stdout.readline()
         if not line.startswith("port "):
             raise SystemExit(f"the fake LINE API did not start: {(workdir / 'fake.log').read_text()[-2000:]}")
         self.control = f"http://127.0.0.1:{int(line.split()[1])}"
 
     def phase(self, plan_path: Path, args) -> dict:
-        return http_json(self.control + "/phase", {"plan": str(plan_path), "latency": args.latency_ms / 1000,
-                                                   "token_ttl": args.token_ttl, "openapi_one_in": args.openapi_sample})
+        return http_json(
+            self.control + "/phase",
+            {
+                "plan": str(plan_path),
+                "latency": args.latency_ms / 1000,
+                "token_ttl": args.token_ttl,
+                "openapi_one_in": args.openapi_sample,
+            },
+        )
 
     def go(self, t0: float) -> None:
         http_json(self.control + "/go", {"t0": t0})
@@ -346,7 +397,8 @@ def serve_inline(port: int, api_url: str, pool: int | None = None) -> None:
                 if not isinstance(event, MessageEvent) or not isinstance(event.message, TextMessageContent):
                     continue
                 await line_bot_api.reply_message(
-                    ReplyMessageRequest(reply_token=event.reply_token, messages=[TextMessage(text=INLINE_HELP)]))
+                    ReplyMessageRequest(reply_token=event.reply_token, messages=[TextMessage(text=INLINE_HELP)])
+                )
             return web.Response(text="OK\n")
 
         async def health(_request):
@@ -372,8 +424,15 @@ def serve_inline(port: int, api_url: str, pool: int | None = None) -> None:
 class Server:
     """One server process: ours (`python -m bot serve`) or the inline peer."""
 
-    def __init__(self, kind: str, name: str, workdir: Path, api_url: str, database_url: str | None,
-                 inline_pool: int | None = None):
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        workdir: Path,
+        api_url: str,
+        database_url: str | None,
+        inline_pool: int | None = None,
+    ):
         self.kind, self.name, self.workdir = kind, name, workdir
         self.port = free_port()
         self.log_path = workdir / f"{name}.log"
@@ -414,7 +473,9 @@ class Server:
                     return
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"{self.name} did not answer /healthz in {timeout:.0f} s:\n{self.log_tail()}") from None
+                    raise SystemExit(
+                        f"{self.name} did not answer /healthz in {timeout:.0f} s:\n{self.log_tail()}"
+                    ) from None
                 time.sleep(0.1)
 
     def health(self) -> dict | None:
@@ -453,7 +514,7 @@ class ProcessSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "ProcessSampler":
+    def __enter__(self) -> ProcessSampler:
         self.started = time.monotonic()
         self.sample()
         self._thread.start()
@@ -528,17 +589,38 @@ def throwaway_cluster() -> Iterator[str]:
         subprocess.run(as_pg + list(command), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     try:
-        run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust", "--auth-host=trust",
-            "-E", "UTF8", "--locale=C.UTF-8")
+        run(
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         run("mkdir", str(pg_dir / "sock"))
         port = None
         for _ in range(5):  # the free port could be taken before PostgreSQL binds it
             candidate = free_port()
             try:
                 # Durability off, as in .ci/run: the cluster is deleted afterwards.
-                run(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(pg_dir / "postgres.log"), "-w", "-t", "60",
-                    "start", "-o", f"-c listen_addresses=127.0.0.1 -p {candidate} -k {pg_dir / 'sock'} "
-                    "-c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                run(
+                    str(pg_bin / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(pg_dir / "postgres.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                    "-o",
+                    f"-c listen_addresses=127.0.0.1 -p {candidate} -k {pg_dir / 'sock'} "
+                    "-c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                )
             except subprocess.CalledProcessError:
                 continue
             port, started = candidate, True
@@ -548,8 +630,11 @@ def throwaway_cluster() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         if started:
-            subprocess.run(as_pg + [str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [*as_pg, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(pg_dir, ignore_errors=True)
 
 
@@ -581,8 +666,10 @@ def make_requests(plan: dict) -> list[tuple[float, bytes, str]]:
     out = []
     for start in range(0, len(events), per):
         moment = t0 + start / rate
-        batch = [lp.text_event("/help", user, reply_token=token, event_id=eid, timestamp=int(moment * 1000))
-                 for eid, token, user in events[start:start + per]]
+        batch = [
+            lp.text_event("/help", user, reply_token=token, event_id=eid, timestamp=int(moment * 1000))
+            for eid, token, user in events[start : start + per]
+        ]
         body = lp.body(batch)
         out.append((moment, body, lp.sign(body, SECRET)))
     return out
@@ -601,11 +688,12 @@ async def run_load(plan: dict) -> dict:
 
     async def post(session, url: str, scheduled: float, body: bytes, signature: str) -> None:
         try:
-            async with session.post(url, data=body, headers={"X-Line-Signature": signature,
-                                                             "Content-Type": "application/json"}) as response:
+            async with session.post(
+                url, data=body, headers={"X-Line-Signature": signature, "Content-Type": "application/json"}
+            ) as response:
                 await response.read()
                 statuses[str(response.status)] += 1
-        except asyncio.TimeoutError:
+        except TimeoutError:
             statuses["timeout"] += 1
         except aiohttp.ClientError as exc:
             statuses[type(exc).__name__] += 1
@@ -628,15 +716,24 @@ async def run_load(plan: dict) -> dict:
         await asyncio.gather(*tasks)
     latencies.sort()
     cut = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
-    return {"requests": len(requests), "first_sent": first_sent, "last_sent": last_sent, "last_ack": time.time(),
-            "p50_ms": cut[49] * 1000, "p99_ms": cut[98] * 1000, "max_ms": latencies[-1] * 1000,
-            "statuses": dict(statuses), "send_lag_ms": send_lag * 1000}
+    return {
+        "requests": len(requests),
+        "first_sent": first_sent,
+        "last_sent": last_sent,
+        "last_ack": time.time(),
+        "p50_ms": cut[49] * 1000,
+        "p99_ms": cut[98] * 1000,
+        "max_ms": latencies[-1] * 1000,
+        "statuses": dict(statuses),
+        "send_lag_ms": send_lag * 1000,
+    }
 
 
 def load_in_child(plan_path: Path, timeout: float) -> dict:
     command = [sys.executable, __file__, "--load", str(plan_path)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, env=dict(os.environ, PYTHONPATH=str(ROOT))
+    )
     if result.returncode != 0:
         raise SystemExit(f"load generator failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout)
@@ -667,8 +764,14 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
         events, rate = args.events, args.rate
     else:
         events, rate = int(args.steady_seconds * args.steady_rate), args.steady_rate
-    plan = {"events": plan_events(events), "per_request": args.per_request, "rate": float(rate),
-            "ack_timeout": args.ack_timeout, "t0": 0.0, "urls": []}
+    plan = {
+        "events": plan_events(events),
+        "per_request": args.per_request,
+        "rate": float(rate),
+        "ack_timeout": args.ack_timeout,
+        "t0": 0.0,
+        "urls": [],
+    }
     plan_path = workdir / f"plan-{kind}-{shape}.json"
     plan_path.write_text(json.dumps(plan))
     with database_for(kind, workdir, postgres) as database_url:
@@ -699,12 +802,26 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
     first = load["first_sent"]
     last = counts["last_answer"] or load["last_ack"]
     span = max(last - first, 1e-9)
-    return {"server": kind, "shape": shape, "events": events, "rate": rate, "startup_s": startup, "load": load,
-            "counts": counts, "span_s": span, "answered_per_s": counts["answered"] / span,
-            "lost": events - counts["answered"], "duplicated": counts["duplicated"], "wait_s": wait,
-            "backlog": backlog, "peak_rss_mb": processes.peak_mb, "instances": len(servers),
-            "server_cpu_s": processes.cpu_seconds, "server_busy": processes.cpu_seconds / processes.seconds,
-            "fake_busy": fake_cpu / fake_wall}
+    return {
+        "server": kind,
+        "shape": shape,
+        "events": events,
+        "rate": rate,
+        "startup_s": startup,
+        "load": load,
+        "counts": counts,
+        "span_s": span,
+        "answered_per_s": counts["answered"] / span,
+        "lost": events - counts["answered"],
+        "duplicated": counts["duplicated"],
+        "wait_s": wait,
+        "backlog": backlog,
+        "peak_rss_mb": processes.peak_mb,
+        "instances": len(servers),
+        "server_cpu_s": processes.cpu_seconds,
+        "server_busy": processes.cpu_seconds / processes.seconds,
+        "fake_busy": fake_cpu / fake_wall,
+    }
 
 
 def wait_for_answers(fake: FakeProcess, servers: list[Server], events: int, stall: float) -> tuple[dict, float, dict]:
@@ -719,8 +836,11 @@ def wait_for_answers(fake: FakeProcess, servers: list[Server], events: int, stal
         backlog: dict = {}
         if ours:
             health = servers[0].health() or {}  # every instance shares the one database
-            backlog = {"inbox": health.get("inbox", {}).get("backlog"),
-                       "outbox": health.get("outbox", {}).get("backlog"), "parked": health.get("parked")}
+            backlog = {
+                "inbox": health.get("inbox", {}).get("backlog"),
+                "outbox": health.get("outbox", {}).get("backlog"),
+                "parked": health.get("parked"),
+            }
         if counts["answered"] >= events and (not ours or (backlog["inbox"] == 0 and backlog["outbox"] == 0)):
             return counts, time.monotonic() - started, backlog
         seen = (counts["answered"], counts["replies"] + counts["pushes"], counts["requests"], tuple(backlog.values()))
@@ -735,8 +855,22 @@ def wait_for_answers(fake: FakeProcess, servers: list[Server], events: int, stal
 # ---- the table ---------------------------------------------------------------------------------------------------
 
 
-COLUMNS = ("server", "load", "events", "first req→last answer", "answered/s", "replies", "pushes", "ack p50",
-           "ack p99", "ack max", "non-200", "lost", "dup", "peak RSS")
+COLUMNS = (
+    "server",
+    "load",
+    "events",
+    "first req→last answer",
+    "answered/s",
+    "replies",
+    "pushes",
+    "ack p50",
+    "ack p99",
+    "ack max",
+    "non-200",
+    "lost",
+    "dup",
+    "peak RSS",
+)
 
 
 def table(results: list[dict]) -> str:
@@ -744,15 +878,33 @@ def table(results: list[dict]) -> str:
     for r in results:
         load, counts = r["load"], r["counts"]
         non_200 = sum(n for status, n in load["statuses"].items() if status != "200")
-        rows.append((SERVERS[r["server"]], f"{r['shape']} {r['rate']:,.0f}/s", f"{r['events']:,}", f"{r['span_s']:.1f} s",
-                     f"{r['answered_per_s']:,.0f}", f"{counts['replies']:,}", f"{counts['pushes']:,}",
-                     _ms(load["p50_ms"]), _ms(load["p99_ms"]), _ms(load["max_ms"]), f"{non_200:,}", f"{r['lost']:,}",
-                     f"{r['duplicated']:,}", f"{r['peak_rss_mb']:.0f} MB"))
-    widths = [max(len(str(c)) for c in column) for column in zip(COLUMNS, *rows)]
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(COLUMNS, widths)))]
+        rows.append(
+            (
+                SERVERS[r["server"]],
+                f"{r['shape']} {r['rate']:,.0f}/s",
+                f"{r['events']:,}",
+                f"{r['span_s']:.1f} s",
+                f"{r['answered_per_s']:,.0f}",
+                f"{counts['replies']:,}",
+                f"{counts['pushes']:,}",
+                _ms(load["p50_ms"]),
+                _ms(load["p99_ms"]),
+                _ms(load["max_ms"]),
+                f"{non_200:,}",
+                f"{r['lost']:,}",
+                f"{r['duplicated']:,}",
+                f"{r['peak_rss_mb']:.0f} MB",
+            )
+        )
+    widths = [max(len(str(c)) for c in column) for column in zip(COLUMNS, *rows, strict=False)]
+    lines = [
+        "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(COLUMNS, widths, strict=False)))
+    ]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        lines.append(
+            "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False)))
+        )
     return "\n".join(lines)
 
 
@@ -771,17 +923,23 @@ def notes(results: list[dict]) -> list[str]:
         if counts["rejected"]:
             out.append(f"{name}: the fake refused {sum(counts['rejected'].values()):,} calls: {counts['rejected']}")
         if r["lost"]:
-            out.append(f"{name}: {r['lost']:,} events never answered (the wait ended {r['wait_s']:.0f} s after the "
-                       f"last ack; server backlog then: {r['backlog'] or 'none, it answers inline'}; "
-                       f"e.g. event numbers {counts['unanswered_sample']})")
+            out.append(
+                f"{name}: {r['lost']:,} events never answered (the wait ended {r['wait_s']:.0f} s after the "
+                f"last ack; server backlog then: {r['backlog'] or 'none, it answers inline'}; "
+                f"e.g. event numbers {counts['unanswered_sample']})"
+            )
         if counts["other_answers"]:
             out.append(f"{name}: {counts['other_answers']:,} accepted sends matched no event of the run")
         if r["fake_busy"] > 0.7:
-            out.append(f"{name}: the fake LINE API was busy {r['fake_busy']:.0%} of a core: it may have held answers "
-                       "back (--openapi-sample N checks the OpenAPI schema on one request in N)")
+            out.append(
+                f"{name}: the fake LINE API was busy {r['fake_busy']:.0%} of a core: it may have held answers "
+                "back (--openapi-sample N checks the OpenAPI schema on one request in N)"
+            )
         if load["send_lag_ms"] > 50:
-            out.append(f"{name}: the load generator fell up to {load['send_lag_ms']:.0f} ms behind its schedule "
-                       "(latency still counts from the scheduled moment)")
+            out.append(
+                f"{name}: the load generator fell up to {load['send_lag_ms']:.0f} ms behind its schedule "
+                "(latency still counts from the scheduled moment)"
+            )
     return out
 
 
@@ -790,33 +948,62 @@ def notes(results: list[dict]) -> list[str]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--servers", help="which to measure, comma-separated: " + ", ".join(SERVERS)
-                        + " (default: all; --quick: sqlite,inline)")
+    parser.add_argument(
+        "--servers",
+        help="which to measure, comma-separated: " + ", ".join(SERVERS) + " (default: all; --quick: sqlite,inline)",
+    )
     parser.add_argument("--shapes", help="burst, steady or both (default: burst; --quick: both)")
     parser.add_argument("--events", type=int, help="events in the burst (default 10,000; --quick 1,000)")
     parser.add_argument("--rate", type=float, default=2000, help="events/s in the burst (default 2,000)")
     parser.add_argument("--steady-seconds", type=float, help="length of the steady load (default 60; --quick 10)")
     parser.add_argument("--steady-rate", type=float, help="events/s in the steady load (default 500; --quick 100)")
     parser.add_argument("--per-request", type=int, default=5, help="events per signed webhook request (default 5)")
-    parser.add_argument("--latency-ms", type=float, default=30, help="the fake LINE API answers after this (default 30)")
-    parser.add_argument("--token-ttl", type=float, default=60,
-                        help="the fake refuses reply tokens older than this many seconds (default 60; 0: never)")
-    parser.add_argument("--openapi-sample", type=int, default=1, metavar="N",
-                        help="check the OpenAPI schema on one request in N at the fake (default 1: every request)")
-    parser.add_argument("--openapi-dir", help="LINE's OpenAPI documents (default: ../shared/line-openapi, as the tests)")
-    parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL"),
-                        help="a PostgreSQL server to create throwaway databases on (default: TEST_POSTGRES_URL, else "
-                             "a throwaway cluster)")
-    parser.add_argument("--inline-pool", type=int,
-                        help="connections the inline peer's SDK client may open to the API (default: the SDK's, "
-                             "cpu_count() * 5, as in the example)")
-    parser.add_argument("--ack-timeout", type=float, default=120, help="the load generator gives up on an ack after this")
-    parser.add_argument("--drain-timeout", type=float, default=30,
-                        help="after the last ack, stop waiting for answers when nothing has moved for this many seconds "
-                             "(default 30)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a smoke run (about 45 s): ours on SQLite and the inline peer, a 1,000-event burst and "
-                             "10 s of steady load at 100 events/s")
+    parser.add_argument(
+        "--latency-ms", type=float, default=30, help="the fake LINE API answers after this (default 30)"
+    )
+    parser.add_argument(
+        "--token-ttl",
+        type=float,
+        default=60,
+        help="the fake refuses reply tokens older than this many seconds (default 60; 0: never)",
+    )
+    parser.add_argument(
+        "--openapi-sample",
+        type=int,
+        default=1,
+        metavar="N",
+        help="check the OpenAPI schema on one request in N at the fake (default 1: every request)",
+    )
+    parser.add_argument(
+        "--openapi-dir", help="LINE's OpenAPI documents (default: ../shared/line-openapi, as the tests)"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TEST_POSTGRES_URL"),
+        help="a PostgreSQL server to create throwaway databases on (default: TEST_POSTGRES_URL, else "
+        "a throwaway cluster)",
+    )
+    parser.add_argument(
+        "--inline-pool",
+        type=int,
+        help="connections the inline peer's SDK client may open to the API (default: the SDK's, "
+        "cpu_count() * 5, as in the example)",
+    )
+    parser.add_argument(
+        "--ack-timeout", type=float, default=120, help="the load generator gives up on an ack after this"
+    )
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=30,
+        help="after the last ack, stop waiting for answers when nothing has moved for this many seconds (default 30)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run (about 45 s): ours on SQLite and the inline peer, a 1,000-event burst and "
+        "10 s of steady load at 100 events/s",
+    )
     parser.add_argument("--json", action="store_true", help="print the raw results as JSON too")
     parser.add_argument("--keep", metavar="DIR", help="keep the servers' logs, the plans and the databases in DIR")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
@@ -857,10 +1044,17 @@ def run(args: argparse.Namespace, out=_print) -> list[dict]:
     if soft < hard:  # thousands of webhook requests can be in flight at once; children inherit this
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     spec = openapi_dir(args.openapi_dir)
-    validation = ("off: LINE's OpenAPI documents not found (--openapi-dir)" if spec is None else
-                  "every request" if args.openapi_sample == 1 else f"one request in {args.openapi_sample}")
-    out(f"{os.cpu_count()} cores; fake LINE API answers after {args.latency_ms:g} ms, reply tokens refused after "
-        f"{args.token_ttl:g} s, OpenAPI check: {validation}; {args.per_request} events per webhook request")
+    validation = (
+        "off: LINE's OpenAPI documents not found (--openapi-dir)"
+        if spec is None
+        else "every request"
+        if args.openapi_sample == 1
+        else f"one request in {args.openapi_sample}"
+    )
+    out(
+        f"{os.cpu_count()} cores; fake LINE API answers after {args.latency_ms:g} ms, reply tokens refused after "
+        f"{args.token_ttl:g} s, OpenAPI check: {validation}; {args.per_request} events per webhook request"
+    )
     shapes = []
     if "burst" in args.shape_list:
         shapes.append(f"burst of {args.events:,} events at {args.rate:,g}/s")
@@ -871,27 +1065,31 @@ def run(args: argparse.Namespace, out=_print) -> list[dict]:
     out("load: " + "; ".join(shapes))
     busy = _load_average()
     if busy is not None and busy > 1.0:
-        out(f"warning: the machine is already busy (load average {busy:.1f} over the last minute): other processes "
-            "share the cores, so these figures will be lower than on a quiet machine")
+        out(
+            f"warning: the machine is already busy (load average {busy:.1f} over the last minute): other processes "
+            "share the cores, so these figures will be lower than on a quiet machine"
+        )
     results: list[dict] = []
     started = time.perf_counter()
-    with (_given(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="tsunagaru-burst-")) as tmp:
+    with _given(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="tsunagaru-burst-") as tmp:
         workdir = Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         fake = FakeProcess(workdir, spec)
         try:
             needs_pg = any(k in ("pg1", "pg2") for k in args.kinds)
-            with (_given(args.postgres_url) if args.postgres_url or not needs_pg else throwaway_cluster()) as pg:
+            with _given(args.postgres_url) if args.postgres_url or not needs_pg else throwaway_cluster() as pg:
                 for kind in args.kinds:
                     for shape in args.shape_list:
                         result = measure(kind, shape, args, fake, workdir, pg)
                         results.append(result)
-                        out(f"  {SERVERS[kind]:<21} {shape:<6} {result['events']:>6,} events: last answer after "
+                        out(
+                            f"  {SERVERS[kind]:<21} {shape:<6} {result['events']:>6,} events: last answer after "
                             f"{result['span_s']:.1f} s, {result['counts']['replies']:,} replies, "
                             f"{result['counts']['pushes']:,} pushes, lost {result['lost']}, "
                             f"duplicated {result['duplicated']} (start-up {result['startup_s']:.1f} s; CPU: "
                             f"{result['server_busy']:.0%} of a core for the server, {result['fake_busy']:.0%} for the "
-                            f"fake)")
+                            f"fake)"
+                        )
         finally:
             fake.stop()
     out("")
@@ -901,8 +1099,10 @@ def run(args: argparse.Namespace, out=_print) -> list[dict]:
         out("  " + line)
     checked = sum(r["counts"]["openapi_checked"] for r in results)
     calls = sum(r["counts"]["requests"] for r in results)
-    out(f"OpenAPI schema checked on {checked:,} of {calls:,} reply/push requests at the fake; "
-        f"total {time.perf_counter() - started:.0f} s")
+    out(
+        f"OpenAPI schema checked on {checked:,} of {calls:,} reply/push requests at the fake; "
+        f"total {time.perf_counter() - started:.0f} s"
+    )
     return results
 
 

@@ -18,6 +18,7 @@ PostgreSQL's binaries are not installed). The schema comes from the Alembic migr
     python bench/kpi.py --backends sqlite  # SQLite only
     python bench/kpi.py --explain          # also print the query plans of the KPI queries
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -95,7 +96,7 @@ def growth_ts(rng: random.Random, earliest: float = START_TS) -> float:
 
 
 def utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, timezone.utc)
+    return datetime.fromtimestamp(ts, UTC)
 
 
 class Filler:
@@ -136,8 +137,19 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
         # Members: ids 1..MEMBERS in order of arrival.
         member_ts = sorted(growth_ts(rng) for _ in range(MEMBERS))
         public_ids = [f"{i:05x}{rng.getrandbits(44):011x}" for i in range(MEMBERS)]
-        filler.insert(Member, ({"id": i + 1, "public_id": public_ids[i], "display_name": f"会員{i + 1}",
-                                "lang": "ja", "created_at": utc(member_ts[i])} for i in range(MEMBERS)))
+        filler.insert(
+            Member,
+            (
+                {
+                    "id": i + 1,
+                    "public_id": public_ids[i],
+                    "display_name": f"会員{i + 1}",
+                    "lang": "ja",
+                    "created_at": utc(member_ts[i]),
+                }
+                for i in range(MEMBERS)
+            ),
+        )
 
         staff_ids = list(range(1, 6))
         roles = [{"member_id": m, "role": "staff", "scope": "", "created_at": utc(START_TS)} for m in staff_ids]
@@ -151,9 +163,16 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
             relation = rng.choices(RELATIONS, weights=(3, 2, 3, 2))[0]
             platform = "line" if rng.random() < 0.75 else "discord"
             left = rng.random() < 0.05
-            community_rows.append({"member_id": member_id, "nickname": None if left else f"ニック{member_id}",
-                                   "relation": relation, "platform": platform, "joined_at": utc(ts),
-                                   "left_at": utc(min(ts + 86400 * 30, NOW.timestamp() - 1)) if left else None})
+            community_rows.append(
+                {
+                    "member_id": member_id,
+                    "nickname": None if left else f"ニック{member_id}",
+                    "relation": relation,
+                    "platform": platform,
+                    "joined_at": utc(ts),
+                    "left_at": utc(min(ts + 86400 * 30, NOW.timestamp() - 1)) if left else None,
+                }
+            )
             log.append((ts, "member_joined", public_ids[member_id - 1], platform, "community", relation, None))
         for member_id in rng.sample(joined, REJOINS):
             ts = growth_ts(rng, member_ts[member_id - 1])
@@ -165,32 +184,65 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
         threads = []
         for i, ts in enumerate(thread_ts):
             category = rng.choices(CATEGORIES, weights=(5, 3, 3, 1))[0]
-            threads.append({"id": i + 1, "category": category, "title": f"スレッド{i + 1}", "official": category == "市からの質問",
-                            "author_member_id": rng.choice(joined), "created_at": ts, "last_post_at": ts})
+            threads.append(
+                {
+                    "id": i + 1,
+                    "category": category,
+                    "title": f"スレッド{i + 1}",
+                    "official": category == "市からの質問",
+                    "author_member_id": rng.choice(joined),
+                    "created_at": ts,
+                    "last_post_at": ts,
+                }
+            )
         weights = [1 / (rank + 1) ** 0.8 for rank in range(THREADS)]
         rng.shuffle(weights)
         posts = []
-        for i, thread in enumerate(rng.choices(threads, weights=weights, k=POSTS)):
+        for thread in rng.choices(threads, weights=weights, k=POSTS):
             ts = thread["created_at"] + (NOW.timestamp() - thread["created_at"]) * rng.random() ** 2
             member_id = rng.choice(joined)
             platform = "line" if rng.random() < 0.7 else rng.choice(("discord", "web"))
             hidden = rng.random() < HIDDEN_SHARE
             thread["last_post_at"] = max(thread["last_post_at"], ts)
             posts.append((ts, thread["id"], member_id, platform, hidden))
-            log.append((ts, "post", public_ids[member_id - 1], platform, f"thread:{thread['id']}", thread["category"], None))
-        filler.insert(BoardThread, ({**t, "created_at": utc(t["created_at"]), "last_post_at": utc(t["last_post_at"])}
-                                    for t in threads))
+            log.append(
+                (ts, "post", public_ids[member_id - 1], platform, f"thread:{thread['id']}", thread["category"], None)
+            )
+        filler.insert(
+            BoardThread,
+            ({**t, "created_at": utc(t["created_at"]), "last_post_at": utc(t["last_post_at"])} for t in threads),
+        )
         posts.sort()
-        filler.insert(BoardPost, ({"thread_id": thread_id, "member_id": member_id, "reply_to": None,
-                                   "text": f"投稿 {n}: 今日の小美玉は良い天気でした。", "platform": platform,
-                                   "created_at": utc(ts), "hidden_at": utc(ts + 3600) if hidden else None,
-                                   "hidden_by": staff_ids[0] if hidden else None}
-                                  for n, (ts, thread_id, member_id, platform, hidden) in enumerate(posts, 1)))
+        filler.insert(
+            BoardPost,
+            (
+                {
+                    "thread_id": thread_id,
+                    "member_id": member_id,
+                    "reply_to": None,
+                    "text": f"投稿 {n}: 今日の小美玉は良い天気でした。",
+                    "platform": platform,
+                    "created_at": utc(ts),
+                    "hidden_at": utc(ts + 3600) if hidden else None,
+                    "hidden_by": staff_ids[0] if hidden else None,
+                }
+                for n, (ts, thread_id, member_id, platform, hidden) in enumerate(posts, 1)
+            ),
+        )
         for _ in range(REACTIONS):
             ts, thread_id, _member, platform, _hidden = rng.choice(posts)
             ts = min(ts + rng.random() * 86400 * 2, NOW.timestamp() - 1)
-            log.append((ts, "reaction", public_ids[rng.choice(joined) - 1], platform, f"thread:{thread_id}",
-                        threads[thread_id - 1]["category"], None))
+            log.append(
+                (
+                    ts,
+                    "reaction",
+                    public_ids[rng.choice(joined) - 1],
+                    platform,
+                    f"thread:{thread_id}",
+                    threads[thread_id - 1]["category"],
+                    None,
+                )
+            )
 
         # Events, each with one bound space; facilitators (some opted out, some events have none).
         codes = set()
@@ -200,20 +252,40 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
         event_ts = sorted(growth_ts(rng) for _ in range(EVENTS))
         events, spaces, bound, optouts = [], [], [], []
         event_pools = []
-        for i, (code, created) in enumerate(zip(codes, event_ts)):
+        for i, (code, created) in enumerate(zip(codes, event_ts, strict=False)):
             event_id = i + 1
             organizer = rng.choice(joined)
             roles.append({"member_id": organizer, "role": "organizer", "scope": "", "created_at": utc(created)})
-            events.append({"id": event_id, "code": code, "title": f"イベント{event_id}", "starts_at": utc(created + 86400 * 14),
-                           "location": "小美玉市四季文化館", "venue": "", "organizer_id": organizer,
-                           "invite_url": None, "created_at": utc(created), "closed_at": None,
-                           "after_event_posted_at": None})
+            events.append(
+                {
+                    "id": event_id,
+                    "code": code,
+                    "title": f"イベント{event_id}",
+                    "starts_at": utc(created + 86400 * 14),
+                    "location": "小美玉市四季文化館",
+                    "venue": "",
+                    "organizer_id": organizer,
+                    "invite_url": None,
+                    "created_at": utc(created),
+                    "closed_at": None,
+                    "after_event_posted_at": None,
+                }
+            )
             platform = "line" if rng.random() < 0.8 else "discord"
             detached = rng.random() < 0.1
-            spaces.append({"id": event_id, "platform": platform, "kind": "group" if platform == "line" else "channel",
-                           "platform_space_id": f"C{uuid.UUID(int=rng.getrandbits(128)).hex}", "name": f"イベント{event_id}の会",
-                           "purpose": "event", "created_at": utc(created), "bot_present": not detached,
-                           "detached_at": utc(growth_ts(rng, created)) if detached else None})
+            spaces.append(
+                {
+                    "id": event_id,
+                    "platform": platform,
+                    "kind": "group" if platform == "line" else "channel",
+                    "platform_space_id": f"C{uuid.UUID(int=rng.getrandbits(128)).hex}",
+                    "name": f"イベント{event_id}の会",
+                    "purpose": "event",
+                    "created_at": utc(created),
+                    "bot_present": not detached,
+                    "detached_at": utc(growth_ts(rng, created)) if detached else None,
+                }
+            )
             pool = rng.sample(range(1, MEMBERS + 1), rng.randint(20, 200))
             facilitators = [] if rng.random() < 0.05 else pool[: rng.randint(1, 3)]
             for n, member_id in enumerate(facilitators):
@@ -221,8 +293,17 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                 if n and rng.random() < 0.2:
                     optouts.append({"event_id": event_id, "member_id": member_id, "at": utc(created + 86400)})
             event_pools.append((code, platform, created, pool, facilitators, spaces[-1]["detached_at"]))
-            bound.append({"id": event_id, "event_id": event_id, "space_id": event_id, "bound_at": utc(created),
-                          "last_message_at": None, "nudged_at": None, "nudges": 0})
+            bound.append(
+                {
+                    "id": event_id,
+                    "event_id": event_id,
+                    "space_id": event_id,
+                    "bound_at": utc(created),
+                    "last_message_at": None,
+                    "nudged_at": None,
+                    "nudges": 0,
+                }
+            )
         # Roles are unique per (member, role, scope): an organizer of several events holds the role once.
         roles = list({(r["member_id"], r["role"], r["scope"]): r for r in roles}.values())
 
@@ -254,16 +335,29 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
         # Childcare touchpoints: QR scans from the web (no member), pushes to members, opt-ins.
         tp_weights = [rng.uniform(0.2, 3) for _ in touchpoint_ids]
         for touchpoint in rng.choices(touchpoint_ids, weights=tp_weights, k=QR_SCANS):
-            log.append((growth_ts(rng), "qr_scan", None, "web", f"touchpoint:{touchpoint}",
-                        rng.choices(DEVICES, weights=(6, 3, 1))[0], None))
+            log.append(
+                (
+                    growth_ts(rng),
+                    "qr_scan",
+                    None,
+                    "web",
+                    f"touchpoint:{touchpoint}",
+                    rng.choices(DEVICES, weights=(6, 3, 1))[0],
+                    None,
+                )
+            )
         for touchpoint in rng.choices(touchpoint_ids, weights=tp_weights, k=QR_PUSHES):
-            log.append((growth_ts(rng), "qr_push", rng.choice(public_ids), "line", f"touchpoint:{touchpoint}", "", None))
+            log.append(
+                (growth_ts(rng), "qr_push", rng.choice(public_ids), "line", f"touchpoint:{touchpoint}", "", None)
+            )
         for _ in range(OPTINS):
             log.append((growth_ts(rng), "childcare_optin", rng.choice(public_ids), "line", "", "", None))
 
         # Furusato nozei: referral codes, clicks on /r/ links, imported donations.
-        referral = [{"code": f"R{n:05d}X", "kind": "member", "owner_ref": public_ids[n], "created_at": utc(START_TS)}
-                    for n in range(REFERRAL_CODES)]
+        referral = [
+            {"code": f"R{n:05d}X", "kind": "member", "owner_ref": public_ids[n], "created_at": utc(START_TS)}
+            for n in range(REFERRAL_CODES)
+        ]
         filler.insert(ReferralCode, referral)
         for _ in range(REFERRAL_CLICKS):
             detail = "unattributed" if rng.random() < 0.3 else rng.choice(referral)["code"]
@@ -280,22 +374,46 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                 code, how, detail = None, "keyword", "keyword"
             else:
                 code, how, detail = None, "", "unattributed"
-            donations.append({"row_hash": f"{n:064x}", "donated_at": day, "amount": amount, "code": code,
-                              "attributed_by": how, "imported_at": utc(NOW.timestamp())})
+            donations.append(
+                {
+                    "row_hash": f"{n:064x}",
+                    "donated_at": day,
+                    "amount": amount,
+                    "code": code,
+                    "attributed_by": how,
+                    "imported_at": utc(NOW.timestamp()),
+                }
+            )
             log.append((day.timestamp(), "donation", None, "", "", detail or code, amount))
         filler.insert(Donation, donations)
-        filler.insert(LineQuotaReading, [{"month": "2027-02", "quota": 15000, "used": 4200, "read_at": utc(NOW.timestamp())}])
+        filler.insert(
+            LineQuotaReading, [{"month": "2027-02", "quota": 15000, "used": 4200, "read_at": utc(NOW.timestamp())}]
+        )
 
         # The log is append-only: rows arrive in time order.
         assert len(log) == ENGAGEMENT_ROWS, len(log)
         log.sort(key=lambda row: row[0])
-        filler.insert(Engagement, ({"at": utc(ts), "kind": kind, "member": member, "platform": platform,
-                                    "space": space, "detail": detail, "amount": amount}
-                                   for ts, kind, member, platform, space, detail, amount in log))
+        filler.insert(
+            Engagement,
+            (
+                {
+                    "at": utc(ts),
+                    "kind": kind,
+                    "member": member,
+                    "platform": platform,
+                    "space": space,
+                    "detail": detail,
+                    "amount": amount,
+                }
+                for ts, kind, member, platform, space, detail, amount in log
+            ),
+        )
         if engine.dialect.name == "postgresql":
             # Explicit ids above: move the sequences past them, as real inserts would have.
             for table in ("member", "board_thread", "event", "space", "event_space"):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
     if engine.dialect.name == "postgresql":
         # Autovacuum would have analysed tables this size in production; do it now rather than wait for it.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -372,8 +490,15 @@ def bench_backend(name: str, url: str, args) -> dict:
             explain(database, settings)
     finally:
         database.close()
-    return {"name": name, "fill_seconds": fill_seconds, "counts": counts, "report": (report_median, report_runs),
-            "digest": (digest_median, digest_runs), "figures": figures, "week": week}
+    return {
+        "name": name,
+        "fill_seconds": fill_seconds,
+        "counts": counts,
+        "report": (report_median, report_runs),
+        "digest": (digest_median, digest_runs),
+        "figures": figures,
+        "week": week,
+    }
 
 
 # ---- PostgreSQL ------------------------------------------------------------------------------------------------
@@ -408,16 +533,37 @@ def throwaway_cluster() -> Iterator[str]:
     data = pg_dir / "data"
     started = False
     try:
-        as_pg(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust", "--auth-host=trust",
-              "-E", "UTF8", "--locale=C.UTF-8")
+        as_pg(
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         as_pg("mkdir", str(pg_dir / "sock"))
         port = None
         for _ in range(5):  # the free port could be taken before PostgreSQL binds it
             candidate = free_port()
             try:
-                as_pg(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(pg_dir / "postgres.log"), "-w", "-t", "60",
-                      "start", "-o", f"-c listen_addresses=127.0.0.1 -p {candidate} -k {pg_dir / 'sock'} "
-                      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                as_pg(
+                    str(pg_bin / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(pg_dir / "postgres.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                    "-o",
+                    f"-c listen_addresses=127.0.0.1 -p {candidate} -k {pg_dir / 'sock'} "
+                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                )
             except subprocess.CalledProcessError:
                 continue
             port, started = candidate, True
@@ -427,9 +573,12 @@ def throwaway_cluster() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         if started:
-            subprocess.run((["runuser", "-u", "postgres", "--"] if root else [])
-                           + [str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                (["runuser", "-u", "postgres", "--"] if root else [])
+                + [str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(pg_dir, ignore_errors=True)
 
 
@@ -452,37 +601,50 @@ def fresh_database(server_url: str) -> Iterator[str]:
 
 def print_result(result: dict) -> list[tuple[str, bool]]:
     counts = result["counts"]
-    print(f"[{result['name']}] filled in {result['fill_seconds']:.0f} s: {counts['member']:,} members, "
-          f"{counts['board_post']:,} posts, {counts['event']:,} events, {counts['engagement']:,} engagement rows, "
-          f"{counts['donation']:,} donations", flush=True)
+    print(
+        f"[{result['name']}] filled in {result['fill_seconds']:.0f} s: {counts['member']:,} members, "
+        f"{counts['board_post']:,} posts, {counts['event']:,} events, {counts['engagement']:,} engagement rows, "
+        f"{counts['donation']:,} donations",
+        flush=True,
+    )
     figures = result["figures"]
-    print(f"[{result['name']}] FY{FISCAL_YEAR}: participants {figures['participants']['value']:,}, posts "
-          f"{figures['posts']['value']:,}, event messages {figures['event_messages']['value']:,}, event spaces "
-          f"{figures['event_spaces']['value']} ({figures['event_spaces_with_active_facilitator']['value']} with an "
-          f"active facilitator); digest week {result['week']}")
+    print(
+        f"[{result['name']}] FY{FISCAL_YEAR}: participants {figures['participants']['value']:,}, posts "
+        f"{figures['posts']['value']:,}, event messages {figures['event_messages']['value']:,}, event spaces "
+        f"{figures['event_spaces']['value']} ({figures['event_spaces_with_active_facilitator']['value']} with an "
+        f"active facilitator); digest week {result['week']}"
+    )
     checks = []
     for label, key in (("kpi.report", "report"), ("digest.build", "digest")):
         median, runs = result[key]
         ok = median < TARGET_SECONDS
         checks.append((f"{result['name']} {label}", ok))
-        print(f"  {result['name']:<10} {label:<13} median {median * 1000:7.0f} ms  "
-              f"(runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms)  {'PASS' if ok else 'MISS'} < {TARGET_SECONDS:g} s",
-              flush=True)
+        print(
+            f"  {result['name']:<10} {label:<13} median {median * 1000:7.0f} ms  "
+            f"(runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms)  {'PASS' if ok else 'MISS'} < {TARGET_SECONDS:g} s",
+            flush=True,
+        )
     return checks
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both (default)")
-    parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL"),
-                        help="a PostgreSQL server to create a throwaway database on (default: TEST_POSTGRES_URL, "
-                             "else a throwaway cluster)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TEST_POSTGRES_URL"),
+        help="a PostgreSQL server to create a throwaway database on (default: TEST_POSTGRES_URL, "
+        "else a throwaway cluster)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement (after one warm-up)")
     parser.add_argument("--explain", action="store_true", help="print the query plans of kpi.report")
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    print(f"{os.cpu_count()} cores; FY{FISCAL_YEAR} KPIs and the digest at {NOW.isoformat()}; "
-          f"median of {args.runs} runs after one warm-up", flush=True)
+    print(
+        f"{os.cpu_count()} cores; FY{FISCAL_YEAR} KPIs and the digest at {NOW.isoformat()}; "
+        f"median of {args.runs} runs after one warm-up",
+        flush=True,
+    )
     started = time.perf_counter()
     checks: list[tuple[str, bool]] = []
     with tempfile.TemporaryDirectory(prefix="tsunagaru-bench-") as tmp:
@@ -490,7 +652,7 @@ def main() -> int:
             checks += print_result(bench_backend("sqlite", f"sqlite:///{tmp}/bench.db", args))
         if "postgres" in backends:
             try:
-                with (nullcontext_url(args.postgres_url) if args.postgres_url else throwaway_cluster()) as server:
+                with nullcontext_url(args.postgres_url) if args.postgres_url else throwaway_cluster() as server:
                     with fresh_database(server) as url:
                         checks += print_result(bench_backend("postgresql", url, args))
             except LookupError as exc:

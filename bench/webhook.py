@@ -14,6 +14,7 @@ fresh webhookEventIds; bodies are generated and signed before timing. Measured p
     python bench/webhook.py                      # the full run (about 2 minutes on 2 cores)
     python bench/webhook.py --rss-events 20000   # smaller
 """
+
 from __future__ import annotations
 
 import argparse
@@ -129,8 +130,9 @@ def memory_kib(pid: int) -> dict[str, int]:
 
 def healthz(port: int) -> dict:
     """/healthz with its detail (the backlog needs the staff token)."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
-                                     headers={"Authorization": f"Bearer {STAFF_TOKEN}"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz", headers={"Authorization": f"Bearer {STAFF_TOKEN}"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -146,18 +148,24 @@ def make_bodies(count: int, events_per_request: int) -> list[tuple[bytes, str]]:
     for i in range(count):
         events = []
         for j in range(events_per_request):
-            events.append({
-                "type": "message",
-                "mode": "active",
-                "timestamp": now_ms + i,
-                # Chat in a group: stored, counted, never answered (a 1:1 message would get the first-time greeting).
-                "source": {"type": "group", "groupId": "C" + "1" * 32, "userId": "U" + uuid.uuid4().hex},
-                "webhookEventId": uuid.uuid4().hex[:26].upper(),
-                "deliveryContext": {"isRedelivery": False},
-                "replyToken": uuid.uuid4().hex,
-                "message": {"id": str(10**17 + i * 10 + j), "type": "text", "quoteToken": uuid.uuid4().hex,
-                            "text": "こんにちは、今日のイベントは何時からですか？"},
-            })
+            events.append(
+                {
+                    "type": "message",
+                    "mode": "active",
+                    "timestamp": now_ms + i,
+                    # Chat in a group: stored, counted, never answered (a 1:1 message would get the first-time greeting).
+                    "source": {"type": "group", "groupId": "C" + "1" * 32, "userId": "U" + uuid.uuid4().hex},
+                    "webhookEventId": uuid.uuid4().hex[:26].upper(),
+                    "deliveryContext": {"isRedelivery": False},
+                    "replyToken": uuid.uuid4().hex,
+                    "message": {
+                        "id": str(10**17 + i * 10 + j),
+                        "type": "text",
+                        "quoteToken": uuid.uuid4().hex,
+                        "text": "こんにちは、今日のイベントは何時からですか？",
+                    },
+                }
+            )
         body = json.dumps({"destination": "U" + "0" * 32, "events": events}, ensure_ascii=False).encode()
         signature = base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
         bodies.append((body, signature))
@@ -174,8 +182,9 @@ async def run_load(url: str, plan: dict) -> dict:
 
     async def post(session, body: bytes, signature: str) -> None:
         nonlocal failures
-        async with session.post(url, data=body, headers={"X-Line-Signature": signature,
-                                                         "Content-Type": "application/json"}) as response:
+        async with session.post(
+            url, data=body, headers={"X-Line-Signature": signature, "Content-Type": "application/json"}
+        ) as response:
             await response.read()
             if response.status != 200:
                 failures += 1
@@ -220,8 +229,12 @@ async def run_load(url: str, plan: dict) -> dict:
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await closed_loop(session, plan["warmup"], plan["concurrency"])
         elapsed, latencies = await closed_loop(session, plan["requests"], plan["concurrency"])
-        results["throughput"] = {"requests": plan["requests"], "seconds": elapsed, "rps": plan["requests"] / elapsed,
-                                 **percentiles(latencies)}
+        results["throughput"] = {
+            "requests": plan["requests"],
+            "seconds": elapsed,
+            "rps": plan["requests"] / elapsed,
+            **percentiles(latencies),
+        }
         latencies = await open_loop(session, plan["rate_requests"], plan["rate"])
         results["fixed_rate"] = {"rate": plan["rate"], "requests": plan["rate_requests"], **percentiles(latencies)}
         if plan["fill"]:
@@ -257,8 +270,15 @@ def measure(kind: str, args, workdir: Path) -> dict:
         fill = 0
         if kind == "ours":
             fill = max(0, -(-args.rss_events // args.events) - sent_so_far)
-        plan = dict(events=args.events, warmup=args.warmup, requests=args.requests, concurrency=args.concurrency,
-                    rate=args.rate, rate_requests=rate_requests, fill=fill)
+        plan = dict(
+            events=args.events,
+            warmup=args.warmup,
+            requests=args.requests,
+            concurrency=args.concurrency,
+            rate=args.rate,
+            rate_requests=rate_requests,
+            fill=fill,
+        )
         result = load_in_child(port, plan)
         if kind == "ours":
             result["events_sent"] = (sent_so_far + fill) * args.events
@@ -306,8 +326,11 @@ def main() -> int:
         return 0
 
     kinds = [k.strip() for k in args.servers.split(",") if k.strip()]
-    print(f"{os.cpu_count()} cores; {args.events} events/request; throughput: {args.requests} requests at "
-          f"concurrency {args.concurrency}; latency: {args.rate:g} req/s for {args.rate_seconds:g} s", flush=True)
+    print(
+        f"{os.cpu_count()} cores; {args.events} events/request; throughput: {args.requests} requests at "
+        f"concurrency {args.concurrency}; latency: {args.rate:g} req/s for {args.rate_seconds:g} s",
+        flush=True,
+    )
     results = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tsunagaru-bench-") as tmp:
@@ -316,18 +339,25 @@ def main() -> int:
             workdir.mkdir()
             results[kind] = measure(kind, args, workdir)
             r = results[kind]
-            print(f"{kind:<5} {r['throughput']['rps']:8.0f} req/s  "
-                  f"(p50 {r['throughput']['p50_ms']:.1f} ms, p99 {r['throughput']['p99_ms']:.1f} ms at c={args.concurrency})"
-                  f"   at {args.rate:g} req/s: p50 {r['fixed_rate']['p50_ms']:.1f} ms, p99 {r['fixed_rate']['p99_ms']:.1f} ms"
-                  f"   non-200: {r['failures']}", flush=True)
+            print(
+                f"{kind:<5} {r['throughput']['rps']:8.0f} req/s  "
+                f"(p50 {r['throughput']['p50_ms']:.1f} ms, p99 {r['throughput']['p99_ms']:.1f} ms at c={args.concurrency})"
+                f"   at {args.rate:g} req/s: p50 {r['fixed_rate']['p50_ms']:.1f} ms, p99 {r['fixed_rate']['p99_ms']:.1f} ms"
+                f"   non-200: {r['failures']}",
+                flush=True,
+            )
     if "ours" in results:
         ours = results["ours"]
         memory = ours["memory_kib"]
-        print(f"ours: {ours['stored']} events stored of {ours['events_sent']} sent; RSS {memory['VmRSS'] / 1024:.0f} MB "
-              f"(peak {memory['VmHWM'] / 1024:.0f} MB); inbox backlog {ours['health']['inbox']['backlog']}")
-        checks = [("p99 < 50 ms at %g req/s" % args.rate, ours["fixed_rate"]["p99_ms"] < 50),
-                  ("RSS < 200 MB", memory["VmRSS"] < 200 * 1024),
-                  ("every event stored", ours["stored"] == ours["events_sent"] and ours["failures"] == 0)]
+        print(
+            f"ours: {ours['stored']} events stored of {ours['events_sent']} sent; RSS {memory['VmRSS'] / 1024:.0f} MB "
+            f"(peak {memory['VmHWM'] / 1024:.0f} MB); inbox backlog {ours['health']['inbox']['backlog']}"
+        )
+        checks = [
+            (f"p99 < 50 ms at {args.rate:g} req/s", ours["fixed_rate"]["p99_ms"] < 50),
+            ("RSS < 200 MB", memory["VmRSS"] < 200 * 1024),
+            ("every event stored", ours["stored"] == ours["events_sent"] and ours["failures"] == 0),
+        ]
         if "bare" in results:
             share = ours["throughput"]["rps"] / results["bare"]["throughput"]["rps"]
             print(f"ours / bare throughput: {share:.0%}")

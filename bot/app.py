@@ -3,6 +3,7 @@
 Nothing is built at import time; `create_app(settings)` returns an aiohttp app whose cleanup context starts and stops
 everything (the pattern of discord.py's advanced_startup example).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,12 +16,12 @@ from linebot.v3.messaging import AsyncMessagingApi
 from linebot.v3.webhook import SignatureValidator
 
 from bot.config import CitySettings, Settings
+from bot.line.deliver import LineDelivery
+from bot.line.quota import QuotaMonitor
+from bot.line.translate import LineTranslator
 from bot.queues.delivery import ConsoleDelivery, Delivery
 from bot.queues.inbox import Dispatcher, InboxWorker, Translator
 from bot.queues.outbox import OutboxWriter
-from bot.line.deliver import LineDelivery
-from bot.line.translate import LineTranslator
-from bot.line.quota import QuotaMonitor
 from bot.queues.sender import OutboxSender
 from bot.web import core as routes
 from bot.web.keys import RUNTIME
@@ -56,8 +57,11 @@ class CityRuntime:
         self.city = city
         self.id = city.id
         self.features = features if features is not None else city.features
-        self.site = city.site if features is None else site_for(
-            city.config, city.public_base_url, city.tz, city.platforms, self.features, city.id)
+        self.site = (
+            city.site
+            if features is None
+            else site_for(city.config, city.public_base_url, city.tz, city.platforms, self.features, city.id)
+        )
         self.router = build_router(self.features)
         self.jobs = collect_jobs(self.features)
         self.outbox = OutboxWriter()
@@ -97,14 +101,17 @@ class CityRuntime:
         await self.db.run(members.ensure_admins, "line", city.admin_line_user_ids, now)
         await self.db.run(members.ensure_admins, "discord", city.admin_discord_user_ids, now)
         self.sender = OutboxSender(self.db, self.deliveries, **self.runtime.sender_options)
-        self.worker = InboxWorker(self.db, self.translators, Dispatcher(self.router, self.site, self.outbox),
-                                  on_sent=self.sender.wake.set)
+        self.worker = InboxWorker(
+            self.db, self.translators, Dispatcher(self.router, self.site, self.outbox), on_sent=self.sender.wake.set
+        )
 
     def run_workers(self, stop: asyncio.Event) -> list[asyncio.Task]:
         # Each delivery says how much one request may carry; the outbox splits sends by that.
         self.outbox.limits.update({platform: delivery.limits for platform, delivery in self.deliveries.items()})
-        tasks = [asyncio.create_task(self.worker.run(stop), name=f"{self.id}-inbox"),
-                 asyncio.create_task(self.sender.run(stop), name=f"{self.id}-outbox")]
+        tasks = [
+            asyncio.create_task(self.worker.run(stop), name=f"{self.id}-inbox"),
+            asyncio.create_task(self.sender.run(stop), name=f"{self.id}-outbox"),
+        ]
         if self.line_quota is not None:
             tasks.append(asyncio.create_task(self.line_quota.run(stop), name=f"{self.id}-line-quota"))
         return tasks
@@ -121,9 +128,17 @@ class Runtime:
     advanced_startup pattern). What it gives adapters and pages are narrow parts of it, never itself. A one-city
     deployment is a Runtime with one CityRuntime; `runtime.db`, `.worker`, ... are the first city's."""
 
-    def __init__(self, settings: Settings, *, sender_options: dict[str, Any] | None = None,
-                 console_write: Any = None, run_workers: bool = True, run_scheduler: bool = True,
-                 features: tuple[Feature, ...] | None = None, city: str | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sender_options: dict[str, Any] | None = None,
+        console_write: Any = None,
+        run_workers: bool = True,
+        run_scheduler: bool = True,
+        features: tuple[Feature, ...] | None = None,
+        city: str | None = None,
+    ):
         self.settings = settings
         self.sender_options = sender_options or {}
         self.console_write = console_write
@@ -178,8 +193,9 @@ class Runtime:
         if self.run_scheduler:
             self.scheduler = build_scheduler(self.settings.tz)
             for city in self.cities.values():
-                schedule_jobs(self.scheduler, city.db, city.jobs, city.site, city.outbox.write,
-                              after_run=city.sender.wake.set)
+                schedule_jobs(
+                    self.scheduler, city.db, city.jobs, city.site, city.outbox.write, after_run=city.sender.wake.set
+                )
             self.scheduler.start()
         # Everything built so far (libraries, models, clients) lives as long as the process: keep it out of the
         # cyclic GC's full passes, which otherwise scan it all and stall the loop for tens of milliseconds.

@@ -2,19 +2,22 @@
 
 Setting names are an operator contract (README, `.env.example`): do not rename them.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Mapping
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from community import city as city_file
 from community.city import CityConfig, RegionConfig, Site
@@ -142,9 +145,6 @@ def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) ->
 
 def _database_url(value: str) -> str:
     """SQLite or PostgreSQL (psycopg 3). Hosts hand out postgres:// URLs: those get the psycopg driver."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     problem = f"must start with sqlite:/// or postgresql+psycopg://, got {_hide_password(value)!r}"
     try:
         url = make_url(value)
@@ -180,8 +180,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     """Read settings; raises ConfigError naming the first bad one."""
     if env is None:
         if dotenv:
-            from dotenv import find_dotenv, load_dotenv
-
             # The .env of the directory the bot runs in (not of wherever the package is installed).
             load_dotenv(find_dotenv(usecwd=True), override=False)
         env = os.environ
@@ -249,8 +247,9 @@ def _city_paths(value: str) -> list[Path]:
     return paths
 
 
-def _load_cities(paths: list[Path], settings: Settings, get: Callable[[str], str | None]
-                 ) -> tuple[tuple[CitySettings, ...], tuple[RegionConfig, ...]]:
+def _load_cities(
+    paths: list[Path], settings: Settings, get: Callable[[str], str | None]
+) -> tuple[tuple[CitySettings, ...], tuple[RegionConfig, ...]]:
     cities: list[CitySettings] = []
     regions: list[RegionConfig] = []
     for path in paths:
@@ -273,13 +272,15 @@ def _load_cities(paths: list[Path], settings: Settings, get: Callable[[str], str
     return tuple(cities), tuple(regions)
 
 
-def _city_settings(path: Path, config: CityConfig, first: bool, settings: Settings,
-                   get: Callable[[str], str | None]) -> CitySettings:
+def _city_settings(
+    path: Path, config: CityConfig, first: bool, settings: Settings, get: Callable[[str], str | None]
+) -> CitySettings:
     """One city's settings: its file's values, the global settings for the first city where the file is silent."""
     city_id = config.info.id or path.stem.lower()
     if not re.fullmatch(city_file.SLUG, city_id):
-        raise ConfigError("CITY_CONFIG", f"{path}: the city id {city_id!r} must be lowercase letters, digits and -"
-                          " (set [city] id)")
+        raise ConfigError(
+            "CITY_CONFIG", f"{path}: the city id {city_id!r} must be lowercase letters, digits and - (set [city] id)"
+        )
     unknown = unknown_features(config)
     if unknown:
         raise ConfigError("CITY_CONFIG", f"{path}: [city] features: unknown {unknown}")
@@ -295,16 +296,24 @@ def _city_settings(path: Path, config: CityConfig, first: bool, settings: Settin
     if not public:
         raise ConfigError("CITY_CONFIG", f"{path}: [city] public_base_url is needed for a second city")
     return CitySettings(
-        id=city_id, config=config, path=path, public_base_url=_url("CITY_CONFIG", public),
+        id=city_id,
+        config=config,
+        path=path,
+        public_base_url=_url("CITY_CONFIG", public),
         line_channel_secret=from_env(config.line.channel_secret_env, settings.line_channel_secret),
         line_channel_access_token=from_env(config.line.channel_access_token_env, settings.line_channel_access_token),
         discord_guild_id=guild,
-        admin_line_user_ids=_ids(from_env(config.staff.admin_line_user_ids_env, ",".join(settings.admin_line_user_ids))),
-        admin_discord_user_ids=_ids(from_env(config.staff.admin_discord_user_ids_env,
-                                             ",".join(settings.admin_discord_user_ids))),
+        admin_line_user_ids=_ids(
+            from_env(config.staff.admin_line_user_ids_env, ",".join(settings.admin_line_user_ids))
+        ),
+        admin_discord_user_ids=_ids(
+            from_env(config.staff.admin_discord_user_ids_env, ",".join(settings.admin_discord_user_ids))
+        ),
         staff_api_token=from_env(config.staff.api_token_env, settings.staff_api_token),
-        database_url=url, database_schema=schema, tz=settings.tz,
-        discord_on=settings.discord_enabled and guild is not None or (first and settings.discord_enabled),
+        database_url=url,
+        database_schema=schema,
+        tz=settings.tz,
+        discord_on=(settings.discord_enabled and guild is not None) or (first and settings.discord_enabled),
     )
 
 
@@ -317,5 +326,6 @@ def _city_database(database_url: str, city_id: str, first: bool) -> tuple[str, s
     if url.get_backend_name() == "sqlite":
         path = Path(url.database or "tsunagaru.db")
         return url.set(database=str(path.with_name(f"{path.stem}-{city_id}{path.suffix}"))).render_as_string(
-            hide_password=False), None
+            hide_password=False
+        ), None
     return database_url, city_id.replace("-", "_")

@@ -6,6 +6,7 @@ numbered choices; typing a number (or a button's exact label) presses that butto
 session (`live`) also runs the outbox sender continuously for its own person and group only, so a push from a job or
 from another console session appears promptly, marked as a push, in the window of the person it is meant for.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +16,7 @@ import sys
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy.engine import make_url
@@ -28,12 +29,24 @@ from bot.queues.inbox import store_events
 from bot.queues.outbox import Limits
 from community import members
 from community.messages import (
-    DIRECT, GROUP, JOIN, MESSAGE, POSTBACK, Action, Card, Carousel, Inbound, Mention, OutboundMessage, Place, QrCard,
-    Text, plain_text,
+    DIRECT,
+    GROUP,
+    JOIN,
+    MESSAGE,
+    POSTBACK,
+    Action,
+    Card,
+    Carousel,
+    Inbound,
+    Mention,
+    OutboundMessage,
+    Place,
+    QrCard,
+    Text,
+    plain_text,
 )
 from community.texts import t
 from handlers.feature import Feature
-from handlers.features import FEATURES
 from storage.db import utcnow
 from storage.models import InboxEvent, OutboxMessage
 
@@ -101,8 +114,11 @@ def database_line(settings: Settings, city: str | None = None) -> str:
 
 def _answer_keys(session: Session, event_id: str) -> set[str]:
     """The outbox rows (by retry key) written in answer to one inbox event."""
-    stmt = (select(OutboxMessage.retry_key).join(InboxEvent, OutboxMessage.source_event_id == InboxEvent.id)
-            .where(InboxEvent.platform == "console", InboxEvent.event_id == event_id))
+    stmt = (
+        select(OutboxMessage.retry_key)
+        .join(InboxEvent, OutboxMessage.source_event_id == InboxEvent.id)
+        .where(InboxEvent.platform == "console", InboxEvent.event_id == event_id)
+    )
     return set(session.exec(stmt))
 
 
@@ -116,8 +132,9 @@ class ConsoleScreen:
     def __init__(self, chat: ConsoleChat):
         self.chat = chat
 
-    async def send(self, method: str, target: str, messages: list[OutboundMessage], retry_key: str,
-                   reply_token_age: float | None) -> Delivered:
+    async def send(
+        self, method: str, target: str, messages: list[OutboundMessage], retry_key: str, reply_token_age: float | None
+    ) -> Delivered:
         for message in messages:
             self.chat.show(method, target, message, retry_key)
         return Delivered()
@@ -150,8 +167,15 @@ class ConsoleChat:
     def __post_init__(self) -> None:
         options = {"targets": self.targets} if self.live else {}
         # The console delivery Runtime builds is replaced by a ConsoleScreen once started (see start()).
-        self.runtime = Runtime(self.settings, console_write=lambda *_: None, run_workers=False, run_scheduler=False,
-                               features=self.features, sender_options=options, city=self.city)
+        self.runtime = Runtime(
+            self.settings,
+            console_write=lambda *_: None,
+            run_workers=False,
+            run_scheduler=False,
+            features=self.features,
+            sender_options=options,
+            city=self.city,
+        )
         self._turn = asyncio.Lock()  # one of: handling a typed line, or delivering pushes
         self._answering: str | None = None  # the inbox event whose answer is being delivered
         self._answer_rows: set[str] = set()  # its outbox rows (retry keys)
@@ -206,8 +230,11 @@ class ConsoleChat:
         self.said.append((method, target, text))
         where = "" if target in self.targets else f"(→ {target}) "
         if not answer:
-            mark = t("ja", "console.push_direct", user=self.user) if self.group and target == self.user else t(
-                "ja", "console.push")
+            mark = (
+                t("ja", "console.push_direct", user=self.user)
+                if self.group and target == self.user
+                else t("ja", "console.push")
+            )
             where = f"{where}{mark} "
         self.write_line(f"{self.runtime.site.city.bot_name}> {where}{text}")
 
@@ -228,14 +255,21 @@ class ConsoleChat:
 
     # ---- what the person sends ----
 
-    async def send(self, text: str | None, *, kind: str = MESSAGE, as_user: str | None = None,
-                   mentions: tuple[str, ...] = (), postback: str | None = None) -> list[str]:
+    async def send(
+        self,
+        text: str | None,
+        *,
+        kind: str = MESSAGE,
+        as_user: str | None = None,
+        mentions: tuple[str, ...] = (),
+        postback: str | None = None,
+    ) -> list[str]:
         """Store one event in the inbox, let the worker and sender run, return the texts the bot sent."""
         inbound = Inbound(
             platform="console",
             kind=kind,
             place=self.place,
-            occurred_at=datetime.now(timezone.utc),
+            occurred_at=datetime.now(UTC),
             sender_id=as_user or self.user,
             text=text,
             mentions=tuple(Mention(user_id=m, text="@" + m) for m in mentions),

@@ -5,6 +5,7 @@ Entries are only added: the ORM refuses to change or delete one (`_append_only`)
 only the retention job (purge-raw) removes those older than [city] audit_retention_days. Who acted is shown by
 display name or public id, never by a platform id.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,12 +41,25 @@ event.listen(AuditEntry, "before_update", _append_only)
 event.listen(AuditEntry, "before_delete", _append_only)
 
 
-def record(session: Session, actor: Member | int | None, action: str, target: str = "", detail: str = "",
-           now: datetime | None = None) -> None:
+def record(
+    session: Session,
+    actor: Member | int | None,
+    action: str,
+    target: str = "",
+    detail: str = "",
+    now: datetime | None = None,
+) -> None:
     """Add one entry. actor: the member who acted (or their id); None for the system or the command line."""
     actor_id = actor.id if isinstance(actor, Member) else actor
-    session.add(AuditEntry(at=as_utc(now) if now else utcnow(), actor_member_id=actor_id,
-                           action=action[:40], target=target[:80], detail=detail[:200]))
+    session.add(
+        AuditEntry(
+            at=as_utc(now) if now else utcnow(),
+            actor_member_id=actor_id,
+            action=action[:40],
+            target=target[:80],
+            detail=detail[:200],
+        )
+    )
 
 
 def member_target(session: Session, member_id: int) -> str:
@@ -64,12 +78,19 @@ class AuditLine:
 
 
 def _lines(session: Session, limit: int, offset: int = 0, before_id: int | None = None) -> list[AuditLine]:
-    stmt = (select(AuditEntry, Member).join(Member, col(Member.id) == col(AuditEntry.actor_member_id), isouter=True)
-            .order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit))
+    stmt = (
+        select(AuditEntry, Member)
+        .join(Member, col(Member.id) == col(AuditEntry.actor_member_id), isouter=True)
+        .order_by(col(AuditEntry.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
     if before_id is not None:
         stmt = stmt.where(col(AuditEntry.id) < before_id)
-    return [AuditLine(as_utc(entry.at), _actor_name(member), entry.action, entry.target, entry.detail)
-            for entry, member in session.exec(stmt)]
+    return [
+        AuditLine(as_utc(entry.at), _actor_name(member), entry.action, entry.target, entry.detail)
+        for entry, member in session.exec(stmt)
+    ]
 
 
 def _actor_name(member: Member | None) -> str:

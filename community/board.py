@@ -4,12 +4,12 @@ Platform-free: handlers (LINE, Discord, console) and the web board call these fu
 request breaks is raised as a `Problem` whose text key says it to the person who caused it (in their language).
 Reading a page of threads or posts is in community.board_views.
 """
+
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
@@ -20,7 +20,7 @@ from community.digest import DigestWeek
 from community.kpi import KpiSource
 from community.problems import Problem
 from community.texts import fold, t
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import Engagement, Member
 from storage.models.community import (
     BoardPost,
@@ -33,17 +33,6 @@ from storage.models.community import (
 RELATIONS: tuple[str, ...] = ("resident", "native", "visitor", "fan")
 NICKNAME_MAX = 20
 TITLE_MAX = 60
-
-
-class _Row(Protocol):
-    id: int | None
-
-
-def id_of(row: _Row) -> int:
-    """The id of a row that is in the database (added and flushed); SQLModel types every id as optional."""
-    if row.id is None:
-        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
-    return row.id
 
 
 def _refused(key: str, **values: object) -> Problem:
@@ -176,8 +165,9 @@ def active_member(session: Session, member_id: int) -> CommunityMember | None:
     return cm if cm is not None and cm.left_at is None else None
 
 
-def join(session: Session, member: Member, platform: str, nickname: str, relation: str,
-         now: datetime) -> CommunityMember:
+def join(
+    session: Session, member: Member, platform: str, nickname: str, relation: str, now: datetime
+) -> CommunityMember:
     """Register (or re-register) a member who agreed to the rules; logs member_joined for the KPI."""
     if relation not in RELATIONS:
         raise _refused("board.choose_relation")
@@ -187,8 +177,9 @@ def join(session: Session, member: Member, platform: str, nickname: str, relatio
         cm = CommunityMember(member_id=id_of(member), relation=relation, platform=platform, joined_at=as_utc(now))
     cm.nickname, cm.relation, cm.platform, cm.joined_at, cm.left_at = nickname, relation, platform, as_utc(now), None
     session.add(cm)
-    engagement.record(session, "member_joined", now, member=member.public_id, platform=platform, space="community",
-                      detail=relation)
+    engagement.record(
+        session, "member_joined", now, member=member.public_id, platform=platform, space="community", detail=relation
+    )
     session.flush()
     return cm
 
@@ -245,22 +236,38 @@ def visible_post(session: Session, post_id: int) -> BoardPost:
 def _check_thread_rate(session: Session, cfg: CommunityConfig, member_id: int, now: datetime) -> None:
     since = as_utc(now) - timedelta(hours=1)
     recent = session.exec(
-        select(func.count()).select_from(BoardThread)
+        select(func.count())
+        .select_from(BoardThread)
         .where(BoardThread.author_member_id == member_id, col(BoardThread.created_at) >= since)
     ).one()
     if recent >= cfg.threads_per_hour:
         raise _refused("board.thread_rate_limit", limit=cfg.threads_per_hour)
 
 
-def open_thread(session: Session, cfg: CommunityConfig, member: Member, category: str, title: str, now: datetime,
-                *, official: bool = False, exempt_from_rate: bool = False) -> BoardThread:
+def open_thread(
+    session: Session,
+    cfg: CommunityConfig,
+    member: Member,
+    category: str,
+    title: str,
+    now: datetime,
+    *,
+    official: bool = False,
+    exempt_from_rate: bool = False,
+) -> BoardThread:
     """A new thread; a member may open cfg.threads_per_hour an hour (staff, who are exempt, are not limited)."""
     category = cfg.voice_category if official else find_category(category, cfg)
     title = check_title(title, cfg)
     if not exempt_from_rate:
         _check_thread_rate(session, cfg, id_of(member), now)
-    thread = BoardThread(category=category, title=title, author_member_id=member.id,
-                         official=official, created_at=as_utc(now), last_post_at=as_utc(now))
+    thread = BoardThread(
+        category=category,
+        title=title,
+        author_member_id=member.id,
+        official=official,
+        created_at=as_utc(now),
+        last_post_at=as_utc(now),
+    )
     session.add(thread)
     session.flush()
     return thread
@@ -269,26 +276,50 @@ def open_thread(session: Session, cfg: CommunityConfig, member: Member, category
 def check_rate(session: Session, cfg: CommunityConfig, member_id: int, now: datetime) -> None:
     since = as_utc(now) - timedelta(hours=1)
     recent = session.exec(
-        select(func.count()).select_from(BoardPost)
+        select(func.count())
+        .select_from(BoardPost)
         .where(BoardPost.member_id == member_id, col(BoardPost.created_at) >= since)
     ).one()
     if recent >= cfg.posts_per_hour:
         raise _refused("board.rate_limit", limit=cfg.posts_per_hour)
 
 
-def add_post(session: Session, cfg: CommunityConfig, member: Member, thread_id: int, text: str | None, now: datetime,
-             platform: str, *, reply_to: int | None = None, exempt_from_rate: bool = False) -> BoardPost:
+def add_post(
+    session: Session,
+    cfg: CommunityConfig,
+    member: Member,
+    thread_id: int,
+    text: str | None,
+    now: datetime,
+    platform: str,
+    *,
+    reply_to: int | None = None,
+    exempt_from_rate: bool = False,
+) -> BoardPost:
     thread = get_thread(session, thread_id)
     body = check_post_text(text, cfg)
     if not exempt_from_rate:
         check_rate(session, cfg, id_of(member), now)
-    post = BoardPost(thread_id=id_of(thread), member_id=id_of(member), reply_to=reply_to, text=body,
-                     platform=platform, created_at=as_utc(now))
+    post = BoardPost(
+        thread_id=id_of(thread),
+        member_id=id_of(member),
+        reply_to=reply_to,
+        text=body,
+        platform=platform,
+        created_at=as_utc(now),
+    )
     thread.last_post_at = as_utc(now)
     session.add(post)
     session.add(thread)
-    engagement.record(session, "post", now, member=member.public_id, platform=platform, space=f"thread:{thread.id}",
-                      detail=thread.category)
+    engagement.record(
+        session,
+        "post",
+        now,
+        member=member.public_id,
+        platform=platform,
+        space=f"thread:{thread.id}",
+        detail=thread.category,
+    )
     session.flush()
     return post
 
@@ -303,8 +334,15 @@ def react(session: Session, member: Member, post_id: int, now: datetime, platfor
         return False
     session.add(BoardReaction(post_id=id_of(post), member_id=id_of(member), created_at=as_utc(now)))
     thread = session.get(BoardThread, post.thread_id)
-    engagement.record(session, "reaction", now, member=member.public_id, platform=platform,
-                      space=f"thread:{post.thread_id}", detail=thread.category if thread else "")
+    engagement.record(
+        session,
+        "reaction",
+        now,
+        member=member.public_id,
+        platform=platform,
+        space=f"thread:{post.thread_id}",
+        detail=thread.category if thread else "",
+    )
     session.flush()
     return True
 
@@ -352,8 +390,11 @@ class Figure:
 
 
 def _participant_filter(start: datetime | None, end: datetime) -> list[ColumnElement[bool]]:
-    where = [col(Engagement.kind) == "member_joined", col(Engagement.space) == "community",
-             col(Engagement.at) < as_utc(end)]
+    where = [
+        col(Engagement.kind) == "member_joined",
+        col(Engagement.space) == "community",
+        col(Engagement.at) < as_utc(end),
+    ]
     if start is not None:
         where.append(col(Engagement.at) >= as_utc(start))
     return where
@@ -369,10 +410,12 @@ def _participants(session: Session, start: datetime | None, end: datetime) -> Fi
     where = _participant_filter(start, end)
     distinct = func.count(func.distinct(Engagement.member))
     total = participant_count(session, start, end)
-    by_platform = dict(session.exec(
-        select(Engagement.platform, distinct).where(*where).group_by(Engagement.platform)).all())
-    by_relation = dict(session.exec(
-        select(Engagement.detail, distinct).where(*where).group_by(Engagement.detail)).all())
+    by_platform = dict(
+        session.exec(select(Engagement.platform, distinct).where(*where).group_by(Engagement.platform)).all()
+    )
+    by_relation = dict(
+        session.exec(select(Engagement.detail, distinct).where(*where).group_by(Engagement.detail)).all()
+    )
     return Figure(total, by_platform, by_relation)
 
 
@@ -403,10 +446,14 @@ def _posts(session: Session, start: datetime | None, end: datetime) -> Figure:
     n = func.count(col(BoardPost.id))
     total = post_count(session, start, end)
     by_platform = dict(session.exec(select(BoardPost.platform, n).where(*where).group_by(BoardPost.platform)).all())
-    by_category = dict(session.exec(
-        select(BoardThread.category, n).join(BoardThread, col(BoardThread.id) == col(BoardPost.thread_id))
-        .where(*where).group_by(BoardThread.category)
-    ).all())
+    by_category = dict(
+        session.exec(
+            select(BoardThread.category, n)
+            .join(BoardThread, col(BoardThread.id) == col(BoardPost.thread_id))
+            .where(*where)
+            .group_by(BoardThread.category)
+        ).all()
+    )
     return Figure(total, by_platform, by_category)
 
 
@@ -443,16 +490,18 @@ def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) 
     }
 
 
-KPIS = KpiSource(("participants", "participants_total", "posts", "posts_cumulative"), _kpi_values,
-                 weekly=("participants", "posts"))
+KPIS = KpiSource(
+    ("participants", "participants_total", "posts", "posts_cumulative"), _kpi_values, weekly=("participants", "posts")
+)
 
 
 def digest_section(week: DigestWeek) -> list[str]:
     """The week's most talked-about threads."""
     top = top_threads(week.session, week.since, week.until)
     lines = [t("ja", "digest.top_threads")]
-    lines.extend(t("ja", "digest.top_thread", category=category, title=title, count=count)
-                 for category, title, count in top)
+    lines.extend(
+        t("ja", "digest.top_thread", category=category, title=title, count=count) for category, title, count in top
+    )
     if not top:
         lines.append(t("ja", "digest.none_this_week"))
     return lines

@@ -9,12 +9,13 @@ a trailing dot, and in its IDNA (punycode) form when it is not ASCII, so a look-
 A link that carries userinfo (`allowed.host:443@evil.example`), percent-escapes in its host, or a host that cannot
 be read is never trusted.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import urlsplit
 
 # Where a scheme URL token ends: whitespace, quotes and brackets around it in a sentence (ASCII and full-width).
@@ -25,16 +26,120 @@ _SPECIAL = re.compile(f"(?i)(?<![a-z])(?:https?|ftp|wss?):[^{_TOKEN_END}]+")
 # Any other scheme that names a host ("line://…", "intent://…").
 _OTHER = re.compile(f"(?i)[a-z][a-z0-9+.-]{{0,30}}:[/\\\\]{{2}}[^{_TOKEN_END}]*")
 # A host without a scheme: ASCII labels, a top-level domain of letters (or punycode).
-_BARE = re.compile(r"(?i)(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59}))"
-                   r"(?![a-z0-9-])(?P<after>[/\\:?#]?)")
+_BARE = re.compile(
+    r"(?i)(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59}))"
+    r"(?![a-z0-9-])(?P<after>[/\\:?#]?)"
+)
 # Top-level domains a bare "name.tld" is taken as a link under (every two-letter one is a country's): not "Mr.Children".
-_COMMON_TLDS = frozenset("""
-com net org info biz edu gov mil int xyz top site online shop store club app dev page link click live life world
-today news blog tech website space fun icu buzz vip win bid loan work men date party review stream download racing
-science trade zip mov cam rest best lol monster cyou sbs quest bar beauty hair skin autos boats homes gay pro mobi
-name asia tokyo osaka nagoya yokohama kyoto okinawa ryukyu moe jobs tel travel cloud digital email group network
-one plus run social support team tips tools video watch wiki xxx porn sex adult bet casino poker game games
-""".split())
+_COMMON_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "xyz",
+        "top",
+        "site",
+        "online",
+        "shop",
+        "store",
+        "club",
+        "app",
+        "dev",
+        "page",
+        "link",
+        "click",
+        "live",
+        "life",
+        "world",
+        "today",
+        "news",
+        "blog",
+        "tech",
+        "website",
+        "space",
+        "fun",
+        "icu",
+        "buzz",
+        "vip",
+        "win",
+        "bid",
+        "loan",
+        "work",
+        "men",
+        "date",
+        "party",
+        "review",
+        "stream",
+        "download",
+        "racing",
+        "science",
+        "trade",
+        "zip",
+        "mov",
+        "cam",
+        "rest",
+        "best",
+        "lol",
+        "monster",
+        "cyou",
+        "sbs",
+        "quest",
+        "bar",
+        "beauty",
+        "hair",
+        "skin",
+        "autos",
+        "boats",
+        "homes",
+        "gay",
+        "pro",
+        "mobi",
+        "name",
+        "asia",
+        "tokyo",
+        "osaka",
+        "nagoya",
+        "yokohama",
+        "kyoto",
+        "okinawa",
+        "ryukyu",
+        "moe",
+        "jobs",
+        "tel",
+        "travel",
+        "cloud",
+        "digital",
+        "email",
+        "group",
+        "network",
+        "one",
+        "plus",
+        "run",
+        "social",
+        "support",
+        "team",
+        "tips",
+        "tools",
+        "video",
+        "watch",
+        "wiki",
+        "xxx",
+        "porn",
+        "sex",
+        "adult",
+        "bet",
+        "casino",
+        "poker",
+        "game",
+        "games",
+    ]
+)
 _DOTS_BEFORE_LETTER = re.compile("\u3002(?=[A-Za-z0-9])")
 
 
@@ -83,8 +188,13 @@ def _scheme_links(text: str) -> Iterator[tuple[Link, tuple[int, int]]]:
 
 def _is_bare_link(host: str, after: str) -> bool:
     tld = host.rsplit(".", 1)[1]
-    return (bool(after) or host.startswith("www.") or len(tld) == 2 or tld in _COMMON_TLDS
-            or any(label.startswith("xn--") for label in host.split(".")))
+    return (
+        bool(after)
+        or host.startswith("www.")
+        or len(tld) == 2
+        or tld in _COMMON_TLDS
+        or any(label.startswith("xn--") for label in host.split("."))
+    )
 
 
 def links(text: str) -> list[Link]:

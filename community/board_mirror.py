@@ -5,6 +5,7 @@ board posts. Platform-free: a platform is a name, and the adapter does the talki
 A copy written by us (MirrorThread, MirrorPost) is linked by the adapter once the platform has given it an id; a
 message written on the platform is linked here with origin=True, so it is never copied back (no echo).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from community import board
-from community.board import CommunityConfig, id_of
+from community.board import CommunityConfig
 from community.messages import (
     ForumThread,
     MirrorPost,
@@ -25,7 +26,7 @@ from community.messages import (
     UnmirrorThread,
 )
 from community.problems import Problem
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import Member
 from storage.models.community import BoardLink, BoardPost, BoardThread
 
@@ -38,20 +39,26 @@ TARGET = "board"  # the outbox target of mirror operations: the platform's board
 
 
 def link_of(session: Session, platform: str, kind: str, board_id: int) -> BoardLink | None:
-    return session.exec(select(BoardLink).where(BoardLink.platform == platform, BoardLink.kind == kind,
-                                                BoardLink.board_id == board_id)).first()
+    return session.exec(
+        select(BoardLink).where(BoardLink.platform == platform, BoardLink.kind == kind, BoardLink.board_id == board_id)
+    ).first()
 
 
 def link_to(session: Session, platform: str, kind: str, platform_id: str) -> BoardLink | None:
-    return session.exec(select(BoardLink).where(BoardLink.platform == platform, BoardLink.kind == kind,
-                                                BoardLink.platform_id == platform_id)).first()
+    return session.exec(
+        select(BoardLink).where(
+            BoardLink.platform == platform, BoardLink.kind == kind, BoardLink.platform_id == platform_id
+        )
+    ).first()
 
 
-def set_link(session: Session, platform: str, kind: str, board_id: int, platform_id: str, place_id: str,
-             origin: bool = False) -> BoardLink:
+def set_link(
+    session: Session, platform: str, kind: str, board_id: int, platform_id: str, place_id: str, origin: bool = False
+) -> BoardLink:
     """Record (or move) where a board thread or post is on the platform."""
-    row = link_of(session, platform, kind, board_id) or BoardLink(platform=platform, kind=kind, board_id=board_id,
-                                                                  platform_id=platform_id, place_id=place_id)
+    row = link_of(session, platform, kind, board_id) or BoardLink(
+        platform=platform, kind=kind, board_id=board_id, platform_id=platform_id, place_id=place_id
+    )
     row.platform_id, row.place_id, row.origin = platform_id, place_id, origin
     session.add(row)
     session.flush()
@@ -64,8 +71,11 @@ def drop_link(session: Session, platform: str, kind: str, board_id: int) -> None
     if row is None:
         return
     if kind == THREAD:
-        for post_link in session.exec(select(BoardLink).where(BoardLink.platform == platform, BoardLink.kind == POST,
-                                                              BoardLink.place_id == row.platform_id)):
+        for post_link in session.exec(
+            select(BoardLink).where(
+                BoardLink.platform == platform, BoardLink.kind == POST, BoardLink.place_id == row.platform_id
+            )
+        ):
             session.delete(post_link)
     session.delete(row)
     session.flush()
@@ -97,16 +107,20 @@ def mirror_post(session: Session, postbox: Postbox, platform: str, cfg: Communit
     postbox.push(platform, TARGET, *ops, _post_copy(session, cfg, post))
 
 
-def mirror_thread_and_posts(session: Session, postbox: Postbox, platform: str, cfg: CommunityConfig,
-                            thread: BoardThread) -> None:
+def mirror_thread_and_posts(
+    session: Session, postbox: Postbox, platform: str, cfg: CommunityConfig, thread: BoardThread
+) -> None:
     """A thread staff restored: its copy again, then its visible posts oldest first (the outbox splits a long
     thread into rows; the adapter copies a post only once the thread's copy is there)."""
     thread_id = id_of(thread)
     ops: list[OutboundMessage] = []
     if link_of(session, platform, THREAD, thread_id) is None:
         ops.append(MirrorThread(thread_id, thread.category, thread.title))
-    posts = session.exec(select(BoardPost).where(BoardPost.thread_id == thread_id, board.visible())
-                         .order_by(col(BoardPost.created_at), col(BoardPost.id))).all()
+    posts = session.exec(
+        select(BoardPost)
+        .where(BoardPost.thread_id == thread_id, board.visible())
+        .order_by(col(BoardPost.created_at), col(BoardPost.id))
+    ).all()
     ops += [_post_copy(session, cfg, post) for post in posts if link_of(session, platform, POST, id_of(post)) is None]
     postbox.push(platform, TARGET, *ops)
 
@@ -129,7 +143,8 @@ def retitle_thread(session: Session, postbox: Postbox, platform: str, thread: Bo
 def unmirror_posts_of(session: Session, postbox: Postbox, platform: str, member_id: int) -> int:
     """Take every copy of a member's posts away from the platform (for /forget-me); returns how many."""
     post_ids = session.exec(
-        select(BoardLink.board_id).join(BoardPost, col(BoardPost.id) == col(BoardLink.board_id))
+        select(BoardLink.board_id)
+        .join(BoardPost, col(BoardPost.id) == col(BoardLink.board_id))
         .where(BoardLink.platform == platform, BoardLink.kind == POST, BoardPost.member_id == member_id)
         .order_by(col(BoardLink.board_id))
     ).all()
@@ -153,15 +168,26 @@ def category_for(tags: tuple[str, ...], cfg: CommunityConfig) -> str:
     return cfg.categories[0]
 
 
-def post_from_platform(session: Session, cfg: CommunityConfig, member: Member, platform: str, place_id: str,
-                       message_id: str, forum_thread: ForumThread, text: str | None, now: datetime,
-                       *, exempt_from_rate: bool = False) -> BoardPost:
+def post_from_platform(
+    session: Session,
+    cfg: CommunityConfig,
+    member: Member,
+    platform: str,
+    place_id: str,
+    message_id: str,
+    forum_thread: ForumThread,
+    text: str | None,
+    now: datetime,
+    *,
+    exempt_from_rate: bool = False,
+) -> BoardPost:
     """A message written in a thread of the platform's board forum becomes a post (the thread a board thread)."""
     thread_link = link_to(session, platform, THREAD, place_id)
     if thread_link is None:
         title = unicodedata.normalize("NFKC", forum_thread.title).strip()[: board.TITLE_MAX]
-        thread = board.open_thread(session, cfg, member, category_for(forum_thread.tags, cfg), title, now,
-                                   exempt_from_rate=exempt_from_rate)
+        thread = board.open_thread(
+            session, cfg, member, category_for(forum_thread.tags, cfg), title, now, exempt_from_rate=exempt_from_rate
+        )
         set_link(session, platform, THREAD, id_of(thread), place_id, "", origin=True)
         thread_id = id_of(thread)
     else:
@@ -171,8 +197,9 @@ def post_from_platform(session: Session, cfg: CommunityConfig, member: Member, p
     return post
 
 
-def edit_from_platform(session: Session, cfg: CommunityConfig, member_id: int | None, platform: str, message_id: str,
-                       text: str | None) -> BoardPost | None:
+def edit_from_platform(
+    session: Session, cfg: CommunityConfig, member_id: int | None, platform: str, message_id: str, text: str | None
+) -> BoardPost | None:
     """The author edited their message there: the post's text follows. None when it is not such a post."""
     row = link_to(session, platform, POST, message_id)
     post = session.get(BoardPost, row.board_id) if row is not None and row.origin else None

@@ -5,6 +5,7 @@ a post's reports. Every staff decision goes into the audit log (community.audit)
 Platform-free like community.board: copies on other platforms (Discord) follow through community.board_mirror,
 called by the handlers.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -15,9 +16,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from community import audit, board
-from community.board import CommunityConfig, id_of
+from community.board import CommunityConfig
 from community.problems import Problem
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import Member
 from storage.models.community import BoardPost, BoardReport, BoardThread
 
@@ -51,25 +52,35 @@ def check_reason(text: str, cfg: CommunityConfig) -> str:
 
 
 def _open_reports(session: Session, post_id: int) -> int:
-    return int(session.exec(select(func.count()).select_from(BoardReport)
-                            .where(BoardReport.post_id == post_id, col(BoardReport.resolved_at).is_(None))).one())
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(BoardReport)
+            .where(BoardReport.post_id == post_id, col(BoardReport.resolved_at).is_(None))
+        ).one()
+    )
 
 
 def _check_report_rate(session: Session, cfg: CommunityConfig, member_id: int, now: datetime) -> None:
     since = as_utc(now) - timedelta(hours=1)
-    recent = session.exec(select(func.count()).select_from(BoardReport)
-                          .where(BoardReport.member_id == member_id, col(BoardReport.created_at) >= since)).one()
+    recent = session.exec(
+        select(func.count())
+        .select_from(BoardReport)
+        .where(BoardReport.member_id == member_id, col(BoardReport.created_at) >= since)
+    ).one()
     if recent >= cfg.reports_per_hour:
         raise _refused("board.report_rate_limit", limit=cfg.reports_per_hour)
 
 
-def report(session: Session, cfg: CommunityConfig, member_id: int, post_id: int, reason: str,
-           now: datetime) -> Reported:
+def report(
+    session: Session, cfg: CommunityConfig, member_id: int, post_id: int, reason: str, now: datetime
+) -> Reported:
     """Report a visible post once (a reason given later is kept when the first report had none)."""
     post = board.visible_post(session, post_id)
     reason = check_reason(reason, cfg)
-    earlier = session.exec(select(BoardReport).where(BoardReport.post_id == post.id,
-                                                     BoardReport.member_id == member_id)).first()
+    earlier = session.exec(
+        select(BoardReport).where(BoardReport.post_id == post.id, BoardReport.member_id == member_id)
+    ).first()
     if earlier is not None:
         if reason and not earlier.reason:
             earlier.reason = reason
@@ -85,9 +96,11 @@ def report(session: Session, cfg: CommunityConfig, member_id: int, post_id: int,
 def _resolve(session: Session, post_ids: list[int], now: datetime) -> int:
     if not post_ids:
         return 0
-    done = session.execute(update(BoardReport).where(col(BoardReport.post_id).in_(post_ids),
-                                                     col(BoardReport.resolved_at).is_(None))
-                           .values(resolved_at=as_utc(now)))
+    done = session.execute(
+        update(BoardReport)
+        .where(col(BoardReport.post_id).in_(post_ids), col(BoardReport.resolved_at).is_(None))
+        .values(resolved_at=as_utc(now))
+    )
     return int(getattr(done, "rowcount", 0) or 0)
 
 
@@ -108,11 +121,16 @@ def report_queue(session: Session, limit: int = QUEUE_PAGE) -> tuple[list[QueueE
     latest = func.max(BoardReport.created_at)
     is_open = (col(BoardReport.resolved_at).is_(None), board.visible())
     joined = col(BoardPost.id) == col(BoardReport.post_id)
-    total = session.exec(select(func.count(func.distinct(BoardReport.post_id))).join(BoardPost, joined)
-                         .where(*is_open)).one()
+    total = session.exec(
+        select(func.count(func.distinct(BoardReport.post_id))).join(BoardPost, joined).where(*is_open)
+    ).one()
     rows = session.exec(
-        select(BoardReport.post_id, func.count(), latest).join(BoardPost, joined).where(*is_open)
-        .group_by(col(BoardReport.post_id)).order_by(latest.desc(), col(BoardReport.post_id).desc()).limit(limit)
+        select(BoardReport.post_id, func.count(), latest)
+        .join(BoardPost, joined)
+        .where(*is_open)
+        .group_by(col(BoardReport.post_id))
+        .order_by(latest.desc(), col(BoardReport.post_id).desc())
+        .limit(limit)
     ).all()
     entries = []
     for post_id, count, last in rows:
@@ -120,9 +138,10 @@ def report_queue(session: Session, limit: int = QUEUE_PAGE) -> tuple[list[QueueE
         if post is None:
             continue
         reasons = session.exec(
-            select(BoardReport.reason).where(BoardReport.post_id == post_id, col(BoardReport.resolved_at).is_(None),
-                                             BoardReport.reason != "")
-            .order_by(col(BoardReport.created_at).desc(), col(BoardReport.id).desc()).limit(REASONS_SHOWN)
+            select(BoardReport.reason)
+            .where(BoardReport.post_id == post_id, col(BoardReport.resolved_at).is_(None), BoardReport.reason != "")
+            .order_by(col(BoardReport.created_at).desc(), col(BoardReport.id).desc())
+            .limit(REASONS_SHOWN)
         ).all()
         entries.append(QueueEntry(post_id, post.thread_id, post.text, int(count), tuple(reasons), last))
     return entries, int(total)

@@ -1,5 +1,6 @@
 """Reading the community board a page at a time, for chat cards and the public web board: threads by latest
 activity, a thread's visible posts oldest first, each with what a reader sees (the author's label, reactions)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from community.board import CommunityConfig, author_label, id_of, visible, visible_thread
+from community.board import CommunityConfig, author_label, visible, visible_thread
+from storage.db import id_of
 from storage.models.community import BoardPost, BoardReaction, BoardThread, CommunityMember
 
 
@@ -39,23 +41,34 @@ def _thread_view(session: Session, thread: BoardThread) -> ThreadView:
     in_thread = col(BoardPost.thread_id) == thread.id
     count = session.exec(select(func.count()).select_from(BoardPost).where(in_thread, visible())).one()
     latest = session.exec(select(BoardPost).where(in_thread, visible()).order_by(col(BoardPost.id).desc())).first()
-    return ThreadView(id_of(thread), thread.category, thread.title, thread.official, count, thread.last_post_at,
-                      latest.id if latest else None, latest.text if latest else "")
+    return ThreadView(
+        id_of(thread),
+        thread.category,
+        thread.title,
+        thread.official,
+        count,
+        thread.last_post_at,
+        latest.id if latest else None,
+        latest.text if latest else "",
+    )
 
 
 def recent_threads(session: Session, page: int = 1, per_page: int = 10) -> tuple[list[ThreadView], int]:
     """Threads staff have not hidden, by latest activity, one page; and how many such threads there are."""
     total = session.exec(select(func.count()).select_from(BoardThread).where(visible_thread())).one()
     threads = session.exec(
-        select(BoardThread).where(visible_thread())
+        select(BoardThread)
+        .where(visible_thread())
         .order_by(col(BoardThread.last_post_at).desc(), col(BoardThread.id).desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return [_thread_view(session, thread) for thread in threads], total
 
 
-def thread_posts(session: Session, cfg: CommunityConfig, thread_id: int, page: int = 1, per_page: int = 20,
-                 lang: str = "ja") -> tuple[list[PostView], int]:
+def thread_posts(
+    session: Session, cfg: CommunityConfig, thread_id: int, page: int = 1, per_page: int = 20, lang: str = "ja"
+) -> tuple[list[PostView], int]:
     """Visible posts of a thread, oldest first, one page; and how many visible posts there are."""
     in_thread = col(BoardPost.thread_id) == thread_id
     total = session.exec(select(func.count()).select_from(BoardPost).where(in_thread, visible())).one()
@@ -72,6 +85,15 @@ def thread_posts(session: Session, cfg: CommunityConfig, thread_id: int, page: i
         reactions = session.exec(
             select(func.count()).select_from(BoardReaction).where(BoardReaction.post_id == post.id)
         ).one()
-        views.append(PostView(id_of(post), post.thread_id, author_label(cm, cfg, lang), post.text, post.created_at,
-                              post.reply_to, reactions))
+        views.append(
+            PostView(
+                id_of(post),
+                post.thread_id,
+                author_label(cm, cfg, lang),
+                post.text,
+                post.created_at,
+                post.reply_to,
+                reactions,
+            )
+        )
     return views, total

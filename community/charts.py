@@ -7,6 +7,7 @@ own). Only complete weeks that have data are charted (`complete_week`, `chart_we
 Its words are Japanese when a Japanese font is found (community.fonts), else the catalogue's English (Pillow's
 built-in font has no Japanese glyphs).
 """
+
 from __future__ import annotations
 
 import io
@@ -83,13 +84,20 @@ def draw_chart(weeks: Weeks) -> bytes:
     fonts = _Fonts(japanese_font())
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, 24), t(fonts.lang, "kpi.chart.title", first=weeks[0][0], last=week), fill=INK,
-              font=fonts.at(36))
+    draw.text((MARGIN, 24), t(fonts.lang, "kpi.chart.title", first=weeks[0][0], last=week), fill=INK, font=fonts.at(36))
     panel_height = (HEIGHT - 100) // max(1, len(series))
-    for row, (name, colour) in enumerate(zip(series, COLOURS)):
+    for row, (name, colour) in enumerate(zip(series, COLOURS, strict=False)):
         values = [figures[name] for _, figures in weeks]
-        _draw_panel(draw, fonts, TOP + row * panel_height, panel_height, t(fonts.lang, f"kpi.chart.{name}"), colour,
-                    values, [label for label, _ in weeks])
+        _draw_panel(
+            draw,
+            fonts,
+            TOP + row * panel_height,
+            panel_height,
+            t(fonts.lang, f"kpi.chart.{name}"),
+            colour,
+            values,
+            [label for label, _ in weeks],
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -106,13 +114,22 @@ class _Fonts:
         return ImageFont.truetype(self.path, size) if self.path else ImageFont.load_default(size=size)
 
 
-def _draw_panel(draw: ImageDraw.ImageDraw, fonts: _Fonts, top: int, height: int, title: str, colour: str,
-                values: list[int], weeks: list[str]) -> None:
+def _draw_panel(
+    draw: ImageDraw.ImageDraw,
+    fonts: _Fonts,
+    top: int,
+    height: int,
+    title: str,
+    colour: str,
+    values: list[int],
+    weeks: list[str],
+) -> None:
     """One series: its title, a bar per week (this week in full colour) with its count, and the week under it."""
     font, small = fonts.at(22), fonts.at(18)
     peak = max(values) or 1
-    draw.text((MARGIN, top + 4), t(fonts.lang, "kpi.chart.series", label=title, value=f"{values[-1]:,}"), fill=INK,
-              font=font)
+    draw.text(
+        (MARGIN, top + 4), t(fonts.lang, "kpi.chart.series", label=title, value=f"{values[-1]:,}"), fill=INK, font=font
+    )
     chart_top, chart_bottom = top + 40, top + height - 40
     slot = (WIDTH - 2 * MARGIN) / len(values)
     for i, value in enumerate(values):

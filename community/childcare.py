@@ -5,6 +5,7 @@ images in community.qr.
 Nothing here knows LINE or Discord. Personal data kept: a child's date and the parent's member id (deleted on
 opt-out).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -103,10 +104,12 @@ def record_scan(session: Session, touchpoint_id: str, at: datetime, device: str)
     engagement.record(session, SCAN, at, platform="web", space=space_of(touchpoint_id), detail=device)
 
 
-def record_push(session: Session, touchpoint_id: str, at: datetime, *, platform: str, how: str,
-                member_public_id: str | None = None) -> None:
-    engagement.record(session, PUSH, at, member=member_public_id, platform=platform,
-                      space=space_of(touchpoint_id), detail=how)
+def record_push(
+    session: Session, touchpoint_id: str, at: datetime, *, platform: str, how: str, member_public_id: str | None = None
+) -> None:
+    engagement.record(
+        session, PUSH, at, member=member_public_id, platform=platform, space=space_of(touchpoint_id), detail=how
+    )
 
 
 # ---- children and checkup dates ---------------------------------------------------------------------------------
@@ -130,6 +133,7 @@ _ERAS = (("child.era.reiwa", 2018, date(2019, 5, 1)), ("child.era.heisei", 1988,
 def _date_pattern() -> re.Pattern[str]:
     """2026-05-01, 2026/5/1, 2026.5.1, 2026年5月1日, 令和8年5月1日, 令和元年5月1日, R8.5.1, 令和8/5/1 (folded: NFKC
     and lower case, so full-width digits and "r8" are the same)."""
+
     def alternatives(key: str) -> str:
         return "|".join(re.escape(word) for word in sorted(words(key), key=len, reverse=True))
 
@@ -175,9 +179,11 @@ def _check_date(day: date, today: date, lang: str) -> None:
 
 
 def children_of(session: Session, member_id: int) -> list[ChildcareChild]:
-    return list(session.exec(
-        select(ChildcareChild).where(ChildcareChild.member_id == member_id).order_by(col(ChildcareChild.born_on))
-    ))
+    return list(
+        session.exec(
+            select(ChildcareChild).where(ChildcareChild.member_id == member_id).order_by(col(ChildcareChild.born_on))
+        )
+    )
 
 
 def add_child(session: Session, member: Member, born_on: date, now: datetime, platform: str = "") -> ChildcareChild:
@@ -207,8 +213,11 @@ def opt_out(session: Session, member_id: int) -> int:
 
 
 def checkup_dates(city: CityConfig, born_on: date) -> list[tuple[Touchpoint, date]]:
-    return [(tp, add_months(born_on, tp.age_months)) for tp in city.touchpoints
-            if tp.kind == "checkup" and tp.age_months is not None]
+    return [
+        (tp, add_months(born_on, tp.age_months))
+        for tp in city.touchpoints
+        if tp.kind == "checkup" and tp.age_months is not None
+    ]
 
 
 def next_checkup(city: CityConfig, born_on: date, today: date) -> tuple[Touchpoint, date] | None:
@@ -271,9 +280,17 @@ def _send_notice(session: Session, site: Site, notice: DueNotice, now: datetime,
     member = session.get(Member, notice.child.member_id)
     lang = member.lang if member else "ja"
     tp = notice.touchpoint
-    text = Text(t(lang, "checkup.notice", child=_child_text(notice.child.born_on, today, lang), name=tp.name,
-                  age=age_label(tp.age_months or 0, lang), date=date_text(notice.checkup_on, lang),
-                  app=site.city.app.name))
+    text = Text(
+        t(
+            lang,
+            "checkup.notice",
+            child=_child_text(notice.child.born_on, today, lang),
+            name=tp.name,
+            age=age_label(tp.age_months or 0, lang),
+            date=date_text(notice.checkup_on, lang),
+            app=site.city.app.name,
+        )
+    )
     card = qr_card(site, tp)
     pushed_to = []
     for account in members.accounts_of(session, notice.child.member_id):
@@ -285,8 +302,9 @@ def _send_notice(session: Session, site: Site, notice: DueNotice, now: datetime,
     assert notice.child.id is not None
     session.add(ChildcareNotice(child_id=notice.child.id, touchpoint=tp.id, sent_at=as_utc(now)))
     for platform in pushed_to:
-        record_push(session, tp.id, now, platform=platform, how="notice",
-                    member_public_id=member.public_id if member else None)
+        record_push(
+            session, tp.id, now, platform=platform, how="notice", member_public_id=member.public_id if member else None
+        )
     return True
 
 
@@ -299,8 +317,12 @@ def touchpoint_figures(session: Session, city: CityConfig, start: datetime, end:
     rows = session.exec(
         select(Engagement.kind, Engagement.space, func.count())
         # The configured spaces by name (not LIKE 'touchpoint:%'): an index range per touchpoint, nothing else read.
-        .where(col(Engagement.kind).in_((SCAN, PUSH)), col(Engagement.space).in_([space_of(i) for i in figures]),
-               Engagement.at >= as_utc(start), Engagement.at < as_utc(end))
+        .where(
+            col(Engagement.kind).in_((SCAN, PUSH)),
+            col(Engagement.space).in_([space_of(i) for i in figures]),
+            Engagement.at >= as_utc(start),
+            Engagement.at < as_utc(end),
+        )
         .group_by(Engagement.kind, Engagement.space)
     )
     for kind, space, count in rows:
@@ -346,8 +368,17 @@ def stats_text(session: Session, site: Site, now: datetime, lang: str = "ja") ->
     lines.append(t(lang, "childcare.stats.optin", **optin_figures(session, start, end)))
     for name, plaza in hiroba.survey_figures(session, city, start, end).items():
         average = "\u2014" if plaza["ease_average"] is None else f"{plaza['ease_average']:.1f}"
-        lines.append(t(lang, "childcare.stats.plaza", plaza=name, responses=plaza["responses"], average=average,
-                       comments=plaza["comments"], **plaza["again"]))
+        lines.append(
+            t(
+                lang,
+                "childcare.stats.plaza",
+                plaza=name,
+                responses=plaza["responses"],
+                average=average,
+                comments=plaza["comments"],
+                **plaza["again"],
+            )
+        )
     return "\n".join(lines)
 
 
@@ -365,8 +396,9 @@ def digest_section(week: DigestWeek) -> list[str]:
     for tp in week.site.city.touchpoints:
         found = figures[tp.id]
         if found["scans"] or found["pushes"]:
-            lines.append(t("ja", "digest.qr_line", name=tp.name, scans=f"{found['scans']:,}",
-                           pushes=f"{found['pushes']:,}"))
+            lines.append(
+                t("ja", "digest.qr_line", name=tp.name, scans=f"{found['scans']:,}", pushes=f"{found['pushes']:,}")
+            )
     if len(lines) == 1:
         lines.append(t("ja", "digest.none_this_week"))
     return lines
@@ -375,8 +407,10 @@ def digest_section(week: DigestWeek) -> list[str]:
 def _per_touchpoint(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, Figures]:
     """Every configured touchpoint, zeros included, in the city config's order."""
     figures = touchpoint_figures(session, site.city, since, until)
-    return {tp.id: {"scans": int(figures[tp.id]["scans"]), "pushes": int(figures[tp.id]["pushes"])}
-            for tp in site.city.touchpoints}
+    return {
+        tp.id: {"scans": int(figures[tp.id]["scans"]), "pushes": int(figures[tp.id]["pushes"])}
+        for tp in site.city.touchpoints
+    }
 
 
 def _per_touchpoint_rows(data: dict[str, Figures], site: Site) -> list[list[str]]:
@@ -389,7 +423,8 @@ def _per_touchpoint_rows(data: dict[str, Figures], site: Site) -> list[list[str]
 def _per_touchpoint_lines(data: dict[str, Figures], site: Site) -> list[str]:
     names = {tp.id: tp.name for tp in site.city.touchpoints}
     return [t("ja", "childcare.table_header")] + [
-        f"  {names.get(tid, tid)} ({tid}): {f['scans']:,} / {f['pushes']:,}" for tid, f in data.items()]
+        f"  {names.get(tid, tid)} ({tid}): {f['scans']:,} / {f['pushes']:,}" for tid, f in data.items()
+    ]
 
 
 PER_TOUCHPOINT = ReportSection("per_touchpoint", _per_touchpoint, _per_touchpoint_rows, _per_touchpoint_lines)

@@ -4,17 +4,19 @@ A typo in a city file stops the process with one line naming the file and the ke
 turning up at run time. The domain receives these typed objects (and a `Site`: where this city runs), never raw
 dictionaries.
 """
+
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from community.texts import t
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from community.texts import t
 
 if TYPE_CHECKING:
     from community.digest import DigestWeek

@@ -5,6 +5,7 @@ both win) and briefly, a session for a working day, and someone who loses the st
 Links that must work without a login (the weekly chart, which LINE fetches for the digest) carry an HMAC signature
 made with a random key kept in the database (`signing_key`), so nobody can name a page of their own choosing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,15 @@ def create_login(session: Session, member_id: int, now: datetime, purpose: str =
     """A fresh token (one-time link or session); only its hash is stored."""
     lifetime = timedelta(minutes=LINK_MINUTES) if purpose == LINK else timedelta(hours=SESSION_HOURS)
     token = secrets.token_urlsafe(24)
-    session.add(DashboardLogin(token_hash=_token_hash(token), member_id=member_id, purpose=purpose,
-                               created_at=as_utc(now), expires_at=as_utc(now + lifetime)))
+    session.add(
+        DashboardLogin(
+            token_hash=_token_hash(token),
+            member_id=member_id,
+            purpose=purpose,
+            created_at=as_utc(now),
+            expires_at=as_utc(now + lifetime),
+        )
+    )
     session.flush()
     return token
 
@@ -49,8 +57,11 @@ def check_token(session: Session, token: str | None, now: datetime, purpose: str
     if purpose == LINK:
         member_id = _spend_link(session, token, as_utc(now))
     else:
-        login = session.exec(select(DashboardLogin).where(DashboardLogin.token_hash == _token_hash(token),
-                                                          DashboardLogin.purpose == purpose)).first()
+        login = session.exec(
+            select(DashboardLogin).where(
+                DashboardLogin.token_hash == _token_hash(token), DashboardLogin.purpose == purpose
+            )
+        ).first()
         valid = login is not None and login.used_at is None and as_utc(login.expires_at) > as_utc(now)
         member_id = login.member_id if login is not None and valid else None
     # Someone who lost the staff role loses the dashboard too.
@@ -62,8 +73,12 @@ def _spend_link(session: Session, token: str, now: datetime) -> int | None:
     with the same link, the database lets exactly one change the row (SQLite >= 3.35 and PostgreSQL: RETURNING)."""
     spent = session.execute(
         update(DashboardLogin)
-        .where(col(DashboardLogin.token_hash) == _token_hash(token), col(DashboardLogin.purpose) == LINK,
-               col(DashboardLogin.used_at).is_(None), col(DashboardLogin.expires_at) > now)
+        .where(
+            col(DashboardLogin.token_hash) == _token_hash(token),
+            col(DashboardLogin.purpose) == LINK,
+            col(DashboardLogin.used_at).is_(None),
+            col(DashboardLogin.expires_at) > now,
+        )
         .values(used_at=now)
         .returning(col(DashboardLogin.member_id))
         .execution_options(synchronize_session=False)

@@ -5,6 +5,7 @@ image. Written for a phone screen, in Japanese. Staff groups (spaces with the st
 It covers the last complete ISO week (Monday to Sunday) before `now`, so the Monday job and a `/digest` on any day
 of the following week say the same. It names members only by display name (facilitators), never by platform id.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,9 @@ class Digest:
         """The text, and the chart as an image when it has an https URL (LINE shows images only from https)."""
         out: list[OutboundMessage] = [Text(self.text)]
         if self.chart_url.startswith("https://"):
-            out.append(Image(url=self.chart_url, preview_url=self.chart_url,
-                             alt=t("ja", "digest.chart_alt", week=self.week)))
+            out.append(
+                Image(url=self.chart_url, preview_url=self.chart_url, alt=t("ja", "digest.chart_alt", week=self.week))
+            )
         return out
 
 
@@ -95,13 +97,22 @@ def build(session: Session, site: Site, now: datetime) -> Digest:
     since, until = kpi.bounds(site.tz, start, end)
     fiscal_year = kpi.fiscal_year_of(end)
     figures = DigestWeek(
-        session, site, now, start, end, since, until,
+        session,
+        site,
+        now,
+        start,
+        end,
+        since,
+        until,
         this_week=kpi.compute(session, site, start, end),
         last_week=kpi.compute(session, site, start - timedelta(days=7), end - timedelta(days=7)),
         to_date=kpi.compute(session, site, kpi.fiscal_year_range(fiscal_year)[0], end),
     )
-    lines = [t("ja", "digest.title", bot=site.city.bot_name),
-             t("ja", "digest.week", start=_day(start), end=_day(end), week=week), ""]
+    lines = [
+        t("ja", "digest.title", bot=site.city.bot_name),
+        t("ja", "digest.week", start=_day(start), end=_day(end), week=week),
+        "",
+    ]
     lines += _against_targets(site, figures.to_date, site.city.targets_for(fiscal_year), fiscal_year)
     lines += _this_week(figures)
     for section in site.digest_sections:

@@ -5,15 +5,17 @@ keyword ([donation] keywords). Bad rows are reported by their line in the file a
 is keyed by a hash of its cells, so importing the same file again adds nothing. Every import is in the audit log:
 who (None: the command line), which file, and what it added.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Iterator, Protocol, Sequence
+from typing import Protocol
 
 from sqlmodel import Session, select
 
@@ -112,13 +114,16 @@ class Columns:
         return row[i].strip() if i is not None and i < len(row) else ""
 
 
-def import_donations(session: Session, site: Site, data: bytes, now: datetime, *, actor: Member | None = None,
-                     source: str = "") -> ImportResult:
+def import_donations(
+    session: Session, site: Site, data: bytes, now: datetime, *, actor: Member | None = None, source: str = ""
+) -> ImportResult:
     """Import a portal CSV export (see the module's docstring); the result counts and names the bad rows. The import
     goes into the audit log with who ran it (`actor`, None for the command line) and the file's name (`source`)."""
     result = _import(session, site, data, now)
-    detail = (f"added={result.added} attributed={result.attributed} yen={result.attributed_yen} "
-              f"duplicates={result.duplicates} errors={len(result.errors)}")
+    detail = (
+        f"added={result.added} attributed={result.attributed} yen={result.attributed_yen} "
+        f"duplicates={result.duplicates} errors={len(result.errors)}"
+    )
     audit.record(session, actor, audit.DONATIONS_IMPORT, f"file:{source}" if source else "", detail, now)
     return result
 
@@ -188,11 +193,20 @@ class _Rows:
             self.result.duplicates += 1
             return
         self.seen.add(row_hash)
-        code, how = attribute(self.columns.cell(row, "code"), self.columns.cell(row, "reason"), self.codes,
-                              self.keywords)
+        code, how = attribute(
+            self.columns.cell(row, "code"), self.columns.cell(row, "reason"), self.codes, self.keywords
+        )
         donated_at = as_utc(datetime.combine(day, time(12, 0), tzinfo=self.site.tz))  # midday: the date is what counts
-        self.session.add(Donation(row_hash=row_hash, donated_at=donated_at, amount=amount, code=code,
-                                  attributed_by=how, imported_at=as_utc(self.now)))
+        self.session.add(
+            Donation(
+                row_hash=row_hash,
+                donated_at=donated_at,
+                amount=amount,
+                code=code,
+                attributed_by=how,
+                imported_at=as_utc(self.now),
+            )
+        )
         engagement.record(self.session, "donation", donated_at, detail=code or how or UNATTRIBUTED, amount=amount)
         self.result.added += 1
         if how:

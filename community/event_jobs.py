@@ -1,18 +1,19 @@
 """The events feature's scheduled work, as domain functions of (session, site, now, postbox): nudging the
 facilitators of quiet event spaces, and the venue's tips after an event. handlers/events wraps them as Jobs."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from community import members
 from community.city import EventsSettings, Site, Tip, Venue
-from community.events import QuietBinding, event_end, id_of, quiet_bindings, spaces_of
+from community.events import QuietBinding, event_end, quiet_bindings, spaces_of
 from community.messages import Postbox, Text
 from community.texts import t
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import Member, Role, Space
 from storage.models.events import Event
 
@@ -73,15 +74,31 @@ def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: Qu
     event, sent = found.event, 0
     for member in found.nudgeable:
         starters = config.conversation_starters or (t(member.lang, "event.nudge_default_starter"),)
-        text = t(member.lang, "event.nudge", place=_place(found), title=event.title, days=found.quiet.quiet_days,
-                 starter=starters[found.bound.nudges % len(starters)], code=event.code)
+        text = t(
+            member.lang,
+            "event.nudge",
+            place=_place(found),
+            title=event.title,
+            days=found.quiet.quiet_days,
+            starter=starters[found.bound.nudges % len(starters)],
+            code=event.code,
+        )
         sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text)))
     return sent
 
 
 def _orphan_report(orphans: list[QuietBinding], lang: str) -> str:
-    lines = [t(lang, "event.orphan_line", place=_place(found), title=found.event.title, code=found.event.code,
-               days=found.quiet.quiet_days) for found in orphans]
+    lines = [
+        t(
+            lang,
+            "event.orphan_line",
+            place=_place(found),
+            title=found.event.title,
+            code=found.event.code,
+            days=found.quiet.quiet_days,
+        )
+        for found in orphans
+    ]
     return t(lang, "event.orphan_report") + "\n" + "\n".join(lines)
 
 
@@ -93,9 +110,13 @@ def after_event(session: Session, site: Site, now: datetime, postbox: Postbox) -
     config = site.city.events
     now = as_utc(now)
     lookback = timedelta(days=config.after_event_days)
-    candidates = session.exec(select(Event).where(
-        Event.after_event_posted_at == None, Event.starts_at <= now, Event.starts_at >= now - lookback  # noqa: E711
-    )).all()
+    candidates = session.exec(
+        select(Event).where(
+            col(Event.after_event_posted_at).is_(None),
+            Event.starts_at <= now,
+            Event.starts_at >= now - lookback,
+        )
+    ).all()
     posted = 0
     for event in candidates:
         if event_end(event, config.duration_hours) > now:

@@ -1,14 +1,15 @@
 """Events and their community spaces: codes, binding a group or channel, facilitators, engagement, the figures for
 status pages, KPIs and the digest. The scheduled jobs are in community.event_jobs. Platform-neutral: adapters
 deliver what these modules put in a Postbox. Bad input or a wrong state raises community.problems.Problem."""
+
 from __future__ import annotations
 
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, literal
@@ -21,7 +22,7 @@ from community.kpi import KpiSource, count_kind
 from community.messages import ArchiveSpace, CreateSpace, Postbox
 from community.problems import Problem
 from community.texts import t
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import Engagement, Member, Role, Space
 from storage.models.events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
 
@@ -34,17 +35,6 @@ MAX_LOCATION = 100
 DIGEST_QUIET_LIMIT = 10
 
 _INVITE_URL = re.compile(r"^https://line\.me/(?:R/ti/g|ti/g2)/[A-Za-z0-9_\-]+/?(?:\?[\x21-\x7e]*)?$")
-
-
-class _Row(Protocol):
-    id: int | None
-
-
-def id_of(row: _Row) -> int:
-    """The id of a row that is in the database (added and flushed); SQLModel types every id as optional."""
-    if row.id is None:
-        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
-    return row.id
 
 
 # ---- small helpers ---------------------------------------------------------------------------------------------
@@ -74,8 +64,9 @@ def format_when(moment: datetime, tz: ZoneInfo, lang: str = "ja") -> str:
     """A date and time in the city's time zone, as the reader's language writes it (the dashboard reads Japanese)."""
     local = as_utc(moment).astimezone(tz)
     weekday = t(lang, "event.weekdays").split()[local.weekday()]
-    return t(lang, "event.when", year=local.year, month=local.month, day=local.day, weekday=weekday,
-             time=f"{local:%H:%M}")
+    return t(
+        lang, "event.when", year=local.year, month=local.month, day=local.day, weekday=weekday, time=f"{local:%H:%M}"
+    )
 
 
 def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
@@ -123,15 +114,30 @@ def event_by_code_text(session: Session, text: str) -> Event:
     return event
 
 
-def create_event(session: Session, city: CityConfig, *, title: str, starts_at: datetime, location: str,
-                 organizer_id: int, now: datetime) -> Event:
+def create_event(
+    session: Session,
+    city: CityConfig,
+    *,
+    title: str,
+    starts_at: datetime,
+    location: str,
+    organizer_id: int,
+    now: datetime,
+) -> Event:
     if not title or not location:
         raise Problem("event.new_fields")
     if len(title) > MAX_TITLE or len(location) > MAX_LOCATION:
         raise Problem("event.too_long", limit=MAX_TITLE)
     venue = city.events.venue_for(location)
-    event = Event(code=new_code(session), title=title, starts_at=as_utc(starts_at), location=location,
-                  venue=venue.id if venue else "", organizer_id=organizer_id, created_at=as_utc(now))
+    event = Event(
+        code=new_code(session),
+        title=title,
+        starts_at=as_utc(starts_at),
+        location=location,
+        venue=venue.id if venue else "",
+        organizer_id=organizer_id,
+        created_at=as_utc(now),
+    )
     session.add(event)
     session.flush()
     return event
@@ -154,10 +160,14 @@ def event_state(event: Event, now: datetime, duration_hours: float) -> str:
 
 
 def upcoming_events(session: Session, now: datetime, limit: int = 10) -> list[Event]:
-    return list(session.exec(
-        select(Event).where(Event.closed_at == None, Event.starts_at >= as_utc(now))  # noqa: E711
-        .order_by(col(Event.starts_at)).limit(limit)
-    ))
+    return list(
+        session.exec(
+            select(Event)
+            .where(Event.closed_at == None, Event.starts_at >= as_utc(now))  # noqa: E711
+            .order_by(col(Event.starts_at))
+            .limit(limit)
+        )
+    )
 
 
 def request_discord_space(session: Session, postbox: Postbox, event: Event) -> None:
@@ -168,10 +178,17 @@ def request_discord_space(session: Session, postbox: Postbox, event: Event) -> N
         for account in members.accounts_of(session, id_of(member))
         if account.platform == "discord"
     )
-    postbox.push("discord", "events", CreateSpace(
-        event_code=event.code, title=event.title, starts_at=as_utc(event.starts_at).isoformat(),
-        location=event.location, facilitator_ids=facilitator_ids,
-    ))
+    postbox.push(
+        "discord",
+        "events",
+        CreateSpace(
+            event_code=event.code,
+            title=event.title,
+            starts_at=as_utc(event.starts_at).isoformat(),
+            location=event.location,
+            facilitator_ids=facilitator_ids,
+        ),
+    )
 
 
 def close_event(session: Session, postbox: Postbox, event: Event, now: datetime) -> int:
@@ -203,8 +220,10 @@ def binding_of(session: Session, space: Space | None) -> tuple[EventSpace, Event
 
 def spaces_of(session: Session, event: Event) -> list[tuple[EventSpace, Space]]:
     rows = session.exec(
-        select(EventSpace, Space).join(Space, col(Space.id) == col(EventSpace.space_id))
-        .where(EventSpace.event_id == event.id).order_by(col(EventSpace.id))
+        select(EventSpace, Space)
+        .join(Space, col(Space.id) == col(EventSpace.space_id))
+        .where(EventSpace.event_id == event.id)
+        .order_by(col(EventSpace.id))
     ).all()
     return [(bound, space) for bound, space in rows]
 
@@ -227,8 +246,11 @@ def bind_space(session: Session, event: Event, space: Space, now: datetime) -> E
 
 
 def _presence(session: Session, bound: EventSpace, member_id: int) -> EventSpaceMember | None:
-    return session.exec(select(EventSpaceMember).where(
-        EventSpaceMember.event_space_id == bound.id, EventSpaceMember.member_id == member_id)).first()
+    return session.exec(
+        select(EventSpaceMember).where(
+            EventSpaceMember.event_space_id == bound.id, EventSpaceMember.member_id == member_id
+        )
+    ).first()
 
 
 def mark_present(session: Session, bound: EventSpace, member_id: int, now: datetime) -> bool:
@@ -253,33 +275,38 @@ def mark_left(session: Session, bound: EventSpace, member_id: int, now: datetime
         session.add(row)
 
 
-def record_members_joined(session: Session, bound: EventSpace, event: Event, platform: str,
-                          user_ids: Iterable[str], now: datetime) -> int:
+def record_members_joined(
+    session: Session, bound: EventSpace, event: Event, platform: str, user_ids: Iterable[str], now: datetime
+) -> int:
     joined = 0
     for user_id in user_ids:
         member = members.get_or_create_member(session, platform, user_id, as_utc(now))
         if mark_present(session, bound, id_of(member), now):
-            engagement.record(session, "member_joined", now, member=member.public_id, platform=platform,
-                              space=space_key(event.code))
+            engagement.record(
+                session, "member_joined", now, member=member.public_id, platform=platform, space=space_key(event.code)
+            )
             joined += 1
     return joined
 
 
-def record_members_left(session: Session, bound: EventSpace, platform: str, user_ids: Iterable[str],
-                        now: datetime) -> None:
+def record_members_left(
+    session: Session, bound: EventSpace, platform: str, user_ids: Iterable[str], now: datetime
+) -> None:
     for user_id in user_ids:
         member = members.find_member(session, platform, user_id)
         if member is not None:
             mark_left(session, bound, id_of(member), now)
 
 
-def record_message(session: Session, bound: EventSpace, event: Event, platform: str, sender_id: str,
-                   now: datetime) -> None:
+def record_message(
+    session: Session, bound: EventSpace, event: Event, platform: str, sender_id: str, now: datetime
+) -> None:
     """Count one message: when, in which event, by which pseudonymous member. Never the text."""
     member = members.get_or_create_member(session, platform, sender_id, as_utc(now))
     mark_present(session, bound, id_of(member), now)
-    engagement.record(session, "event_message", now, member=member.public_id, platform=platform,
-                      space=space_key(event.code))
+    engagement.record(
+        session, "event_message", now, member=member.public_id, platform=platform, space=space_key(event.code)
+    )
     bound.last_message_at = as_utc(now)
     session.add(bound)
 
@@ -288,10 +315,14 @@ def record_message(session: Session, bound: EventSpace, event: Event, platform: 
 
 
 def facilitators(session: Session, event: Event) -> list[Member]:
-    return list(session.exec(
-        select(Member).join(Role, col(Role.member_id) == col(Member.id))
-        .where(Role.role == members.FACILITATOR, Role.scope == event.code).order_by(col(Role.id))
-    ))
+    return list(
+        session.exec(
+            select(Member)
+            .join(Role, col(Role.member_id) == col(Member.id))
+            .where(Role.role == members.FACILITATOR, Role.scope == event.code)
+            .order_by(col(Role.id))
+        )
+    )
 
 
 def opted_out_ids(session: Session, event: Event) -> set[int]:
@@ -306,20 +337,23 @@ def may_manage(session: Session, member: Member | None, roles: set[str], event: 
     """Staff, the event's organizer, or one of its facilitators."""
     if member is None:
         return False
-    return (members.STAFF in roles or event.organizer_id == member.id
-            or is_facilitator(session, id_of(member), event))
+    return members.STAFF in roles or event.organizer_id == member.id or is_facilitator(session, id_of(member), event)
 
 
 def may_close(member: Member | None, roles: set[str], event: Event) -> bool:
     return member is not None and (members.STAFF in roles or event.organizer_id == member.id)
 
 
-def assign_facilitator(session: Session, event: Event, member: Member, now: datetime, *,
-                       by: Member | None = None) -> bool:
+def assign_facilitator(
+    session: Session, event: Event, member: Member, now: datetime, *, by: Member | None = None
+) -> bool:
     """Grant the facilitator role for this event (and forget an earlier opt-out). True if newly granted; the grant
     is in the audit log with who gave it (`by`)."""
-    optout = session.exec(select(FacilitatorOptOut).where(
-        FacilitatorOptOut.event_id == event.id, FacilitatorOptOut.member_id == member.id)).first()
+    optout = session.exec(
+        select(FacilitatorOptOut).where(
+            FacilitatorOptOut.event_id == event.id, FacilitatorOptOut.member_id == member.id
+        )
+    ).first()
     if optout is not None:
         session.delete(optout)
     return members.grant(session, id_of(member), members.FACILITATOR, as_utc(now), scope=event.code, by=by)
@@ -358,16 +392,32 @@ def space_figures(session: Session, event: Event, now: datetime) -> list[SpaceFi
     week_ago = as_utc(now - timedelta(days=7))
     figures = []
     for bound, space in spaces_of(session, event):
-        present = session.exec(select(func.count()).select_from(EventSpaceMember).where(
-            EventSpaceMember.event_space_id == bound.id, EventSpaceMember.left_at == None)).one()  # noqa: E711
+        present = session.exec(
+            select(func.count())
+            .select_from(EventSpaceMember)
+            .where(EventSpaceMember.event_space_id == bound.id, col(EventSpaceMember.left_at).is_(None))
+        ).one()
         # Messages per space: the engagement log names the event, so count by platform within it.
-        messages = session.exec(select(func.count()).select_from(Engagement).where(
-            Engagement.kind == "event_message", Engagement.space == space_key(event.code),
-            Engagement.platform == space.platform, Engagement.at >= week_ago)).one()
-        figures.append(SpaceFigures(
-            name=space.name or "", platform=space.platform, members=present, messages_this_week=messages,
-            last_activity=bound.last_message_at, detached_at=None if space.bot_present else space.detached_at,
-        ))
+        messages = session.exec(
+            select(func.count())
+            .select_from(Engagement)
+            .where(
+                Engagement.kind == "event_message",
+                Engagement.space == space_key(event.code),
+                Engagement.platform == space.platform,
+                Engagement.at >= week_ago,
+            )
+        ).one()
+        figures.append(
+            SpaceFigures(
+                name=space.name or "",
+                platform=space.platform,
+                members=present,
+                messages_this_week=messages,
+                last_activity=bound.last_message_at,
+                detached_at=None if space.bot_present else space.detached_at,
+            )
+        )
     return figures
 
 
@@ -386,13 +436,20 @@ class EventOverview:
 def overview(session: Session, now: datetime, start: datetime, end: datetime, limit: int = 50) -> list[EventOverview]:
     """Events starting in [start, end), the latest first (a fiscal year on the dashboard)."""
     rows = session.exec(
-        select(Event).where(Event.starts_at >= as_utc(start), Event.starts_at < as_utc(end))
-        .order_by(col(Event.starts_at).desc()).limit(limit)
+        select(Event)
+        .where(Event.starts_at >= as_utc(start), Event.starts_at < as_utc(end))
+        .order_by(col(Event.starts_at).desc())
+        .limit(limit)
     ).all()
     return [
-        EventOverview(code=event.code, title=event.title, starts_at=event.starts_at, closed=event.closed_at is not None,
-                      facilitators=tuple(member_label(m) for m in facilitators(session, event)),
-                      spaces=tuple(space_figures(session, event, now)))
+        EventOverview(
+            code=event.code,
+            title=event.title,
+            starts_at=event.starts_at,
+            closed=event.closed_at is not None,
+            facilitators=tuple(member_label(m) for m in facilitators(session, event)),
+            spaces=tuple(space_figures(session, event, now)),
+        )
         for event in rows
     ]
 
@@ -408,22 +465,34 @@ def event_space_figures(session: Session, start: datetime, end: datetime) -> dic
     facilitator_spoke = (
         select(Engagement.id)
         .join(Member, col(Member.public_id) == col(Engagement.member))
-        .join(Role, and_(col(Role.member_id) == col(Member.id), col(Role.role) == members.FACILITATOR,
-                         col(Role.scope) == col(Event.code)))
+        .join(
+            Role,
+            and_(
+                col(Role.member_id) == col(Member.id),
+                col(Role.role) == members.FACILITATOR,
+                col(Role.scope) == col(Event.code),
+            ),
+        )
         .where(
-            Engagement.kind == "event_message", Engagement.space == literal(space_key("")) + Event.code,
-            Engagement.platform == Space.platform, Engagement.at >= start, Engagement.at < end,
+            Engagement.kind == "event_message",
+            Engagement.space == literal(space_key("")) + Event.code,
+            Engagement.platform == Space.platform,
+            Engagement.at >= start,
+            Engagement.at < end,
             ~select(FacilitatorOptOut.id)
             .where(FacilitatorOptOut.event_id == Event.id, FacilitatorOptOut.member_id == Member.id)
-            .correlate(Event, Member).exists(),
+            .correlate(Event, Member)
+            .exists(),
         )
         .correlate(Event, Space)
         .exists()
     )
     rows = session.exec(
-        select(Space.bot_present, Space.detached_at, facilitator_spoke).select_from(EventSpace)
+        select(Space.bot_present, Space.detached_at, facilitator_spoke)
+        .select_from(EventSpace)
         .join(Space, col(Space.id) == col(EventSpace.space_id))
-        .join(Event, col(Event.id) == col(EventSpace.event_id)).where(EventSpace.bound_at < end)
+        .join(Event, col(Event.id) == col(EventSpace.event_id))
+        .where(EventSpace.bound_at < end)
     ).all()
     spaces = active = 0
     for bot_present, detached_at, spoke in rows:
@@ -461,15 +530,19 @@ class QuietBinding:
 def quiet_bindings(session: Session, now: datetime, days: int) -> list[QuietBinding]:
     cutoff = as_utc(now - timedelta(days=days))
     rows = session.exec(
-        select(EventSpace, Space, Event).join(Space, col(Space.id) == col(EventSpace.space_id))
-        .join(Event, col(Event.id) == col(EventSpace.event_id)).where(Space.bot_present == True)  # noqa: E712
+        select(EventSpace, Space, Event)
+        .join(Space, col(Space.id) == col(EventSpace.space_id))
+        .join(Event, col(Event.id) == col(EventSpace.event_id))
+        .where(Space.bot_present == True)  # noqa: E712
         .order_by(col(EventSpace.id))
     ).all()
     # Every facilitator and opt-out in two queries rather than two per space.
     by_code: dict[str, list[Member]] = {}
     for scope, member in session.exec(
-        select(Role.scope, Member).join(Member, col(Member.id) == col(Role.member_id))
-        .where(Role.role == members.FACILITATOR).order_by(col(Role.id))
+        select(Role.scope, Member)
+        .join(Member, col(Member.id) == col(Role.member_id))
+        .where(Role.role == members.FACILITATOR)
+        .order_by(col(Role.id))
     ):
         by_code.setdefault(scope, []).append(member)
     opted_out = set(session.exec(select(FacilitatorOptOut.event_id, FacilitatorOptOut.member_id)).all())
@@ -480,9 +553,14 @@ def quiet_bindings(session: Session, now: datetime, days: int) -> list[QuietBind
             continue
         nudgeable = tuple(m for m in by_code.get(event.code, ()) if (event.id, m.id) not in opted_out)
         found = QuietSpace(
-            event_code=event.code, event_title=event.title, space_name=space.name or "", platform=space.platform,
-            last_activity=last, quiet_days=(as_utc(now) - last).days,
-            facilitators=tuple(member_label(m) for m in nudgeable), event_space_id=id_of(bound),
+            event_code=event.code,
+            event_title=event.title,
+            space_name=space.name or "",
+            platform=space.platform,
+            last_activity=last,
+            quiet_days=(as_utc(now) - last).days,
+            facilitators=tuple(member_label(m) for m in nudgeable),
+            event_space_id=id_of(bound),
         )
         quiet.append(QuietBinding(found, bound, event, nudgeable))
     return quiet
@@ -501,8 +579,11 @@ def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) 
     }
 
 
-KPIS = KpiSource(("event_spaces", "event_spaces_with_active_facilitator", "event_messages"), _kpi_values,
-                 weekly=("event_spaces", "event_spaces_with_active_facilitator", "event_messages"))
+KPIS = KpiSource(
+    ("event_spaces", "event_spaces_with_active_facilitator", "event_messages"),
+    _kpi_values,
+    weekly=("event_spaces", "event_spaces_with_active_facilitator", "event_messages"),
+)
 
 
 def digest_section(week: DigestWeek) -> list[str]:

@@ -5,6 +5,7 @@ well-known paths on Debian/Ubuntu, Fedora, macOS and Windows. A candidate counts
 fontconfig answers with its best fallback (DejaVu, say) on a machine with no Japanese font, and that would draw
 tofu boxes.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -52,8 +53,13 @@ def _fontconfig() -> str:
 def _ask_fontconfig(fc_match: str) -> str:
     """(Asked once per process: charts are drawn often, fonts are installed rarely.)"""
     try:
-        found = subprocess.run([fc_match, "-f", "%{file}", ":lang=ja"], capture_output=True, text=True,
-                               timeout=FC_MATCH_TIMEOUT_S, check=False)
+        found = subprocess.run(
+            [fc_match, "-f", "%{file}", ":lang=ja"],
+            capture_output=True,
+            text=True,
+            timeout=FC_MATCH_TIMEOUT_S,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return found.stdout.strip() if found.returncode == 0 else ""

@@ -5,6 +5,7 @@ Where a parent is in the survey is the chat's business (handlers.childcare keeps
 the answers. A survey row is linked to the parent only while it is open: the link is cleared when the survey ends,
 when they start another one, opt out, or leave it unfinished for a day, so stored answers are anonymous.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -65,8 +66,12 @@ def start_survey(session: Session, member_id: int, plaza: str, now: datetime) ->
 def open_survey(session: Session, survey_id: int, member_id: int, now: datetime) -> HirobaSurvey | None:
     """The survey, if it is still this member's and still takes answers."""
     survey = session.get(HirobaSurvey, survey_id)
-    if (survey is None or survey.member_id != member_id or survey.completed_at is not None
-            or as_utc(survey.started_at) < as_utc(now - SURVEY_OPEN_FOR)):
+    if (
+        survey is None
+        or survey.member_id != member_id
+        or survey.completed_at is not None
+        or as_utc(survey.started_at) < as_utc(now - SURVEY_OPEN_FOR)
+    ):
         return None
     return survey
 
@@ -95,9 +100,11 @@ def finish_survey(session: Session, survey: HirobaSurvey, comment: str | None, n
 
 def unlink_member(session: Session, member_id: int) -> None:
     """The member's unfinished surveys keep their answers but no longer name them."""
-    session.execute(update(HirobaSurvey)
-                    .where(col(HirobaSurvey.member_id) == member_id, col(HirobaSurvey.completed_at).is_(None))
-                    .values(member_id=None))
+    session.execute(
+        update(HirobaSurvey)
+        .where(col(HirobaSurvey.member_id) == member_id, col(HirobaSurvey.completed_at).is_(None))
+        .values(member_id=None)
+    )
 
 
 def close_stale_surveys(session: Session, now: datetime) -> int:
@@ -121,8 +128,13 @@ class PlazaFigures(TypedDict):
 
 
 def _empty() -> PlazaFigures:
-    return {"responses": 0, "ease_average": None, "ease": dict.fromkeys(EASE_CHOICES, 0),
-            "again": dict.fromkeys(AGAIN_CHOICES, 0), "comments": 0}
+    return {
+        "responses": 0,
+        "ease_average": None,
+        "ease": dict.fromkeys(EASE_CHOICES, 0),
+        "again": dict.fromkeys(AGAIN_CHOICES, 0),
+        "comments": 0,
+    }
 
 
 def survey_figures(session: Session, city: CityConfig, start: datetime, end: datetime) -> dict[str, PlazaFigures]:
@@ -130,8 +142,11 @@ def survey_figures(session: Session, city: CityConfig, start: datetime, end: dat
     counts, and how many left a comment."""
     figures = {name: _empty() for name in plazas(city)}
     surveys = session.exec(
-        select(HirobaSurvey).where(col(HirobaSurvey.ease).is_not(None), HirobaSurvey.started_at >= as_utc(start),
-                                   HirobaSurvey.started_at < as_utc(end))
+        select(HirobaSurvey).where(
+            col(HirobaSurvey.ease).is_not(None),
+            HirobaSurvey.started_at >= as_utc(start),
+            HirobaSurvey.started_at < as_utc(end),
+        )
     )
     for survey in surveys:
         plaza = figures.setdefault(survey.plaza, _empty())
@@ -149,9 +164,18 @@ def survey_figures(session: Session, city: CityConfig, start: datetime, end: dat
 
 
 def survey_comments(session: Session, plaza: str, start: datetime, end: datetime, limit: int = 20) -> list[str]:
-    return [comment for comment in session.exec(
-        select(HirobaSurvey.comment)
-        .where(HirobaSurvey.plaza == plaza, col(HirobaSurvey.comment).is_not(None),
-               HirobaSurvey.started_at >= as_utc(start), HirobaSurvey.started_at < as_utc(end))
-        .order_by(col(HirobaSurvey.id).desc()).limit(limit)
-    ) if comment is not None]
+    return [
+        comment
+        for comment in session.exec(
+            select(HirobaSurvey.comment)
+            .where(
+                HirobaSurvey.plaza == plaza,
+                col(HirobaSurvey.comment).is_not(None),
+                HirobaSurvey.started_at >= as_utc(start),
+                HirobaSurvey.started_at < as_utc(end),
+            )
+            .order_by(col(HirobaSurvey.id).desc())
+            .limit(limit)
+        )
+        if comment is not None
+    ]

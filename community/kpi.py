@@ -6,19 +6,22 @@ The operator contract (GET /api/kpi, `python -m bot kpi --json`, both printed by
 
 Each feature declares `KpiSource`s (names and one function computing them for a period) and extra report sections
 (childcare's `per_touchpoint`); a source may also compute figures shown only to people beside one of its KPIs
-(`beside`: the total of imported donations next to those attributed to referrals), never in the JSON; the enabled features' sources are on the `Site`, in the order of the feature list,
-which is the order of the JSON. What each KPI counts is said where it is computed (community.board, .referrals,
-.events, .childcare) and in the README's operator contract.
+(`beside`: the total of imported donations next to those attributed to referrals), never in the JSON; the enabled
+features' sources are on the `Site`, in the order of the feature list, which is the order of the JSON. What each KPI
+counts is said where it is computed (community.board, .referrals, .events, .childcare) and in the README's operator
+contract.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -27,7 +30,7 @@ from sqlmodel import Session, select
 from community.periods import bounds as bounds
 from community.periods import fiscal_year_of as fiscal_year_of
 from community.periods import fiscal_year_range as fiscal_year_range
-from community.periods import week_range as week_range  # noqa: F401
+from community.periods import week_range as week_range
 from community.texts import t
 from storage.db import as_utc
 from storage.models import Engagement
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from community.city import Site
 
 # An extra report section's JSON object (childcare's per_touchpoint: {id: {"scans": n, "pushes": n}}).
-SectionData = dict[str, object]
+SectionData = dict[str, Any]
 CSV_COLUMNS = ("label", "name", "value", "target", "percent")
 
 
@@ -87,9 +90,9 @@ class Report:
     sections: dict[str, SectionData]
     beside: dict[str, tuple[str, int]] = field(default_factory=dict)  # KPI name -> (figure name, value); not JSON
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         """The operator contract: keys in this order, the sections after the KPIs in feature order."""
-        data: dict[str, object] = {
+        data: dict[str, Any] = {
             "fiscal_year": self.fiscal_year,
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
@@ -188,8 +191,17 @@ def progress(value: int, target: int | None) -> float | None:
 
 def table_text(report: Report, site: Site) -> str:
     """A readable table of a report, for the terminal (Japanese)."""
-    lines = [t("ja", "kpi.table_header", city=site.city.name, fy=report.fiscal_year, start=report.start.isoformat(),
-               end=report.end.isoformat()), ""]
+    lines = [
+        t(
+            "ja",
+            "kpi.table_header",
+            city=site.city.name,
+            fy=report.fiscal_year,
+            start=report.start.isoformat(),
+            end=report.end.isoformat(),
+        ),
+        "",
+    ]
     width = max((_display_width(label(name)) for name in report.kpis), default=0)
     for name, kpi in report.kpis.items():
         pad = " " * (width - _display_width(label(name)))
@@ -220,12 +232,21 @@ def _display_width(text: str) -> int:
 def csv_rows(report: Report, site: Site) -> list[list[str]]:
     """The report as CSV rows (Japanese headers), KPIs then each extra section."""
     period = t("ja", "kpi.csv_period", start=report.start.isoformat(), end=report.end.isoformat())
-    rows = [[t("ja", "kpi.csv_year", fy=report.fiscal_year), period, "", "", ""],
-            [t("ja", f"kpi.csv_header.{column}") for column in CSV_COLUMNS]]
+    rows = [
+        [t("ja", "kpi.csv_year", fy=report.fiscal_year), period, "", "", ""],
+        [t("ja", f"kpi.csv_header.{column}") for column in CSV_COLUMNS],
+    ]
     for name, kpi in report.kpis.items():
         pct = kpi.percent
-        rows.append([label(name), name, str(kpi.value), "" if kpi.target is None else str(kpi.target),
-                     "" if pct is None else f"{pct:.1f}"])
+        rows.append(
+            [
+                label(name),
+                name,
+                str(kpi.value),
+                "" if kpi.target is None else str(kpi.target),
+                "" if pct is None else f"{pct:.1f}",
+            ]
+        )
         if name in report.beside:
             figure, value = report.beside[name]
             rows.append([label(figure), figure, str(value), "", ""])

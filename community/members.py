@@ -1,13 +1,16 @@
 """Members, their platform accounts and roles."""
+
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from community import audit
+from community.messages import OutboundMessage, Postbox
+from storage.db import id_of
 from storage.models import Member, PlatformAccount, Role
 
 STAFF = "staff"
@@ -25,7 +28,7 @@ def new_public_id() -> str:
 # Built once: every inbound event looks its sender up, and building the statement cost more than running it.
 _MEMBER_BY_ACCOUNT = (
     select(Member)
-    .join(PlatformAccount, PlatformAccount.member_id == Member.id)
+    .join(PlatformAccount, col(PlatformAccount.member_id) == col(Member.id))
     .where(PlatformAccount.platform == bindparam("platform"), PlatformAccount.platform_user_id == bindparam("user_id"))
 )
 
@@ -41,7 +44,7 @@ def get_or_create_member(session: Session, platform: str, platform_user_id: str,
     member = Member(public_id=new_public_id(), created_at=now)
     session.add(member)
     session.flush()
-    session.add(PlatformAccount(member_id=member.id, platform=platform, platform_user_id=platform_user_id))
+    session.add(PlatformAccount(member_id=id_of(member), platform=platform, platform_user_id=platform_user_id))
     session.flush()
     return member
 
@@ -50,7 +53,7 @@ def accounts_of(session: Session, member_id: int) -> list[PlatformAccount]:
     return list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
 
 
-def push_to_member(session: Session, postbox, member_id: int, *messages) -> int:
+def push_to_member(session: Session, postbox: Postbox, member_id: int, *messages: OutboundMessage) -> int:
     """Push to every account of the member that can receive pushes (not blocked); returns how many."""
     sent = 0
     for account in accounts_of(session, member_id):
@@ -70,15 +73,21 @@ def roles_of(session: Session, member_id: int | None) -> set[str]:
 
 def has_role(session: Session, member_id: int, role: str, scope: str = "") -> bool:
     return (
-        session.exec(
-            select(Role.id).where(Role.member_id == member_id, Role.role == role, Role.scope == scope)
-        ).first()
+        session.exec(select(Role.id).where(Role.member_id == member_id, Role.role == role, Role.scope == scope)).first()
         is not None
     )
 
 
-def grant(session: Session, member_id: int, role: str, now: datetime, scope: str = "", *,
-          by: Member | None = None, source: str = "") -> bool:
+def grant(
+    session: Session,
+    member_id: int,
+    role: str,
+    now: datetime,
+    scope: str = "",
+    *,
+    by: Member | None = None,
+    source: str = "",
+) -> bool:
     """Give a role; False if the member already had it. A new grant goes into the audit log: who gave it (`by`;
     None for the system), to whom, and where it came from (`source`, e.g. the setting that named them)."""
     if has_role(session, member_id, role, scope):
@@ -95,5 +104,5 @@ def ensure_admins(session: Session, platform: str, platform_user_ids: tuple[str,
     added = 0
     for user_id in platform_user_ids:
         member = get_or_create_member(session, platform, user_id, now)
-        added += grant(session, member.id, STAFF, now, source=f"config:{platform}")
+        added += grant(session, id_of(member), STAFF, now, source=f"config:{platform}")
     return added

@@ -1,12 +1,14 @@
 """Neutral inbound and outbound types. Adapters in bot/ translate platform events into Inbound and render
 these outbound messages back; nothing here knows LINE or Discord."""
+
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from community.texts import t
 
@@ -114,7 +116,7 @@ class Inbound:
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "Inbound":
+    def from_json(cls, text: str) -> Inbound:
         data = json.loads(text)
         data["place"] = Place(**data["place"])
         data["mentions"] = tuple(Mention(**m) for m in data.get("mentions", ()))
@@ -255,12 +257,36 @@ class RetitleThread:
     type: str = "retitle_thread"
 
 
-OutboundMessage = (Text | Image | Card | QrCard | Carousel | CreateSpace | ArchiveSpace | MirrorThread | MirrorPost
-                   | UnmirrorPost | UnmirrorThread | RetitleThread)
+OutboundMessage = (
+    Text
+    | Image
+    | Card
+    | QrCard
+    | Carousel
+    | CreateSpace
+    | ArchiveSpace
+    | MirrorThread
+    | MirrorPost
+    | UnmirrorPost
+    | UnmirrorThread
+    | RetitleThread
+)
 _TYPES = {
     cls.__dataclass_fields__["type"].default: cls
-    for cls in (Text, Image, Card, QrCard, Carousel, CreateSpace, ArchiveSpace, MirrorThread, MirrorPost, UnmirrorPost,
-                UnmirrorThread, RetitleThread)
+    for cls in (
+        Text,
+        Image,
+        Card,
+        QrCard,
+        Carousel,
+        CreateSpace,
+        ArchiveSpace,
+        MirrorThread,
+        MirrorPost,
+        UnmirrorPost,
+        UnmirrorThread,
+        RetitleThread,
+    )
 }
 
 

@@ -1,4 +1,5 @@
 """Reporting periods: the Japanese fiscal year (年度, April to March) and ISO weeks, in the city's time zone."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -27,5 +28,7 @@ def week_range(day: date) -> tuple[date, date]:
 
 def bounds(tz: ZoneInfo, start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, day after end 00:00) in the city's zone, as aware UTC for the queries."""
-    return (as_utc(datetime.combine(start, time(0), tzinfo=tz)),
-            as_utc(datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)))
+    return (
+        as_utc(datetime.combine(start, time(0), tzinfo=tz)),
+        as_utc(datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)),
+    )

@@ -4,6 +4,7 @@ Each feature says what it erases (`Feature.erase`, collected on the Site in reve
 eraser, which removes the platform accounts, runs last). What stays is pseudonymous and links to no one: the Member
 row keeps only its public id (engagement rows carry that id, so participants and posts still count).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from community.messages import MULTICAST, Postbox
 from storage.db import as_utc
@@ -43,7 +44,7 @@ def forget_member(session: Session, member_id: int, now: datetime, postbox: Post
     member = session.get(Member, member_id)
     if member is None:
         return {}
-    accounts = list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
+    accounts = list(session.exec(select(PlatformAccount).where(col(PlatformAccount.member_id) == member_id)))
     forget = Forget(session, member, accounts, now, postbox, site)
     removed: dict[str, int] = {}
     for erase in site.erasers:
@@ -54,18 +55,26 @@ def forget_member(session: Session, member_id: int, now: datetime, postbox: Post
 def erase_core(forget: Forget) -> dict[str, int]:
     """The core's part, last: roles, a half-finished dialogue, raw payloads naming the person, the accounts."""
     session, member = forget.session, forget.member
-    session.execute(delete(DialogueState).where(DialogueState.member_id == member.id))
-    session.execute(delete(Role).where(Role.member_id == member.id))
+    inbox = SQLModel.metadata.tables["inbox_event"].c  # typed columns for the queries below
+    session.execute(delete(DialogueState).where(col(DialogueState.member_id) == member.id))
+    session.execute(delete(Role).where(col(Role.member_id) == member.id))
     # What the bot sent because of their messages (answers, notices quoting them) loses its content.
-    their_events = [row_id for account in forget.accounts for row_id in session.exec(
-        select(InboxEvent.id).where(InboxEvent.platform == account.platform,
-                                    InboxEvent.payload.contains(account.platform_user_id)))]
+    their_events = [
+        row_id
+        for account in forget.accounts
+        for row_id in session.execute(
+            select(inbox.id).where(inbox.platform == account.platform, inbox.payload.contains(account.platform_user_id))
+        ).scalars()
+    ]
     # Raw webhook payloads that name the member's platform ids go now, not after the retention period.
     for account in forget.accounts:
         session.execute(
             update(InboxEvent)
-            .where(InboxEvent.platform == account.platform, InboxEvent.payload.contains(account.platform_user_id),
-                   or_(InboxEvent.status == "done", InboxEvent.status == "skipped", InboxEvent.status == "parked"))
+            .where(
+                inbox.platform == account.platform,
+                inbox.payload.contains(account.platform_user_id),
+                inbox.status.in_(("done", "skipped", "parked")),
+            )
             .values(payload=None, last_error=None)
         )
         session.delete(account)
@@ -87,7 +96,7 @@ def erase_outbox(session: Session, user_ids: list[str], traces: set[str], source
     sent because of their messages, or to others quoting something of theirs, lose their content once delivered.
     Returns the rows changed."""
     changed = 0
-    table = OutboxMessage
+    table = SQLModel.metadata.tables["outbox_message"].c
     addressed = [table.target.in_(user_ids), table.fallback_to.in_(user_ids)] if user_ids else []
     multicasts = [table.target.contains(json.dumps(uid)) for uid in user_ids]
     quoting = [table.messages.contains(word) for word in traces if len(word) >= 2]

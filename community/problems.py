@@ -3,6 +3,7 @@
 The domain raises `Problem("event.no_such_code", code=...)`; the router turns it into the person's language once,
 at the edge, and undoes whatever the handler changed before it noticed.
 """
+
 from __future__ import annotations
 
 from community.texts import t

@@ -4,6 +4,7 @@ an SVG data URI; and whether an address is one only this machine or its network 
 A full QR code (never Micro QR) with medium error correction, so a code survives a little wear on printed paper.
 Rendering is pure and cached: the same URL always gives the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -75,5 +76,10 @@ def is_local_address(url_or_host: str) -> bool:
         return "." not in host  # a one-word name resolves only on a local network
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
-            or address in SHARED_ADDRESS_SPACE)
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_unspecified
+        or address in SHARED_ADDRESS_SPACE
+    )

@@ -4,6 +4,7 @@ Pushes and multicasts count against the monthly limit (replies are free). bot/li
 Messaging API and saves them here; the weekly digest and /healthz warn staff when the month's pace would pass the
 limit. Nothing here talks to LINE.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -30,8 +31,13 @@ class QuotaStatus:
         return self.limit is not None and self.projected > self.limit
 
     def as_dict(self) -> dict[str, int | bool | str | None]:
-        return {"limit": self.limit, "used": self.used, "projected": self.projected, "warning": self.warning,
-                "read_at": as_utc(self.read_at).isoformat()}
+        return {
+            "limit": self.limit,
+            "used": self.used,
+            "projected": self.projected,
+            "warning": self.warning,
+            "read_at": as_utc(self.read_at).isoformat(),
+        }
 
 
 def month_key(local: datetime) -> str:
@@ -70,9 +76,16 @@ def digest_lines(status: QuotaStatus | None) -> list[str]:
     """The weekly digest's LINE section: the month's use, and a warning when the pace passes the limit."""
     if status is None or status.limit is None:
         return []
-    lines = [t("ja", "digest.line_quota"),
-             t("ja", "digest.line_quota_figures", used=f"{status.used:,}", limit=f"{status.limit:,}",
-               projected=f"{status.projected:,}")]
+    lines = [
+        t("ja", "digest.line_quota"),
+        t(
+            "ja",
+            "digest.line_quota_figures",
+            used=f"{status.used:,}",
+            limit=f"{status.limit:,}",
+            projected=f"{status.projected:,}",
+        ),
+    ]
     if status.warning:
         lines.append(t("ja", "digest.line_quota_warning"))
     return lines

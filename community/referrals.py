@@ -4,6 +4,7 @@ A referral code is short and random, one per owner (a member, a thread, an event
 PUBLIC_BASE_URL/r/<code> records a click and redirects to the city's donation page ([donation] url) with the code in
 the tracking parameter. Donations come back as the portal's CSV export (community.donations).
 """
+
 from __future__ import annotations
 
 import re
@@ -90,14 +91,20 @@ def find_code(session: Session, text: str | None) -> ReferralCode | None:
 
 def codes_of(session: Session, public_id: str) -> list[str]:
     """The member's own referral codes."""
-    return list(session.exec(select(ReferralCode.code).where(col(ReferralCode.kind) == "member",
-                                                             col(ReferralCode.owner_ref) == public_id)))
+    return list(
+        session.exec(
+            select(ReferralCode.code).where(
+                col(ReferralCode.kind) == "member", col(ReferralCode.owner_ref) == public_id
+            )
+        )
+    )
 
 
 def forget_member(session: Session, public_id: str) -> None:
     """/forget-me: the member's own referral code goes (its clicks and donations stay, as counts)."""
-    session.execute(delete(ReferralCode).where(col(ReferralCode.kind) == "member",
-                                               col(ReferralCode.owner_ref) == public_id))
+    session.execute(
+        delete(ReferralCode).where(col(ReferralCode.kind) == "member", col(ReferralCode.owner_ref) == public_id)
+    )
 
 
 def record_click(session: Session, site: Site, text: str | None, now: datetime) -> str:
@@ -116,9 +123,14 @@ def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) 
     clicks on /r/ links (unattributed: unknown codes)."""
     ours = col(Engagement.detail) != UNATTRIBUTED
     count, total, imported = session.exec(
-        select(func.count(case((ours, 1))), func.coalesce(func.sum(case((ours, col(Engagement.amount)))), 0),
-               func.coalesce(func.sum(Engagement.amount), 0)).where(
-            Engagement.kind == "donation", Engagement.at >= as_utc(since), Engagement.at < as_utc(until),
+        select(
+            func.count(case((ours, 1))),
+            func.coalesce(func.sum(case((ours, col(Engagement.amount)))), 0),
+            func.coalesce(func.sum(Engagement.amount), 0),
+        ).where(
+            Engagement.kind == "donation",
+            Engagement.at >= as_utc(since),
+            Engagement.at < as_utc(until),
         )
     ).one()
     return {
@@ -130,8 +142,11 @@ def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) 
     }
 
 
-KPIS = KpiSource(("donations_yen", "donations_count", "referral_clicks", "referral_clicks_unattributed"), _kpi_values,
-                 beside=(("donations_yen", "donations_imported_yen"),))
+KPIS = KpiSource(
+    ("donations_yen", "donations_count", "referral_clicks", "referral_clicks_unattributed"),
+    _kpi_values,
+    beside=(("donations_yen", "donations_imported_yen"),),
+)
 
 
 def digest_section(week: DigestWeek) -> list[str]:
@@ -140,9 +155,19 @@ def digest_section(week: DigestWeek) -> list[str]:
     clicks, yen = this["referral_clicks"], this["donations_yen"]
     return [
         t("ja", "digest.donations"),
-        t("ja", "digest.referral_clicks", clicks=f"{clicks:,}", change=signed(clicks - last["referral_clicks"]),
-          unattributed=f"{this['referral_clicks_unattributed']:,}"),
-        t("ja", "digest.donated", count=f"{this['donations_count']:,}", yen=f"{yen:,}",
-          change=signed(yen - last["donations_yen"])),
+        t(
+            "ja",
+            "digest.referral_clicks",
+            clicks=f"{clicks:,}",
+            change=signed(clicks - last["referral_clicks"]),
+            unattributed=f"{this['referral_clicks_unattributed']:,}",
+        ),
+        t(
+            "ja",
+            "digest.donated",
+            count=f"{this['donations_count']:,}",
+            yen=f"{yen:,}",
+            change=signed(yen - last["donations_yen"]),
+        ),
         t("ja", "digest.donated_imported", yen=f"{this['donations_imported_yen']:,}"),
     ]

@@ -1,4 +1,5 @@
 """Spaces: the groups, rooms and channels the bot is in."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,9 @@ def find_space(session: Session, place: Place) -> Space | None:
 def get_or_create_space(session: Session, place: Place, now: datetime, name: str | None = None) -> Space:
     space = find_space(session, place)
     if space is None:
-        space = Space(platform=place.platform, kind=place.kind, platform_space_id=place.id, name=name,
-                      created_at=as_utc(now))
+        space = Space(
+            platform=place.platform, kind=place.kind, platform_space_id=place.id, name=name, created_at=as_utc(now)
+        )
         session.add(space)
         session.flush()
     elif name and space.name != name:

@@ -1,11 +1,13 @@
 """What a feature's command-line subcommands are given: a narrow set of services (the city's Site, an upgraded
 database, a started runtime for work that sends), not the process's internals. bot/cli mounts them."""
+
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
 from community.city import Site
 from storage.db import Database

@@ -1,5 +1,6 @@
 """What a chat handler is given: the transaction, the city it runs for, the inbound event, who sent it, and a postbox
 for what it wants to send (written to the outbox in the same transaction)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from community.city import CityConfig, Site
 from community.messages import DIRECT, Inbound, OutboundMessage, Postbox, Text
 from community.texts import t
 from handlers import dialogues
+from storage.db import id_of
 
 if TYPE_CHECKING:
     from handlers.router import Command, Router
@@ -77,12 +79,12 @@ class Context:
         """Reply with a question and wait for the answer in `dialogue`'s `step` handler."""
         if self.member is None:
             return
-        dialogues.begin(self.session, self.member.id, dialogue, step, self.now, data)
+        dialogues.begin(self.session, id_of(self.member), dialogue, step, self.now, data)
         self.reply(message)
 
     def end_dialogue(self) -> None:
         if self.member is not None:
-            dialogues.end(self.session, self.member.id)
+            dialogues.end(self.session, id_of(self.member))
         self.dialogue = None
 
     @property

@@ -2,6 +2,7 @@
 whose handler takes their next plain message, and the buttons of the last question they were shown, so that typing
 a button's label, its number or はい/いいえ presses it. A restart in the middle of a dialogue continues where it was.
 """
+
 from __future__ import annotations
 
 import json

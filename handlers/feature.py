@@ -3,10 +3,12 @@ chat commands, postbacks and dialogues (`chat`), web pages (`web`), CLI commands
 its tables (`tables`), what /forget-me erases of a person (`erase`), and the KPIs it contributes (`kpis`, `report`,
 `digest`). Wiring, help, privacy and the KPI report iterate over the list in handlers/features.py.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 from handlers.router import ChatRoutes
 

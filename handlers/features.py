@@ -1,9 +1,10 @@
 """The features this service is made of, in order: this order is the order of /help, of the KPI report's JSON, of
 the digest's sections and of `job --list`. A new feature is one new package under handlers/ plus one line here.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from community.city import CityConfig, Site
@@ -37,8 +38,14 @@ def unknown_features(city: CityConfig) -> list[str]:
     return [name for name in city.info.features or () if name not in known]
 
 
-def site_for(city: CityConfig, public_base_url: str, tz: ZoneInfo, platforms: Iterable[str],
-             features: Iterable[Feature] = FEATURES, city_id: str = "city") -> Site:
+def site_for(
+    city: CityConfig,
+    public_base_url: str,
+    tz: ZoneInfo,
+    platforms: Iterable[str],
+    features: Iterable[Feature] = FEATURES,
+    city_id: str = "city",
+) -> Site:
     """The Site a city runs as, with what its features contribute to KPIs, the digest and /forget-me."""
     enabled = tuple(features)
     return Site(

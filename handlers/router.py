@@ -6,26 +6,39 @@ the Router is assembled from the enabled features. Handlers run inside the inbox
 and what they send commit together. A `Problem` a handler raises is answered in the person's language, and whatever
 the handler changed before it is undone.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import islice
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from community.messages import DIRECT, MESSAGE, POSTBACK, Inbound
+from community.messages import DIRECT, MESSAGE, POSTBACK
 from community.problems import Problem
 from community.spaces import get_or_create_space
 from community.texts import has, t, words
-from handlers.context import ANYWHERE, DIRECT_PLACE, EVERYONE, GROUP_PLACE, Context
 from handlers import dialogues
+from handlers.context import ANYWHERE, DIRECT_PLACE, EVERYONE, GROUP_PLACE, Context
+from storage.db import id_of
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ANYWHERE", "ChatRoutes", "Command", "Context", "DIRECT_PLACE", "EVERYONE", "GROUP_PLACE", "Router",
-           "normalise_command_text"]
+__all__ = [
+    "ANYWHERE",
+    "DIRECT_PLACE",
+    "EVERYONE",
+    "GROUP_PLACE",
+    "ChatRoutes",
+    "Command",
+    "Context",
+    "Router",
+    "normalise_command_text",
+]
 
 
 Handler = Callable[[Context], None]
@@ -102,6 +115,10 @@ class Dialogue:
     steps: dict[str, StepHandler]
 
 
+def _call_with(fn: PostbackHandler, params: dict[str, Any], ctx: Context) -> None:
+    fn(ctx, **params)
+
+
 def normalise_command_text(text: str) -> str | None:
     """'／ヘルプ' -> '/ヘルプ'. Returns None for plain chat (not a command). Arguments keep their exact text."""
     text = text.strip()
@@ -152,15 +169,30 @@ class ChatRoutes:
         self.unhandled.append(fn)
         return fn
 
-    def command(self, name: str, *, summary: tuple[str, str] | None = None, usage: str | None = None,
-                roles: Iterable[str] = EVERYONE, places: Iterable[str] = ANYWHERE,
-                aliases: Iterable[str] | None = None) -> Callable[[Handler], Handler]:
+    def command(
+        self,
+        name: str,
+        *,
+        summary: tuple[str, str] | None = None,
+        usage: str | None = None,
+        roles: Iterable[str] = EVERYONE,
+        places: Iterable[str] = ANYWHERE,
+        aliases: Iterable[str] | None = None,
+    ) -> Callable[[Handler], Handler]:
         def decorator(fn: Handler) -> Handler:
-            self.commands.append(Command(
-                name, fn, summary or _catalogue_summary(name), usage or _catalogue_usage(name), frozenset(roles),
-                frozenset(places), tuple(aliases) if aliases is not None else _catalogue_aliases(name), self.feature,
-                usage_en=usage or _catalogue_usage(name, "en"),
-            ))
+            self.commands.append(
+                Command(
+                    name,
+                    fn,
+                    summary or _catalogue_summary(name),
+                    usage or _catalogue_usage(name),
+                    frozenset(roles),
+                    frozenset(places),
+                    tuple(aliases) if aliases is not None else _catalogue_aliases(name),
+                    self.feature,
+                    usage_en=usage or _catalogue_usage(name, "en"),
+                )
+            )
             return fn
 
         return decorator
@@ -235,12 +267,28 @@ class Router:
             self._lookup[key] = cmd
 
     # Direct registration (tests, small tools): the same as a feature's ChatRoutes.
-    def command(self, name: str, *, summary: tuple[str, str] | None = None, usage: str | None = None,
-                roles: Iterable[str] = EVERYONE, places: Iterable[str] = ANYWHERE,
-                aliases: Iterable[str] = ()) -> Callable[[Handler], Handler]:
+    def command(
+        self,
+        name: str,
+        *,
+        summary: tuple[str, str] | None = None,
+        usage: str | None = None,
+        roles: Iterable[str] = EVERYONE,
+        places: Iterable[str] = ANYWHERE,
+        aliases: Iterable[str] = (),
+    ) -> Callable[[Handler], Handler]:
         def decorator(fn: Handler) -> Handler:
-            self._add_command(Command(name, fn, summary or (name, name), usage or f"/{name}", frozenset(roles),
-                                      frozenset(places), tuple(aliases)))
+            self._add_command(
+                Command(
+                    name,
+                    fn,
+                    summary or (name, name),
+                    usage or f"/{name}",
+                    frozenset(roles),
+                    frozenset(places),
+                    tuple(aliases),
+                )
+            )
             return fn
 
         return decorator
@@ -312,19 +360,17 @@ class Router:
         for route in self.postbacks:
             params = route.match(data)
             if params is not None:
-                if ctx.member is None:
-                    return True  # a postback without a sender (never from LINE's 1:1): nobody to answer
-                self._guarded(ctx, lambda c: route.fn(c, **params))
+                if ctx.member is not None:  # a postback without a sender (never from LINE's 1:1): nobody to answer
+                    self._guarded(ctx, partial(_call_with, route.fn, params))
                 return True
         return False
 
     def _plain(self, ctx: Context) -> None:
         """A message that is not a command: a pressed-by-typing button, a dialogue's answer, or chat."""
         if ctx.member is not None and ctx.place_kind == DIRECT_PLACE:
-            state = dialogues.current(ctx.session, ctx.member.id, ctx.now)
-            if state is not None:
-                if self._answer(ctx, state):
-                    return
+            state = dialogues.current(ctx.session, id_of(ctx.member), ctx.now)
+            if state is not None and self._answer(ctx, state):
+                return
         for chat in self.chat_handlers:
             if chat(ctx):
                 return
@@ -366,7 +412,7 @@ class Router:
     def _cancelled(self, ctx: Context, state: Any, text: str) -> bool:
         if not (state.dialogue and dialogues.is_cancel(text) and ctx.member is not None):
             return False
-        dialogues.end(ctx.session, ctx.member.id)
+        dialogues.end(ctx.session, id_of(ctx.member))
         ctx.say("dialogue.cancelled")
         return True
 
@@ -385,4 +431,3 @@ class Router:
                 ctx.say("bad_args", problem=problem, usage=usage)
             else:
                 ctx.reply(problem)
-

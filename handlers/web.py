@@ -5,13 +5,15 @@ A feature lists its routes as `WebRoute`s in its FEATURE; bot/web mounts them. T
 `handlers/templates/` (shared: layout.html, error.html) and `handlers/<feature>/templates/`, named
 "<feature>/<file>.html".
 """
+
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Protocol
 
 import jinja2
 from aiohttp import web
@@ -53,7 +55,8 @@ class WebRoute:
 def templates() -> jinja2.Environment:
     features = {
         folder.parent.name: jinja2.FileSystemLoader(folder)
-        for folder in sorted(HANDLERS.glob("*/templates")) if folder.is_dir()
+        for folder in sorted(HANDLERS.glob("*/templates"))
+        if folder.is_dir()
     }
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(HANDLERS / "templates"), jinja2.PrefixLoader(features)]),
@@ -70,8 +73,13 @@ def render(template: str, **values: Any) -> str:
 
 def page(template: str, *, status: int = 200, headers: dict[str, str] | None = None, **values: Any) -> web.Response:
     """An HTML page from a template; pages are per person or change often, so none is cached by default."""
-    return web.Response(text=render(template, **values), status=status, content_type="text/html", charset="utf-8",
-                        headers={"Cache-Control": "no-store", **(headers or {})})
+    return web.Response(
+        text=render(template, **values),
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def bearer_ok(request: web.Request, token: str | None) -> bool:

@@ -4,11 +4,12 @@ catalogue (`job.<name>.schedule`, `job.<name>.description`).
 
 A job is a plain function run(ctx) inside one transaction; what it sends goes through the outbox with its changes.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
 
 from sqlmodel import Session
 

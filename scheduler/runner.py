@@ -2,11 +2,13 @@
 
 Several instances may run the scheduler: a JobRun row unique on (job, slot) is the lease, so each slot runs once.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -48,16 +50,20 @@ def run_leased(session: Session, job: Job, site: Site, at: datetime, write: Outb
     if not _take_lease(session, job, slot):
         return None
     detail = run_job(session, job, site, at, write)
-    run = session.exec(
-        select(JobRun).where(JobRun.job_name == job.name, JobRun.slot == slot)
-    ).one()
+    run = session.exec(select(JobRun).where(JobRun.job_name == job.name, JobRun.slot == slot)).one()
     run.finished_at, run.status, run.detail = utcnow(), "done", detail
     session.add(run)
     return detail
 
 
-async def fire(db: Database, job: Job, site: Site, write: OutboxWrite, after_run: Callable[[], None] | None = None,
-               at: datetime | None = None) -> str | None:
+async def fire(
+    db: Database,
+    job: Job,
+    site: Site,
+    write: OutboxWrite,
+    after_run: Callable[[], None] | None = None,
+    at: datetime | None = None,
+) -> str | None:
     """What the scheduler does when a job's time comes: run it under the slot's lease. None: the slot already ran."""
     at = at or datetime.now(site.tz)
     try:
@@ -75,10 +81,23 @@ def build_scheduler(tz: Any) -> AsyncIOScheduler:
     return AsyncIOScheduler(timezone=tz)
 
 
-def schedule_jobs(scheduler: AsyncIOScheduler, db: Database, jobs: list[Job], site: Site, write: OutboxWrite,
-                  after_run: Callable[[], None] | None = None) -> None:
+def schedule_jobs(
+    scheduler: AsyncIOScheduler,
+    db: Database,
+    jobs: list[Job],
+    site: Site,
+    write: OutboxWrite,
+    after_run: Callable[[], None] | None = None,
+) -> None:
     """A city's jobs on the process's scheduler, in the city's time zone (ids "<city>:<job>")."""
     for job in jobs:
-        scheduler.add_job(fire, CronTrigger(timezone=site.tz, **job.cron), args=(db, job, site, write, after_run),
-                          id=f"{site.id}:{job.name}", name=f"{site.id}:{job.name}", coalesce=True, max_instances=1,
-                          misfire_grace_time=3600)
+        scheduler.add_job(
+            fire,
+            CronTrigger(timezone=site.tz, **job.cron),
+            args=(db, job, site, write, after_run),
+            id=f"{site.id}:{job.name}",
+            name=f"{site.id}:{job.name}",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+        )

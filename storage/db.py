@@ -1,13 +1,15 @@
 """Engine, sessions and the thread pool that keeps blocking database calls off the event loop."""
+
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -16,16 +18,27 @@ from sqlmodel import Session, create_engine
 T = TypeVar("T")
 
 
+class HasId(Protocol):
+    id: int | None
+
+
+def id_of(row: HasId) -> int:
+    """The id of a row that is in the database (added and flushed); SQLModel types every id as optional."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
+
+
 def utcnow() -> datetime:
     """Aware UTC: SQLModel's datetime columns store and return aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """An aware time in UTC; a naive one is taken to be UTC already."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def make_engine(url: str, schema: str | None = None) -> Engine:

@@ -4,6 +4,7 @@ A row is claimed by setting its busy status and a lease (FOR UPDATE SKIP LOCKED 
 the same row); a holder that dies leaves a lease that expires, and the row is taken again. Holders renew the lease
 while they work and record a row's outcome only while they still hold it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,8 +16,16 @@ from sqlmodel import Session, select
 Row = TypeVar("Row")
 
 
-def claim_due(session: Session, model: type[Row], busy_status: str, now: datetime, platforms: list[str], limit: int,
-              lease: timedelta, where: tuple[ColumnElement[bool], ...] = ()) -> list[Row]:
+def claim_due(
+    session: Session,
+    model: type[Row],
+    busy_status: str,
+    now: datetime,
+    platforms: list[str],
+    limit: int,
+    lease: timedelta,
+    where: tuple[ColumnElement[bool], ...] = (),
+) -> list[Row]:
     """Claim up to limit rows that are pending and due, or whose holder's lease ran out, oldest first.
     where: further conditions a row must meet (e.g. only some targets)."""
     stmt = (
@@ -40,8 +49,9 @@ def claim_due(session: Session, model: type[Row], busy_status: str, now: datetim
     return rows
 
 
-def extend_leases(session: Session, model, busy_status: str, ids: list[int], held_until: datetime,
-                  new_until: datetime) -> set[int]:
+def extend_leases(
+    session: Session, model, busy_status: str, ids: list[int], held_until: datetime, new_until: datetime
+) -> set[int]:
     """Move the lease of rows still held under `held_until` to `new_until`; returns the ids still ours."""
     if not ids:
         return set()

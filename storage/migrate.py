@@ -1,10 +1,12 @@
 """Alembic, driven from code so `python -m bot db upgrade` and the server need no alembic.ini."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from storage.db import make_engine
@@ -33,6 +35,4 @@ def upgrade(database_url: str, revision: str = "head", schema: str | None = None
 
 
 def current_heads(database_url: str) -> list[str]:
-    from alembic.script import ScriptDirectory
-
     return list(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())

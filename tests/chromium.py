@@ -1,5 +1,6 @@
 """Headless Chromium (Debian's, installed by .ci/run) driven over the DevTools protocol: open a page with extra
 request headers at a given window size and evaluate JavaScript in it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,16 @@ import aiohttp
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def require_chromium() -> str:
@@ -33,11 +42,16 @@ class Browser:
         self.profile, self.width, self.height = profile, width, height
         self._ids = itertools.count(1)
 
-    async def __aenter__(self) -> "Browser":
+    async def __aenter__(self) -> Browser:
         self.process = await asyncio.create_subprocess_exec(
-            require_chromium(), *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0",
-            f"--window-size={self.width},{self.height}", "about:blank",
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            require_chromium(),
+            *FLAGS,
+            f"--user-data-dir={self.profile}",
+            "--remote-debugging-port=0",
+            f"--window-size={self.width},{self.height}",
+            "about:blank",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         port_file = self.profile / "DevToolsActivePort"
         for _ in range(600):  # Chromium writes the port once it listens (bounded: 60 s)
@@ -51,8 +65,9 @@ class Browser:
         self.ws = await self.http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
         await self.call("Page.enable")
         await self.call("Network.enable")
-        await self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
-                        deviceScaleFactor=1, mobile=True)
+        await self.call(
+            "Emulation.setDeviceMetricsOverride", width=self.width, height=self.height, deviceScaleFactor=1, mobile=True
+        )
         return self
 
     async def call(self, method: str, **params: Any) -> dict:

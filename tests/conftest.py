@@ -1,4 +1,5 @@
 """Shared fixtures: settings on a throwaway database, the console `testbot`, and a guard against real network calls."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -9,6 +10,7 @@ import uuid
 import pytest
 
 from bot.config import Settings, load_settings
+
 
 @pytest.fixture(autouse=True)
 def no_real_network(monkeypatch):

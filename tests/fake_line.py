@@ -5,6 +5,7 @@ copied into tests/line-openapi), and follow the rules neither expresses (message
 single-use reply tokens, retry keys). Faults (429/500, slow answers, dropped connections) are injected on demand or at
 random with a seed, and accepted sends are counted per retry key so exactly-once delivery can be asserted.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,8 +35,13 @@ REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"
 MULTICAST = "/v2/bot/message/multicast"
 
-_SDK_MODELS = {REPLY: ReplyMessageRequest, PUSH: PushMessageRequest, MULTICAST: MulticastRequest,
-               "/v2/bot/richmenu": RichMenuRequest, "/v2/bot/richmenu/validate": RichMenuRequest}
+_SDK_MODELS = {
+    REPLY: ReplyMessageRequest,
+    PUSH: PushMessageRequest,
+    MULTICAST: MulticastRequest,
+    "/v2/bot/richmenu": RichMenuRequest,
+    "/v2/bot/richmenu/validate": RichMenuRequest,
+}
 
 
 @dataclass
@@ -111,7 +117,7 @@ def _unknown_properties(sent: Any, parsed: Any, where: str = "") -> list[str]:
             else:
                 problems += _unknown_properties(value, parsed[key], f"{where}{key}/")
     elif isinstance(sent, list) and isinstance(parsed, list):
-        for i, (a, b) in enumerate(zip(sent, parsed)):
+        for i, (a, b) in enumerate(zip(sent, parsed, strict=False)):
             problems += _unknown_properties(a, b, f"{where}{i}/")
     return problems
 
@@ -136,8 +142,9 @@ class FakeLineApi:
     openapi_one_in: check request bodies against the OpenAPI schema on one request in N (default every request; the
     SDK-model round trip and the rules below run on every request whatever N is)."""
 
-    def __init__(self, token: str = TOKEN, *, openapi: bool | None = None, latency: float = 0.0,
-                 openapi_one_in: int = 1):
+    def __init__(
+        self, token: str = TOKEN, *, openapi: bool | None = None, latency: float = 0.0, openapi_one_in: int = 1
+    ):
         self.token = token
         self.other_channels: set[str] = set()  # access tokens of further channels (several cities in one process)
         self.use_openapi = openapi_schema.available() if openapi is None else openapi
@@ -163,7 +170,7 @@ class FakeLineApi:
         self.url = ""
 
     # ---- lifecycle ----
-    async def start(self) -> "FakeLineApi":
+    async def start(self) -> FakeLineApi:
         if self.use_openapi:
             # Build the validators before serving: the first request must not spend a client's timeout on YAML.
             schemas = await asyncio.to_thread(openapi_schema.messaging_api)
@@ -185,7 +192,7 @@ class FakeLineApi:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> "FakeLineApi":
+    async def __aenter__(self) -> FakeLineApi:
         return await self.start()
 
     async def __aexit__(self, *exc) -> None:
@@ -224,8 +231,17 @@ class FakeLineApi:
         self._release.set()
         self._release = asyncio.Event()
 
-    def random_faults(self, seed: int, *, p429: float = 0.0, p500: float = 0.0, pslow: float = 0.0, pdrop: float = 0.0,
-                      slow_seconds: float = 1.0, paths: tuple[str, ...] = (REPLY, PUSH, MULTICAST)) -> ChaosMode:
+    def random_faults(
+        self,
+        seed: int,
+        *,
+        p429: float = 0.0,
+        p500: float = 0.0,
+        pslow: float = 0.0,
+        pdrop: float = 0.0,
+        slow_seconds: float = 1.0,
+        paths: tuple[str, ...] = (REPLY, PUSH, MULTICAST),
+    ) -> ChaosMode:
         self.chaos = ChaosMode(seed, p429, p500, pslow, pdrop, slow_seconds, paths)
         return self.chaos
 
@@ -252,8 +268,13 @@ class FakeLineApi:
 
     def reply_texts(self, reply_token: str) -> list[str]:
         """Texts of the accepted reply that used this token (events are handled in parallel, so order by token)."""
-        return [m["text"] for r in self.replies() if r["replyToken"] == reply_token
-                for m in r["messages"] if m.get("type") == "text"]
+        return [
+            m["text"]
+            for r in self.replies()
+            if r["replyToken"] == reply_token
+            for m in r["messages"]
+            if m.get("type") == "text"
+        ]
 
     def texts(self, to: str | None = None) -> list[str]:
         """Every accepted text message, replies and pushes (pushes filtered by `to`), in order."""
@@ -267,8 +288,11 @@ class FakeLineApi:
         return out
 
     def consumption(self) -> int:
-        return sum(len(c.json["messages"]) * (len(c.json["to"]) if c.path == MULTICAST else 1)
-                   for c in self.calls if c.status == 200 and c.path in (PUSH, MULTICAST))
+        return sum(
+            len(c.json["messages"]) * (len(c.json["to"]) if c.path == MULTICAST else 1)
+            for c in self.calls
+            if c.status == 200 and c.path in (PUSH, MULTICAST)
+        )
 
     # ---- the server ----
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -282,11 +306,17 @@ class FakeLineApi:
         try:
             call.channel = request.headers.get("Authorization", "").removeprefix("Bearer ")
             if call.channel not in (self.token, *self.other_channels):
-                raise LineApiError(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+                raise LineApiError(
+                    401, "Authentication failed. Confirm that the access token in the authorization header is valid."
+                )
             if fault is not None and fault.kind == "status":
                 call.fault = "injected"
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-                message = "The API rate limit has been exceeded. Try again later." if fault.status == 429 else "Internal error"
+                message = (
+                    "The API rate limit has been exceeded. Try again later."
+                    if fault.status == 429
+                    else "Internal error"
+                )
                 raise LineApiError(fault.status, message, headers=headers)
             if loses_answer and not fault.accept:
                 # Never processed: the request is recorded (status 0) and its connection ends without an answer.
@@ -333,7 +363,7 @@ class FakeLineApi:
             call.fault = "slow"
             try:
                 await asyncio.wait_for(self._release.wait(), timeout=fault.seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if response is not None:
                 return response  # late: the client has usually given up by now
@@ -380,12 +410,16 @@ class FakeLineApi:
             try:
                 parsed = model.from_json(json.dumps(body))
             except Exception as exc:  # the SDK raises ValueError, TypeError or pydantic's ValidationError
-                raise LineApiError(400, "The request body has 1 error(s)",
-                                   [{"message": str(exc)[:500], "property": "(sdk model)"}]) from None
+                raise LineApiError(
+                    400, "The request body has 1 error(s)", [{"message": str(exc)[:500], "property": "(sdk model)"}]
+                ) from None
             unknown = _unknown_properties(body, json.loads(parsed.to_json()))
             if unknown:
-                raise LineApiError(400, "The request body has unknown properties",
-                                   [{"message": u, "property": u.split(":")[0]} for u in unknown])
+                raise LineApiError(
+                    400,
+                    "The request body has unknown properties",
+                    [{"message": u, "property": u.split(":")[0]} for u in unknown],
+                )
         if self.use_openapi:
             schemas = openapi_schema.messaging_api()
             name = schemas.request_schema(method, path)
@@ -396,8 +430,11 @@ class FakeLineApi:
                 self.openapi_checked += 1
                 errors = schemas.errors(name, body)
                 if errors:
-                    raise LineApiError(400, f"The request body has {len(errors)} error(s)",
-                                       [{"message": e, "property": e.split(":")[0]} for e in errors])
+                    raise LineApiError(
+                        400,
+                        f"The request body has {len(errors)} error(s)",
+                        [{"message": e, "property": e.split(":")[0]} for e in errors],
+                    )
 
     def _check_rules(self, path: str, body: dict) -> None:
         messages = body.get("messages") or []
@@ -420,16 +457,27 @@ class FakeLineApi:
             if len(items) > MAX_QUICK_REPLY_ITEMS:
                 problems.append(f"messages[{i}].quickReply.items: over {MAX_QUICK_REPLY_ITEMS}")
             for node in _walk(message):
-                if node.get("type") == "uri" and "uri" in node and not str(node["uri"]).startswith(("http://", "https://", "line://", "tel:")):
+                if (
+                    node.get("type") == "uri"
+                    and "uri" in node
+                    and not str(node["uri"]).startswith(("http://", "https://", "line://", "tel:"))
+                ):
                     problems.append(f"messages[{i}]: invalid uri {node['uri']!r}")
-                if node.get("type") in ("message", "uri", "postback") and "label" in node and _utf16(node["label"] or "") > 20:
+                if (
+                    node.get("type") in ("message", "uri", "postback")
+                    and "label" in node
+                    and _utf16(node["label"] or "") > 20
+                ):
                     problems.append(f"messages[{i}]: action label over 20 characters")
                 for key in ("originalContentUrl", "previewImageUrl", "url"):
                     if node.get("type") == "image" and key in node and not str(node[key]).startswith("https://"):
                         problems.append(f"messages[{i}].{key}: must be an https URL")
         if problems:
-            raise LineApiError(400, "The request body has %d error(s)" % len(problems),
-                               [{"message": p, "property": p.split(":")[0]} for p in problems])
+            raise LineApiError(
+                400,
+                f"The request body has {len(problems)} error(s)",
+                [{"message": p, "property": p.split(":")[0]} for p in problems],
+            )
 
     def _send(self, path: str, call: Call) -> tuple[int, Any, dict]:
         body = call.json
@@ -442,8 +490,11 @@ class FakeLineApi:
             if path == REPLY:
                 raise LineApiError(400, "X-Line-Retry-Key is not supported for reply messages")
             if retry_key in self._request_ids:
-                raise LineApiError(409, "The retry key is already accepted",
-                                   headers={"x-line-accepted-request-id": self._request_ids[retry_key]})
+                raise LineApiError(
+                    409,
+                    "The retry key is already accepted",
+                    headers={"x-line-accepted-request-id": self._request_ids[retry_key]},
+                )
         self._validate(path, call.method, body)
         self._check_rules(path, body)
         if path == REPLY:
@@ -466,7 +517,12 @@ class FakeLineApi:
         name = self.profiles.get(user_id, f"ユーザー{user_id[-4:]}")
         if name is None:
             raise LineApiError(404, "Not found")
-        return {"userId": user_id, "displayName": name, "pictureUrl": "https://profile.line-scdn.net/u", "language": "ja"}
+        return {
+            "userId": user_id,
+            "displayName": name,
+            "pictureUrl": "https://profile.line-scdn.net/u",
+            "language": "ja",
+        }
 
     def _rich_menu(self, request: web.Request, call: Call, parts: list[str]) -> tuple[int, Any, dict]:
         """Rich menu endpoints: created menus are kept so link/content calls can be checked against them."""
@@ -517,7 +573,7 @@ class FakeLineApi:
 
     def _known_menu(self, menu_id: str) -> None:
         if menu_id not in self.rich_menus:
-            raise LineApiError(404, "Not found: rich menu %s" % menu_id)
+            raise LineApiError(404, f"Not found: rich menu {menu_id}")
 
 
 # ---- our service against the fake --------------------------------------------------------------------------------
@@ -559,8 +615,13 @@ class LineBot:
         self.fake = fake
         self.clock = OffsetClock()
         self.line_timeout = line_timeout
-        self.sender_options = {"base_backoff": 0.01, "max_backoff": 1.0, "jitter": lambda: 0.5, "clock": self.clock,
-                               **(sender_options or {})}
+        self.sender_options = {
+            "base_backoff": 0.01,
+            "max_backoff": 1.0,
+            "jitter": lambda: 0.5,
+            "clock": self.clock,
+            **(sender_options or {}),
+        }
         self.app = None
         self.server = None
         self.client = None
@@ -575,7 +636,7 @@ class LineBot:
     def db(self):
         return self.runtime.db
 
-    async def start(self) -> "LineBot":
+    async def start(self) -> LineBot:
         from aiohttp.test_utils import TestClient, TestServer
 
         from bot.app import create_app
@@ -600,7 +661,9 @@ class LineBot:
         await self.stop()
         await self.start()
 
-    async def post(self, *events: dict, signature: str | None = None, raw: bytes | None = None, path: str = "/callback/line"):
+    async def post(
+        self, *events: dict, signature: str | None = None, raw: bytes | None = None, path: str = "/callback/line"
+    ):
         """POST a webhook as LINE does. signature: None signs correctly, "bad" forges, "" or "missing" omits."""
         from tests import line_payloads
 

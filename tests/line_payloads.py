@@ -1,4 +1,5 @@
 """LINE webhook event builders (valid against the official webhook.yml), the request body and its signature."""
+
 from __future__ import annotations
 
 import base64
@@ -8,7 +9,7 @@ import json
 import os
 import time
 import uuid
-from typing import Iterable
+from collections.abc import Iterable
 
 DESTINATION = "U" + "0" * 32  # the bot's own user id, as LINE sends it
 
@@ -39,8 +40,16 @@ def _source(user: str | None, group: str | None) -> dict:
     return {"type": "user", "userId": user}
 
 
-def _base(event_type: str, user: str | None, group: str | None, *, redelivery: bool = False,
-          mode: str = "active", timestamp: int | None = None, event_id: str | None = None) -> dict:
+def _base(
+    event_type: str,
+    user: str | None,
+    group: str | None,
+    *,
+    redelivery: bool = False,
+    mode: str = "active",
+    timestamp: int | None = None,
+    event_id: str | None = None,
+) -> dict:
     return {
         "type": event_type,
         "mode": mode,
@@ -55,8 +64,14 @@ def _token(reply_token: str | None) -> str:
     return reply_token or uuid.uuid4().hex
 
 
-def text_event(text: str, user_id: str, group_id: str | None = None, mentions: Iterable[tuple[str, int, int] | str] = (),
-               reply_token: str | None = None, **options) -> dict:
+def text_event(
+    text: str,
+    user_id: str,
+    group_id: str | None = None,
+    mentions: Iterable[tuple[str, int, int] | str] = (),
+    reply_token: str | None = None,
+    **options,
+) -> dict:
     """A text message. mentions: user ids (matched as '@' + the id's last 4 in text, else appended) or
     (user id, index, length) triples."""
     mentionees = []
@@ -81,8 +96,12 @@ def text_event(text: str, user_id: str, group_id: str | None = None, mentions: I
 def image_event(user_id: str, group_id: str | None = None, reply_token: str | None = None, **options) -> dict:
     event = _base("message", user_id, group_id, **options)
     event["replyToken"] = _token(reply_token)
-    event["message"] = {"id": str(uuid.uuid4().int)[:18], "type": "image", "quoteToken": uuid.uuid4().hex,
-                        "contentProvider": {"type": "line"}}
+    event["message"] = {
+        "id": str(uuid.uuid4().int)[:18],
+        "type": "image",
+        "quoteToken": uuid.uuid4().hex,
+        "contentProvider": {"type": "line"},
+    }
     return event
 
 
@@ -120,8 +139,14 @@ def member_left_event(group_id: str, user_ids: Iterable[str], **options) -> dict
     return event
 
 
-def postback_event(data: str, user_id: str, group_id: str | None = None, params: dict | None = None,
-                   reply_token: str | None = None, **options) -> dict:
+def postback_event(
+    data: str,
+    user_id: str,
+    group_id: str | None = None,
+    params: dict | None = None,
+    reply_token: str | None = None,
+    **options,
+) -> dict:
     event = _base("postback", user_id, group_id, **options)
     event["replyToken"] = _token(reply_token)
     event["postback"] = {"data": data, **({"params": params} if params else {})}

@@ -4,6 +4,7 @@ OpenAPI 3.0 is not JSON Schema: `nullable`, `discriminator` and `allOf` inherita
 discriminator (Message, Action, Event, ...) becomes two definitions: `X__base` (its own properties, what subtypes
 inherit through allOf) and `X` (the base plus "if type is 'text' then TextMessage", with unknown types rejected).
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,7 +21,15 @@ OPENAPI_DIR = Path(__file__).resolve().parent / "line-openapi"
 FILES = ("messaging-api.yml", "webhook.yml")
 UNAVAILABLE = "tests/line-openapi (the copy of LINE's messaging-api.yml and webhook.yml) is missing"
 _REF = "#/components/schemas/"
-_DROP = {"discriminator", "externalDocs", "example", "description", "nullable", "x-enum-varnames", "x-enum-descriptions"}
+_DROP = {
+    "discriminator",
+    "externalDocs",
+    "example",
+    "description",
+    "nullable",
+    "x-enum-varnames",
+    "x-enum-descriptions",
+}
 
 
 def available() -> bool:
@@ -30,7 +39,7 @@ def available() -> bool:
 def _name(ref: str) -> str:
     if not ref.startswith(_REF):
         raise ValueError(f"unsupported $ref {ref!r}")
-    return ref[len(_REF):]
+    return ref[len(_REF) :]
 
 
 class OpenApiSchemas:
@@ -96,7 +105,7 @@ class OpenApiSchemas:
         }
 
     # ---- validators ----
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 - one schema document per test run: nothing to leak
     def validator(self, schema_name: str) -> Draft202012Validator:
         if schema_name not in self.defs:
             raise KeyError(f"{self.path.name} has no schema {schema_name!r}")
@@ -139,11 +148,11 @@ def _describe(error) -> str:
     return f"{where}: {error.message}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def messaging_api() -> OpenApiSchemas:
     return OpenApiSchemas(OPENAPI_DIR / "messaging-api.yml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def webhook() -> OpenApiSchemas:
     return OpenApiSchemas(OPENAPI_DIR / "webhook.yml")

@@ -5,6 +5,7 @@ Also a small command for the scheduler race: `python -m tests.reliability_helper
 catalogue on DATABASE_URL, prints "ready", waits for a line on stdin, fires every job for that moment through the
 scheduler's fire path and prints {job: detail or null} as JSON.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,6 +58,7 @@ async def wait_until(check, timeout: float, what: str, interval: float = 0.1):
 
 STAFF_TOKEN = "reliability-staff-token"  # /healthz shows the backlog to staff only
 
+
 class BotServer:
     """`python -m bot serve` in a child process, LINE pointed at a FakeLineApi in the test process."""
 
@@ -94,14 +96,19 @@ class BotServer:
         )
         return env
 
-    async def start(self, session, timeout: float = 60) -> "BotServer":
+    async def start(self, session, timeout: float = 60) -> BotServer:
         for _ in range(5):  # a free port can be taken by someone else before the server binds it
             self.port = free_port()
             self.starts += 1
             log = open(self.log_path, "w")
             # cwd is a throwaway directory, so no developer .env is read.
-            self.process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env(), cwd=self.workdir,
-                                            stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"],
+                env=self.env(),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             log.close()
 
             async def ready():
@@ -141,7 +148,9 @@ class BotServer:
 
     async def health(self, session) -> dict | None:
         try:
-            async with session.get(self.url + "/healthz", headers={"Authorization": f"Bearer {STAFF_TOKEN}"}) as response:
+            async with session.get(
+                self.url + "/healthz", headers={"Authorization": f"Bearer {STAFF_TOKEN}"}
+            ) as response:
                 return await response.json()
         except (OSError, ValueError):
             return None
@@ -204,12 +213,13 @@ async def post_webhook(session, url: str, secret: str, events: list[dict]) -> in
         async with session.post(url + "/callback/line", data=data, headers=headers) as response:
             await response.read()
             return response.status
-    except (aiohttp.ClientError, OSError, asyncio.TimeoutError):
+    except (TimeoutError, aiohttp.ClientError, OSError):
         return None
 
 
-async def deliver(session, url_for, secret: str, batches: list[list[dict]], record: Deliveries,
-                  concurrency: int = 32, after_each=None) -> list[list[dict]]:
+async def deliver(
+    session, url_for, secret: str, batches: list[list[dict]], record: Deliveries, concurrency: int = 32, after_each=None
+) -> list[list[dict]]:
     """Post every batch (url_for(i) picks the server); returns the batches not acknowledged, as LINE would redeliver
     them (same webhookEventId, isRedelivery true)."""
     from tests import line_payloads as lp
@@ -317,10 +327,21 @@ def tally_conversations(fake, database_url: str, talks: list[Conversation]) -> T
         if row is None or rows_per_event[row.id] == 0 or got != rows_per_event[row.id]:
             unanswered.append((c.index, got, rows_per_event[row.id] if row else None))
     if unanswered:
-        problems.append(f"{len(unanswered)} events whose answers did not arrive exactly once "
-                        f"(index, accepted, outbox rows), e.g. {unanswered[:5]}")
-    return Tally(len(talks), len(inbox), sum(1 for r in inbox if r.status == "done"), len(outbox),
-                 sum(1 for r in outbox if r.status == "sent"), lost, duplicates, strays, problems)
+        problems.append(
+            f"{len(unanswered)} events whose answers did not arrive exactly once "
+            f"(index, accepted, outbox rows), e.g. {unanswered[:5]}"
+        )
+    return Tally(
+        len(talks),
+        len(inbox),
+        sum(1 for r in inbox if r.status == "done"),
+        len(outbox),
+        sum(1 for r in outbox if r.status == "sent"),
+        lost,
+        duplicates,
+        strays,
+        problems,
+    )
 
 
 def fault_counts(fake) -> Counter:
@@ -332,7 +353,10 @@ def fault_counts(fake) -> Counter:
 
 
 def postgres_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: [int(x) for x in Path(p).parts[-3].split(".") if x.isdigit()])
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: [int(x) for x in Path(p).parts[-3].split(".") if x.isdigit()],
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -357,11 +381,21 @@ class PostgresCluster:
             command = ["runuser", "-u", "postgres", "--", *command]
         return subprocess.run(command, capture_output=True, text=True, check=check, timeout=120)
 
-    def init(self) -> "PostgresCluster":
+    def init(self) -> PostgresCluster:
         if self.as_root:
             shutil.chown(self.root, "postgres")
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
-                  "--auth-host=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         self._run("mkdir", str(self.sock))
         for _ in range(5):
             self.port = free_port()
@@ -372,10 +406,24 @@ class PostgresCluster:
         return self
 
     def start(self, check: bool = True) -> bool:
-        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sock} -c fsync=off "
-                   f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-        done = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "postgres.log"),
-                         "-w", "-t", "60", "start", "-o", options, check=False)
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sock} -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
+        done = self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+            "-o",
+            options,
+            check=False,
+        )
         if check and done.returncode != 0:
             raise AssertionError(f"PostgreSQL did not start again:\n{self.log()}")
         return done.returncode == 0
@@ -405,8 +453,8 @@ def _fire_main(argv: list[str]) -> int:
     from datetime import datetime
 
     from bot.config import load_settings
-    from handlers.features import all_jobs
     from bot.queues.outbox import OutboxWriter
+    from handlers.features import all_jobs
     from scheduler.runner import fire
     from storage.db import Database
 
@@ -425,7 +473,9 @@ def _fire_main(argv: list[str]) -> int:
             for at_text in args.at:
                 at = datetime.fromisoformat(at_text)
                 for job in all_jobs():
-                    results[f"{job.name}@{job.slot(at)}"] = await fire(db, job, settings.site, OutboxWriter().write, at=at)
+                    results[f"{job.name}@{job.slot(at)}"] = await fire(
+                        db, job, settings.site, OutboxWriter().write, at=at
+                    )
             return results
         finally:
             db.close()

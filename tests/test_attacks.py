@@ -4,6 +4,7 @@ Webhook isolation (one odd signed event must not fail other people's requests), 
 slow bodies, group chat text kept after it was counted, personal data in the log, and the headers every answer
 carries.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +16,6 @@ from sqlmodel import select
 
 from bot.line import webhook
 from bot.queues.inbox import InboxWriter
-from storage.db import utcnow
 from storage.models import InboxEvent
 from tests import line_payloads as lp
 
@@ -94,8 +94,10 @@ async def test_a_slow_body_is_cut_off(line_bot, monkeypatch):
     monkeypatch.setattr(webhook, "BODY_TIMEOUT_SECONDS", 0.5)
     port = line_bot.server.port
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"POST /callback/line HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"X-Line-Signature: abc\r\nContent-Length: 1000\r\n\r\n{")
+    writer.write(
+        b"POST /callback/line HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"X-Line-Signature: abc\r\nContent-Length: 1000\r\n\r\n{"
+    )
     await writer.drain()
     status_line = await asyncio.wait_for(reader.readline(), 5)  # answered long before the body would be complete
     writer.close()
@@ -113,8 +115,15 @@ async def test_group_chat_payloads_are_emptied_once_handled(line_bot):
     await line_bot.settle()
     by_text = {}
     for row in line_bot.inbox():
-        by_text[row.event_type + ":" + ("group-chat" if row.payload is None else json.loads(row.payload)
-                                        .get("message", {}).get("text", row.event_type))] = row
+        by_text[
+            row.event_type
+            + ":"
+            + (
+                "group-chat"
+                if row.payload is None
+                else json.loads(row.payload).get("message", {}).get("text", row.event_type)
+            )
+        ] = row
     assert any(key == "message:group-chat" for key in by_text)  # the group's chat: emptied
     assert "message:/help" in by_text  # a command keeps its payload for the retention period
     assert "message:1:1で相談です" in by_text  # 1:1 payloads are kept for the retention period (purge-raw)
@@ -141,8 +150,9 @@ async def test_the_log_of_a_whole_run_names_no_one(line_bot, fake_line, caplog):
     await line_bot.post(lp.text_event("/help", HANAKO))
     await line_bot.settle()
     # aiohttp's access log is off in `serve` (and here it would also hold the fake LINE server's own lines).
-    log = "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records
-                    if record.name != "aiohttp.access")
+    log = "\n".join(
+        record.getMessage() + (record.exc_text or "") for record in caplog.records if record.name != "aiohttp.access"
+    )
     assert log, "the run logged nothing: the check would prove nothing"
     for secret in (HANAKO, GROUP, secret_text, "090-1234-5678"):
         assert secret not in log, f"{secret!r} appears in the log"

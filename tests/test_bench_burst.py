@@ -1,5 +1,6 @@
 """bench/burst.py at a tiny size: the harness starts the fake LINE API, ours on SQLite and the inline peer in their own
 processes, and every /help is answered exactly once. Speed is never asserted here."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -19,13 +20,30 @@ def test_tiny_burst_and_steady_load_every_help_answered_once_and_the_table_print
     burst = load_burst()
     # --quick's pieces (both shapes, ours on SQLite and the inline peer), smaller: 50 events in a burst, then 0.2 s of
     # steady load at --quick's 100 events/s, against a fake that answers after 5 ms.
-    args = burst.parse_args(["--quick", "--servers", "sqlite,inline", "--events", "50", "--steady-seconds", "0.2",
-                             "--latency-ms", "5", "--drain-timeout", "30"])
+    args = burst.parse_args(
+        [
+            "--quick",
+            "--servers",
+            "sqlite,inline",
+            "--events",
+            "50",
+            "--steady-seconds",
+            "0.2",
+            "--latency-ms",
+            "5",
+            "--drain-timeout",
+            "30",
+        ]
+    )
     printed: list[str] = []
     results = burst.run(args, out=printed.append)
 
     assert [(r["server"], r["shape"]) for r in results] == [
-        ("sqlite", "burst"), ("sqlite", "steady"), ("inline", "burst"), ("inline", "steady")]
+        ("sqlite", "burst"),
+        ("sqlite", "steady"),
+        ("inline", "burst"),
+        ("inline", "steady"),
+    ]
     for r in results:
         where = f"{r['server']} {r['shape']}"
         assert r["events"] == (50 if r["shape"] == "burst" else 20), where
@@ -40,10 +58,21 @@ def test_tiny_burst_and_steady_load_every_help_answered_once_and_the_table_print
     text = "\n".join(printed)
     at = next(i for i, line in enumerate(printed) if line.startswith("server "))
     header = printed[at]
-    for column in ("first req→last answer", "answered/s", "replies", "pushes", "ack p50", "ack p99", "ack max",
-                   "non-200", "lost", "dup", "peak RSS"):
+    for column in (
+        "first req→last answer",
+        "answered/s",
+        "replies",
+        "pushes",
+        "ack p50",
+        "ack p99",
+        "ack max",
+        "non-200",
+        "lost",
+        "dup",
+        "peak RSS",
+    ):
         assert column in header, text
-    rows = printed[at + 2:at + 6]
+    rows = printed[at + 2 : at + 6]
     assert [row.split("  ")[0] for row in rows] == ["ours, SQLite"] * 2 + ["inline (SDK example)"] * 2, text
-    for row, r in zip(rows, results):
+    for row, r in zip(rows, results, strict=False):
         assert row.split()[-4:] == ["0", "0", f"{r['peak_rss_mb']:.0f}", "MB"], text  # lost, dup, memory

@@ -7,11 +7,12 @@ post, a queue staff list and resolve), and every staff decision is in the audit 
 of /report (12.11). The link allow-list reads links as a reader's app does (13.6). /forget-me takes away the titles
 of the threads a person opened, on every surface (13.3).
 """
+
 from __future__ import annotations
 
 import json
 import ssl
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import Session, select
 
 from bot.app import create_app
-from bot.console import ConsoleChat
 from community import board, board_moderation, board_views, kpi
 from community import messages as m
 from community.board import CommunityConfig
@@ -79,8 +79,11 @@ async def staff_post(staff_chat, thread_id: int, text: str) -> int:
 
 def audit_actions(chat) -> list[tuple[str, str]]:
     """The board's entries (the staff role the console gives at start is in the log too, as role.grant)."""
-    return [(entry.action, entry.target) for entry in sorted(rows(chat, AuditEntry), key=lambda e: e.id)
-            if entry.action != "role.grant"]
+    return [
+        (entry.action, entry.target)
+        for entry in sorted(rows(chat, AuditEntry), key=lambda e: e.id)
+        if entry.action != "role.grant"
+    ]
 
 
 def pushes_to(chat, target: str, start: int = 0) -> list[str]:
@@ -120,7 +123,7 @@ async def test_staff_hide_a_thread_everywhere_and_restore_it(chat, staff_chat):
     kept_id = await staff_thread(staff_chat, "朝ごはんの店")
     await join(chat)
     await chat.say(f"/post {thread_id} ひどい書き込み")
-    [posted] = await chat.say(f"/post {kept_id} パン屋さんがおいしい")
+    [_posted] = await chat.say(f"/post {kept_id} パン屋さんがおいしい")
     fy = kpi.fiscal_year_of(datetime.now(ZoneInfo("Asia/Tokyo")))
 
     def figures(session):
@@ -142,7 +145,7 @@ async def test_staff_hide_a_thread_everywhere_and_restore_it(chat, staff_chat):
     assert "ありません" in (await chat.say(f"/report {hidden_post.id}"))[0]
     assert (await chat.runtime.db.run(figures))["posts"] == 1  # its posts leave the figures
     with chat.runtime.db.session() as session:
-        ever = (datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc))
+        ever = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
         assert abusive not in [title for _, title, _ in board.top_threads(session, *ever)]
 
     app = create_app(chat.settings, run_workers=False, run_scheduler=False)
@@ -216,7 +219,7 @@ async def test_reports_are_gathered_one_notice_per_post_and_a_queue_staff_resolv
     assert "市の職員だけ" in (await chat.say("/reports"))[0]
 
     [dismissed] = await staff_chat.say(f"/reports dismiss {other}")
-    assert f"通報1件を「問題なし」として閉じました" in dismissed
+    assert "通報1件を「問題なし」として閉じました" in dismissed
     assert "確認待ちの通報はありません" in (await staff_chat.say(f"/reports dismiss {other}"))[0]
     await staff_chat.say(f"/hide {spam}")  # hiding resolves its reports
     assert await staff_chat.say("/reports") == ["確認待ちの通報はありません。"]
@@ -247,7 +250,7 @@ def test_hidden_threads_and_the_report_queue_on_both_backends(database_url):
     upgrade(database_url)
     engine = make_engine(database_url)
     cfg = CommunityConfig(("地域ネタ", "グルメ"), "", 100, 1000, (), "市からの質問", "", "", "市")
-    at = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     try:
         with Session(engine) as session:
             staff, resident = (Member(public_id=f"m-{name}", created_at=at) for name in ("staff", "resident"))
@@ -273,7 +276,9 @@ def test_hidden_threads_and_the_report_queue_on_both_backends(database_url):
             assert [th.title for th in board.forget_threads_of(session, resident.id)] == [FORGOTTEN_TITLE] * 2
             session.commit()
             assert [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))] == [
-                "thread.hide", "thread.restore"]
+                "thread.hide",
+                "thread.restore",
+            ]
     finally:
         engine.dispose()
 
@@ -373,8 +378,12 @@ def test_a_nickname_cannot_be_a_link(name):
 async def test_the_phishing_link_of_the_attack_is_refused_in_chat(chat, staff_chat):
     thread_id = await staff_thread(staff_chat)
     await join(chat)
-    for text in ("https://city.omitama.lg.jp:443@evil.example/phish", "ｈｔｔｐｓ://evil.com", "evil.com/login",
-                 "https:/\\evil.com"):
+    for text in (
+        "https://city.omitama.lg.jp:443@evil.example/phish",
+        "ｈｔｔｐｓ://evil.com",
+        "evil.com/login",
+        "https:/\\evil.com",
+    ):
         [refused] = await chat.say(f"/post {thread_id} {text}")
         assert "リンクは市のサイト（city.omitama.lg.jp）のものだけ貼れます" in refused
     assert rows(chat, BoardPost) == []
@@ -419,7 +428,7 @@ class FakeModeratedForum(FakeForumDiscord):
         self.edited: list[tuple[str, str, dict]] = []  # (channel id, message id, body)
 
     async def handle(self, request: web.Request) -> web.Response:
-        parts = request.path[len("/api/v10"):].strip("/").split("/")
+        parts = request.path[len("/api/v10") :].strip("/").split("/")
         on_thread = parts[0] == "channels" and len(parts) == 2 and request.method in ("DELETE", "PATCH")
         on_message = parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages" and request.method == "PATCH"
         if not (on_thread or on_message):
@@ -459,7 +468,7 @@ async def fake(tmp_path):
     await runner.cleanup()
 
 
-async def test_a_hidden_thread_leaves_the_discord_forum_and_comes_back_on_restore(service, fake):
+async def test_a_hidden_thread_leaves_the_discord_forum_and_comes_back_on_restore(service, fake):  # noqa: F811
     assert isinstance(fake, FakeModeratedForum)  # service (imported) takes this module's fake
     thread_id = await open_thread_on_line(service, "ひどいタイトル")
     await service.line_says(HANAKO, f"/post {thread_id} 最初の投稿")
@@ -480,7 +489,7 @@ async def test_a_hidden_thread_leaves_the_discord_forum_and_comes_back_on_restor
     assert len(service.rows(BoardLink)) == 3
 
 
-async def test_forget_me_renames_their_thread_on_discord(service, fake):
+async def test_forget_me_renames_their_thread_on_discord(service, fake):  # noqa: F811
     secret = "田中花子の引っ越し相談"
     answer = await service.line_says(HANAKO, f"/thread new 地域ネタ {secret}")
     assert "を立てました" in answer
@@ -490,8 +499,9 @@ async def test_forget_me_renames_their_thread_on_discord(service, fake):
 
     await service.line_says(HANAKO, "/forget-me confirm")
     assert fake.threads[forum_thread]["name"] == FORGOTTEN_TITLE
-    [renamed] = [body for verb, path, body in fake.requests
-                 if verb == "PATCH" and path == f"/api/v10/channels/{forum_thread}"]
+    [renamed] = [
+        body for verb, path, body in fake.requests if verb == "PATCH" and path == f"/api/v10/channels/{forum_thread}"
+    ]
     assert renamed["name"] == FORGOTTEN_TITLE
     [(channel, message, opener)] = fake.edited
     assert (channel, message) == (str(forum_thread), str(forum_thread))  # the forum post's first message
@@ -500,9 +510,10 @@ async def test_forget_me_renames_their_thread_on_discord(service, fake):
     assert kept.author_member_id is None
 
 
-
 def test_the_new_forum_operations_survive_the_outbox_json():
     ops = [m.UnmirrorThread(7), m.RetitleThread(7, "地域ネタ", FORGOTTEN_TITLE)]
     assert m.load_messages(m.dump_messages(ops)) == ops
-    assert [m.plain_text(op) for op in ops] == ["[掲示板のスレッドを取り下げ] #7",
-                                                f"[掲示板のスレッド名を変更] #7 {FORGOTTEN_TITLE}"]
+    assert [m.plain_text(op) for op in ops] == [
+        "[掲示板のスレッドを取り下げ] #7",
+        f"[掲示板のスレッド名を変更] #7 {FORGOTTEN_TITLE}",
+    ]

@@ -1,15 +1,12 @@
 """The community on LINE (signed webhook against the fake Messaging API, the rich menu deploy) and the public web
 board (aiohttp test client, and one page rendered by headless Chromium)."""
+
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from PIL import Image
 
@@ -17,7 +14,8 @@ from bot.app import create_app
 from bot.console import ConsoleChat
 from community.messages import POSTBACK
 from tests import line_payloads as lp
-from tests.chromium import FLAGS as CHROMIUM_FLAGS, require_chromium
+from tests.chromium import FLAGS as CHROMIUM_FLAGS
+from tests.chromium import require_chromium
 from tests.fake_line import REPLY
 
 HANAKO = lp.user_id("hanako")
@@ -77,8 +75,12 @@ async def test_line_member_joins_and_posts_through_the_signed_webhook(line_bot, 
 
     [carousel] = await tap(lp.postback_event("board", HANAKO))
     assert carousel["type"] == "flex" and carousel["contents"]["type"] == "carousel"
-    buttons = [b["action"]["data"] for bubble in carousel["contents"]["contents"]
-               for b in (bubble.get("footer") or {}).get("contents", []) if b["action"]["type"] == "postback"]
+    buttons = [
+        b["action"]["data"]
+        for bubble in carousel["contents"]["contents"]
+        for b in (bubble.get("footer") or {}).get("contents", [])
+        if b["action"]["type"] == "postback"
+    ]
     assert f"board:post:{thread_id}" in buttons and f"board:thread:{thread_id}" in buttons
     [ask_text] = await tap(lp.postback_event(f"board:post:{thread_id}", HANAKO))
     assert "投稿する文章を送ってください" in ask_text["text"]
@@ -106,9 +108,14 @@ async def test_line_member_joins_and_posts_through_the_signed_webhook(line_bot, 
 async def test_rich_menu_deploy_against_the_fake(make_settings, fake_line, monkeypatch, tmp_path):
     from bot import cli
 
-    env = dict(LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN=fake_line.token, LINE_API_BASE_URL=fake_line.url,
-               LINE_DATA_API_BASE_URL=fake_line.url, DATABASE_URL=f"sqlite:///{tmp_path}/menu.db",
-               PUBLIC_BASE_URL="https://tsunagaru.example.jp")
+    env = dict(
+        LINE_CHANNEL_SECRET="s",
+        LINE_CHANNEL_ACCESS_TOKEN=fake_line.token,
+        LINE_API_BASE_URL=fake_line.url,
+        LINE_DATA_API_BASE_URL=fake_line.url,
+        DATABASE_URL=f"sqlite:///{tmp_path}/menu.db",
+        PUBLIC_BASE_URL="https://tsunagaru.example.jp",
+    )
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
@@ -161,12 +168,24 @@ async def test_board_index_and_thread_render_escaped_mobile_html(web_board):
     assert "LINEで参加する" in html
 
 
-@pytest.mark.parametrize("path", [
-    "/board/thread/abc", "/board/thread/1.0", "/board/thread/-1", "/board/thread/%EF%BC%91", "/board/thread/999",
-    "/board/thread/1/../../healthz", "/board/thread/", "/board/thread/1/edit", "/board/thread/1%2F2", "/board?page=0",
-    "/board?page=x", "/board?page=99",
-    "/board/thread/1?page=abc",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/board/thread/abc",
+        "/board/thread/1.0",
+        "/board/thread/-1",
+        "/board/thread/%EF%BC%91",
+        "/board/thread/999",
+        "/board/thread/1/../../healthz",
+        "/board/thread/",
+        "/board/thread/1/edit",
+        "/board/thread/1%2F2",
+        "/board?page=0",
+        "/board?page=x",
+        "/board?page=99",
+        "/board/thread/1?page=abc",
+    ],
+)
 async def test_path_tricks_are_a_japanese_404(web_board, path):
     response = await web_board.get(path)
     assert response.status == 404
@@ -208,12 +227,17 @@ async def test_long_threads_page_on_the_web(make_settings):
 async def test_board_thread_in_headless_chromium(web_board, tmp_path):
     url = str(web_board.make_url(f"/board/thread/{web_board.thread_id}"))
     process = await asyncio.create_subprocess_exec(
-        require_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom", url,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        require_chromium(),
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--dump-dom",
+        url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         dom, errors = await asyncio.wait_for(process.communicate(), timeout=120)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         process.kill()
         await process.wait()
         raise

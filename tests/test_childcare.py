@@ -1,5 +1,6 @@
 """The childcare app at every touchpoint: tracked QR codes, scans, pushes, checkup notices, opt-out, the 子育て広場
 survey, figures for staff and the qr / touchpoints CLI."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,25 +23,40 @@ from yarl import URL
 
 from bot.app import RUNTIME, create_app
 from bot.console import ConsoleChat
+from bot.queues.outbox import OutboxWriter
 from community import childcare, fonts, hiroba, periods, qr
 from community.messages import POSTBACK
 from handlers.childcare import sheet as handlers_sheet
 from handlers.childcare.cli import run_qr, run_touchpoints
 from handlers.features import all_jobs
-from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job
 from storage.models import DialogueState, Engagement, PlatformAccount
 from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 from tests.conftest import plain_chat
 
 REPO = Path(__file__).resolve().parents[1]
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
-ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/126.0.0.0 Mobile Safari/537.36")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
-EVERY_ID = ["boshi-techo", "hello-baby", "birth-registration", "baby-visit", "checkup-4m", "consult-10m",
-            "checkup-1y6m", "dental-2y", "checkup-3y", "checkup-5y", "kosodate-hiroba"]
+EVERY_ID = [
+    "boshi-techo",
+    "hello-baby",
+    "birth-registration",
+    "baby-visit",
+    "checkup-4m",
+    "consult-10m",
+    "checkup-1y6m",
+    "dental-2y",
+    "checkup-3y",
+    "checkup-5y",
+    "kosodate-hiroba",
+]
 
 
 @pytest.fixture
@@ -60,7 +76,9 @@ async def staff_group(make_settings):
 
 
 def figures_now(runtime, settings):
-    start, end = periods.bounds(settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date())))
+    start, end = periods.bounds(
+        settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date()))
+    )
     return runtime.db.call(lambda s: childcare.touchpoint_figures(s, settings.city, start, end))
 
 
@@ -89,9 +107,15 @@ async def test_served_svg_is_the_same_code(web):
     assert "<svg" in body and "https://tsunagaru.example.jp/go/boshi-techo" in body  # the title names the URL
 
 
-@pytest.mark.parametrize("agent, device, key", [
-    (IPHONE, "ios", "ios_url"), (ANDROID, "android", "android_url"), (DESKTOP, "other", "web_url"), ("", "other", "web_url"),
-])
+@pytest.mark.parametrize(
+    "agent, device, key",
+    [
+        (IPHONE, "ios", "ios_url"),
+        (ANDROID, "android", "android_url"),
+        (DESKTOP, "other", "web_url"),
+        ("", "other", "web_url"),
+    ],
+)
 async def test_go_redirects_by_device_and_records_the_scan(web, agent, device, key):
     client, settings, runtime = web
     response = await client.get("/go/checkup-4m", headers={"User-Agent": agent}, allow_redirects=False)
@@ -128,12 +152,29 @@ async def test_unknown_touchpoint_gets_a_japanese_404_page(web):
     assert engagement_rows(runtime, "qr_scan") == []
 
 
-@pytest.mark.parametrize("path", [
-    "/go/..%2f..%2fetc%2fpasswd", "/go/..%2f..", "/go/checkup-4m%2f..", "/go/checkup-4m/extra", "/go/CHECKUP-4M",
-    "/go/checkup-4m.png", "/go/https:%2f%2fevil.example", "/go/%2e%2e", "/go/", "/go/checkup-4m%00",
-    "/qr/x.png.svg", "/qr/checkup-4m.png.svg", "/qr/checkup-4m.gif", "/qr/checkup-4m", "/qr/..%2fcheckup-4m.png",
-    "/qr/checkup-4m%2f.png", "/qr/.png", "/qr/checkup-4m.PNG",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/go/..%2f..%2fetc%2fpasswd",
+        "/go/..%2f..",
+        "/go/checkup-4m%2f..",
+        "/go/checkup-4m/extra",
+        "/go/CHECKUP-4M",
+        "/go/checkup-4m.png",
+        "/go/https:%2f%2fevil.example",
+        "/go/%2e%2e",
+        "/go/",
+        "/go/checkup-4m%00",
+        "/qr/x.png.svg",
+        "/qr/checkup-4m.png.svg",
+        "/qr/checkup-4m.gif",
+        "/qr/checkup-4m",
+        "/qr/..%2fcheckup-4m.png",
+        "/qr/checkup-4m%2f.png",
+        "/qr/.png",
+        "/qr/checkup-4m.PNG",
+    ],
+)
 async def test_path_tricks_are_not_found(web, path):
     client, _, runtime = web
     response = await client.get(URL(path, encoded=True), allow_redirects=False)
@@ -234,8 +275,10 @@ async def test_checkup_notices_come_exactly_once_on_the_day(chat):
     sent = await notices_sent(chat, consult)
     assert "10か月児相談" in sent[0] and "/go/consult-10m" in sent[1]
     pushes = engagement_rows(chat.runtime, "qr_push")
-    assert sorted((p.space, p.detail) for p in pushes) == [("touchpoint:checkup-4m", "notice"),
-                                                           ("touchpoint:consult-10m", "notice")]
+    assert sorted((p.space, p.detail) for p in pushes) == [
+        ("touchpoint:checkup-4m", "notice"),
+        ("touchpoint:consult-10m", "notice"),
+    ]
 
 
 async def test_a_late_job_catches_up_but_never_announces_a_past_checkup(chat):
@@ -267,9 +310,15 @@ async def test_child_list_and_several_children(chat):
     assert len(optins) == 2 and all(o.member.startswith("m-") for o in optins)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("future", "先すぎます"), ("past", "6年以上前"), ("2026-13-01", "日付として読めません"), ("あした", "日付として読めません"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("future", "先すぎます"),
+        ("past", "6年以上前"),
+        ("2026-13-01", "日付として読めません"),
+        ("あした", "日付として読めません"),
+    ],
+)
 async def test_implausible_dates_are_refused(chat, text, expected):
     today = datetime.now(chat.settings.tz).date()
     if text == "future":
@@ -353,7 +402,9 @@ async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
     await chat.send(None, kind=POSTBACK, postback="hiroba:again:no", as_user="taro")  # and never comments
 
     settings = chat.settings
-    start, end = periods.bounds(settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date())))
+    start, end = periods.bounds(
+        settings.tz, *periods.fiscal_year_range(periods.fiscal_year_of(datetime.now(settings.tz).date()))
+    )
     figures = chat.runtime.db.call(lambda s: hiroba.survey_figures(s, settings.city, start, end))
     assert figures["美野里子育て広場"]["responses"] == 1
     assert figures["美野里子育て広場"]["ease_average"] == 4
@@ -366,7 +417,8 @@ async def test_survey_by_quick_reply_and_aggregate_per_plaza(chat, staff_chat):
     comments = chat.runtime.db.call(lambda s: hiroba.survey_comments(s, "美野里子育て広場", start, end))
     assert comments == ["おもちゃが多くて楽しかったです"]
     finished = chat.runtime.db.call(
-        lambda s: s.exec(select(HirobaSurvey).where(HirobaSurvey.completed_at.is_not(None))).all())
+        lambda s: s.exec(select(HirobaSurvey).where(HirobaSurvey.completed_at.is_not(None))).all()
+    )
     assert len(finished) == 2 and all(survey.member_id is None for survey in finished)  # anonymous once done
 
     [stats] = await staff_chat.say("/childcare stats")
@@ -410,7 +462,9 @@ async def test_survey_by_typed_answers(chat):
     assert "ありがとうございました" in thanks
     surveys = chat.runtime.db.call(lambda s: s.exec(select(HirobaSurvey).order_by(HirobaSurvey.id)).all())
     assert [(x.plaza, x.ease, x.again, x.comment, x.member_id) for x in surveys] == [
-        ("美野里子育て広場", 4, "maybe", None, None), ("小川子育て広場", 5, "yes", None, None)]
+        ("美野里子育て広場", 4, "maybe", None, None),
+        ("小川子育て広場", 5, "yes", None, None),
+    ]
 
 
 async def test_an_answer_that_is_no_button_asks_again(chat):
@@ -449,7 +503,11 @@ async def test_a_restart_in_the_middle_of_the_survey_continues(make_settings):
         with second.runtime.db.session() as session:
             survey = session.exec(select(HirobaSurvey)).one()
             assert (survey.plaza, survey.ease, survey.again, survey.comment) == (
-                "美野里子育て広場", 4, "yes", "絵本がたくさんありました")
+                "美野里子育て広場",
+                4,
+                "yes",
+                "絵本がたくさんありました",
+            )
             assert survey.member_id is None and survey.completed_at is not None
             assert session.exec(select(DialogueState)).all() == []
     finally:
@@ -475,7 +533,9 @@ async def test_opting_out_mid_survey_closes_it(chat):
     assert "終了しています" in stale
     assert plain_chat(await chat.say("こんにちは"))  # the survey no longer takes their messages
     states = chat.runtime.db.call(lambda s: s.exec(select(DialogueState)).all())
-    assert [state.dialogue for state in states if state.dialogue] == []  # no dialogue open (the greeting's buttons may be)
+    assert [
+        state.dialogue for state in states if state.dialogue
+    ] == []  # no dialogue open (the greeting's buttons may be)
 
 
 async def test_survey_in_english(chat):
@@ -499,16 +559,26 @@ async def test_figures_follow_the_fiscal_year_boundary(chat):
     tz = settings.tz
     db.call(childcare.record_scan, "checkup-3y", datetime(2027, 3, 31, 23, 59, tzinfo=tz), "ios")
     db.call(childcare.record_scan, "checkup-3y", datetime(2027, 4, 1, 0, 0, tzinfo=tz), "android")
-    db.call(lambda s: childcare.record_push(s, "checkup-3y", datetime(2027, 4, 2, tzinfo=tz), platform="line",
-                                            how="group"))
+    db.call(
+        lambda s: childcare.record_push(s, "checkup-3y", datetime(2027, 4, 2, tzinfo=tz), platform="line", how="group")
+    )
     fy2026 = periods.bounds(tz, *periods.fiscal_year_range(2026))
     fy2027 = periods.bounds(tz, *periods.fiscal_year_range(2027))
     assert periods.fiscal_year_of(date(2027, 3, 31)) == 2026 and periods.fiscal_year_of(date(2027, 4, 1)) == 2027
-    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2026))["checkup-3y"] == {"scans": 1, "pushes": 0}
-    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2027))["checkup-3y"] == {"scans": 1, "pushes": 1}
+    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2026))["checkup-3y"] == {
+        "scans": 1,
+        "pushes": 0,
+    }
+    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *fy2027))["checkup-3y"] == {
+        "scans": 1,
+        "pushes": 1,
+    }
     week = periods.bounds(tz, *periods.week_range(date(2027, 4, 1)))  # Thursday: Monday 29 March to Monday 5 April
     assert week == (datetime(2027, 3, 29, tzinfo=tz), datetime(2027, 4, 5, tzinfo=tz))
-    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *week))["checkup-3y"] == {"scans": 2, "pushes": 1}
+    assert db.call(lambda s: childcare.touchpoint_figures(s, settings.city, *week))["checkup-3y"] == {
+        "scans": 2,
+        "pushes": 1,
+    }
 
 
 async def test_staff_stats_in_japanese(chat, staff_chat):
@@ -532,10 +602,16 @@ def test_the_feature_declares_its_contract():
     from handlers.childcare import FEATURE
 
     assert [route.pattern for route in FEATURE.chat.postbacks] == [
-        "hiroba:start", "hiroba:plaza:{index:int}", "hiroba:ease:{n:int}", "hiroba:again:{choice}", "hiroba:skip"]
+        "hiroba:start",
+        "hiroba:plaza:{index:int}",
+        "hiroba:ease:{n:int}",
+        "hiroba:again:{choice}",
+        "hiroba:skip",
+    ]
     assert [c.name for c in FEATURE.chat.commands] == ["touchpoint", "child", "hiroba", "childcare stats"]
     assert {(r.method, r.path) for r in FEATURE.web} == {
-        (m, p) for m in ("GET", "HEAD") for p in (r"/qr/{name:[\s\S]*}", r"/go/{touchpoint:[\s\S]*}")}
+        (m, p) for m in ("GET", "HEAD") for p in (r"/qr/{name:[\s\S]*}", r"/go/{touchpoint:[\s\S]*}")
+    }
     assert [c.name for c in FEATURE.cli] == ["qr", "touchpoints"]
     [job] = FEATURE.jobs
     assert (job.name, job.cron) == ("checkup-notices", {"hour": "10", "minute": "0"})
@@ -580,11 +656,20 @@ def test_qr_command_writes_print_ready_png_and_svg(make_settings, tmp_path):
 
 def test_qr_all_writes_the_set_and_a_contact_sheet(tmp_path):
     env = {**os.environ, "PUBLIC_BASE_URL": "https://qr.example.jp", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    result = subprocess.run([sys.executable, "-m", "bot", "qr", "--all", "--out", str(tmp_path / "set")],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "qr", "--all", "--out", str(tmp_path / "set")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     names = {p.name for p in (tmp_path / "set").iterdir()}
-    assert names == {f"{i}.{ext}" for i in EVERY_ID for ext in ("png", "svg")} | {"contact-sheet.png", "contact-sheet.svg"}
+    assert names == {f"{i}.{ext}" for i in EVERY_ID for ext in ("png", "svg")} | {
+        "contact-sheet.png",
+        "contact-sheet.svg",
+    }
     sheet = Image.open(tmp_path / "set" / "contact-sheet.png")
     decoded = sorted(code.text for code in zxingcpp.read_barcodes(sheet))
     assert decoded == sorted(f"https://qr.example.jp/go/{i}" for i in EVERY_ID)
@@ -598,14 +683,21 @@ def test_touchpoints_json_lists_ids_names_and_ages(make_settings, capsys):
     assert [r["id"] for r in rows] == EVERY_ID
     assert rows[0] == {"id": "boshi-techo", "name": "母子手帳交付", "age_months": None}
     ages = {r["id"]: r["age_months"] for r in rows if r["age_months"] is not None}
-    assert ages == {"checkup-4m": 4, "consult-10m": 10, "checkup-1y6m": 18, "dental-2y": 24, "checkup-3y": 36,
-                    "checkup-5y": 60}
+    assert ages == {
+        "checkup-4m": 4,
+        "consult-10m": 10,
+        "checkup-1y6m": 18,
+        "dental-2y": 24,
+        "checkup-3y": 36,
+        "checkup-5y": 60,
+    }
 
 
 def test_touchpoints_text_listing_by_subprocess(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    result = subprocess.run([sys.executable, "-m", "bot", "touchpoints"], cwd=REPO, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "touchpoints"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 11 and lines[0].split()[:2] == ["boshi-techo", "母子手帳交付"]
@@ -624,10 +716,15 @@ def _era_forms(day: date) -> list[str]:
     """The ways people write a date: 年月日, 和暦 (令和), its short forms, and full-width digits."""
     reiwa = day.year - 2018
     wide = str.maketrans("0123456789/", "０１２３４５６７８９／")
-    return [f"{day.year}年{day.month}月{day.day}日", f"令和{reiwa}年{day.month}月{day.day}日",
-            f"R{reiwa}.{day.month}.{day.day}", f"令和{reiwa}/{day.month}/{day.day}",
-            f"令和{reiwa}年{day.month}月{day.day}日".translate(wide), f"{day.year}/{day.month}/{day.day}".translate(wide),
-            childcare.date_text(day)]
+    return [
+        f"{day.year}年{day.month}月{day.day}日",
+        f"令和{reiwa}年{day.month}月{day.day}日",
+        f"R{reiwa}.{day.month}.{day.day}",
+        f"令和{reiwa}/{day.month}/{day.day}",
+        f"令和{reiwa}年{day.month}月{day.day}日".translate(wide),
+        f"{day.year}/{day.month}/{day.day}".translate(wide),
+        childcare.date_text(day),
+    ]
 
 
 @pytest.mark.parametrize("form", range(7))
@@ -643,14 +740,30 @@ async def test_child_accepts_japanese_dates_and_answers_in_the_same_style_as_eve
     assert child.born_on == due
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026年8月1日", date(2026, 8, 1)), ("令和8年8月1日", date(2026, 8, 1)), ("R8.8.1", date(2026, 8, 1)),
-    ("r8.8.1", date(2026, 8, 1)), ("令和8/8/1", date(2026, 8, 1)), ("令和８年８月１日", date(2026, 8, 1)),
-    ("２０２６年８月１日（土）", date(2026, 8, 1)), ("令和元年5月1日", date(2019, 5, 1)), ("平成31年4月30日", date(2019, 4, 30)),
-    ("H30.1.2", date(2018, 1, 2)), ("2026-05-01", date(2026, 5, 1)), ("2026/5/1", date(2026, 5, 1)),
-    ("令和元年4月30日", None), ("令和0年1月1日", None), ("2026年13月1日", None), ("26/8/1", None), ("昭和60年1月1日", None),
-    ("2026年8月", None), ("あした", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026年8月1日", date(2026, 8, 1)),
+        ("令和8年8月1日", date(2026, 8, 1)),
+        ("R8.8.1", date(2026, 8, 1)),
+        ("r8.8.1", date(2026, 8, 1)),
+        ("令和8/8/1", date(2026, 8, 1)),
+        ("令和８年８月１日", date(2026, 8, 1)),
+        ("２０２６年８月１日（土）", date(2026, 8, 1)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("平成31年4月30日", date(2019, 4, 30)),
+        ("H30.1.2", date(2018, 1, 2)),
+        ("2026-05-01", date(2026, 5, 1)),
+        ("2026/5/1", date(2026, 5, 1)),
+        ("令和元年4月30日", None),
+        ("令和0年1月1日", None),
+        ("2026年13月1日", None),
+        ("26/8/1", None),
+        ("昭和60年1月1日", None),
+        ("2026年8月", None),
+        ("あした", None),
+    ],
+)
 def test_parse_date_reads_western_and_japanese_era_dates(text, expected):
     assert childcare.parse_date(text) == expected
 
@@ -672,8 +785,10 @@ async def test_a_checkup_notice_says_due_only_while_the_date_is_ahead(chat):
     await chat.say(f"/child {due.isoformat()}")
     await chat.say(f"/child {born.isoformat()}")
     city = chat.settings.city
-    early = dataclasses.replace(chat.settings.site, city=city.model_copy(update={
-        "childcare": city.childcare.model_copy(update={"notice_days_before": 200})}))
+    early = dataclasses.replace(
+        chat.settings.site,
+        city=city.model_copy(update={"childcare": city.childcare.model_copy(update={"notice_days_before": 200})}),
+    )
     job = next(j for j in all_jobs() if j.name == "checkup-notices")
     at = datetime(today.year, today.month, today.day, 10, 0, tzinfo=chat.settings.tz)
     start = len(chat.said)
@@ -724,7 +839,8 @@ async def test_the_checkup_notices_job_reports_in_japanese(chat):
             session.add(account)
         session.commit()
     assert run_notices(chat, notice_day) == (  # two notices, one parent
-        "健診のお知らせ 0件を送りました（届かない人 1人）。未完了のアンケート 1件を閉じました")
+        "健診のお知らせ 0件を送りました（届かない人 1人）。未完了のアンケート 1件を閉じました"
+    )
     with chat.runtime.db.session() as session:
         for account in session.exec(select(PlatformAccount)):
             account.followed = True
@@ -733,14 +849,28 @@ async def test_the_checkup_notices_job_reports_in_japanese(chat):
     assert run_notices(chat, notice_day) == "健診のお知らせ 2件を送りました"
 
 
-@pytest.mark.parametrize("address, local", [
-    ("http://127.0.0.1:8080", True), ("http://localhost:8080", True), ("http://[::1]:8080", True),
-    ("http://0.0.0.0:8080", True), ("http://tsunagaru.local", True), ("http://192.168.1.20:8080", True),
-    ("http://10.0.0.5", True), ("http://172.20.1.1", True), ("http://[fe80::1]", True), ("http://[fd00::1]", True),
-    ("http://raspberrypi:8080", True), ("localhost", True), ("", True),
-    ("https://tsunagaru.example.jp", False), ("https://bot.city.example.jp/", False), ("http://8.8.8.8", False),
-    ("bot.example.jp", False),
-])
+@pytest.mark.parametrize(
+    "address, local",
+    [
+        ("http://127.0.0.1:8080", True),
+        ("http://localhost:8080", True),
+        ("http://[::1]:8080", True),
+        ("http://0.0.0.0:8080", True),
+        ("http://tsunagaru.local", True),
+        ("http://192.168.1.20:8080", True),
+        ("http://10.0.0.5", True),
+        ("http://172.20.1.1", True),
+        ("http://[fe80::1]", True),
+        ("http://[fd00::1]", True),
+        ("http://raspberrypi:8080", True),
+        ("localhost", True),
+        ("", True),
+        ("https://tsunagaru.example.jp", False),
+        ("https://bot.city.example.jp/", False),
+        ("http://8.8.8.8", False),
+        ("bot.example.jp", False),
+    ],
+)
 def test_is_local_address(address, local):
     assert qr.is_local_address(address) is local
 
@@ -751,8 +881,9 @@ def _qr_cli(tmp_path, *args: str, public: str | None) -> subprocess.CompletedPro
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/x.db", HOST="127.0.0.1", PYTHONPATH=str(REPO))
     if public is not None:
         env["PUBLIC_BASE_URL"] = public
-    return subprocess.run([sys.executable, "-m", "bot", "qr", *args], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "qr", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("public", [None, "http://localhost:8080", "http://192.168.10.4"])
@@ -771,9 +902,17 @@ def test_qr_refuses_to_print_codes_for_a_local_address(tmp_path, public):
 
 JAPANESE_FONT = fonts.japanese_font()
 NO_JAPANESE_FONT = "no font with Japanese glyphs on this machine (CI installs fonts-noto-cjk)"
-LATIN_ONLY = next((p for p in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf") if Path(p).is_file()),
-                  None)
+LATIN_ONLY = next(
+    (
+        p
+        for p in (
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+            "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        )
+        if Path(p).is_file()
+    ),
+    None,
+)
 
 
 def _glyphs(font_path: str, text: str) -> bytes:
@@ -794,8 +933,9 @@ def test_the_found_font_draws_japanese_not_tofu():
     assert fonts.japanese_font("/nowhere/font.ttc") == JAPANESE_FONT
 
 
-@pytest.mark.skipif(JAPANESE_FONT is None or shutil.which("fc-match") is None,
-                    reason="needs fontconfig's fc-match and a Japanese font")
+@pytest.mark.skipif(
+    JAPANESE_FONT is None or shutil.which("fc-match") is None, reason="needs fontconfig's fc-match and a Japanese font"
+)
 def test_fontconfig_finds_a_japanese_font_off_the_well_known_paths(monkeypatch):
     monkeypatch.setattr(fonts, "WELL_KNOWN", ())
     found = fonts.japanese_font()
@@ -819,8 +959,9 @@ def _label_row(sheet: Image.Image, index: int) -> Image.Image:
 def _label_reference(font_path: str, text: str) -> bytes:
     """The label line as the contact sheet draws it (same size, anchor and offset) with the given font."""
     image = Image.new("RGB", (handlers_sheet.CELL, 36), "white")
-    ImageDraw.Draw(image).text((handlers_sheet.CELL // 2, 4), text, fill="black",
-                               font=ImageFont.truetype(font_path, 26), anchor="ma")
+    ImageDraw.Draw(image).text(
+        (handlers_sheet.CELL // 2, 4), text, fill="black", font=ImageFont.truetype(font_path, 26), anchor="ma"
+    )
     return image.convert("L").tobytes()
 
 

@@ -1,6 +1,7 @@
 """Several cities in one process (issue #14): each its own LINE channel, webhook, public pages, staff and data.
 Nothing of one city is visible to, or changed by, anything in the other — through the webhook, the web, the console
 and the command line — on SQLite and on PostgreSQL (each city in a schema of its own)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -51,15 +52,23 @@ async def two_cities(tmp_path, database_url, fake_line):
     shutil.copy(DEFAULT_CITY_CONFIG, tmp_path / "omitama.toml")
     (tmp_path / "kashima.toml").write_text(KASHIMA, encoding="utf-8")
     fake_line.other_channels.add(KASHIMA_TOKEN)
-    settings = load_settings({
-        "CITY_CONFIG": f"{tmp_path / 'omitama.toml'},{tmp_path / 'kashima.toml'}",
-        "DATABASE_URL": database_url, "PUBLIC_BASE_URL": "https://tsunagaru.example.jp",
-        "LINE_CHANNEL_SECRET": CHANNEL_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": fake_line.token,
-        "LINE_API_BASE_URL": fake_line.url, "LINE_DATA_API_BASE_URL": fake_line.url,
-        "KASHIMA_LINE_CHANNEL_SECRET": KASHIMA_SECRET, "KASHIMA_LINE_CHANNEL_ACCESS_TOKEN": KASHIMA_TOKEN,
-        "STAFF_API_TOKEN": STAFF_TOKEN, "KASHIMA_STAFF_API_TOKEN": KASHIMA_STAFF_TOKEN,
-        "ADMIN_LINE_USER_IDS": lp.user_id("omitama-staff"),
-    }, dotenv=False)
+    settings = load_settings(
+        {
+            "CITY_CONFIG": f"{tmp_path / 'omitama.toml'},{tmp_path / 'kashima.toml'}",
+            "DATABASE_URL": database_url,
+            "PUBLIC_BASE_URL": "https://tsunagaru.example.jp",
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": fake_line.token,
+            "LINE_API_BASE_URL": fake_line.url,
+            "LINE_DATA_API_BASE_URL": fake_line.url,
+            "KASHIMA_LINE_CHANNEL_SECRET": KASHIMA_SECRET,
+            "KASHIMA_LINE_CHANNEL_ACCESS_TOKEN": KASHIMA_TOKEN,
+            "STAFF_API_TOKEN": STAFF_TOKEN,
+            "KASHIMA_STAFF_API_TOKEN": KASHIMA_STAFF_TOKEN,
+            "ADMIN_LINE_USER_IDS": lp.user_id("omitama-staff"),
+        },
+        dotenv=False,
+    )
     app = create_app(settings, run_workers=False, run_scheduler=False)
     client = TestClient(TestServer(app, host="127.0.0.1", port=0))
     await client.start_server()
@@ -73,8 +82,9 @@ async def post(client, path: str, secret: str, *events: dict):
         if event.get("replyToken"):
             client.fake.issue_reply_token(event["replyToken"])
     body = lp.body(events)
-    return await client.post(path, data=body, headers={"Content-Type": "application/json",
-                                                       "X-Line-Signature": lp.sign(body, secret)})
+    return await client.post(
+        path, data=body, headers={"Content-Type": "application/json", "X-Line-Signature": lp.sign(body, secret)}
+    )
 
 
 async def settle(client) -> None:
@@ -122,8 +132,9 @@ async def test_each_city_has_its_own_channel_board_staff_and_kpis(two_cities, fa
     assert (await client.get("/qr/boshi-techo.png")).status == 200
     # KPIs per city, each behind its own staff token.
     omitama = await (await client.get("/api/kpi", headers={"Authorization": f"Bearer {STAFF_TOKEN}"})).json()
-    kashima = await (await client.get("/kashima/api/kpi",
-                                      headers={"Authorization": f"Bearer {KASHIMA_STAFF_TOKEN}"})).json()
+    kashima = await (
+        await client.get("/kashima/api/kpi", headers={"Authorization": f"Bearer {KASHIMA_STAFF_TOKEN}"})
+    ).json()
     assert omitama["kpis"]["participants"]["value"] == 1 and kashima["kpis"]["participants"]["value"] == 1
     assert "childcare_optins" in omitama["kpis"] and "childcare_optins" not in kashima["kpis"]
     assert "per_touchpoint" not in kashima
@@ -167,9 +178,11 @@ async def test_the_console_and_the_command_line_take_a_city(two_cities, monkeypa
         assert "/board" in help_text and "/child" not in help_text and "/event" not in help_text
     finally:
         await kashima.stop()
-    for name, value in dict(CITY_CONFIG=f"{tmp_path / 'omitama.toml'},{tmp_path / 'kashima.toml'}",
-                            DATABASE_URL=client.settings.database_url,
-                            PUBLIC_BASE_URL="https://tsunagaru.example.jp").items():
+    for name, value in dict(
+        CITY_CONFIG=f"{tmp_path / 'omitama.toml'},{tmp_path / 'kashima.toml'}",
+        DATABASE_URL=client.settings.database_url,
+        PUBLIC_BASE_URL="https://tsunagaru.example.jp",
+    ).items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     assert await asyncio.to_thread(cli_main, ["kpi", "--city", "kashima", "--json"]) == 0

@@ -1,4 +1,5 @@
 """`python -m bot` as an operator runs it: job list and runs, db upgrade, and the server's health and shutdown."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,21 @@ from storage.models import InboxEvent
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTING_NAMES = (
-    "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_API_BASE_URL", "LINE_DATA_API_BASE_URL",
-    "DISCORD_BOT_TOKEN", "DISCORD_GUILD_ID", "DATABASE_URL", "PUBLIC_BASE_URL", "HOST", "PORT",
-    "ADMIN_LINE_USER_IDS", "ADMIN_DISCORD_USER_IDS", "STAFF_API_TOKEN", "CITY_CONFIG", "TZ",
+    "LINE_CHANNEL_SECRET",
+    "LINE_CHANNEL_ACCESS_TOKEN",
+    "LINE_API_BASE_URL",
+    "LINE_DATA_API_BASE_URL",
+    "DISCORD_BOT_TOKEN",
+    "DISCORD_GUILD_ID",
+    "DATABASE_URL",
+    "PUBLIC_BASE_URL",
+    "HOST",
+    "PORT",
+    "ADMIN_LINE_USER_IDS",
+    "ADMIN_DISCORD_USER_IDS",
+    "STAFF_API_TOKEN",
+    "CITY_CONFIG",
+    "TZ",
 )
 
 
@@ -41,8 +54,9 @@ def bot_env(tmp_path):
 
 def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     # cwd is a temporary directory, so a developer's .env is not read.
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def free_port() -> int:
@@ -135,8 +149,9 @@ def get_json(url: str, token: str | None = None) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def wait_for_health(process: subprocess.Popen, url: str, deadline_seconds: float = 60,
-                    token: str | None = None) -> tuple[int, dict]:
+def wait_for_health(
+    process: subprocess.Popen, url: str, deadline_seconds: float = 60, token: str | None = None
+) -> tuple[int, dict]:
     """Poll until the server answers (start-up runs migrations); fail at once if it exits."""
     deadline = time.monotonic() + deadline_seconds
     while True:
@@ -153,11 +168,22 @@ def wait_for_health(process: subprocess.Popen, url: str, deadline_seconds: float
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_answers_healthz_and_stops_on_signal(bot_env, tmp_path, stop_signal):
     port = free_port()
-    bot_env.update(PORT=str(port), LINE_CHANNEL_SECRET="test-secret", LINE_CHANNEL_ACCESS_TOKEN="test-token",
-                   LINE_API_BASE_URL="http://127.0.0.1:9", LINE_DATA_API_BASE_URL="http://127.0.0.1:9",
-                   STAFF_API_TOKEN="serve-staff-token")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=bot_env, cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    bot_env.update(
+        PORT=str(port),
+        LINE_CHANNEL_SECRET="test-secret",
+        LINE_CHANNEL_ACCESS_TOKEN="test-token",
+        LINE_API_BASE_URL="http://127.0.0.1:9",
+        LINE_DATA_API_BASE_URL="http://127.0.0.1:9",
+        STAFF_API_TOKEN="serve-staff-token",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=bot_env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         status, body = wait_for_health(process, f"http://127.0.0.1:{port}/healthz", token="serve-staff-token")
         assert status == 200
@@ -219,8 +245,14 @@ def test_an_unreachable_postgresql_is_one_line_without_its_password(bot_env, tmp
 def test_serve_says_which_database_and_listens_only_when_it_does(bot_env, tmp_path):
     port = free_port()
     bot_env.update(PORT=str(port), STAFF_API_TOKEN="serve-staff-token")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=bot_env, cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=bot_env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for_health(process, f"http://127.0.0.1:{port}/healthz")
     finally:

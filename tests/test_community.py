@@ -1,9 +1,10 @@
 """The 関係人口 community through the console (same inbox, router and outbox as LINE): joining, posting, safety,
 moderation, official questions and the KPI figures."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -163,7 +164,9 @@ async def test_member_posts_replies_and_reacts_and_the_log_records_it(chat, staf
     assert "みかん" in carousel and "去年の花火はきれいでした" in carousel and f"↩ #{post_id} への返信" in carousel
     assert "👍 1" in carousel
     kinds = [(e.kind, e.space, e.detail) for e in rows(chat, Engagement, Engagement.kind != "member_joined")]
-    assert kinds == [("post", f"thread:{thread_id}", "地域ネタ")] * 2 + [("reaction", f"thread:{thread_id}", "地域ネタ")]
+    assert kinds == [("post", f"thread:{thread_id}", "地域ネタ")] * 2 + [
+        ("reaction", f"thread:{thread_id}", "地域ネタ")
+    ]
 
 
 async def test_post_button_asks_for_the_text_in_the_next_message(chat, staff_chat):
@@ -194,8 +197,10 @@ async def test_a_refused_post_text_is_asked_again(chat, staff_chat):
     [replied_ask] = await chat.send(None, kind=POSTBACK, postback=f"board:reply:{post.id}")
     assert f"#{post.id} への返信を送ってください" in replied_ask
     await chat.say("そうですね")
-    assert [(p.text, p.reply_to) for p in rows(chat, BoardPost)] == [("駅前の屋台がおすすめです", None),
-                                                                     ("そうですね", post.id)]
+    assert [(p.text, p.reply_to) for p in rows(chat, BoardPost)] == [
+        ("駅前の屋台がおすすめです", None),
+        ("そうですね", post.id),
+    ]
 
 
 async def test_a_member_who_chose_english_gets_the_board_in_english(chat, staff_chat):
@@ -227,7 +232,7 @@ async def test_a_member_who_chose_english_gets_the_board_in_english(chat, staff_
     assert number.startswith("The thread number must be a number.\nUsage: /post")
     await chat.send(None, kind=POSTBACK, postback="profile:nickname")
     [again] = await chat.say("a" * 21)
-    assert again == "Nicknames can be up to 20 characters long.\nPlease send it again (or \"cancel\" to stop)."
+    assert again == 'Nicknames can be up to 20 characters long.\nPlease send it again (or "cancel" to stop).'
     assert await chat.say("cancel") == ["Cancelled."]
     # Staff hear of a report in their own language, whoever reported it.
     post_id = rows(chat, BoardPost)[0].id
@@ -237,7 +242,14 @@ async def test_a_member_who_chose_english_gets_the_board_in_english(chat, staff_
     assert sent["hanako"].startswith("Thank you for the report") and sent["staff-sato"].startswith("【通報】")
     # Nothing the bot said to this member was Japanese, apart from what people wrote and the city's own words.
     city = chat.settings.city
-    city_words = ("地域ネタ", "花火大会の思い出", city.name, city.bot_name, city.community.rules, "/post スレッド番号 本文")
+    city_words = (
+        "地域ネタ",
+        "花火大会の思い出",
+        city.name,
+        city.bot_name,
+        city.community.rules,
+        "/post スレッド番号 本文",
+    )
     for _, target, text in chat.said:
         if target == "hanako":
             for allowed in city_words:
@@ -269,12 +281,15 @@ async def test_rate_limit_per_member(chat, staff_chat):
     assert len(rows(chat, BoardPost)) == limit
 
 
-@pytest.mark.parametrize("text, message", [
-    ("   ", "投稿が空です"),
-    ("あ" * 1001, "1000文字まで"),
-    ("こんにちは\x07", "制御文字"),
-    ("見てね https://spam.example.com/x", "city.omitama.lg.jp"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("   ", "投稿が空です"),
+        ("あ" * 1001, "1000文字まで"),
+        ("こんにちは\x07", "制御文字"),
+        ("見てね https://spam.example.com/x", "city.omitama.lg.jp"),
+    ],
+)
 async def test_content_limits(chat, staff_chat, text, message):
     thread_id = await open_thread(staff_chat)
     await join(chat)
@@ -345,13 +360,14 @@ def test_figures_count_participants_and_visible_posts(tmp_path):
     upgrade(url)
     db = Database(url)
     cfg = CommunityConfig(("地域ネタ", "グルメ"), "", 100, 1000, (), "市からの質問", "", "", "市")
-    april = datetime(2026, 4, 10, tzinfo=timezone.utc)
-    march = datetime(2026, 3, 10, tzinfo=timezone.utc)
+    april = datetime(2026, 4, 10, tzinfo=UTC)
+    march = datetime(2026, 3, 10, tzinfo=UTC)
 
     def build(session):
         people = []
-        for i, (platform, relation, at) in enumerate([("line", "fan", april), ("discord", "native", april),
-                                                       ("line", "resident", march)]):
+        for i, (platform, relation, at) in enumerate(
+            [("line", "fan", april), ("discord", "native", april), ("line", "resident", march)]
+        ):
             member = Member(public_id=f"m-test{i}", created_at=at)
             session.add(member)
             session.flush()
@@ -367,15 +383,21 @@ def test_figures_count_participants_and_visible_posts(tmp_path):
         board.set_hidden(session, spam.id, people[0].id, april, True)
 
     db.call(build)
-    fy_start, fy_end = datetime(2026, 4, 1, tzinfo=timezone.utc), datetime(2027, 4, 1, tzinfo=timezone.utc)
+    fy_start, fy_end = datetime(2026, 4, 1, tzinfo=UTC), datetime(2027, 4, 1, tzinfo=UTC)
     with db.session() as session:
         joined = board.participants(session, fy_start, fy_end)
-        assert (joined.total, joined.by_platform, joined.by_category) == (2, {"line": 1, "discord": 1},
-                                                                          {"fan": 1, "native": 1})
+        assert (joined.total, joined.by_platform, joined.by_category) == (
+            2,
+            {"line": 1, "discord": 1},
+            {"fan": 1, "native": 1},
+        )
         assert board.participants_total(session, fy_end).total == 3
         made = board.posts(session, fy_start, fy_end)
-        assert (made.total, made.by_platform, made.by_category) == (2, {"line": 1, "discord": 1},
-                                                                    {"グルメ": 1, "地域ネタ": 1})
+        assert (made.total, made.by_platform, made.by_category) == (
+            2,
+            {"line": 1, "discord": 1},
+            {"グルメ": 1, "地域ネタ": 1},
+        )
         assert board.posts_cumulative(session, fy_end).total == 3
         assert board.posts_cumulative(session, fy_start).total == 1
     db.close()

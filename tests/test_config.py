@@ -1,4 +1,5 @@
 """The settings contract: defaults, one clear error per malformed setting, and .env.example naming every setting."""
+
 from __future__ import annotations
 
 import os
@@ -37,9 +38,16 @@ def test_defaults():
 
 def test_values_are_read_and_trimmed():
     settings = load(
-        PORT=" 9000 ", HOST="0.0.0.0", TZ="UTC", DISCORD_GUILD_ID="123456789012345678", DISCORD_BOT_TOKEN="tok",
-        PUBLIC_BASE_URL="https://bot.example.jp/", ADMIN_LINE_USER_IDS="U1, U2,,", ADMIN_DISCORD_USER_IDS="42",
-        STAFF_API_TOKEN="s3cret", LINE_API_BASE_URL="http://127.0.0.1:9999/",
+        PORT=" 9000 ",
+        HOST="0.0.0.0",
+        TZ="UTC",
+        DISCORD_GUILD_ID="123456789012345678",
+        DISCORD_BOT_TOKEN="tok",
+        PUBLIC_BASE_URL="https://bot.example.jp/",
+        ADMIN_LINE_USER_IDS="U1, U2,,",
+        ADMIN_DISCORD_USER_IDS="42",
+        STAFF_API_TOKEN="s3cret",
+        LINE_API_BASE_URL="http://127.0.0.1:9999/",
     )
     assert settings.port == 9000 and settings.host == "0.0.0.0" and settings.tz_name == "UTC"
     assert settings.discord_guild_id == 123456789012345678 and settings.discord_enabled

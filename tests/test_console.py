@@ -1,5 +1,6 @@
 """The console adapter goes through the same inbox, handlers and outbox as LINE; it shows buttons as numbered
 choices and prints each session's pushes in that session."""
+
 import asyncio
 import io
 import os
@@ -85,7 +86,10 @@ async def test_buttons_are_numbered_choices_never_postback_data(chat):
     [rules] = await chat.say("/community join")
     assert rules.endswith("\n  1) 同意する  2) やめる")
     assert "community:" not in rules
-    assert [(a.label, a.data) for a in chat.choices] == [("同意する", "community:agree"), ("やめる", "community:cancel")]
+    assert [(a.label, a.data) for a in chat.choices] == [
+        ("同意する", "community:agree"),
+        ("やめる", "community:cancel"),
+    ]
     await chat.send(None, kind=POSTBACK, postback="community:agree")
     await chat.say("みかん")
     [welcome] = await chat.send(None, kind=POSTBACK, postback="community:relation:fan")
@@ -158,7 +162,7 @@ async def test_a_url_button_prints_its_url_and_sends_nothing(make_settings):
 
 async def test_numbering_resets_with_each_answer_and_other_typing_is_a_message(chat):
     await join_up_to_the_welcome(chat)
-    [profile] = await chat.enter("/profile")
+    [_profile] = await chat.enter("/profile")
     assert [a.label for a in chat.choices] == ["ニックネームを変える", "関わり方を変える", "退会する"]
     [question] = await chat.enter("2")  # 関わり方を変える: a new answer, numbered from 1 again
     assert question.endswith("  1) 住んでいる  2) 出身・以前住んでいた  3) 訪れたことがある  4) ファン・応援している")
@@ -194,8 +198,10 @@ def queue_push(chat: ConsoleChat, to: str, text: str) -> None:
 async def test_each_session_prints_its_own_pushes_promptly_and_no_one_elses(make_settings, database_url):
     settings = make_settings(DATABASE_URL=database_url)
     screens = {name: io.StringIO() for name in ("hanako", "jiro")}
-    sessions = {name: ConsoleChat(settings, user=name, echo=True, out=screens[name], live=True, poll_seconds=0.1)
-                for name in screens}
+    sessions = {
+        name: ConsoleChat(settings, user=name, echo=True, out=screens[name], live=True, poll_seconds=0.1)
+        for name in screens
+    }
     for session in sessions.values():
         await session.start()
     try:
@@ -208,7 +214,10 @@ async def test_each_session_prints_its_own_pushes_promptly_and_no_one_elses(make
         await until(lambda: "はなこさんへのお知らせ" in screens["hanako"].getvalue())
         # An answer is not a push, and shows in the session that asked.
         [answer] = await sessions["jiro"].enter("/help")
-        assert f"つながる小美玉> {answer}" in screens["jiro"].getvalue() and "プッシュ: 使える" not in screens["jiro"].getvalue()
+        assert (
+            f"つながる小美玉> {answer}" in screens["jiro"].getvalue()
+            and "プッシュ: 使える" not in screens["jiro"].getvalue()
+        )
         await sessions["hanako"].runtime.sender.drain()
         await sessions["jiro"].runtime.sender.drain()
     finally:
@@ -223,8 +232,9 @@ async def test_each_session_prints_its_own_pushes_promptly_and_no_one_elses(make
 
 async def test_in_a_group_session_pushes_to_the_group_and_to_oneself_arrive_marked(make_settings):
     out = io.StringIO()
-    chat = ConsoleChat(make_settings(), user="hanako", group="農業体験", echo=True, out=out, live=True,
-                       poll_seconds=0.1)
+    chat = ConsoleChat(
+        make_settings(), user="hanako", group="農業体験", echo=True, out=out, live=True, poll_seconds=0.1
+    )
     await chat.start()
     try:
         queue_push(chat, "農業体験", "グループへのお知らせ")
@@ -266,11 +276,17 @@ def test_the_database_line_names_the_file_and_hides_a_password(make_settings, mo
 def test_a_console_session_through_stdin(tmp_path):
     lines = ["/community join", "1", "みかん", "ファン・応援している", "2", "/profile", "3"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "DISCORD_", "ADMIN_"))}
-    env.update(DATABASE_URL="sqlite:///./town.db", PUBLIC_BASE_URL="https://tsunagaru.example.jp",
-               PYTHONPATH=str(ROOT))
+    env.update(DATABASE_URL="sqlite:///./town.db", PUBLIC_BASE_URL="https://tsunagaru.example.jp", PYTHONPATH=str(ROOT))
     # cwd is a throwaway directory, so no developer .env is read.
-    done = subprocess.run([sys.executable, "-m", "bot", "console", "--as", "hanako"], input="\n".join(lines) + "\n",
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--as", "hanako"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith(f"データベース: sqlite:///{tmp_path}/town.db（作業フォルダ {tmp_path}）\n")

@@ -1,5 +1,6 @@
 """The weekly staff digest: /staff here, the weekly-digest job (sent once per week and space), /digest, the chart,
 and the staff dashboard."""
+
 from __future__ import annotations
 
 import io
@@ -15,11 +16,11 @@ from sqlmodel import select
 
 from bot.app import RUNTIME, create_app
 from bot.console import ConsoleChat
+from bot.queues.outbox import OutboxWriter
 from community import digest, engagement, events, members
 from community.messages import GROUP, Place
 from community.spaces import get_or_create_space
 from handlers.features import all_jobs
-from bot.queues.outbox import OutboxWriter
 from scheduler.runner import run_job, run_leased
 from storage.models import Member, Space
 from storage.models.community import BoardPost, BoardThread
@@ -52,14 +53,22 @@ def seed(session, settings) -> None:
     author = Member(public_id="m-aaa", created_at=at("2026-03-01T00:00"))
     session.add(author)
     session.flush()
-    thread = BoardThread(category="地域ネタ", title="春のまち", author_member_id=author.id,
-                         created_at=at("2026-04-01T00:00"), last_post_at=at("2026-04-12T10:00"))
+    thread = BoardThread(
+        category="地域ネタ",
+        title="春のまち",
+        author_member_id=author.id,
+        created_at=at("2026-04-01T00:00"),
+        last_post_at=at("2026-04-12T10:00"),
+    )
     session.add(thread)
     session.flush()
     # Two posts in week 14, three in week 15 (board posts are what the posts KPI counts).
     for day in ("2026-04-01", "2026-04-02", "2026-04-06", "2026-04-08", "2026-04-12"):
-        session.add(BoardPost(thread_id=thread.id, member_id=author.id, text="投稿", platform="line",
-                              created_at=at(f"{day}T10:00")))
+        session.add(
+            BoardPost(
+                thread_id=thread.id, member_id=author.id, text="投稿", platform="line", created_at=at(f"{day}T10:00")
+            )
+        )
     rec(session, "qr_scan", at("2026-04-07T10:00"), space="touchpoint:checkup-4m", detail="ios")
     rec(session, "qr_scan", at("2026-04-07T11:00"), space="touchpoint:checkup-4m", detail="android")
     rec(session, "qr_push", at("2026-04-07T11:00"), member="m-ccc", space="touchpoint:checkup-4m")
@@ -72,8 +81,15 @@ def seed(session, settings) -> None:
     named = members.get_or_create_member(session, "console", SECRET_PLATFORM_ID, now)
     named.display_name = "山田さん"
     unnamed = members.get_or_create_member(session, "console", "U-another-secret-id", now)
-    event = events.create_event(session, settings.city, title="春のマルシェ", starts_at=at("2026-04-05T10:00"),
-                                location="四季文化館", organizer_id=named.id, now=now)
+    event = events.create_event(
+        session,
+        settings.city,
+        title="春のマルシェ",
+        starts_at=at("2026-04-05T10:00"),
+        location="四季文化館",
+        organizer_id=named.id,
+        now=now,
+    )
     space = get_or_create_space(session, Place("console", GROUP, "マルシェの会"), now, name="マルシェの会")
     events.bind_space(session, event, space, now)
     events.assign_facilitator(session, event, named, now)
@@ -83,7 +99,8 @@ def seed(session, settings) -> None:
 
 async def test_staff_here_binds_a_group_for_staff_only(staff_group):
     assert await staff_group.say("/staff here", as_user="taro") == [
-        "「/staff here」は市の職員だけが使えるコマンドです。"]
+        "「/staff here」は市の職員だけが使えるコマンドです。"
+    ]
     [answer] = await staff_group.say("/staff here")
     assert "職員グループにしました" in answer
     [again] = await staff_group.say("/staff here")
@@ -147,7 +164,10 @@ async def test_scheduled_runs_take_one_lease_per_week(staff_group):
     await staff_group.say("/staff here")
     job = weekly_job()
     assert await runtime.db.run(run_leased, job, staff_group.settings.site, MONDAY, OutboxWriter().write) is not None
-    assert await runtime.db.run(run_leased, job, staff_group.settings.site, MONDAY.replace(hour=15), OutboxWriter().write) is None
+    assert (
+        await runtime.db.run(run_leased, job, staff_group.settings.site, MONDAY.replace(hour=15), OutboxWriter().write)
+        is None
+    )
 
 
 async def test_no_staff_group_sends_nothing(chat):
@@ -259,8 +279,10 @@ async def test_dashboard_in_headless_chromium_at_phone_width(make_settings, tmp_
             await browser.open(str(server.make_url("/dashboard?fy=2026")), headers={"Authorization": "Bearer tok"})
             text = await browser.evaluate("document.body.innerText")
             bars = await browser.evaluate("document.querySelectorAll('[role=progressbar]').length")
-            chart = await browser.evaluate("(() => { const i = document.querySelector('img.chart');"
-                                           " return i ? [i.complete, i.naturalWidth] : null })()")
+            chart = await browser.evaluate(
+                "(() => { const i = document.querySelector('img.chart');"
+                " return i ? [i.complete, i.naturalWidth] : null })()"
+            )
             overflow = await browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert "参加者数" in text and "4か月児健診" in text
     assert "イベントと世話人" in text and "春のマルシェ" in text and "山田さん" in text
@@ -280,7 +302,8 @@ async def test_staff_commands_answer_in_the_members_language(staff_group):
     assert "/staff here … make this group a staff group (gets the weekly digest)" in help_text
     assert "/digest … get the weekly digest now" in help_text
     assert await staff_group.say("/staff here") == [
-        "This group is now a staff group. The weekly digest arrives here on Mondays at 9:00."]
+        "This group is now a staff group. The weekly digest arrives here on Mondays at 9:00."
+    ]
     assert await staff_group.say("/staff here") == ["This group is already a staff group."]
     assert await staff_group.say("/staff off") == ["This group is no longer a staff group."]
 
@@ -298,12 +321,33 @@ def _awkward_events(session) -> None:
     """A closed event whose title is markup, with no facilitator and a group the bot left; one with no group."""
     now = at("2026-04-01T09:00")
     organizer = members.get_or_create_member(session, "console", "organizer", now)
-    closed = Event(code="AAAAAA", title="<script>alert(1)</script>", starts_at=at("2026-05-01T10:00"),
-                   location="公民館", organizer_id=organizer.id, created_at=now, closed_at=at("2026-05-02T10:00"))
-    lonely = Event(code="BBBBBB", title="グループのない会", starts_at=at("2026-06-01T10:00"), location="公民館",
-                   organizer_id=organizer.id, created_at=now)
-    space = Space(platform="console", kind="group", platform_space_id="left-group", name="<b>去った会</b>",
-                  purpose="event", created_at=now, bot_present=False, detached_at=at("2026-05-03T10:00"))
+    closed = Event(
+        code="AAAAAA",
+        title="<script>alert(1)</script>",
+        starts_at=at("2026-05-01T10:00"),
+        location="公民館",
+        organizer_id=organizer.id,
+        created_at=now,
+        closed_at=at("2026-05-02T10:00"),
+    )
+    lonely = Event(
+        code="BBBBBB",
+        title="グループのない会",
+        starts_at=at("2026-06-01T10:00"),
+        location="公民館",
+        organizer_id=organizer.id,
+        created_at=now,
+    )
+    space = Space(
+        platform="console",
+        kind="group",
+        platform_space_id="left-group",
+        name="<b>去った会</b>",
+        purpose="event",
+        created_at=now,
+        bot_present=False,
+        detached_at=at("2026-05-03T10:00"),
+    )
     session.add_all([closed, lonely, space])
     session.flush()
     session.add(EventSpace(event_id=closed.id, space_id=space.id, bound_at=now))

@@ -6,6 +6,7 @@ TLS certificate. Routes, URLs and the webhook/followup paths stay exactly as dis
 the library is patched. The gateway is never started: `client.login()` does the REST part of startup (and runs
 setup_hook, which syncs the slash commands to the fake).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,7 @@ import json
 import socket
 import ssl
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import aiohttp
 import discord
@@ -23,12 +24,12 @@ from aiohttp.abc import AbstractResolver
 from sqlmodel import select
 
 from bot.app import Runtime
-from bot.queues.delivery import PermanentFailure, ReplyTokenExpired, TransientFailure
 from bot.discord import wiring
 from bot.discord.adapter import DiscordBot
 from bot.discord.commands import command_text, slash_commands
 from bot.discord.render import render
 from bot.discord.translate import inbound_from_interaction, inbound_from_message
+from bot.queues.delivery import PermanentFailure, ReplyTokenExpired, TransientFailure
 from community import messages as m
 from handlers.router import Router
 from storage.models import InboxEvent
@@ -54,7 +55,7 @@ def _certificate(tmp_path) -> tuple[str, str, str]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "discord.com")])
-    now = dt.datetime.now(timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -71,8 +72,9 @@ def _certificate(tmp_path) -> tuple[str, str, str]:
     pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     cert_file, key_file = tmp_path / "discord.pem", tmp_path / "discord.key"
     cert_file.write_text(pem)
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return str(cert_file), str(key_file), pem
 
 
@@ -84,8 +86,16 @@ class LoopbackResolver(AbstractResolver):
 
     async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET):
         assert host == "discord.com", f"unexpected host {host}"
-        return [{"hostname": host, "host": "127.0.0.1", "port": self.port, "family": socket.AF_INET,
-                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
+        return [
+            {
+                "hostname": host,
+                "host": "127.0.0.1",
+                "port": self.port,
+                "family": socket.AF_INET,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST,
+            }
+        ]
 
     async def close(self) -> None:
         pass
@@ -97,8 +107,11 @@ def _user(user_id: int, name: str, bot: bool = False) -> dict:
 
 def _json(payload, status: int = 200, headers: dict | None = None) -> web.Response:
     # discord.py decodes a body as JSON only when Content-Type is exactly application/json, as Discord sends it.
-    return web.Response(body=json.dumps(payload).encode(), status=status,
-                        headers={"Content-Type": "application/json", **(headers or {})})
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
 
 
 def _iso(when: dt.datetime) -> str:
@@ -122,19 +135,42 @@ class FakeDiscord:
     def calls(self, method: str, prefix: str) -> list[dict | list | None]:
         return [body for verb, path, body in self.requests if verb == method and path.startswith("/api/v10" + prefix)]
 
-    def channel(self, channel_id: int, name: str, kind: int = 0, parent_id: int | None = None, topic: str | None = None) -> dict:
-        data = {"id": str(channel_id), "type": kind, "guild_id": str(GUILD_ID), "name": name, "position": len(self.channels),
-                "permission_overwrites": [], "parent_id": str(parent_id) if parent_id else None, "nsfw": False,
-                "topic": topic}
+    def channel(
+        self, channel_id: int, name: str, kind: int = 0, parent_id: int | None = None, topic: str | None = None
+    ) -> dict:
+        data = {
+            "id": str(channel_id),
+            "type": kind,
+            "guild_id": str(GUILD_ID),
+            "name": name,
+            "position": len(self.channels),
+            "permission_overwrites": [],
+            "parent_id": str(parent_id) if parent_id else None,
+            "nsfw": False,
+            "topic": topic,
+        }
         self.channels[channel_id] = data
         return data
 
     def message(self, channel_id: int | str, body: dict, author: dict | None = None) -> dict:
-        return {"id": self.new_id(), "channel_id": str(channel_id), "author": author or _user(BOT_USER_ID, "tsunagaru", True),
-                "content": body.get("content") or "", "timestamp": _iso(dt.datetime.now(timezone.utc)),
-                "edited_timestamp": None, "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
-                "attachments": [], "embeds": body.get("embeds") or [], "pinned": False, "type": 0,
-                "components": body.get("components") or [], "nonce": body.get("nonce")}
+        return {
+            "id": self.new_id(),
+            "channel_id": str(channel_id),
+            "author": author or _user(BOT_USER_ID, "tsunagaru", True),
+            "content": body.get("content") or "",
+            "timestamp": _iso(dt.datetime.now(dt.UTC)),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "components": body.get("components") or [],
+            "nonce": body.get("nonce"),
+        }
 
     async def handle(self, request: web.Request) -> web.Response:
         body = None
@@ -147,7 +183,7 @@ class FakeDiscord:
             status, payload, headers = self.fail_next.pop(0)
             return _json(payload, status, headers)
         assert path.startswith("/api/v10/"), path
-        route = path[len("/api/v10"):]
+        route = path[len("/api/v10") :]
         parts = route.strip("/").split("/")
         method = request.method
 
@@ -160,16 +196,39 @@ class FakeDiscord:
         if method == "GET" and route == "/users/@me":
             return ok(_user(BOT_USER_ID, "tsunagaru", True))
         if method == "GET" and route == "/oauth2/applications/@me":
-            return ok({"id": str(APP_ID), "name": "tsunagaru", "description": "", "icon": None, "bot_public": False,
-                       "bot_require_code_grant": False, "owner": _user(1, "owner"), "verify_key": "00", "flags": 0})
+            return ok(
+                {
+                    "id": str(APP_ID),
+                    "name": "tsunagaru",
+                    "description": "",
+                    "icon": None,
+                    "bot_public": False,
+                    "bot_require_code_grant": False,
+                    "owner": _user(1, "owner"),
+                    "verify_key": "00",
+                    "flags": 0,
+                }
+            )
         if method == "PUT" and parts[:1] == ["applications"] and parts[-1] == "commands":
-            return ok([dict(c, id=self.new_id(), application_id=str(APP_ID), version="1", default_member_permissions=None)
-                       for c in body])
+            return ok(
+                [
+                    dict(c, id=self.new_id(), application_id=str(APP_ID), version="1", default_member_permissions=None)
+                    for c in body
+                ]
+            )
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             flags = (body.get("data") or {}).get("flags", 0)
-            return ok({"interaction": {"id": parts[1], "type": 2, "response_message_loading": body["type"] == 5,
-                                       "response_message_ephemeral": bool(flags & 64)},
-                       "resource": {"type": body["type"]}})
+            return ok(
+                {
+                    "interaction": {
+                        "id": parts[1],
+                        "type": 2,
+                        "response_message_loading": body["type"] == 5,
+                        "response_message_ephemeral": bool(flags & 64),
+                    },
+                    "resource": {"type": body["type"]},
+                }
+            )
         if method == "POST" and parts[0] == "webhooks":
             return ok(self.message(CHANNEL_ID, body))
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
@@ -184,17 +243,48 @@ class FakeDiscord:
         if method == "POST" and route == "/users/@me/channels":
             dm_id = int(body["recipient_id"]) + 1
             self.channels[dm_id] = {"id": str(dm_id), "type": 1}
-            return ok({"id": str(dm_id), "type": 1, "recipients": [_user(int(body["recipient_id"]), "hanako")],
-                       "last_message_id": None})
+            return ok(
+                {
+                    "id": str(dm_id),
+                    "type": 1,
+                    "recipients": [_user(int(body["recipient_id"]), "hanako")],
+                    "last_message_id": None,
+                }
+            )
         if parts[:2] == ["guilds", str(GUILD_ID)]:
             rest = parts[2:]
             if method == "GET" and not rest:
-                return ok({"id": str(GUILD_ID), "name": "小美玉", "icon": None, "owner_id": "1", "features": [],
-                           "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "1024", "position": 0,
-                                      "color": 0, "hoist": False, "managed": False, "mentionable": False}],
-                           "emojis": [], "stickers": [], "verification_level": 0, "default_message_notifications": 0,
-                           "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0, "premium_tier": 0,
-                           "preferred_locale": "ja", "system_channel_flags": 0})
+                return ok(
+                    {
+                        "id": str(GUILD_ID),
+                        "name": "小美玉",
+                        "icon": None,
+                        "owner_id": "1",
+                        "features": [],
+                        "roles": [
+                            {
+                                "id": str(GUILD_ID),
+                                "name": "@everyone",
+                                "permissions": "1024",
+                                "position": 0,
+                                "color": 0,
+                                "hoist": False,
+                                "managed": False,
+                                "mentionable": False,
+                            }
+                        ],
+                        "emojis": [],
+                        "stickers": [],
+                        "verification_level": 0,
+                        "default_message_notifications": 0,
+                        "explicit_content_filter": 0,
+                        "mfa_level": 0,
+                        "nsfw_level": 0,
+                        "premium_tier": 0,
+                        "preferred_locale": "ja",
+                        "system_channel_flags": 0,
+                    }
+                )
             if rest == ["channels"] and method == "GET":
                 return ok(list(self.channels.values()))
             if rest == ["channels"] and method == "POST":
@@ -205,16 +295,34 @@ class FakeDiscord:
             if rest[:1] == ["members"] and method == "GET":
                 if int(rest[1]) != FACILITATOR_ID:
                     return not_found(10007, "Unknown Member")
-                return ok({"user": _user(FACILITATOR_ID, "facilitator"), "roles": [], "joined_at": _iso(dt.datetime(2024, 1, 1, tzinfo=timezone.utc)),
-                           "deaf": False, "mute": False, "flags": 0})
+                return ok(
+                    {
+                        "user": _user(FACILITATOR_ID, "facilitator"),
+                        "roles": [],
+                        "joined_at": _iso(dt.datetime(2024, 1, 1, tzinfo=dt.UTC)),
+                        "deaf": False,
+                        "mute": False,
+                        "flags": 0,
+                    }
+                )
             if rest == ["scheduled-events"] and method == "GET":
                 return ok(self.scheduled_events)
             if rest == ["scheduled-events"] and method == "POST":
-                event = {"id": self.new_id(), "guild_id": str(GUILD_ID), "channel_id": None, "creator_id": str(BOT_USER_ID),
-                         "name": body["name"], "description": body.get("description"),
-                         "scheduled_start_time": body["scheduled_start_time"], "scheduled_end_time": body.get("scheduled_end_time"),
-                         "privacy_level": body["privacy_level"], "status": 1, "entity_type": body["entity_type"],
-                         "entity_id": None, "entity_metadata": body.get("entity_metadata")}
+                event = {
+                    "id": self.new_id(),
+                    "guild_id": str(GUILD_ID),
+                    "channel_id": None,
+                    "creator_id": str(BOT_USER_ID),
+                    "name": body["name"],
+                    "description": body.get("description"),
+                    "scheduled_start_time": body["scheduled_start_time"],
+                    "scheduled_end_time": body.get("scheduled_end_time"),
+                    "privacy_level": body["privacy_level"],
+                    "status": 1,
+                    "entity_type": body["entity_type"],
+                    "entity_id": None,
+                    "entity_metadata": body.get("entity_metadata"),
+                }
                 self.scheduled_events.append(event)
                 return ok(event)
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "permissions" and method == "PUT":
@@ -256,8 +364,9 @@ async def runtime(make_settings):
 
 def make_bot(runtime: Runtime, connector: aiohttp.BaseConnector | None = None) -> DiscordBot:
     """The adapter built as Runtime.start() builds it when DISCORD_BOT_TOKEN is set."""
-    return wiring.discord_bot(runtime.settings, runtime.db, runtime.router, runtime.worker.wake.set,
-                              connector=connector)
+    return wiring.discord_bot(
+        runtime.settings, runtime.db, runtime.router, runtime.worker.wake.set, connector=connector
+    )
 
 
 @pytest.fixture
@@ -274,20 +383,52 @@ async def discord_bot(runtime, fake_discord):
 
 def _interaction(bot: DiscordBot, data: dict, *, kind: int = 2, guild: bool = True) -> discord.Interaction:
     # Snowflakes carry their time: the id says the interaction happened just now (reply tokens age from it).
-    interaction_id = discord.utils.time_snowflake(dt.datetime.now(timezone.utc))
+    interaction_id = discord.utils.time_snowflake(dt.datetime.now(dt.UTC))
     user = _user(USER_ID, "hanako")
-    payload = {"id": str(interaction_id), "application_id": str(APP_ID), "type": kind, "token": "tok-" + str(interaction_id),
-               "version": 1, "data": data, "locale": "ja", "attachment_size_limit": 8388608, "entitlements": [],
-               "authorizing_integration_owners": {}, "app_permissions": "0"}
+    payload = {
+        "id": str(interaction_id),
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": "tok-" + str(interaction_id),
+        "version": 1,
+        "data": data,
+        "locale": "ja",
+        "attachment_size_limit": 8388608,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "app_permissions": "0",
+    }
     if guild:
-        payload.update(guild_id=str(GUILD_ID), channel_id=str(CHANNEL_ID), guild_locale="ja", context=0,
-                       channel={"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "雑談",
-                                "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None},
-                       member={"user": user, "roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
-                               "mute": False, "permissions": "1024", "flags": 0})
+        payload.update(
+            guild_id=str(GUILD_ID),
+            channel_id=str(CHANNEL_ID),
+            guild_locale="ja",
+            context=0,
+            channel={
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "雑談",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            },
+            member={
+                "user": user,
+                "roles": [],
+                "joined_at": "2024-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "permissions": "1024",
+                "flags": 0,
+            },
+        )
     else:
         dm = USER_ID + 1
-        payload.update(channel_id=str(dm), context=1, channel={"id": str(dm), "type": 1, "recipients": [user]}, user=user)
+        payload.update(
+            channel_id=str(dm), context=1, channel={"id": str(dm), "type": 1, "recipients": [user]}, user=user
+        )
     # discord.py parses gateway payloads with the client's connection state; this is the one it uses at runtime.
     return discord.Interaction(data=payload, state=bot.client._connection)
 
@@ -306,7 +447,9 @@ def _router() -> Router:
     def handler(ctx):
         ctx.reply("ok")
 
-    router.command("help", summary=("使えるコマンドの一覧", "list"), usage="/help [コマンド名]", aliases=("ヘルプ",))(handler)
+    router.command("help", summary=("使えるコマンドの一覧", "list"), usage="/help [コマンド名]", aliases=("ヘルプ",))(
+        handler
+    )
     router.command("event new", summary=("イベントを作る", "new event"), usage="/event new 題名 | 日時 | 場所")(handler)
     router.command("event bind", summary=("このチャンネルをイベントに結びつける", "bind"))(handler)
     router.command("child", summary=("子どもの登録", "child"))(handler)
@@ -334,13 +477,24 @@ async def test_slash_commands_mirror_router_commands_as_groups_and_subcommands()
     event = items["event"]
     assert isinstance(event, discord.app_commands.Group)
     assert {c.name: c.description for c in event.commands} == {
-        "new": "イベントを作る", "bind": "このチャンネルをイベントに結びつける"}
+        "new": "イベントを作る",
+        "bind": "このチャンネルをイベントに結びつける",
+    }
     assert [c.qualified_name for c in event.commands] == ["event new", "event bind"]
     # Discord cannot invoke a group: "/child" next to "/child list" becomes "/child 実行", which reads back as "/child".
     assert {c.qualified_name for c in items["child"].commands} == {"child list", "child 実行"}
     assert items["child"].get_command("実行").description == "子どもの登録"
-    assert command_text({"name": "child", "options": [{"name": "実行", "type": 1, "options": [
-        {"name": "引数", "type": 3, "value": "2024-04-01"}]}]}) == "/child 2024-04-01"
+    assert (
+        command_text(
+            {
+                "name": "child",
+                "options": [
+                    {"name": "実行", "type": 1, "options": [{"name": "引数", "type": 3, "value": "2024-04-01"}]}
+                ],
+            }
+        )
+        == "/child 2024-04-01"
+    )
     # Invoking a slash command hands the interaction to the adapter (which reads the text from interaction.data).
     await items["event"].get_command("new").callback("the interaction", "題名")
     assert invoked == ["the interaction"]
@@ -361,15 +515,27 @@ async def test_login_syncs_the_routers_commands_to_the_configured_guild(discord_
 def test_command_text_joins_subcommands_and_the_argument():
     assert command_text({"name": "help"}) == "/help"
     assert command_text({"name": "help", "options": [{"name": "引数", "type": 3, "value": "event"}]}) == "/help event"
-    data = {"name": "event", "options": [{"name": "new", "type": 1, "options": [
-        {"name": "引数", "type": 3, "value": "清掃活動 | 2030-05-01 10:00 | 公民館"}]}]}
+    data = {
+        "name": "event",
+        "options": [
+            {
+                "name": "new",
+                "type": 1,
+                "options": [{"name": "引数", "type": 3, "value": "清掃活動 | 2030-05-01 10:00 | 公民館"}],
+            }
+        ],
+    }
     assert command_text(data) == "/event new 清掃活動 | 2030-05-01 10:00 | 公民館"
-    assert command_text({"name": "a", "options": [{"name": "b", "type": 2, "options": [{"name": "c", "type": 1}]}]}) == "/a b c"
+    assert (
+        command_text({"name": "a", "options": [{"name": "b", "type": 2, "options": [{"name": "c", "type": 1}]}]})
+        == "/a b c"
+    )
 
 
 async def test_interactions_become_neutral_inbound(discord_bot):
-    slash = _interaction(discord_bot, {"id": "1", "name": "lang", "type": 1,
-                                       "options": [{"name": "引数", "type": 3, "value": "en"}]})
+    slash = _interaction(
+        discord_bot, {"id": "1", "name": "lang", "type": 1, "options": [{"name": "引数", "type": 3, "value": "en"}]}
+    )
     inbound = inbound_from_interaction(slash)
     assert inbound.platform == "discord" and inbound.kind == m.MESSAGE
     assert inbound.place == m.Place("discord", m.CHANNEL, str(CHANNEL_ID))
@@ -381,7 +547,9 @@ async def test_interactions_become_neutral_inbound(discord_bot):
     in_dm = inbound_from_interaction(_interaction(discord_bot, {"id": "1", "name": "help", "type": 1}, guild=False))
     assert in_dm.place == m.Place("discord", m.DIRECT, str(USER_ID)) and in_dm.text == "/help"
 
-    button = inbound_from_interaction(_interaction(discord_bot, {"custom_id": "event-join:AB12", "component_type": 2}, kind=3))
+    button = inbound_from_interaction(
+        _interaction(discord_bot, {"custom_id": "event-join:AB12", "component_type": 2}, kind=3)
+    )
     assert (button.kind, button.postback_data, button.text) == (m.POSTBACK, "event-join:AB12", None)
     say = inbound_from_interaction(_interaction(discord_bot, {"custom_id": "say:/help", "component_type": 2}, kind=3))
     assert (say.kind, say.text) == (m.MESSAGE, "/help")
@@ -404,7 +572,9 @@ async def test_a_slash_command_is_deferred_stored_handled_and_answered_by_follow
 
 
 async def test_buttons_in_a_channel_are_acknowledged_privately(discord_bot, fake_discord, runtime):
-    await discord_bot.accept_interaction(_interaction(discord_bot, {"custom_id": "event-join:AB12", "component_type": 2}, kind=3))
+    await discord_bot.accept_interaction(
+        _interaction(discord_bot, {"custom_id": "event-join:AB12", "component_type": 2}, kind=3)
+    )
     [callback] = fake_discord.calls("POST", "/interactions/")
     assert callback["type"] == 5 and callback["data"]["flags"] == 64  # ephemeral
     [(_, kind, payload)] = await _inbox(runtime)
@@ -417,8 +587,11 @@ async def test_plain_channel_messages_are_chat_and_typed_commands_are_not(discor
     channel = discord.TextChannel(state=state, guild=guild, data=fake_discord.channel(CHANNEL_ID, "雑談"))
 
     def message(content: str, author=None) -> discord.Message:
-        return discord.Message(state=state, channel=channel, data=fake_discord.message(CHANNEL_ID, {"content": content},
-                                                                                       author or _user(USER_ID, "hanako")))
+        return discord.Message(
+            state=state,
+            channel=channel,
+            data=fake_discord.message(CHANNEL_ID, {"content": content}, author or _user(USER_ID, "hanako")),
+        )
 
     chat = inbound_from_message(message("こんにちは"))
     assert (chat.kind, chat.text, chat.reply_token, chat.message_kind) == (m.MESSAGE, "こんにちは", None, "text")
@@ -427,10 +600,18 @@ async def test_plain_channel_messages_are_chat_and_typed_commands_are_not(discor
     assert inbound_from_message(message("hi", author=_user(5, "otherbot", bot=True))) is None
 
     # In a DM the place is the user, and a typed "/help" stays a command (guild-scoped slash commands miss DMs).
-    dm = discord.DMChannel(me=discord_bot.client.user, state=state,
-                           data={"id": str(USER_ID + 1), "type": 1, "recipients": [_user(USER_ID, "hanako")]})
-    typed = inbound_from_message(discord.Message(state=state, channel=dm, data=fake_discord.message(
-        USER_ID + 1, {"content": "/help"}, _user(USER_ID, "hanako"))))
+    dm = discord.DMChannel(
+        me=discord_bot.client.user,
+        state=state,
+        data={"id": str(USER_ID + 1), "type": 1, "recipients": [_user(USER_ID, "hanako")]},
+    )
+    typed = inbound_from_message(
+        discord.Message(
+            state=state,
+            channel=dm,
+            data=fake_discord.message(USER_ID + 1, {"content": "/help"}, _user(USER_ID, "hanako")),
+        )
+    )
     assert (typed.place, typed.text) == (m.Place("discord", m.DIRECT, str(USER_ID)), "/help")
 
 
@@ -438,20 +619,37 @@ async def test_plain_channel_messages_are_chat_and_typed_commands_are_not(discor
 
 
 def _buttons(rendered) -> list[tuple]:
-    return [(b["label"], b.get("custom_id"), b.get("url"), b["style"])
-            for row in rendered.view.to_components() for b in row["components"]]
+    return [
+        (b["label"], b.get("custom_id"), b.get("url"), b["style"])
+        for row in rendered.view.to_components()
+        for b in row["components"]
+    ]
 
 
 async def test_text_with_quick_replies_renders_content_and_buttons():
-    rendered = render([m.Text("参加しますか？", quick_replies=(
-        m.Action("参加", data="event-join:AB12"), m.Action("ヘルプ", text="/help"), m.Action("参加", data="event-join:AB12")))])
+    rendered = render(
+        [
+            m.Text(
+                "参加しますか？",
+                quick_replies=(
+                    m.Action("参加", data="event-join:AB12"),
+                    m.Action("ヘルプ", text="/help"),
+                    m.Action("参加", data="event-join:AB12"),
+                ),
+            )
+        ]
+    )
     assert rendered.content == "参加しますか？" and rendered.embeds == []
     assert _buttons(rendered) == [("参加", "event-join:AB12", None, 1), ("ヘルプ", "say:/help", None, 2)]
 
 
 async def test_cards_images_qr_and_carousels_render_as_embeds():
-    card = m.Card("清掃活動", "5月1日 10:00", actions=(m.Action("詳しく", url="https://example.jp/e/1"),),
-                  image_url="https://example.jp/i.png")
+    card = m.Card(
+        "清掃活動",
+        "5月1日 10:00",
+        actions=(m.Action("詳しく", url="https://example.jp/e/1"),),
+        image_url="https://example.jp/i.png",
+    )
     rendered = render([card])
     [embed] = rendered.embeds
     assert (embed.title, embed.description, embed.image.url) == ("清掃活動", "5月1日 10:00", "https://example.jp/i.png")
@@ -461,10 +659,14 @@ async def test_cards_images_qr_and_carousels_render_as_embeds():
     assert image.embeds[0].image.url == "https://example.jp/map.png" and image.view is None
 
     qr = render([m.QrCard("アプリ", "https://example.jp/qr.png", "https://example.jp/r/x", "健診のお知らせが届きます")])
-    assert qr.embeds[0].image.url == "https://example.jp/qr.png" and qr.embeds[0].description == "健診のお知らせが届きます"
+    assert (
+        qr.embeds[0].image.url == "https://example.jp/qr.png" and qr.embeds[0].description == "健診のお知らせが届きます"
+    )
     assert _buttons(qr) == [("アプリを開く", None, "https://example.jp/r/x", 5)]
 
-    cards = tuple(m.Card(f"イベント{i}", "説明", actions=(m.Action("参加", data=f"event-join:E{i}"),)) for i in range(12))
+    cards = tuple(
+        m.Card(f"イベント{i}", "説明", actions=(m.Action("参加", data=f"event-join:E{i}"),)) for i in range(12)
+    )
     carousel = render([m.Carousel(cards)])
     assert [e.title for e in carousel.embeds] == [f"イベント{i}" for i in range(10)]
     assert len(_buttons(carousel)) == 12  # buttons of every card, up to Discord's 25
@@ -478,12 +680,18 @@ async def test_cards_images_qr_and_carousels_render_as_embeds():
 
 async def test_push_to_a_channel_and_to_a_user(discord_bot, fake_discord):
     fake_discord.channel(CHANNEL_ID, "雑談")
-    await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("お知らせ")], "1b4e28ba-2fa1-11d2-883f-0016d3cca427", None)
+    await discord_bot.delivery.send(
+        m.PUSH, str(CHANNEL_ID), [m.Text("お知らせ")], "1b4e28ba-2fa1-11d2-883f-0016d3cca427", None
+    )
     [sent] = fake_discord.calls("POST", f"/channels/{CHANNEL_ID}/messages")
-    assert sent["content"] == "お知らせ" and sent["nonce"] == "1b4e28ba2fa111d2883f0016d" and sent["enforce_nonce"] is True
+    assert (
+        sent["content"] == "お知らせ" and sent["nonce"] == "1b4e28ba2fa111d2883f0016d" and sent["enforce_nonce"] is True
+    )
 
     fake_discord.requests.clear()
-    await discord_bot.delivery.send(m.PUSH, str(USER_ID), [m.Text("DMです")], "2b4e28ba-2fa1-11d2-883f-0016d3cca427", None)
+    await discord_bot.delivery.send(
+        m.PUSH, str(USER_ID), [m.Text("DMです")], "2b4e28ba-2fa1-11d2-883f-0016d3cca427", None
+    )
     assert fake_discord.calls("POST", f"/channels/{USER_ID}/messages")  # tried as a channel: Unknown Channel
     [opened] = fake_discord.calls("POST", "/users/@me/channels")
     assert opened == {"recipient_id": USER_ID}
@@ -509,8 +717,13 @@ async def test_replies_go_to_the_interaction_followup_until_the_token_is_old(dis
 
 async def test_http_errors_are_classified_for_the_sender(discord_bot, fake_discord):
     fake_discord.channel(CHANNEL_ID, "雑談")
-    fake_discord.fail_next.append((429, {"message": "You are being rate limited.", "retry_after": 120.0, "global": False},
-                                   {"Retry-After": "120", "Via": "1.1 google"}))
+    fake_discord.fail_next.append(
+        (
+            429,
+            {"message": "You are being rate limited.", "retry_after": 120.0, "global": False},
+            {"Retry-After": "120", "Via": "1.1 google"},
+        )
+    )
     with pytest.raises(TransientFailure) as limited:
         await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
     assert limited.value.retry_after == 120.0 and not limited.value.outcome_unknown
@@ -528,8 +741,9 @@ async def test_http_errors_are_classified_for_the_sender(discord_bot, fake_disco
 async def test_a_429_is_retried_after_the_delay_discord_asks_for(discord_bot, fake_discord):
     fake_discord.channel(CHANNEL_ID, "雑談")
     # Longer than discord.py waits itself: the row comes back after the body's retry_after.
-    fake_discord.fail_next.append((429, {"message": "You are being rate limited.", "retry_after": 45.5,
-                                         "global": False}, {"Via": "1.1 google"}))
+    fake_discord.fail_next.append(
+        (429, {"message": "You are being rate limited.", "retry_after": 45.5, "global": False}, {"Via": "1.1 google"})
+    )
     with pytest.raises(TransientFailure) as limited:
         await discord_bot.delivery.send(m.PUSH, str(CHANNEL_ID), [m.Text("x")], "k", None)
     assert limited.value.retry_after == 45.5 and not limited.value.outcome_unknown
@@ -566,8 +780,10 @@ async def test_a_closed_client_is_a_transient_failure(runtime):
 
 
 async def test_create_space_makes_channel_event_permissions_and_join_card(discord_bot, fake_discord, runtime):
-    starts = (dt.datetime.now(timezone.utc) + timedelta(days=7)).replace(microsecond=0)
-    op = m.CreateSpace("AB12", "清掃活動", starts.isoformat(), "公民館", facilitator_ids=(str(FACILITATOR_ID), str(STRANGER_ID)))
+    starts = (dt.datetime.now(dt.UTC) + timedelta(days=7)).replace(microsecond=0)
+    op = m.CreateSpace(
+        "AB12", "清掃活動", starts.isoformat(), "公民館", facilitator_ids=(str(FACILITATOR_ID), str(STRANGER_ID))
+    )
     await discord_bot.delivery.send(m.PUSH, "events", [op], "3b4e28ba-2fa1-11d2-883f-0016d3cca427", None)
 
     created = fake_discord.calls("POST", f"/guilds/{GUILD_ID}/channels")
@@ -579,10 +795,13 @@ async def test_create_space_makes_channel_event_permissions_and_join_card(discor
     [overwrite] = fake_discord.calls("PUT", f"/channels/{channel['id']}/permissions/")
     assert int(overwrite["allow"]) & discord.Permissions(manage_messages=True).value and overwrite["type"] == 1
     assert [p for v, p, _ in fake_discord.requests if v == "PUT" and "permissions" in p] == [
-        f"/api/v10/channels/{channel['id']}/permissions/{FACILITATOR_ID}"]  # the stranger is not in the server
+        f"/api/v10/channels/{channel['id']}/permissions/{FACILITATOR_ID}"
+    ]  # the stranger is not in the server
 
     [event] = fake_discord.calls("POST", f"/guilds/{GUILD_ID}/scheduled-events")
-    assert event["entity_type"] == 3 and event["entity_metadata"] == {"location": "公民館"} and event["name"] == "清掃活動"
+    assert (
+        event["entity_type"] == 3 and event["entity_metadata"] == {"location": "公民館"} and event["name"] == "清掃活動"
+    )
     assert dt.datetime.fromisoformat(event["scheduled_start_time"]) == starts
     assert dt.datetime.fromisoformat(event["scheduled_end_time"]) == starts + timedelta(hours=2)
 
@@ -605,7 +824,9 @@ async def test_create_space_makes_channel_event_permissions_and_join_card(discor
 
 async def test_archive_space_moves_the_channel_and_makes_it_read_only(discord_bot, fake_discord):
     events = fake_discord.channel(int(fake_discord.new_id()), "events", kind=4)
-    channel = fake_discord.channel(int(fake_discord.new_id()), "清掃活動-ab12", parent_id=int(events["id"]), topic="[AB12] 清掃活動")
+    channel = fake_discord.channel(
+        int(fake_discord.new_id()), "清掃活動-ab12", parent_id=int(events["id"]), topic="[AB12] 清掃活動"
+    )
     await discord_bot.delivery.send(m.PUSH, "events", [m.ArchiveSpace("AB12", channel["id"])], "k", None)
 
     [archive] = fake_discord.calls("POST", f"/guilds/{GUILD_ID}/channels")

@@ -3,11 +3,12 @@
 fake LINE API. LINE posts reach the forum thread through the forum's webhook under the nickname; forum messages are
 board posts that LINE reads; edits, deletions and staff /hide follow; nothing is copied back (no echo).
 """
+
 from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import discord
@@ -25,19 +26,51 @@ from storage.db import as_utc, utcnow
 from storage.models import InboxEvent, OutboxMessage
 from storage.models.community import BoardLink, BoardPost, BoardThread
 from tests import line_payloads as lp
-from tests.test_discord import (BOT_USER_ID, GUILD_ID, USER_ID, FakeDiscord, LoopbackResolver, _certificate, _json,
-                                _user, make_bot)
+from tests.test_discord import (
+    BOT_USER_ID,
+    GUILD_ID,
+    USER_ID,
+    FakeDiscord,
+    LoopbackResolver,
+    _certificate,
+    _json,
+    _user,
+    make_bot,
+)
 
 FORUM_NAME = "関係人口-board"
 HANAKO = lp.user_id("hanako")  # a LINE resident
 SATO = lp.user_id("sato")  # LINE city staff
 
-GUILD = {"id": str(GUILD_ID), "name": "小美玉", "icon": None, "owner_id": "1", "features": [],
-         "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "1024", "position": 0, "color": 0,
-                    "hoist": False, "managed": False, "mentionable": False}],
-         "emojis": [], "stickers": [], "verification_level": 0, "default_message_notifications": 0,
-         "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0, "premium_tier": 0, "preferred_locale": "ja",
-         "system_channel_flags": 0}
+GUILD = {
+    "id": str(GUILD_ID),
+    "name": "小美玉",
+    "icon": None,
+    "owner_id": "1",
+    "features": [],
+    "roles": [
+        {
+            "id": str(GUILD_ID),
+            "name": "@everyone",
+            "permissions": "1024",
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+        }
+    ],
+    "emojis": [],
+    "stickers": [],
+    "verification_level": 0,
+    "default_message_notifications": 0,
+    "explicit_content_filter": 0,
+    "mfa_level": 0,
+    "nsfw_level": 0,
+    "premium_tier": 0,
+    "preferred_locale": "ja",
+    "system_channel_flags": 0,
+}
 
 
 class FakeForumDiscord(FakeDiscord):
@@ -51,11 +84,25 @@ class FakeForumDiscord(FakeDiscord):
 
     def thread(self, forum_id: int, name: str, tags: list[str], owner_id: int) -> dict:
         thread_id = self.new_id()
-        data = {"id": thread_id, "type": 11, "guild_id": str(GUILD_ID), "parent_id": str(forum_id), "name": name,
-                "owner_id": str(owner_id), "message_count": 1, "member_count": 1, "rate_limit_per_user": 0,
-                "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "locked": False,
-                                    "archive_timestamp": datetime.now(timezone.utc).isoformat()},
-                "applied_tags": tags, "flags": 0}
+        data = {
+            "id": thread_id,
+            "type": 11,
+            "guild_id": str(GUILD_ID),
+            "parent_id": str(forum_id),
+            "name": name,
+            "owner_id": str(owner_id),
+            "message_count": 1,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "locked": False,
+                "archive_timestamp": datetime.now(UTC).isoformat(),
+            },
+            "applied_tags": tags,
+            "flags": 0,
+        }
         self.threads[int(thread_id)] = data
         return data
 
@@ -72,11 +119,14 @@ class FakeForumDiscord(FakeDiscord):
 
     def webhook_posts(self) -> list[tuple[str, dict]]:
         """(thread id, body) of every webhook message sent."""
-        return [(path.split("thread_id=")[1].split("&")[0], body) for verb, path, body in self.requests
-                if verb == "POST" and path.startswith("/api/v10/webhooks/") and int(path.split("/")[4]) in self.webhooks]
+        return [
+            (path.split("thread_id=")[1].split("&")[0], body)
+            for verb, path, body in self.requests
+            if verb == "POST" and path.startswith("/api/v10/webhooks/") and int(path.split("/")[4]) in self.webhooks
+        ]
 
     async def handle(self, request: web.Request) -> web.Response:
-        parts = request.path[len("/api/v10"):].strip("/").split("/")
+        parts = request.path[len("/api/v10") :].strip("/").split("/")
         method = request.method
         mine = parts[0] in ("channels", "webhooks") or parts == ["guilds", str(GUILD_ID), "channels"]
         if not mine:
@@ -90,8 +140,10 @@ class FakeForumDiscord(FakeDiscord):
         if method == "POST" and parts == ["guilds", str(GUILD_ID), "channels"]:
             record()
             data = self.channel(int(self.new_id()), body["name"], body.get("type", 0), topic=body.get("topic"))
-            data["available_tags"] = [{"id": self.new_id(), "name": t["name"], "moderated": False, "emoji_id": None,
-                                       "emoji_name": None} for t in body.get("available_tags", [])]
+            data["available_tags"] = [
+                {"id": self.new_id(), "name": t["name"], "moderated": False, "emoji_id": None, "emoji_name": None}
+                for t in body.get("available_tags", [])
+            ]
             return _json(data, 201)
         if method == "GET" and parts == ["guilds", str(GUILD_ID), "channels"]:
             record()
@@ -110,9 +162,17 @@ class FakeForumDiscord(FakeDiscord):
             record()
             if method == "GET":
                 return _json([h for h in self.webhooks.values() if h["channel_id"] == parts[1]])
-            hook = {"id": self.new_id(), "type": 1, "guild_id": str(GUILD_ID), "channel_id": parts[1],
-                    "name": body["name"], "avatar": None, "token": "hook-token", "application_id": None,
-                    "user": _user(BOT_USER_ID, "tsunagaru", True)}
+            hook = {
+                "id": self.new_id(),
+                "type": 1,
+                "guild_id": str(GUILD_ID),
+                "channel_id": parts[1],
+                "name": body["name"],
+                "avatar": None,
+                "token": "hook-token",
+                "application_id": None,
+                "user": _user(BOT_USER_ID, "tsunagaru", True),
+            }
             self.webhooks[int(hook["id"])] = hook
             return _json(hook)
         if parts[0] == "webhooks" and int(parts[1]) in self.webhooks:
@@ -176,8 +236,9 @@ class Service:
         event = lp.postback_event(postback, user) if postback else lp.text_event(text, user)
         await self.line.post(event)
         await self.line.settle()
-        return json.dumps([r for r in self.fake_line.replies() if r["replyToken"] == event["replyToken"]],
-                          ensure_ascii=False)
+        return json.dumps(
+            [r for r in self.fake_line.replies() if r["replyToken"] == event["replyToken"]], ensure_ascii=False
+        )
 
     def rows(self, model, *where):
         with self.runtime.db.session() as session:
@@ -192,7 +253,8 @@ async def service(make_line_bot, fake_line, fake):
     # Started without a token, so the runtime does not dial discord.com; then turned on for the handlers.
     runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
     runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
-        runtime.site, platforms=runtime.site.platforms | {"discord"})
+        runtime.site, platforms=runtime.site.platforms | {"discord"}
+    )
     bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator
@@ -237,8 +299,16 @@ def discord_thread(service: Service, fake: FakeForumDiscord, thread_id: int) -> 
     return discord.Thread(guild=guild, state=state, data=fake.threads[thread_id])
 
 
-def discord_message(service, fake, thread: discord.Thread, content: str, author_id: int = USER_ID,
-                    message_id: int | None = None, bot: bool = False, **extra) -> discord.Message:
+def discord_message(
+    service,
+    fake,
+    thread: discord.Thread,
+    content: str,
+    author_id: int = USER_ID,
+    message_id: int | None = None,
+    bot: bool = False,
+    **extra,
+) -> discord.Message:
     data = fake.message(thread.id, {"content": content}, _user(author_id, "sora", bot))
     data.update(guild_id=str(GUILD_ID), **extra)
     if message_id is not None:
@@ -260,7 +330,9 @@ async def test_a_line_thread_and_post_appear_in_the_forum_under_the_nickname(ser
     thread_id = await open_thread_on_line(service)
 
     # The forum did not exist: made once, with a tag per category; the board thread is a forum post with its tag.
-    [made] = [body for verb, path, body in fake.requests if verb == "POST" and path == f"/api/v10/guilds/{GUILD_ID}/channels"]
+    [made] = [
+        body for verb, path, body in fake.requests if verb == "POST" and path == f"/api/v10/guilds/{GUILD_ID}/channels"
+    ]
     assert (made["name"], made["type"]) == (FORUM_NAME, 15)
     assert [t["name"] for t in made["available_tags"]] == ["地域ネタ", "観光スポット", "グルメ", "市からの質問"]
     [opened] = fake.calls("POST", f"/channels/{fake.forum_id()}/threads")
@@ -282,8 +354,16 @@ async def test_a_line_thread_and_post_appear_in_the_forum_under_the_nickname(ser
     assert (link.board_id, link.place_id, link.origin) == (post.id, str(forum_thread), False)
 
     # A retried outbox row finds the copy and sends nothing again.
-    await service.bot.delivery.send(m.PUSH, "board", [m.MirrorThread(thread_id, "地域ネタ", "花火大会の思い出"),
-                                                      m.MirrorPost(thread_id, post.id, "みかん", post.text)], "k", None)
+    await service.bot.delivery.send(
+        m.PUSH,
+        "board",
+        [
+            m.MirrorThread(thread_id, "地域ネタ", "花火大会の思い出"),
+            m.MirrorPost(thread_id, post.id, "みかん", post.text),
+        ],
+        "k",
+        None,
+    )
     assert len(fake.webhook_posts()) == 1 and len(fake.calls("POST", f"/channels/{fake.forum_id()}/threads")) == 1
 
 
@@ -300,7 +380,9 @@ async def test_hidden_posts_leave_discord_and_come_back_on_restore(service, fake
     assert service.rows(BoardLink, BoardLink.kind == "post") == []
 
     assert "表示に戻しました" in await service.line_says(SATO, f"/restore {post.id}")
-    assert [(body["username"], body["content"]) for _, body in fake.webhook_posts()] == [("みかん", "怪しい勧誘です")] * 2
+    assert [(body["username"], body["content"]) for _, body in fake.webhook_posts()] == [
+        ("みかん", "怪しい勧誘です")
+    ] * 2
     [again] = service.rows(BoardLink, BoardLink.kind == "post")
     assert again.platform_id != link.platform_id
 
@@ -331,13 +413,19 @@ async def test_copies_are_reported_through_the_inbox_and_recorded_by_the_board(s
     await service.runtime.worker.drain()
     [link] = service.rows(BoardLink)
     assert (link.kind, link.board_id, link.platform_id, link.place_id, link.origin) == (
-        "thread", thread.id, opened["id"], str(fake.forum_id()), False)
+        "thread",
+        thread.id,
+        opened["id"],
+        str(fake.forum_id()),
+        False,
+    )
 
     await service.line_says(HANAKO, f"/post {thread.id} 去年の花火はきれいでした")
     [post] = service.rows(BoardPost)
     [copy] = service.rows(BoardLink, BoardLink.kind == "post")
-    assert discord_inbox(service, m.MIRROR_LINKED)[1].mirror == m.MirrorLink("post", post.id, copy.platform_id,
-                                                                              opened["id"])
+    assert discord_inbox(service, m.MIRROR_LINKED)[1].mirror == m.MirrorLink(
+        "post", post.id, copy.platform_id, opened["id"]
+    )
 
     # Taken down: reported with no platform id, and the board forgets the link when it handles the report.
     await line_command(service, SATO, f"/hide {post.id}")
@@ -354,8 +442,13 @@ async def test_a_burst_uses_the_links_it_just_made_before_the_board_records_them
     await delivery.send(m.PUSH, "board", [m.MirrorThread(4242, "グルメ", "パン屋")], "k1", None)
     # The next row does not wait for the report to be recorded, and a retried row makes nothing twice.
     for key in ("k2", "k3"):
-        await delivery.send(m.PUSH, "board", [m.MirrorThread(4242, "グルメ", "パン屋"),
-                                              m.MirrorPost(4242, 4343, "みかん", "おいしい")], key, None)
+        await delivery.send(
+            m.PUSH,
+            "board",
+            [m.MirrorThread(4242, "グルメ", "パン屋"), m.MirrorPost(4242, 4343, "みかん", "おいしい")],
+            key,
+            None,
+        )
     [made] = [t for t in fake.threads.values() if t["name"] == "パン屋"]
     assert len(fake.calls("POST", f"/channels/{fake.forum_id()}/threads")) == 2  # the LINE thread and this one
     assert [(into, body["content"]) for into, body in fake.webhook_posts()] == [(made["id"], "おいしい")]
@@ -419,8 +512,9 @@ async def test_forum_messages_are_board_posts_that_line_reads_and_are_not_copied
     await service.line_says(HANAKO, f"/post {thread_id} 行きます")
     [(_, copy)] = fake.webhook_posts()
     # (The copy itself came back once, as the link to record: MIRROR_LINKED, not a message.)
-    [reported] = service.rows(InboxEvent, InboxEvent.platform == "discord",
-                              InboxEvent.event_id.startswith("mirror:post:"))
+    [reported] = service.rows(
+        InboxEvent, InboxEvent.platform == "discord", InboxEvent.event_id.startswith("mirror:post:")
+    )
     assert reported.event_type == m.MIRROR_LINKED
     before = len(service.rows(InboxEvent, InboxEvent.platform == "discord"))
     await service.bot.accept_message(discord_message(service, fake, thread, copy["content"], webhook_id="1"))
@@ -433,7 +527,9 @@ async def test_a_new_forum_post_on_discord_opens_a_board_thread_in_its_tags_cate
     await open_thread_on_line(service)  # makes the forum
     await join_on_discord(service, USER_ID, "そら")
     forum = fake.forum_id()
-    tagged = discord_thread(service, fake, int(fake.thread(forum, "おすすめのパン屋", [fake.tag_id("グルメ")], USER_ID)["id"]))
+    tagged = discord_thread(
+        service, fake, int(fake.thread(forum, "おすすめのパン屋", [fake.tag_id("グルメ")], USER_ID)["id"])
+    )
     await written_on_discord(service, fake, tagged, "小川のパン屋さんが好きです", message_id=tagged.id)
     untagged = discord_thread(service, fake, int(fake.thread(forum, "はじめまして", [], USER_ID)["id"]))
     await written_on_discord(service, fake, untagged, "よろしくお願いします", message_id=untagged.id)
@@ -453,8 +549,9 @@ async def test_discord_edits_and_deletions_follow_through(service, fake):
     thread = discord_thread(service, fake, forum_thread_id(service, thread_id))
     message = await written_on_discord(service, fake, thread, "花火は8月です")
 
-    edited = discord_message(service, fake, thread, "花火は8月2日です", message_id=message.id,
-                             edited_timestamp=datetime.now(timezone.utc).isoformat())
+    edited = discord_message(
+        service, fake, thread, "花火は8月2日です", message_id=message.id, edited_timestamp=datetime.now(UTC).isoformat()
+    )
     await service.bot.accept_edit(discord.RawMessageUpdateEvent(data={"content": edited.content}, message=edited))
     await service.line.settle()
     assert [p.text for p in service.rows(BoardPost)] == ["花火は8月2日です"]
@@ -466,16 +563,23 @@ async def test_discord_edits_and_deletions_follow_through(service, fake):
     assert len(service.rows(InboxEvent, InboxEvent.platform == "discord")) == inbox
 
     # An edit to a bad text keeps the post as it was and tells the writer privately.
-    bad = discord_message(service, fake, thread, "https://spam.example.com/", message_id=message.id,
-                          edited_timestamp=datetime(2030, 1, 1, tzinfo=timezone.utc).isoformat())
+    bad = discord_message(
+        service,
+        fake,
+        thread,
+        "https://spam.example.com/",
+        message_id=message.id,
+        edited_timestamp=datetime(2030, 1, 1, tzinfo=UTC).isoformat(),
+    )
     await service.bot.accept_edit(discord.RawMessageUpdateEvent(data={"content": bad.content}, message=bad))
     await service.line.settle()
     assert [p.text for p in service.rows(BoardPost)] == ["花火は8月2日です"]
     [dm] = fake.calls("POST", f"/channels/{USER_ID + 1}/messages")
     assert "編集は掲示板に反映されませんでした" in dm["content"]
 
-    await service.bot.accept_delete(discord.RawMessageDeleteEvent(
-        {"id": str(message.id), "channel_id": str(thread.id), "guild_id": str(GUILD_ID)}))
+    await service.bot.accept_delete(
+        discord.RawMessageDeleteEvent({"id": str(message.id), "channel_id": str(thread.id), "guild_id": str(GUILD_ID)})
+    )
     await service.line.settle()
     [post] = service.rows(BoardPost)
     assert post.hidden_at is not None and post.hidden_by is None
@@ -527,9 +631,16 @@ async def test_forget_me_takes_the_members_copies_off_discord(service, fake):
 def test_mirror_operations_and_forum_threads_survive_the_outbox_and_inbox_json():
     ops = [m.MirrorThread(1, "グルメ", "パン"), m.MirrorPost(1, 2, "みかん", "本文"), m.UnmirrorPost(2)]
     assert m.load_messages(m.dump_messages(ops)) == ops
-    inbound = m.Inbound(platform="discord", kind=m.MESSAGE, place=m.Place("discord", m.CHANNEL, "9"),
-                        occurred_at=datetime(2030, 1, 1, tzinfo=timezone.utc), sender_id="5", text="t",
-                        message_id="10", forum_thread=m.ForumThread("パン", ("グルメ",)))
+    inbound = m.Inbound(
+        platform="discord",
+        kind=m.MESSAGE,
+        place=m.Place("discord", m.CHANNEL, "9"),
+        occurred_at=datetime(2030, 1, 1, tzinfo=UTC),
+        sender_id="5",
+        text="t",
+        message_id="10",
+        forum_thread=m.ForumThread("パン", ("グルメ",)),
+    )
     assert m.Inbound.from_json(inbound.to_json()) == inbound
 
 

@@ -1,10 +1,11 @@
 """Events with a community space: the LINE flow through the console and the signed webhook, the jobs, the figures."""
+
 from __future__ import annotations
 
-import dataclasses
 import ast
+import dataclasses
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,18 @@ from bot.queues.outbox import OutboxWriter
 from community import event_jobs, members
 from community import events as ev
 from community.messages import (
-    GROUP, LEAVE, MEMBER_JOINED, MEMBER_LEFT, MESSAGE, POSTBACK, SPACE_CREATED, ArchiveSpace, CreateSpace, Inbound,
-    Place, Postbox,
+    GROUP,
+    LEAVE,
+    MEMBER_JOINED,
+    MEMBER_LEFT,
+    MESSAGE,
+    POSTBACK,
+    SPACE_CREATED,
+    ArchiveSpace,
+    CreateSpace,
+    Inbound,
+    Place,
+    Postbox,
 )
 from community.privacy import Forget
 from community.problems import Problem
@@ -71,8 +82,9 @@ async def people(make_settings):
         await chat.stop()
 
 
-async def create_event(staff: ConsoleChat, title: str = "秋の交流会", place: str = "四季文化館みの〜れ 大ホール",
-                       days: int = 10) -> str:
+async def create_event(
+    staff: ConsoleChat, title: str = "秋の交流会", place: str = "四季文化館みの〜れ 大ホール", days: int = 10
+) -> str:
     [answer] = await staff.say(f"/event new {title} | {future(days)} | {place}")
     return code_in(answer)
 
@@ -109,12 +121,15 @@ async def test_staff_creates_event_with_readable_code_and_next_steps(people):
     assert event.code == code and event.venue == "minore" and event.starts_at.tzinfo is not None
 
 
-@pytest.mark.parametrize("args, expected", [
-    ("秋の交流会 | 2026-12-05 14:00", "「|」で区切って"),
-    ("秋の交流会 |  | みの〜れ", "「|」で区切って"),
-    ("秋の交流会 | 来週の土曜 | みの〜れ", "日時「来週の土曜」が読めません"),
-    ("秋の交流会 | 2020-01-01 10:00 | みの〜れ", "もう過ぎています"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ("秋の交流会 | 2026-12-05 14:00", "「|」で区切って"),
+        ("秋の交流会 |  | みの〜れ", "「|」で区切って"),
+        ("秋の交流会 | 来週の土曜 | みの〜れ", "日時「来週の土曜」が読めません"),
+        ("秋の交流会 | 2020-01-01 10:00 | みの〜れ", "もう過ぎています"),
+    ],
+)
 async def test_event_new_bad_input_gets_one_japanese_line_and_creates_nothing(people, args, expected):
     [answer] = await people["staff"].say(f"/event new {args}")
     assert expected in answer and "使い方: /event new" in answer
@@ -292,8 +307,14 @@ async def send_raw(chat: ConsoleChat, kind: str, member_ids: tuple[str, ...] = (
     from bot.queues.inbox import store_events
     from storage.db import utcnow
 
-    inbound = Inbound(platform="console", kind=kind, place=chat.place, occurred_at=datetime.now(timezone.utc),
-                      member_ids=member_ids, place_name=chat.group)
+    inbound = Inbound(
+        platform="console",
+        kind=kind,
+        place=chat.place,
+        occurred_at=datetime.now(UTC),
+        member_ids=member_ids,
+        place_name=chat.group,
+    )
     await chat.runtime.db.run(store_events, "console", [(uuid.uuid4().hex, kind, False, inbound.to_json())], utcnow())
     await chat.runtime.worker.drain()
     await chat.runtime.sender.drain()
@@ -403,8 +424,9 @@ def domain(make_settings):
 
 
 def inbound(kind: str, place: Place, sender: str | None = "u1", **fields) -> Inbound:
-    return Inbound(platform=place.platform, kind=kind, place=place, occurred_at=datetime.now(timezone.utc),
-                   sender_id=sender, **fields)
+    return Inbound(
+        platform=place.platform, kind=kind, place=place, occurred_at=datetime.now(UTC), sender_id=sender, **fields
+    )
 
 
 def test_discord_space_is_requested_bound_counted_and_archived(domain):
@@ -434,8 +456,9 @@ def test_discord_space_is_requested_bound_counted_and_archived(domain):
     assert archive == [ArchiveSpace(event_code=code, space_id="c-1")]
     with db.session() as session:
         assert len(session.exec(select(EventSpace)).all()) == 1
-        figures = ev.event_space_figures(session, datetime.now(timezone.utc) - timedelta(days=1),
-                                         datetime.now(timezone.utc) + timedelta(minutes=1))
+        figures = ev.event_space_figures(
+            session, datetime.now(UTC) - timedelta(days=1), datetime.now(UTC) + timedelta(minutes=1)
+        )
     assert figures == {"event_spaces": 1, "event_spaces_with_active_facilitator": 0}
 
 
@@ -462,7 +485,7 @@ def test_event_space_figures_and_quiet_spaces(domain):
     send(inbound(MESSAGE, dm, "U-staff", text=f"/event facilitator {code_b} {fac.public_id}"))
     send(inbound(MESSAGE, group_a, "U-fac", text="写真です"))
     send(inbound(MESSAGE, group_b, "U-other", text="どうも"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.session() as session:
         figures = ev.event_space_figures(session, now - timedelta(hours=1), now + timedelta(minutes=1))
         later = ev.event_space_figures(session, now + timedelta(days=1), now + timedelta(days=2))
@@ -481,8 +504,13 @@ def test_event_space_figures_and_quiet_spaces(domain):
 def test_invite_url_shapes():
     assert ev.valid_invite_url("https://line.me/R/ti/g/AbC123xyz")
     assert ev.valid_invite_url(INVITE)
-    for bad in ("http://line.me/R/ti/g/abc", "https://line.me/R/ti/p/@bot", "https://evil.example/ti/g2/x",
-                "https://line.me/ti/g2/", "https://line.me/ti/g2/abc def"):
+    for bad in (
+        "http://line.me/R/ti/g/abc",
+        "https://line.me/R/ti/p/@bot",
+        "https://evil.example/ti/g2/x",
+        "https://line.me/ti/g2/",
+        "https://line.me/ti/g2/abc def",
+    ):
         assert not ev.valid_invite_url(bad), bad
 
 
@@ -544,8 +572,13 @@ async def test_line_story_through_the_webhook(line_bot, fake_line):
     assert "今週のメッセージ2件" in status and "メンバー" in status and fac not in status
     # the quiet-groups job nudges the facilitator 1:1 a week later
     pushes_before = len(fake_line.pushes(to=fac))
-    detail = await line_bot.db.run(run_job, job("quiet-groups"), line_bot.settings.site,
-                                   datetime.now(TOKYO) + timedelta(days=8), OutboxWriter().write)
+    detail = await line_bot.db.run(
+        run_job,
+        job("quiet-groups"),
+        line_bot.settings.site,
+        datetime.now(TOKYO) + timedelta(days=8),
+        OutboxWriter().write,
+    )
     await line_bot.settle()
     assert "世話人 1人に声かけを送りました" in detail
     [nudge] = fake_line.pushes(to=fac)[pushes_before:]
@@ -576,8 +609,15 @@ def world(make_settings):
         staff = members.get_or_create_member(session, "console", "sato", now)
         members.grant(session, staff.id, members.STAFF, now)
         resident = members.get_or_create_member(session, "console", "hanako", now)
-        event = ev.create_event(session, settings.city, title="秋の交流会", starts_at=now + timedelta(days=3),
-                                location="四季文化館みの〜れ", organizer_id=staff.id, now=now)
+        event = ev.create_event(
+            session,
+            settings.city,
+            title="秋の交流会",
+            starts_at=now + timedelta(days=3),
+            location="四季文化館みの〜れ",
+            organizer_id=staff.id,
+            now=now,
+        )
         yield Slice(session, settings.site, now, staff, resident, event)
     db.close()
 
@@ -591,14 +631,21 @@ class Slice:
     resident: Member
     event: Event
 
-    def context(self, member: Member, text: str = "", *, kind: str = MESSAGE, group: str | None = None,
-                **fields) -> "Context":
+    def context(
+        self, member: Member, text: str = "", *, kind: str = MESSAGE, group: str | None = None, **fields
+    ) -> Context:
         place = Place("console", GROUP, group) if group else Place("console", "user", "hanako")
-        inbound = Inbound(platform="console", kind=kind, place=place, occurred_at=datetime.now(timezone.utc),
-                          sender_id="hanako", text=text or None, **fields)
+        inbound = Inbound(
+            platform="console",
+            kind=kind,
+            place=place,
+            occurred_at=datetime.now(UTC),
+            sender_id="hanako",
+            text=text or None,
+            **fields,
+        )
         roles = members.roles_of(self.session, member.id)
-        return Context(session=self.session, site=self.site, inbound=inbound, now=self.now, member=member,
-                       roles=roles)
+        return Context(session=self.session, site=self.site, inbound=inbound, now=self.now, member=member, roles=roles)
 
 
 def replies(ctx) -> list:
@@ -620,7 +667,7 @@ def test_join_handler_called_directly_answers_in_the_members_language(world):
     card, pending = replies(ctx)
     local = world.event.starts_at.astimezone(TOKYO)
     assert card.text == f"When: {local:%a %Y-%m-%d %H:%M}\nWhere: 四季文化館みの〜れ"
-    assert pending.text == f"The group link is not ready yet. Send \"/join {world.event.code}\" again later."
+    assert pending.text == f'The group link is not ready yet. Send "/join {world.event.code}" again later.'
 
 
 def test_join_button_is_a_postback_route_and_a_bad_code_is_a_problem_in_the_members_language(world):
@@ -634,7 +681,7 @@ def test_join_button_is_a_postback_route_and_a_bad_code_is_a_problem_in_the_memb
     ctx = world.context(world.resident, kind=POSTBACK)
     assert router.dispatch_postback(ctx, "event-join:ZZZZZZ")
     [answer] = replies(ctx)
-    assert answer.text == "No event has the code \"ZZZZZZ\". Please check the code."
+    assert answer.text == 'No event has the code "ZZZZZZ". Please check the code.'
     with pytest.raises(Problem) as raised:
         join_button(world.context(world.resident), "ZZZZZZ")
     assert (raised.value.key, raised.value.values) == ("event.no_such_code", {"code": "ZZZZZZ"})
@@ -652,8 +699,17 @@ def test_domain_raises_the_one_problem_type():
 
 def test_commands_take_summary_and_usage_from_the_catalogue():
     assert {c.name for c in FEATURE.chat.commands} == {
-        "organizer", "event new", "event bind", "event facilitator", "event invite", "join", "event list",
-        "event status", "event close", "event id"}
+        "organizer",
+        "event new",
+        "event bind",
+        "event facilitator",
+        "event invite",
+        "join",
+        "event list",
+        "event status",
+        "event close",
+        "event id",
+    }
     for command in FEATURE.chat.commands:
         assert has(f"cmd.{command.name}") and has(f"usage.{command.name}"), command.name
         assert command.summary == (t("ja", f"cmd.{command.name}"), t("en", f"cmd.{command.name}"))
@@ -664,7 +720,7 @@ async def test_english_member_gets_english_answers_and_others_get_their_own_lang
     staff, attendee = people["staff"], people["attendee"]
     await staff.say("/lang en")
     [answer] = await staff.say("/event new Autumn meetup | next saturday | Apios")
-    assert answer.startswith("Cannot read the date \"next saturday\"") and "Usage: /event new" in answer
+    assert answer.startswith('Cannot read the date "next saturday"') and "Usage: /event new" in answer
     [answer] = await staff.say(f"/event new Autumn meetup | {future()} | Apios")
     code = re.search(r"Event code: ([2-9A-HJ-NP-Z]{6})", answer).group(1)
     assert re.search(r"When: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d 14:00", answer)
@@ -674,7 +730,7 @@ async def test_english_member_gets_english_answers_and_others_get_their_own_lang
     [my_id] = await attendee.say("/event id")
     public_id = re.search(r"m-[a-z0-9]{10}", my_id).group()
     said = await staff.say(f"/event facilitator {code} {public_id}")
-    assert f"{public_id} now facilitate \"Autumn meetup\"." in said
+    assert f'{public_id} now facilitate "Autumn meetup".' in said
     [guide] = [text for _, target, text in staff.said if target == "hanako"]
     assert "世話人になりました" in guide  # hanako reads Japanese: the push is in her language
     [answer] = await staff.say(f"/event status {code}")
@@ -683,7 +739,9 @@ async def test_english_member_gets_english_answers_and_others_get_their_own_lang
 
 def test_jobs_are_domain_functions_and_nudge_each_facilitator_in_their_language(world):
     assert [(j.name, j.cron) for j in FEATURE.jobs] == [
-        ("quiet-groups", {"hour": "10", "minute": "30"}), ("after-event", {"hour": "18", "minute": "0"})]
+        ("quiet-groups", {"hour": "10", "minute": "30"}),
+        ("after-event", {"hour": "18", "minute": "0"}),
+    ]
     session, now = world.session, world.now
     space = get_or_create_space(session, Place("console", GROUP, "autumn"), now, name="autumn")
     ev.bind_space(session, world.event, space, now)
@@ -693,7 +751,7 @@ def test_jobs_are_domain_functions_and_nudge_each_facilitator_in_their_language(
     detail = event_jobs.quiet_groups(session, world.site, now + timedelta(days=8), postbox)
     assert detail == "世話人 1人に声かけを送りました。世話人のいない静かなグループ 0件を職員に知らせました"
     [item] = postbox.items
-    assert item.target == "hanako" and item.messages[0].text.startswith("\"autumn\" (event \"秋の交流会\") has been quiet")
+    assert item.target == "hanako" and item.messages[0].text.startswith('"autumn" (event "秋の交流会") has been quiet')
 
     ev.opt_out(session, world.event, world.resident, now)
     postbox = Postbox()
@@ -713,8 +771,11 @@ def test_forget_me_erases_the_members_event_presence_and_opt_outs_only(world):
         ev.opt_out(session, world.event, member, now)
     accounts = members.accounts_of(session, world.resident.id)
     assert FEATURE.erase(Forget(session, world.resident, accounts, now, Postbox(), world.site)) == {}
-    left = {(type(row).__name__, row.member_id) for model in (EventSpaceMember, FacilitatorOptOut)
-            for row in session.exec(select(model))}
+    left = {
+        (type(row).__name__, row.member_id)
+        for model in (EventSpaceMember, FacilitatorOptOut)
+        for row in session.exec(select(model))
+    }
     assert left == {("EventSpaceMember", world.staff.id), ("FacilitatorOptOut", world.staff.id)}
 
 
@@ -724,8 +785,11 @@ JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 def test_no_japanese_in_the_events_code_outside_the_text_catalogue():
     root = Path(__file__).resolve().parents[1]
-    files = [path for name in OWNED_CODE
-             for path in ((root / name).rglob("*.py") if (root / name).is_dir() else [root / name])]
+    files = [
+        path
+        for name in OWNED_CODE
+        for path in ((root / name).rglob("*.py") if (root / name).is_dir() else [root / name])
+    ]
     assert len(files) >= 6
     for path in files:
         for text in _code_strings(path):
@@ -736,12 +800,18 @@ def _code_strings(path: Path) -> list[str]:
     """Every string constant in the file (f-string parts included) except docstrings; comments are not strings."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {
-        id(node.body[0].value) for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body
-        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
 
 
 # ---- issue 12: /help, /event status, job results -----------------------------------------------------------------

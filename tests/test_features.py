@@ -1,6 +1,7 @@
 """The rules that keep a feature one slice: every table belongs to exactly one feature, a feature whose tables can
 name a person says how /forget-me erases it, every command's texts are in the catalogue in both languages, every
 job's schedule and description too, and the layers import only downwards without cycles."""
+
 from __future__ import annotations
 
 import ast
@@ -87,7 +88,11 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
     return lines
 
@@ -96,8 +101,13 @@ def _patterns(tree: ast.AST) -> set[int]:
     """ids of string constants that are regular expressions (re.compile(...), re.sub(...)): input syntax, not text."""
     found: set[int] = set()
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "re" and node.args):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+        ):
             found.update(id(n) for n in ast.walk(node.args[0]))
     return found
 
@@ -108,18 +118,27 @@ def _japanese_literals(path: Path) -> list[str]:
     patterns = _patterns(tree)
     found = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.lineno not in docstrings
-                and id(node) not in patterns and not node.value.startswith("/")):  # a file path is not text
-            if JAPANESE.search(node.value):
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]!r}")
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.lineno not in docstrings
+            and id(node) not in patterns
+            and not node.value.startswith("/")  # a file path is not text
+            and JAPANESE.search(node.value)
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]!r}")
     return found
 
 
 def test_no_japanese_text_in_code_outside_the_catalogues():
     """Every user-facing string is in community/texts/ (so /lang en works everywhere); comments and docstrings may
     be Japanese, and so may city files, templates, tests and docs."""
-    code = [path for folder in ("bot", "handlers", "community", "scheduler", "storage")
-            for path in (ROOT / folder).rglob("*.py") if "texts" not in path.relative_to(ROOT).parts[:2]]
+    code = [
+        path
+        for folder in ("bot", "handlers", "community", "scheduler", "storage")
+        for path in (ROOT / folder).rglob("*.py")
+        if "texts" not in path.relative_to(ROOT).parts[:2]
+    ]
     assert len(code) > 40
     found = [line for path in code for line in _japanese_literals(path)]
     assert found == []

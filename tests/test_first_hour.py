@@ -1,5 +1,6 @@
 """A new user's first hour (issue #12): nobody meets silence on a first message, /help tells the truth, and the
 first answers offer the main actions as buttons — without the bot becoming chatty or pushing (pushes cost money)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -93,8 +94,9 @@ async def test_help_lists_only_what_the_asker_may_use_here(chat, staff_chat):
 def test_richmenu_deploy_refuses_a_local_public_address(tmp_path, monkeypatch, capsys):
     from bot.cli import main as cli_main
 
-    for name, value in dict(LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t",
-                            DATABASE_URL=f"sqlite:///{tmp_path}/m.db").items():
+    for name, value in dict(
+        LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t", DATABASE_URL=f"sqlite:///{tmp_path}/m.db"
+    ).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -6,6 +6,7 @@ and every answer to a command is a short Japanese message, never an exception te
 
 Example counts: FUZZ_EXAMPLES (default 30) per generated test, so CI time stays modest; raise it locally.
 """
+
 from __future__ import annotations
 
 import copy
@@ -13,10 +14,11 @@ import functools
 import json
 import os
 import re
-import time
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from storage.models import InboxEvent, OutboxMessage
@@ -24,9 +26,16 @@ from tests import line_payloads as lp
 from tests import openapi_schema
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
-FUZZ = hsettings(max_examples=FUZZ_EXAMPLES, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                        HealthCheck.data_too_large, HealthCheck.filter_too_much])
+FUZZ = hsettings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 # What an exception leaking into a chat would look like.
@@ -45,15 +54,16 @@ nasty_text = st.one_of(
     st.text(max_size=80),
     st.lists(st.sampled_from(PIECES), max_size=60).map("".join),
     st.tuples(st.sampled_from(PIECES), st.integers(1000, 6000)).map(lambda p: p[0] * p[1]),  # huge
-    st.tuples(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), st.text(max_size=20))
-      .map(lambda p: " | ".join(p)),
+    st.tuples(st.lists(st.sampled_from(PIECES), max_size=8).map("".join), st.text(max_size=20)).map(
+        lambda p: " | ".join(p)
+    ),
 )
 
 
 # ---- webhook bodies from the official schema ----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _event_strategy():
     """One strategy per event type in webhook.yml (a discriminated base becomes a choice of its subtypes)."""
     from hypothesis_jsonschema import from_schema
@@ -86,32 +96,77 @@ def _unknown_message(event: dict, new_type: str) -> dict:
     return {**event, "message": {"id": "1", "type": new_type, "quoteToken": "q", "future": {"x": [1, 2]}}}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def webhook_events():
     user = st.sampled_from([lp.user_id(n) for n in ("hanako", "taro", "jiro")])
     group = st.one_of(st.none(), st.sampled_from([lp.group_id("g1"), lp.group_id("g2")]))
-    command = st.sampled_from(["/help", "/event list", "/join", "/child", "/hiroba", "/profile", "/lang", "/donate",
-                               "/community join", "/event new", "/", "／ヘルプ", "hi"])
+    command = st.sampled_from(
+        [
+            "/help",
+            "/event list",
+            "/join",
+            "/child",
+            "/hiroba",
+            "/profile",
+            "/lang",
+            "/donate",
+            "/community join",
+            "/event new",
+            "/",
+            "／ヘルプ",
+            "hi",
+        ]
+    )
     text_message = st.builds(
-        lambda cmd, text, uid, gid: lp.text_event(f"{cmd} {text}"[:6000], uid, gid),
-        command, nasty_text, user, group)
+        lambda cmd, text, uid, gid: lp.text_event(f"{cmd} {text}"[:6000], uid, gid), command, nasty_text, user, group
+    )
     mentioning = st.builds(
-        lambda text, uid, gid, index, length: lp.text_event(text, uid, gid, mentions=[(lp.user_id("taro"), index, length)]),
-        nasty_text, user, group, st.integers(-5, 200), st.integers(-5, 200))
-    postback = st.builds(lambda data, uid, gid: lp.postback_event(data, uid, gid),
-                         st.one_of(nasty_text.map(lambda t: t[:300]),
-                                   st.sampled_from(["hiroba:", "hiroba:plaza:x", "hiroba:plaza:99", "hiroba:ease:9",
-                                                    "board:thread:0", "board:page:0", "board:react:999999999",
-                                                    "community:relation:x", "join:", "join:ZZZZ", "profile:nickname"])),
-                         user, group)
+        lambda text, uid, gid, index, length: lp.text_event(
+            text, uid, gid, mentions=[(lp.user_id("taro"), index, length)]
+        ),
+        nasty_text,
+        user,
+        group,
+        st.integers(-5, 200),
+        st.integers(-5, 200),
+    )
+    postback = st.builds(
+        lambda data, uid, gid: lp.postback_event(data, uid, gid),
+        st.one_of(
+            nasty_text.map(lambda t: t[:300]),
+            st.sampled_from(
+                [
+                    "hiroba:",
+                    "hiroba:plaza:x",
+                    "hiroba:plaza:99",
+                    "hiroba:ease:9",
+                    "board:thread:0",
+                    "board:page:0",
+                    "board:react:999999999",
+                    "community:relation:x",
+                    "join:",
+                    "join:ZZZZ",
+                    "profile:nickname",
+                ]
+            ),
+        ),
+        user,
+        group,
+    )
     known = _event_strategy()
     odd = st.one_of(
         st.builds(_unknown_type, known, st.text(min_size=1, max_size=30)),
         st.builds(_unknown_message, text_message, st.sampled_from(["hologram", "", "text2", "🙂"])),
-        st.builds(lambda e, ts: {**e, "timestamp": ts}, text_message,
-                  st.one_of(st.integers(), st.floats(allow_nan=True), st.text(max_size=5), st.none())),
-        st.builds(lambda e, src: {**e, "source": src}, text_message,
-                  st.one_of(st.none(), st.just({}), st.just({"type": "group"}), st.just({"type": "moon", "userId": 1}))),
+        st.builds(
+            lambda e, ts: {**e, "timestamp": ts},
+            text_message,
+            st.one_of(st.integers(), st.floats(allow_nan=True), st.text(max_size=5), st.none()),
+        ),
+        st.builds(
+            lambda e, src: {**e, "source": src},
+            text_message,
+            st.one_of(st.none(), st.just({}), st.just({"type": "group"}), st.just({"type": "moon", "userId": 1})),
+        ),
     )
     # "live" events look like what LINE really sends (now, a known user, a reply token we can answer).
     live = st.one_of(text_message, mentioning, postback).map(lambda e: ("live", e))
@@ -127,16 +182,21 @@ async def webhook_bot(make_line_bot, database_url):
 
 def _assert_inbox_healthy(bot) -> None:
     rows = bot.inbox()
-    problems = [(r.event_type, r.status, r.attempts, r.last_error) for r in rows
-                if r.status not in ("done", "skipped") or r.attempts or (r.last_error and r.status != "skipped")]
+    problems = [
+        (r.event_type, r.status, r.attempts, r.last_error)
+        for r in rows
+        if r.status not in ("done", "skipped") or r.attempts or (r.last_error and r.status != "skipped")
+    ]
     assert problems == [], problems
 
 
 @pytest.mark.skipif(not openapi_schema.available(), reason=openapi_schema.UNAVAILABLE)
 @FUZZ
 # deferred: the schema is read on the first draw, never at collection (a missing spec copy skips, it does not error)
-@given(batch=st.lists(st.deferred(lambda: webhook_events()), min_size=0, max_size=4),
-       signature=st.sampled_from(["valid", "valid", "valid", "missing", "bad", "garbage"]))
+@given(
+    batch=st.lists(st.deferred(lambda: webhook_events()), min_size=0, max_size=4),
+    signature=st.sampled_from(["valid", "valid", "valid", "missing", "bad", "garbage"]),
+)
 async def test_generated_webhooks_never_fail_and_unsigned_ones_are_never_stored(webhook_bot, batch, signature):
     line_bot = webhook_bot
     events = [event for _, event in batch]
@@ -157,8 +217,9 @@ async def test_generated_webhooks_never_fail_and_unsigned_ones_are_never_stored(
         # What "live" events made us send was accepted by LINE (the fake checks it like the real API).
         with line_bot.db.session() as session:
             sources = {r.id for r in session.exec(select(InboxEvent).where(InboxEvent.event_id.in_(live_ids)))}
-            parked = session.exec(select(OutboxMessage).where(OutboxMessage.source_event_id.in_(sources),
-                                                             OutboxMessage.status != "sent")).all()
+            parked = session.exec(
+                select(OutboxMessage).where(OutboxMessage.source_event_id.in_(sources), OutboxMessage.status != "sent")
+            ).all()
         assert [(p.method, p.last_error) for p in parked] == []
 
 
@@ -225,7 +286,9 @@ async def _say_and_check(chat, text: str, mentions: tuple[str, ...] = ()) -> lis
 
 
 # Every kind of bad input at once (test_roles sends each command with no arguments; the random test below, huge ones).
-NASTY_ARGS = "\u200bｈｅｌｐ　１２３ 😀👨‍👩‍👧‍👦🇯🇵 あ\u202e\x00\x07\n | | | @jiro -1 99999999999999999999 2026-02-30 <b>&amp;"
+NASTY_ARGS = (
+    "\u200bｈｅｌｐ　１２３ 😀👨‍👩‍👧‍👦🇯🇵 あ\u202e\x00\x07\n | | | @jiro -1 99999999999999999999 2026-02-30 <b>&amp;"
+)
 
 
 async def test_every_command_with_bad_arguments_as_resident_and_staff_in_1to1_and_group(console_places):
@@ -257,8 +320,9 @@ async def test_random_command_arguments_get_a_japanese_answer(console_places, da
     name = data.draw(st.sampled_from(_command_names()), label="command")
     who = data.draw(st.sampled_from(sorted(console_places)), label="who/where")
     args = data.draw(nasty_text, label="args")
-    mentions = data.draw(st.lists(st.sampled_from(["jiro", "staff-sato", "hanako", "@", "\u200b", "😀"]), max_size=3),
-                         label="mentions")
+    mentions = data.draw(
+        st.lists(st.sampled_from(["jiro", "staff-sato", "hanako", "@", "\u200b", "😀"]), max_size=3), label="mentions"
+    )
     assume(not (name == "lang" and args.strip().lower() == "en"))  # English answers are right for that one
     await _say_and_check(console_places[who], f"/{name} {args}", tuple(mentions))
 

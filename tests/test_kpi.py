@@ -1,4 +1,5 @@
 """KPIs from the engagement log: fiscal years, the operator contract JSON, /api/kpi (+ CSV) and `kpi --json`."""
+
 from __future__ import annotations
 
 import csv
@@ -21,15 +22,35 @@ from storage.models.community import BoardPost, BoardThread
 
 # The KPI names of the operator contract, in the JSON's order (README).
 CONTRACT_KPIS = (
-    "participants", "participants_total", "posts", "posts_cumulative", "donations_yen", "donations_count",
-    "referral_clicks", "referral_clicks_unattributed", "event_spaces", "event_spaces_with_active_facilitator",
-    "event_messages", "childcare_optins",
+    "participants",
+    "participants_total",
+    "posts",
+    "posts_cumulative",
+    "donations_yen",
+    "donations_count",
+    "referral_clicks",
+    "referral_clicks_unattributed",
+    "event_spaces",
+    "event_spaces_with_active_facilitator",
+    "event_messages",
+    "childcare_optins",
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TOKEN = "staff-secret-token"
-TOUCHPOINTS = ["boshi-techo", "hello-baby", "birth-registration", "baby-visit", "checkup-4m", "consult-10m",
-               "checkup-1y6m", "dental-2y", "checkup-3y", "checkup-5y", "kosodate-hiroba"]
+TOUCHPOINTS = [
+    "boshi-techo",
+    "hello-baby",
+    "birth-registration",
+    "baby-visit",
+    "checkup-4m",
+    "consult-10m",
+    "checkup-1y6m",
+    "dental-2y",
+    "checkup-3y",
+    "checkup-5y",
+    "kosodate-hiroba",
+]
 
 NUMBER = {"type": "integer", "minimum": 0}
 CONTRACT = {
@@ -41,16 +62,25 @@ CONTRACT = {
         "from": {"type": "string", "pattern": r"^\d{4}-04-01$"},
         "to": {"type": "string", "pattern": r"^\d{4}-03-31$"},
         "kpis": {
-            "type": "object", "additionalProperties": False, "required": list(CONTRACT_KPIS),
-            "properties": {name: {
-                "type": "object", "additionalProperties": False, "required": ["value", "target"],
-                "properties": {"value": NUMBER, "target": {"type": ["integer", "null"]}},
-            } for name in CONTRACT_KPIS},
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(CONTRACT_KPIS),
+            "properties": {
+                name: {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["value", "target"],
+                    "properties": {"value": NUMBER, "target": {"type": ["integer", "null"]}},
+                }
+                for name in CONTRACT_KPIS
+            },
         },
         "per_touchpoint": {
             "type": "object",
             "additionalProperties": {
-                "type": "object", "additionalProperties": False, "required": ["scans", "pushes"],
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["scans", "pushes"],
                 "properties": {"scans": NUMBER, "pushes": NUMBER},
             },
         },
@@ -74,14 +104,33 @@ def seed(session) -> None:
     author = Member(public_id="m-aaa", created_at=at("2026-01-01T00:00"))
     session.add(author)
     session.flush()
-    thread = BoardThread(category="グルメ", title="おすすめの店", author_member_id=author.id,
-                         created_at=at("2026-03-01T00:00"), last_post_at=at("2027-04-01T00:00"))
+    thread = BoardThread(
+        category="グルメ",
+        title="おすすめの店",
+        author_member_id=author.id,
+        created_at=at("2026-03-01T00:00"),
+        last_post_at=at("2027-04-01T00:00"),
+    )
     session.add(thread)
     session.flush()
-    for when, hidden in (("2026-03-31T23:59", False), ("2026-04-01T00:00", False), ("2026-04-01T08:30", False),
-                         ("2026-05-01T08:30", True), ("2027-03-31T23:59", False), ("2027-04-01T00:00", False)):
-        session.add(BoardPost(thread_id=thread.id, member_id=author.id, text="投稿", platform="line",
-                              created_at=at(when), hidden_at=at(when) if hidden else None))
+    for when, hidden in (
+        ("2026-03-31T23:59", False),
+        ("2026-04-01T00:00", False),
+        ("2026-04-01T08:30", False),
+        ("2026-05-01T08:30", True),
+        ("2027-03-31T23:59", False),
+        ("2027-04-01T00:00", False),
+    ):
+        session.add(
+            BoardPost(
+                thread_id=thread.id,
+                member_id=author.id,
+                text="投稿",
+                platform="line",
+                created_at=at(when),
+                hidden_at=at(when) if hidden else None,
+            )
+        )
     rec(session, "event_message", at("2026-06-01T12:00"), member="m-bbb", space="event:abc")
     rec(session, "childcare_optin", at("2026-07-01T12:00"), member="m-ddd")
     rec(session, "qr_scan", at("2026-07-01T12:00"), space="touchpoint:checkup-4m", detail="ios")
@@ -220,10 +269,12 @@ def test_cli_refuses_a_fiscal_year_out_of_range(make_settings, monkeypatch, caps
     monkeypatch.delenv("CITY_CONFIG", raising=False)
     assert cli_main(["kpi", "--fy", "1999"]) == 2
     assert capsys.readouterr().err == (  # 1999 is a year: the message says what there is, not how to write one
-        "--fy: まだデータがありません（今年度は 2026年度です） / --fy: there is no data yet (this fiscal year is FY2026)\n")
+        "--fy: まだデータがありません（今年度は 2026年度です） / --fy: there is no data yet (this fiscal year is FY2026)\n"
+    )
     assert cli_main(["kpi", "--fy", "19999"]) == 2
     assert capsys.readouterr().err == (
-        "--fy: 年度は 2026 のように西暦4桁で指定してください（19999） / --fy: a fiscal year like 2026, got 19999\n")
+        "--fy: 年度は 2026 のように西暦4桁で指定してください（19999） / --fy: a fiscal year like 2026, got 19999\n"
+    )
 
 
 def test_cli_names_the_years_that_have_data(make_settings, monkeypatch, capsys):
@@ -263,8 +314,16 @@ def test_the_kpi_feature_declares_its_routes_commands_and_job():
     from handlers.kpi import FEATURE
 
     routes = {(route.method, route.path) for route in FEATURE.web}
-    for path in ("/r", r"/r/{code:[\s\S]*}", "/api/kpi", "/api/kpi.csv", r"/charts/weekly-{week:\d{4}-W\d{2}}.png",
-                 "/dashboard", "/dashboard/kpi.csv", "/dashboard/login/{token}"):
+    for path in (
+        "/r",
+        r"/r/{code:[\s\S]*}",
+        "/api/kpi",
+        "/api/kpi.csv",
+        r"/charts/weekly-{week:\d{4}-W\d{2}}.png",
+        "/dashboard",
+        "/dashboard/kpi.csv",
+        "/dashboard/login/{token}",
+    ):
         assert {("GET", path), ("HEAD", path)} <= routes, path
     assert ("POST", "/dashboard/login/{token}") in routes
     assert [command.name for command in FEATURE.cli] == ["kpi", "donations"]

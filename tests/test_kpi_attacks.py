@@ -9,6 +9,7 @@
       the dashboard; nobody edits or deletes an entry.
 12.15 The donations KPI says it counts referrals only (紹介経由), with the total imported beside it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +29,6 @@ from bot.app import RUNTIME, create_app
 from bot.cli import main as cli_main
 from bot.console import ConsoleChat
 from community import audit, charts, dashboard, digest, engagement, kpi, members
-from community import events as ev
 from storage.db import utcnow
 from storage.models import Member
 from storage.models.audit import AuditEntry
@@ -87,11 +87,13 @@ async def test_the_chart_answers_only_at_its_signed_address(web):
     assert (await web.get(good)).status == 200
     assert (await web.get(good, headers={"Authorization": "Bearer nope"})).status == 200  # the signature suffices
     assert (await web.get("/charts/weekly-2026-W15.png", headers=auth())).status == 200  # so does the staff token
-    for path in ("/charts/weekly-2026-W15.png",  # unsigned
-                 "/charts/weekly-2026-W15.png?sig=" + "0" * 32,  # wrongly signed
-                 "/charts/weekly-2026-W15.png?sig=" + other.split("sig=")[1],  # another week's signature
-                 good[:-1],  # cut short
-                 "/charts/weekly-2026-W15.png?sig=%C2%B2" + "0" * 30):  # not even ASCII
+    for path in (
+        "/charts/weekly-2026-W15.png",  # unsigned
+        "/charts/weekly-2026-W15.png?sig=" + "0" * 32,  # wrongly signed
+        "/charts/weekly-2026-W15.png?sig=" + other.split("sig=")[1],  # another week's signature
+        good[:-1],  # cut short
+        "/charts/weekly-2026-W15.png?sig=%C2%B2" + "0" * 30,
+    ):  # not even ASCII
         response = await web.get(path)
         assert response.status == 404, path
         assert response.headers["Content-Type"].startswith("text/plain")
@@ -296,7 +298,9 @@ def test_donation_imports_are_in_the_audit_log(make_settings, monkeypatch, tmp_p
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.delenv("CITY_CONFIG", raising=False)
     path = tmp_path / "portal-2026-05.csv"
-    path.write_text("寄附日,寄附金額,紹介コード,寄附のきっかけ\n2026/05/03,10000,,\n2026/05/04,3000,,\n", encoding="utf-8")
+    path.write_text(
+        "寄附日,寄附金額,紹介コード,寄附のきっかけ\n2026/05/03,10000,,\n2026/05/04,3000,,\n", encoding="utf-8"
+    )
     assert cli_main(["donations", "import", str(path)]) == 0
     assert cli_main(["donations", "import", str(path)]) == 0  # again: nothing added, but it was done
     capsys.readouterr()
@@ -308,18 +312,15 @@ def test_donation_imports_are_in_the_audit_log(make_settings, monkeypatch, tmp_p
     finally:
         db.close()
     assert logged == [
-        (None, "donations.import", "file:portal-2026-05.csv",
-         "added=2 attributed=0 yen=0 duplicates=0 errors=0"),
-        (None, "donations.import", "file:portal-2026-05.csv",
-         "added=0 attributed=0 yen=0 duplicates=2 errors=0"),
+        (None, "donations.import", "file:portal-2026-05.csv", "added=2 attributed=0 yen=0 duplicates=0 errors=0"),
+        (None, "donations.import", "file:portal-2026-05.csv", "added=0 attributed=0 yen=0 duplicates=2 errors=0"),
     ]
 
 
 def _many_entries(session, count: int, actor_id: int | None = None) -> None:
     start = utcnow() - timedelta(hours=count)
     for n in range(count):
-        audit.record(session, actor_id, audit.EXPORT_KPI_CSV, f"fy:{2000 + n}", "via=token",
-                     start + timedelta(hours=n))
+        audit.record(session, actor_id, audit.EXPORT_KPI_CSV, f"fy:{2000 + n}", "via=token", start + timedelta(hours=n))
 
 
 async def test_staff_read_the_audit_log_with_a_chat_command(staff_chat, chat):
@@ -426,8 +427,10 @@ async def test_the_dashboard_audit_section_fits_a_phone(make_settings, tmp_path)
             await browser.open(str(server.make_url("/dashboard?fy=2026")), headers=auth())
             text = await browser.evaluate("document.body.innerText")
             overflow = await browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            chart = await browser.evaluate("(() => { const i = document.querySelector('img.chart');"
-                                           " return i ? [i.complete, i.naturalWidth] : null })()")
+            chart = await browser.evaluate(
+                "(() => { const i = document.querySelector('img.chart');"
+                " return i ? [i.complete, i.naturalWidth] : null })()"
+            )
     assert "監査ログ" in text and "<script>alert(1)</script>" in text and "スレッドを再表示" in text
     assert chart is not None and chart[0] and chart[1] > 0  # the signed chart address loads in a browser
     assert overflow <= 0, f"the page is {overflow}px wider than a phone screen"

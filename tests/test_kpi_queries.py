@@ -1,7 +1,8 @@
 """The set-based KPI queries (issue 6, bench/kpi.py) count what the per-row versions counted, on both backends."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -12,7 +13,7 @@ from storage.models import Engagement, Member, Role, Space
 from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventSpace, FacilitatorOptOut
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _member(session: Session, public_id: str, name: str | None = None) -> Member:
@@ -23,7 +24,9 @@ def _member(session: Session, public_id: str, name: str | None = None) -> Member
 
 
 def _event_space(session: Session, code: str, organizer: Member, platform: str = "line") -> tuple[Event, EventSpace]:
-    event = Event(code=code, title=f"会 {code}", starts_at=T0, location="公民館", organizer_id=organizer.id, created_at=T0)
+    event = Event(
+        code=code, title=f"会 {code}", starts_at=T0, location="公民館", organizer_id=organizer.id, created_at=T0
+    )
     space = Space(platform=platform, kind="group", platform_space_id=f"C-{code}", purpose="event", created_at=T0)
     session.add(event)
     session.add(space)
@@ -35,8 +38,11 @@ def _event_space(session: Session, code: str, organizer: Member, platform: str =
 
 
 def _said(session: Session, member: Member, code: str, at: datetime, platform: str = "line") -> None:
-    session.add(Engagement(at=at, kind="event_message", member=member.public_id, platform=platform,
-                           space=events.space_key(code)))
+    session.add(
+        Engagement(
+            at=at, kind="event_message", member=member.public_id, platform=platform, space=events.space_key(code)
+        )
+    )
 
 
 def test_an_opt_out_counts_only_for_its_own_event(database_url):
@@ -47,9 +53,9 @@ def test_an_opt_out_counts_only_for_its_own_event(database_url):
             organizer = _member(session, "m-org")
             shared = _member(session, "m-shared", "世話人A")
             other = _member(session, "m-other", "世話人B")
-            event_a, _ = _event_space(session, "AAAAAA", organizer)
+            _event_a, _ = _event_space(session, "AAAAAA", organizer)
             event_b, _ = _event_space(session, "BBBBBB", organizer)
-            event_c, _ = _event_space(session, "CCCCCC", organizer)
+            _event_c, _ = _event_space(session, "CCCCCC", organizer)
             for code in ("AAAAAA", "BBBBBB"):
                 session.add(Role(member_id=shared.id, role="facilitator", scope=code, created_at=T0))
             session.add(Role(member_id=other.id, role="facilitator", scope="CCCCCC", created_at=T0))
@@ -74,24 +80,53 @@ def test_kpi_counts_match_the_figures_totals(database_url):
     try:
         with Session(engine) as session:
             author = _member(session, "m-author")
-            thread = BoardThread(category="地域ネタ", title="t", author_member_id=author.id, created_at=T0, last_post_at=T0)
+            thread = BoardThread(
+                category="地域ネタ", title="t", author_member_id=author.id, created_at=T0, last_post_at=T0
+            )
             session.add(thread)
             session.flush()
             for hours, hidden in ((1, False), (2, True), (30, False)):
-                session.add(BoardPost(thread_id=thread.id, member_id=author.id, text="x", platform="line",
-                                      created_at=T0 + timedelta(hours=hours),
-                                      hidden_at=T0 + timedelta(hours=40) if hidden else None))
-            for public_id, hours, space in (("m-a", 1, "community"), ("m-a", 2, "community"), ("m-b", 30, "community"),
-                                            ("m-c", 1, "event:AAAAAA")):
-                session.add(Engagement(at=T0 + timedelta(hours=hours), kind="member_joined", member=public_id,
-                                       platform="line", space=space, detail="fan"))
+                session.add(
+                    BoardPost(
+                        thread_id=thread.id,
+                        member_id=author.id,
+                        text="x",
+                        platform="line",
+                        created_at=T0 + timedelta(hours=hours),
+                        hidden_at=T0 + timedelta(hours=40) if hidden else None,
+                    )
+                )
+            for public_id, hours, space in (
+                ("m-a", 1, "community"),
+                ("m-a", 2, "community"),
+                ("m-b", 30, "community"),
+                ("m-c", 1, "event:AAAAAA"),
+            ):
+                session.add(
+                    Engagement(
+                        at=T0 + timedelta(hours=hours),
+                        kind="member_joined",
+                        member=public_id,
+                        platform="line",
+                        space=space,
+                        detail="fan",
+                    )
+                )
             session.commit()
 
             day = (T0, T0 + timedelta(days=1))
-            counts = (board.participant_count(session, *day), board.participant_count(session, None, day[1]),
-                      board.post_count(session, *day), board.post_count(session, None, T0 + timedelta(days=2)))
-            totals = (board.participants(session, *day).total, board.participants_total(session, day[1]).total,
-                      board.posts(session, *day).total, board.posts_cumulative(session, T0 + timedelta(days=2)).total)
+            counts = (
+                board.participant_count(session, *day),
+                board.participant_count(session, None, day[1]),
+                board.post_count(session, *day),
+                board.post_count(session, None, T0 + timedelta(days=2)),
+            )
+            totals = (
+                board.participants(session, *day).total,
+                board.participants_total(session, day[1]).total,
+                board.posts(session, *day).total,
+                board.posts_cumulative(session, T0 + timedelta(days=2)).total,
+            )
     finally:
         engine.dispose()
     assert counts == totals == (1, 1, 1, 2)

@@ -1,6 +1,7 @@
 """The outbox against the fake LINE API: retries with the same retry key, exactly-once delivery across lost answers,
 batching to LINE's limits, reply-token fallback, parking. Also checks that the fake itself refuses what LINE refuses.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -10,9 +11,9 @@ import uuid
 import aiohttp
 import pytest
 
+from bot.queues.outbox import enqueue
 from community.messages import Action, Card, Image, Postbox, Text
 from storage.db import utcnow
-from bot.queues.outbox import enqueue
 from tests import line_payloads as lp
 from tests import openapi_schema
 from tests.fake_line import MULTICAST, PUSH, REPLY, FakeLineApi
@@ -173,7 +174,12 @@ async def test_multicast_of_many_messages_to_many_people(line_bot, fake_line):
     people = [lp.user_id(f"m{i}") for i in range(600)]
     await send(line_bot, lambda box: box.multicast("line", people, *[Text(str(i)) for i in range(6)]))
     await line_bot.settle()
-    assert sorted((len(b["to"]), len(b["messages"])) for b in fake_line.multicasts()) == [(100, 1), (100, 5), (500, 1), (500, 5)]
+    assert sorted((len(b["to"]), len(b["messages"])) for b in fake_line.multicasts()) == [
+        (100, 1),
+        (100, 5),
+        (500, 1),
+        (500, 5),
+    ]
 
 
 async def test_long_reply_goes_out_as_reply_then_push(line_bot, fake_line):
@@ -249,9 +255,12 @@ async def test_giving_up_after_max_attempts_parks(make_line_bot, fake_line):
 
 async def test_rich_messages_render_to_valid_line_messages(line_bot, fake_line):
     """Cards, images and quick replies pass the SDK models, the OpenAPI schema and LINE's extra rules."""
-    card = Card(title="春のまつり", text="4月1日 10:00 駅前広場",
-                actions=(Action("参加する", data="rsvp=1"), Action("地図", url="https://example.jp/map")),
-                image_url="https://tsunagaru.example.jp/img/a.png")
+    card = Card(
+        title="春のまつり",
+        text="4月1日 10:00 駅前広場",
+        actions=(Action("参加する", data="rsvp=1"), Action("地図", url="https://example.jp/map")),
+        image_url="https://tsunagaru.example.jp/img/a.png",
+    )
     quick = Text("どれにしますか？", quick_replies=tuple(Action(f"選択{i}", text=f"/pick {i}") for i in range(15)))
     image = Image(url="https://tsunagaru.example.jp/qr.png")
     await send(line_bot, lambda box: box.push("line", HANAKO, card, quick, image, Text("x" * 6000)))
@@ -270,9 +279,11 @@ async def _post(fake: FakeLineApi, path: str, body, *, retry_key: str | None = N
     headers = {"Authorization": f"Bearer {token or fake.token}", "Content-Type": "application/json"}
     if retry_key is not None:
         headers["X-Line-Retry-Key"] = retry_key
-    async with aiohttp.ClientSession() as session:
-        async with session.post(fake.url + path, data=json.dumps(body), headers=headers) as response:
-            return response.status, await response.json(), dict(response.headers)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(fake.url + path, data=json.dumps(body), headers=headers) as response,
+    ):
+        return response.status, await response.json(), dict(response.headers)
 
 
 def _text(text="こんにちは", **extra):
@@ -289,11 +300,31 @@ def _text(text="こんにちは", **extra):
         (PUSH, {"to": HANAKO, "messages": [_text(colour="red")]}, "colour"),
         (PUSH, {"to": HANAKO, "messages": [_text("x" * 5001)]}, "5000"),
         (PUSH, {"to": "someone", "messages": [_text()]}, "not a user"),
-        (PUSH, {"to": HANAKO, "messages": [_text(quickReply={"items": [
-            {"type": "action", "action": {"type": "message", "label": "a", "text": "a"}}] * 14})]}, "13"),
+        (
+            PUSH,
+            {
+                "to": HANAKO,
+                "messages": [
+                    _text(
+                        quickReply={
+                            "items": [{"type": "action", "action": {"type": "message", "label": "a", "text": "a"}}] * 14
+                        }
+                    )
+                ],
+            },
+            "13",
+        ),
         (MULTICAST, {"to": [HANAKO] * 501, "messages": [_text()]}, "500"),
-        (PUSH, {"to": HANAKO, "messages": [{"type": "image", "originalContentUrl": "http://x/a.png",
-                                            "previewImageUrl": "http://x/a.png"}]}, "https"),
+        (
+            PUSH,
+            {
+                "to": HANAKO,
+                "messages": [
+                    {"type": "image", "originalContentUrl": "http://x/a.png", "previewImageUrl": "http://x/a.png"}
+                ],
+            },
+            "https",
+        ),
     ],
 )
 async def test_fake_rejects_what_line_rejects(fake_line, path, body, fragment):
@@ -322,7 +353,8 @@ def test_openapi_discriminators_dispatch_to_the_subtype():
     push = {"to": HANAKO, "messages": [{"type": "text", "text": "a"}]}
     assert schemas.errors("PushMessageRequest", push) == []
     assert schemas.errors("PushMessageRequest", {**push, "messages": [{"type": "sticker", "packageId": "1"}]}) == [
-        "messages/0: 'stickerId' is a required property"]
+        "messages/0: 'stickerId' is a required property"
+    ]
     action = {"type": "uri", "label": "a", "uri": "https://x"}
     assert schemas.errors("Action", action) == []
     assert schemas.errors("Action", {**action, "type": "teleport"})
@@ -373,24 +405,48 @@ async def test_fake_read_endpoints_through_the_sdk(fake_line):
 
 
 async def test_fake_rich_menu_endpoints_through_the_sdk(fake_line):
-    from linebot.v3.messaging import (AsyncApiClient, AsyncMessagingApi, AsyncMessagingApiBlob, Configuration,
-                                      MessageAction, RichMenuArea, RichMenuBounds, RichMenuRequest, RichMenuSize)
+    from linebot.v3.messaging import (
+        AsyncApiClient,
+        AsyncMessagingApi,
+        AsyncMessagingApiBlob,
+        Configuration,
+        MessageAction,
+        RichMenuArea,
+        RichMenuBounds,
+        RichMenuRequest,
+        RichMenuSize,
+    )
 
-    menu = RichMenuRequest(size=RichMenuSize(width=2500, height=843), selected=True, name="main", chat_bar_text="メニュー",
-                           areas=[RichMenuArea(bounds=RichMenuBounds(x=0, y=0, width=2500, height=843),
-                                               action=MessageAction(label="ヘルプ", text="/help"))])
+    menu = RichMenuRequest(
+        size=RichMenuSize(width=2500, height=843),
+        selected=True,
+        name="main",
+        chat_bar_text="メニュー",
+        areas=[
+            RichMenuArea(
+                bounds=RichMenuBounds(x=0, y=0, width=2500, height=843),
+                action=MessageAction(label="ヘルプ", text="/help"),
+            )
+        ],
+    )
     async with AsyncApiClient(Configuration(host=fake_line.url, access_token=fake_line.token)) as client:
         api = AsyncMessagingApi(client)
         await api.validate_rich_menu_object(menu)
         menu_id = (await api.create_rich_menu(menu)).rich_menu_id
-        await AsyncMessagingApiBlob(client).set_rich_menu_image(menu_id, body=b"\x89PNG fake", _headers={"Content-Type": "image/png"})
+        await AsyncMessagingApiBlob(client).set_rich_menu_image(
+            menu_id, body=b"\x89PNG fake", _headers={"Content-Type": "image/png"}
+        )
         await api.set_default_rich_menu(menu_id)
     assert fake_line.default_rich_menu == menu_id
     assert fake_line.rich_menu_images[menu_id][0] == "image/png"
     assert fake_line.rich_menus[menu_id]["chatBarText"] == "メニュー"
     paths = [c.path for c in fake_line.calls]
-    assert paths == ["/v2/bot/richmenu/validate", "/v2/bot/richmenu", f"/v2/bot/richmenu/{menu_id}/content",
-                     f"/v2/bot/user/all/richmenu/{menu_id}"]
+    assert paths == [
+        "/v2/bot/richmenu/validate",
+        "/v2/bot/richmenu",
+        f"/v2/bot/richmenu/{menu_id}/content",
+        f"/v2/bot/user/all/richmenu/{menu_id}",
+    ]
 
 
 async def test_one_slow_call_holds_only_its_own_row(make_line_bot, fake_line):
@@ -400,8 +456,10 @@ async def test_one_slow_call_holds_only_its_own_row(make_line_bot, fake_line):
     runtime = bot.runtime
     runtime.sender.clock = runtime.worker.clock = utcnow  # real time: the workers run on their own here
     stop = asyncio.Event()
-    workers = [asyncio.create_task(runtime.worker.run(stop, idle_seconds=0.05)),
-               asyncio.create_task(runtime.sender.run(stop, idle_seconds=0.05))]
+    workers = [
+        asyncio.create_task(runtime.worker.run(stop, idle_seconds=0.05)),
+        asyncio.create_task(runtime.sender.run(stop, idle_seconds=0.05)),
+    ]
     try:
         fake_line.hang_next(REPLY, seconds=60)
         slow = lp.text_event("/help", lp.user_id("slow-answer"))
@@ -431,7 +489,7 @@ async def _until(condition, seconds: float = 10.0) -> None:
 
 
 async def test_text_length_is_counted_as_line_does_in_utf16_units(line_bot, fake_line):
-    """"お知らせ😀" * 1500 is 5,000 characters but 6,000 UTF-16 units: LINE would refuse it (and it would be parked).
+    """ "お知らせ😀" * 1500 is 5,000 characters but 6,000 UTF-16 units: LINE would refuse it (and it would be parked).
     The renderer clips by LINE's count; the fake refuses by it."""
     from bot.line.render import line_length
 
@@ -448,7 +506,12 @@ async def test_text_length_is_counted_as_line_does_in_utf16_units(line_bot, fake
 async def test_the_fake_refuses_text_over_5000_utf16_units(fake_line):
     body = {"to": HANAKO, "messages": [{"type": "text", "text": "😀" * 2600}]}  # 2,600 characters, 5,200 units
     async with aiohttp.ClientSession() as session:
-        response = await session.post(fake_line.url + PUSH, json=body,
-                                      headers={"Authorization": f"Bearer {fake_line.token}",
-                                               "X-Line-Retry-Key": "3b4e28ba-2fa1-11d2-883f-0016d3cca427"})
+        response = await session.post(
+            fake_line.url + PUSH,
+            json=body,
+            headers={
+                "Authorization": f"Bearer {fake_line.token}",
+                "X-Line-Retry-Key": "3b4e28ba-2fa1-11d2-883f-0016d3cca427",
+            },
+        )
     assert response.status == 400

@@ -1,4 +1,5 @@
 """/forget-me deletes a member's personal data everywhere while the KPI counts stay."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,10 +82,10 @@ async def test_forget_me_is_only_for_a_one_to_one_chat(make_settings):
 
 import json  # noqa: E402
 
-import storage.all_models  # noqa: E402,F401 - every table on the metadata
-from sqlalchemy import String, Text, inspect  # noqa: E402
+from sqlalchemy import String, Text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+import storage.all_models  # noqa: E402,F401 - every table on the metadata
 from handlers.features import FEATURES  # noqa: E402
 from tests import line_payloads as lp  # noqa: E402
 
@@ -140,14 +141,20 @@ async def test_forget_me_leaves_nothing_of_the_person_in_any_table(make_line_bot
     await say(hana, "/organizer")  # refused: a resident (the refusal quotes nothing of theirs)
     with bot.db.session() as session:
         before = _all_text(session)
-    code = next(json.loads(v)[0]["text"] for t_, c, v in before if t_ == "outbox_message" and c == "messages"
-                and "/r/" in v).rsplit("/r/", 1)[1].split()[0]
+    code = (
+        next(
+            json.loads(v)[0]["text"] for t_, c, v in before if t_ == "outbox_message" and c == "messages" and "/r/" in v
+        )
+        .rsplit("/r/", 1)[1]
+        .split()[0]
+    )
     traces = {hana, nickname, title, text, reason, code, "2027-01-23", "2027年1月23日"}
     assert all(any(trace in value for _, _, value in before) for trace in traces), "the scenario stored every trace"
 
     await say(hana, "/forget-me")
     await say(hana, "/forget-me confirm")
     with bot.db.session() as session:
-        left = [(table, column, trace) for table, column, value in _all_text(session) for trace in traces
-                if trace in value]
+        left = [
+            (table, column, trace) for table, column, value in _all_text(session) for trace in traces if trace in value
+        ]
     assert left == []

@@ -3,6 +3,7 @@ donation URLs (no open redirect), and a per-address rate limit keeps a loop of r
 
 The rate limiter's clock is a number the test moves: no sleeps.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 from yarl import URL
 
@@ -84,12 +87,33 @@ def _is_donation_page(settings, location: str, known_codes: set[str]) -> bool:
 # ---- path tricks and open redirects -----------------------------------------------------------------------------
 
 TRICKS = [
-    "/go/../healthz", "/go/%2e%2e/healthz", "/go//evil.example", "/go/https://evil.example", "/go/%2F%2Fevil.example",
-    "/go/boshi-techo/../../x", "/go/BOSHI-TECHO", "/go/boshi-techo%00", "/go/boshi-techo%0d%0aLocation:%20https://evil",
-    "/go/", "/go/%E3%81%82", "/qr/boshi-techo.png/../../x", "/qr/../go/boshi-techo", "/qr/boshi-techo.exe",
-    "/qr/%2e%2e%2fboshi-techo.png", "/qr/.png", "/qr/", "/board/../healthz", "/board/thread/-1", "/board/thread/%EF%BC%91",
-    "/board/thread/1%2f..", "/board/thread/99999999999", "/board/x/../../go/boshi-techo", "/board?page=0",
-    "/board?page=-1", "/board?page=%EF%BC%91", "/board?page=%00",
+    "/go/../healthz",
+    "/go/%2e%2e/healthz",
+    "/go//evil.example",
+    "/go/https://evil.example",
+    "/go/%2F%2Fevil.example",
+    "/go/boshi-techo/../../x",
+    "/go/BOSHI-TECHO",
+    "/go/boshi-techo%00",
+    "/go/boshi-techo%0d%0aLocation:%20https://evil",
+    "/go/",
+    "/go/%E3%81%82",
+    "/qr/boshi-techo.png/../../x",
+    "/qr/../go/boshi-techo",
+    "/qr/boshi-techo.exe",
+    "/qr/%2e%2e%2fboshi-techo.png",
+    "/qr/.png",
+    "/qr/",
+    "/board/../healthz",
+    "/board/thread/-1",
+    "/board/thread/%EF%BC%91",
+    "/board/thread/1%2f..",
+    "/board/thread/99999999999",
+    "/board/x/../../go/boshi-techo",
+    "/board?page=0",
+    "/board?page=-1",
+    "/board?page=%EF%BC%91",
+    "/board?page=%00",
 ]
 
 
@@ -119,21 +143,32 @@ async def test_path_tricks_get_a_japanese_404_never_an_error_or_a_foreign_redire
 async def test_go_redirects_only_to_the_configured_app_urls(site):
     settings = _runtime(site).settings
     targets = _allowed_targets(settings)
-    agents = ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)", "Mozilla/5.0 (Linux; Android 14)",
-              "curl/8", "", "https://evil.example", "\u202e\u200bX" * 50]
+    agents = [
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)",
+        "Mozilla/5.0 (Linux; Android 14)",
+        "curl/8",
+        "",
+        "https://evil.example",
+        "\u202e\u200bX" * 50,
+    ]
     for touchpoint in settings.city.touchpoints:
         for agent in agents:
-            response = await site.get(f"/go/{touchpoint.id}", allow_redirects=False,
-                                      headers={"User-Agent": agent.encode("utf-8").decode("latin-1")})
+            response = await site.get(
+                f"/go/{touchpoint.id}",
+                allow_redirects=False,
+                headers={"User-Agent": agent.encode("utf-8").decode("latin-1")},
+            )
             assert response.status == 302
             assert response.headers["Location"] in targets
             site.clock.advance(60)
 
 
 @hsettings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(prefix=st.sampled_from(["/go/", "/qr/", "/r/", "/r", "/board/", "/board/thread/"]),
-       tail=st.text(min_size=0, max_size=60),
-       method=st.sampled_from(["GET", "HEAD"]))
+@given(
+    prefix=st.sampled_from(["/go/", "/qr/", "/r/", "/r", "/board/", "/board/thread/"]),
+    tail=st.text(min_size=0, max_size=60),
+    method=st.sampled_from(["GET", "HEAD"]),
+)
 async def test_any_tail_on_a_public_path_is_a_404_or_a_configured_redirect(site, prefix, tail, method):
     settings = _runtime(site).settings
     site.clock.advance(60)  # the rate limit is tested on its own below

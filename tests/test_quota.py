@@ -2,9 +2,10 @@
 projected to the month's end, shown in /healthz and warned about in the weekly digest. Replies are free, so a reply
 is preferred over a push while the reply token is valid.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,12 +47,17 @@ def test_projection_follows_the_pace_so_far():
 
 
 def test_status_warns_only_when_the_projection_passes_a_limit():
-    read = datetime(2026, 11, 11, tzinfo=timezone.utc)
+    read = datetime(2026, 11, 11, tzinfo=UTC)
     assert quota.QuotaStatus(1000, 400, 1200, read).warning
     assert not quota.QuotaStatus(1000, 300, 900, read).warning
     assert not quota.QuotaStatus(None, 99999, 999999, read).warning  # no limit on this plan
     assert quota.QuotaStatus(1000, 400, 1200, read).as_dict() == {
-        "limit": 1000, "used": 400, "projected": 1200, "warning": True, "read_at": "2026-11-11T00:00:00+00:00"}
+        "limit": 1000,
+        "used": 400,
+        "projected": 1200,
+        "warning": True,
+        "read_at": "2026-11-11T00:00:00+00:00",
+    }
 
 
 # ---- reading from the Messaging API ----------------------------------------------------------------------------------
@@ -59,7 +65,7 @@ def test_status_warns_only_when_the_projection_passes_a_limit():
 
 @pytest.fixture
 def clock():
-    return FixedClock(datetime(2026, 11, 11, 0, 0, tzinfo=JST).astimezone(timezone.utc))
+    return FixedClock(datetime(2026, 11, 11, 0, 0, tzinfo=JST).astimezone(UTC))
 
 
 async def test_the_monitor_reads_quota_and_consumption_and_caches_them(line_bot, clock):
@@ -86,8 +92,13 @@ async def test_healthz_shows_the_quota_and_asks_line_at_most_every_n_minutes(lin
     line_bot.runtime.line_quota.clock = clock
     for _ in range(5):
         body = await line_bot.healthz()
-    assert body["line_quota"] == {"limit": 1000, "used": 200, "projected": 600, "warning": False,
-                                  "read_at": clock.now.isoformat()}
+    assert body["line_quota"] == {
+        "limit": 1000,
+        "used": 200,
+        "projected": 600,
+        "warning": False,
+        "read_at": clock.now.isoformat(),
+    }
     assert _quota_calls(fake) == 2
 
     fake.used_before = 900
@@ -173,7 +184,7 @@ async def test_the_weekly_digest_warns_when_the_month_would_pass_the_limit(line_
 
 
 def test_digest_lines_are_empty_without_a_limit():
-    read = datetime(2026, 11, 11, tzinfo=timezone.utc)
+    read = datetime(2026, 11, 11, tzinfo=UTC)
     assert quota.digest_lines(None) == []
     assert quota.digest_lines(quota.QuotaStatus(None, 5, 15, read)) == []
 
@@ -192,7 +203,7 @@ async def test_a_fresh_reply_token_is_answered_by_a_reply_not_a_push(line_bot):
 
 async def test_an_old_reply_token_falls_back_to_a_counted_push(line_bot):
     fake = line_bot.fake
-    two_minutes_ago = int((datetime.now(timezone.utc) - timedelta(minutes=2)).timestamp() * 1000)
+    two_minutes_ago = int((datetime.now(UTC) - timedelta(minutes=2)).timestamp() * 1000)
     event = lp.text_event("/help", HANAKO, timestamp=two_minutes_ago)
     await line_bot.post(event)
     await line_bot.settle()

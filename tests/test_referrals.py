@@ -1,4 +1,5 @@
 """Referral links (/donate, GET /r/<code>) and the donation CSV import."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ async def web(make_settings):
 def clicks(db) -> dict[str, int]:
     with db.session() as session:
         rows = session.exec(
-            select(Engagement.detail, func.count()).where(Engagement.kind == "referral_click").group_by(Engagement.detail)
+            select(Engagement.detail, func.count())
+            .where(Engagement.kind == "referral_click")
+            .group_by(Engagement.detail)
         ).all()
     return dict(rows)
 
@@ -90,20 +93,23 @@ async def test_known_code_redirects_with_tracking_parameter_and_counts(web):
     assert clicks(db) == {code: 2}
 
 
-@pytest.mark.parametrize("path", [
-    "/r/zzzzzzz",  # well-formed, unknown
-    "/r/abc",  # too short
-    "/r/",
-    "/r",
-    "/r/%3Cscript%3E",
-    "/r/" + "a" * 200,
-    "/r//evil.example/x",
-    "/r/https:%2F%2Fevil.example",
-    "/r/%2F%2Fevil.example",
-    "/r/..%2F..%2Fapi%2Fkpi",
-    "/r/abcdefg?ref=https://evil.example",
-    "/r/abcdefg/extra",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/r/zzzzzzz",  # well-formed, unknown
+        "/r/abc",  # too short
+        "/r/",
+        "/r",
+        "/r/%3Cscript%3E",
+        "/r/" + "a" * 200,
+        "/r//evil.example/x",
+        "/r/https:%2F%2Fevil.example",
+        "/r/%2F%2Fevil.example",
+        "/r/..%2F..%2Fapi%2Fkpi",
+        "/r/abcdefg?ref=https://evil.example",
+        "/r/abcdefg/extra",
+    ],
+)
 async def test_unknown_or_malformed_codes_still_reach_the_donation_page(web, path):
     db = web.app[RUNTIME].db
     response = await web.get(path, allow_redirects=False)
@@ -121,7 +127,8 @@ async def test_head_request_redirects_without_counting(web):
 
 def test_tracking_parameter_replaces_an_existing_one(make_settings, tmp_path):
     config = DEFAULT_CITY_CONFIG.read_text(encoding="utf-8").replace(
-        f'url = "{DONATION_URL}"', f'url = "{DONATION_URL}?lang=ja&ref=old"')
+        f'url = "{DONATION_URL}"', f'url = "{DONATION_URL}?lang=ja&ref=old"'
+    )
     path = tmp_path / "city.toml"
     path.write_text(config, encoding="utf-8")
     settings = make_settings(CITY_CONFIG=str(path))
@@ -136,12 +143,12 @@ HEADER = "受付番号,寄附日,寄附金額,紹介コード,寄附のきっか
 
 def portal_csv(code: str) -> str:
     return HEADER + (
-        f"1001,2026/05/03,\"10,000\",{code},,山田太郎\n"  # code column
+        f'1001,2026/05/03,"10,000",{code},,山田太郎\n'  # code column
         f"1002,2026-05-04,5000円,,LINEで見ました {code} です,佐藤花子\n"  # code in the reason text
         "1003,2026年5月5日,3000,,つながる小美玉のグループで知りました,鈴木一郎\n"  # keyword
         "1004,2026/05/06,20000,,返礼品が魅力,田中次郎\n"  # not ours
         "1005,2026/05/07,たくさん,,,高橋三郎\n"  # bad amount: line 6
-        "1006,\"2026/05/08\",8000,,\"複数行の\n理由\",伊藤\n"  # a quoted cell over two lines
+        '1006,"2026/05/08",8000,,"複数行の\n理由",伊藤\n'  # a quoted cell over two lines
         "1007,2026/13/40,1000,,,渡辺\n"  # impossible date: line 9
     )
 
@@ -174,14 +181,21 @@ def stored(settings):
 def run_cli(monkeypatch, settings, *argv: str) -> int:
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PUBLIC_BASE_URL", settings.public_base_url)
-    for name in ("CITY_CONFIG", "STAFF_API_TOKEN", "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "DISCORD_BOT_TOKEN"):
+    for name in (
+        "CITY_CONFIG",
+        "STAFF_API_TOKEN",
+        "LINE_CHANNEL_SECRET",
+        "LINE_CHANNEL_ACCESS_TOKEN",
+        "DISCORD_BOT_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     return cli_main(list(argv))
 
 
 @pytest.mark.parametrize("encoding,bom", [("utf-8", True), ("utf-8", False), ("shift_jis", False)])
 def test_import_from_cli_attributes_reports_bad_rows_and_reimports_nothing(
-        make_settings, tmp_path, monkeypatch, capsys, encoding, bom):
+    make_settings, tmp_path, monkeypatch, capsys, encoding, bom
+):
     settings = make_settings()
     code = seed_code(settings)
     path = tmp_path / "export.csv"
@@ -196,9 +210,19 @@ def test_import_from_cli_attributes_reports_bad_rows_and_reimports_nothing(
 
     donations, logged = stored(settings)
     assert [(d.amount, d.code, d.attributed_by) for d in donations] == [
-        (10000, code, "code"), (5000, code, "reason"), (3000, None, "keyword"), (20000, None, ""), (8000, None, "")]
+        (10000, code, "code"),
+        (5000, code, "reason"),
+        (3000, None, "keyword"),
+        (20000, None, ""),
+        (8000, None, ""),
+    ]
     assert [(e.amount, e.detail) for e in logged] == [
-        (10000, code), (5000, code), (3000, "keyword"), (20000, "unattributed"), (8000, "unattributed")]
+        (10000, code),
+        (5000, code),
+        (3000, "keyword"),
+        (20000, "unattributed"),
+        (8000, "unattributed"),
+    ]
     # The date is the city's date: 2026-05-03 in Tokyo.
     assert logged[0].at.astimezone(TOKYO).date().isoformat() == "2026-05-03"
 
@@ -216,7 +240,7 @@ def test_import_names_a_missing_column(make_settings):
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
-        result = db.call(import_donations, settings.site, "日付,金額\n2026/05/03,1000\n".encode("utf-8"), utcnow())
+        result = db.call(import_donations, settings.site, "日付,金額\n2026/05/03,1000\n".encode(), utcnow())
     finally:
         db.close()
     assert result.added == 0
@@ -243,7 +267,9 @@ def test_each_bad_row_is_a_problem_named_by_its_line_in_both_languages(make_sett
     finally:
         db.close()
     assert [(line, problem.key) for line, problem in result.errors] == [
-        (6, "donations.bad_amount"), (9, "donations.impossible_date")]
+        (6, "donations.bad_amount"),
+        (9, "donations.impossible_date"),
+    ]
     assert summary(result).splitlines() == [
         "取り込み: 5件 (うち紹介経由 1件・3,000円) / imported 5 (1 attributed, ¥3,000)",
         "取り込み済みのため省略: 0件 / already imported, skipped: 0",
@@ -259,16 +285,19 @@ async def test_donate_speaks_the_members_language(chat):
     await chat.say("/lang en")
     [answer] = await chat.say("/donate")
     url = re.search(r"https://tsunagaru\.example\.jp/r/[a-z2-9]+", answer).group(0)
-    assert answer == ("Support the city with furusato nozei\nYou can support 小美玉市 with furusato nozei. This is your "
-                      f"own referral link (always the same):\n{url}\n  1) Open the donation page <{url}>")
+    assert answer == (
+        "Support the city with furusato nozei\nYou can support 小美玉市 with furusato nozei. This is your "
+        f"own referral link (always the same):\n{url}\n  1) Open the donation page <{url}>"
+    )
 
 
 async def test_without_a_donation_page_there_is_no_link_and_no_redirect(make_settings, tmp_path):
     from bot.console import ConsoleChat
 
     path = tmp_path / "city.toml"
-    path.write_text(DEFAULT_CITY_CONFIG.read_text(encoding="utf-8").replace(f'url = "{DONATION_URL}"', 'url = ""'),
-                    encoding="utf-8")
+    path.write_text(
+        DEFAULT_CITY_CONFIG.read_text(encoding="utf-8").replace(f'url = "{DONATION_URL}"', 'url = ""'), encoding="utf-8"
+    )
     settings = make_settings(CITY_CONFIG=str(path))
     chat = ConsoleChat(settings, user="hanako")
     await chat.start()

@@ -3,6 +3,7 @@
 Sizes scale with RELIABILITY_SCALE (default 0.1; 1 is the issue's full size: 2,000 pushes and 50 multicasts of 1,200
 recipients under random faults, 10,000 webhook events across a SIGKILL). Each test prints its figures (pytest -s).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +18,9 @@ from collections import Counter
 import aiohttp
 import pytest
 
+from bot.queues.outbox import enqueue
 from community.messages import Postbox, Text
 from storage.db import utcnow
-from bot.queues.outbox import enqueue
 from tests import line_payloads as lp
 from tests.conftest import fresh_postgres_database, postgres_url
 from tests.fake_line import CHANNEL_SECRET, MULTICAST, PUSH, REPLY
@@ -40,6 +41,7 @@ from tests.reliability_helpers import (
     wait_drained,
     wait_until,
 )
+
 
 def report(title: str, **figures) -> None:
     print(f"\n[{title}] " + ", ".join(f"{k}={v}" for k, v in figures.items()), file=sys.stderr)
@@ -75,8 +77,9 @@ async def test_random_faults_every_push_and_multicast_is_accepted_exactly_once(m
     pushes, multicasts, recipients = sized(2000, 50), sized(50, 3), 1200
     bot = await make_line_bot(DATABASE_URL=database_url, line_timeout=0.3)
     # slow_seconds beyond the client's timeout: a slow answer is a lost answer to a request LINE accepted.
-    fake_line.random_faults(seed=2026, p429=0.08, p500=0.08, pslow=0.02, pdrop=0.05, slow_seconds=2.0,
-                            paths=(PUSH, MULTICAST))
+    fake_line.random_faults(
+        seed=2026, p429=0.08, p500=0.08, pslow=0.02, pdrop=0.05, slow_seconds=2.0, paths=(PUSH, MULTICAST)
+    )
     people = [lp.user_id(f"resident-{i}") for i in range(pushes)]
     audience = [lp.user_id(f"supporter-{j}") for j in range(recipients)]
 
@@ -111,9 +114,19 @@ async def test_random_faults_every_push_and_multicast_is_accepted_exactly_once(m
     assert faults["429"] and faults["500"] and faults["dropped"] and faults["slow"], faults
     conflicts = sum(1 for c in fake_line.calls if c.status == 409)
     assert conflicts > 0  # retries after lost answers really were answered "already accepted"
-    report("faults", backend=database_url.split(":")[0], pushes=pushes, multicasts=f"{multicasts}x{recipients}",
-           requests=len(fake_line.calls), faults=dict(faults), retry_key_409=conflicts,
-           messages_delivered=len(pushed) + len(reached), lost=0, duplicates=0, seconds=round(elapsed, 1))
+    report(
+        "faults",
+        backend=database_url.split(":")[0],
+        pushes=pushes,
+        multicasts=f"{multicasts}x{recipients}",
+        requests=len(fake_line.calls),
+        faults=dict(faults),
+        retry_key_409=conflicts,
+        messages_delivered=len(pushed) + len(reached),
+        lost=0,
+        duplicates=0,
+        seconds=round(elapsed, 1),
+    )
 
 
 # ---- a crash: SIGKILL in the middle of a webhook burst, then a restart ---------------------------------------------
@@ -143,11 +156,15 @@ async def test_sigkill_mid_burst_every_event_handled_and_answered_once(fake_line
     async with aiohttp.ClientSession(timeout=timeout) as session:
         await server.start(session)
         try:
-            unacknowledged = await deliver(session, lambda i: server.url, CHANNEL_SECRET, batches, record,
-                                           after_each=crash_mid_burst)
+            unacknowledged = await deliver(
+                session, lambda i: server.url, CHANNEL_SECRET, batches, record, after_each=crash_mid_burst
+            )
             assert acked_at_kill, "the server was never killed"
             inbox, outbox, _ = await asyncio.to_thread(read_rows, database_url)
-            at_kill = {"inbox": dict(Counter(r.status for r in inbox)), "outbox": dict(Counter(r.status for r in outbox))}
+            at_kill = {
+                "inbox": dict(Counter(r.status for r in inbox)),
+                "outbox": dict(Counter(r.status for r in outbox)),
+            }
             # The kill left work behind: events stored but not handled, or answers not yet sent.
             assert set(at_kill["inbox"]) - {"done"} or set(at_kill["outbox"]) - {"sent"}, at_kill
             refused = sum(len(b) for b in unacknowledged)
@@ -161,9 +178,19 @@ async def test_sigkill_mid_burst_every_event_handled_and_answered_once(fake_line
     assert record.acknowledged == {c.event["webhookEventId"] for c in talks}
     tally = await asyncio.to_thread(tally_conversations, fake_line, database_url, talks)
     assert_exactly_once(tally)
-    report("sigkill", events=count, webhook_requests=record.requests, acknowledged_before_kill=acked_at_kill,
-           unacknowledged_events_redelivered=refused, state_at_kill=at_kill, faults=dict(fault_counts(fake_line)),
-           outbox_rows=tally.outbox_rows, lost=tally.lost, duplicates=tally.duplicates, seconds=round(elapsed, 1))
+    report(
+        "sigkill",
+        events=count,
+        webhook_requests=record.requests,
+        acknowledged_before_kill=acked_at_kill,
+        unacknowledged_events_redelivered=refused,
+        state_at_kill=at_kill,
+        faults=dict(fault_counts(fake_line)),
+        outbox_rows=tally.outbox_rows,
+        lost=tally.lost,
+        duplicates=tally.duplicates,
+        seconds=round(elapsed, 1),
+    )
 
 
 # ---- the database goes away for a while ---------------------------------------------------------------------------
@@ -202,16 +229,18 @@ async def test_database_outage_webhook_answers_503_then_everything_catches_up(fa
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
         await server.start(session)
         try:
-            left = await deliver(session, lambda i: server.url, CHANNEL_SECRET,
-                                 in_batches([c.event for c in before], rng), record)
+            left = await deliver(
+                session, lambda i: server.url, CHANNEL_SECRET, in_batches([c.event for c in before], rng), record
+            )
             assert left == []
             # Stop the database while those events are being handled and answered.
             await asyncio.to_thread(own_postgres.stop)
             health = await server.health(session)
             assert health is not None and health["ok"] is False and health["database"] == "unavailable"
             outage = Deliveries()
-            refused = await deliver(session, lambda i: server.url, CHANNEL_SECRET,
-                                    in_batches([c.event for c in during], rng), outage)
+            refused = await deliver(
+                session, lambda i: server.url, CHANNEL_SECRET, in_batches([c.event for c in during], rng), outage
+            )
             assert outage.acknowledged == set()
             assert set(outage.refused) == {503}, outage.refused  # "try again", so LINE redelivers
             await asyncio.to_thread(own_postgres.start)
@@ -222,8 +251,15 @@ async def test_database_outage_webhook_answers_503_then_everything_catches_up(fa
     elapsed = time.monotonic() - started
     tally = await asyncio.to_thread(tally_conversations, fake_line, own_postgres.url(), talks)
     assert_exactly_once(tally)
-    report("database outage", events=count, refused_with_503=outage.refused[503], outbox_rows=tally.outbox_rows,
-           lost=tally.lost, duplicates=tally.duplicates, seconds=round(elapsed, 1))
+    report(
+        "database outage",
+        events=count,
+        refused_with_503=outage.refused[503],
+        outbox_rows=tally.outbox_rows,
+        lost=tally.lost,
+        duplicates=tally.duplicates,
+        seconds=round(elapsed, 1),
+    )
 
 
 # ---- two instances on one PostgreSQL database ------------------------------------------------------------------------
@@ -252,8 +288,9 @@ async def test_two_instances_share_the_work_and_do_each_thing_once(fake_line, tm
         try:
             # Both start at once on an empty database, as two dynos do.
             await asyncio.gather(*(s.start(session) for s in servers))
-            left = await deliver(session, lambda i: servers[i % 2].url, CHANNEL_SECRET,
-                                 in_batches([c.event for c in talks], rng), record)
+            left = await deliver(
+                session, lambda i: servers[i % 2].url, CHANNEL_SECRET, in_batches([c.event for c in talks], rng), record
+            )
             await redeliver_until_stored(session, lambda i: servers[i % 2].url, left, record)
             await wait_drained(servers[0], session, drain_seconds(count))
         finally:
@@ -261,8 +298,16 @@ async def test_two_instances_share_the_work_and_do_each_thing_once(fake_line, tm
     elapsed = time.monotonic() - started
     tally = await asyncio.to_thread(tally_conversations, fake_line, shared_postgres, talks)
     assert_exactly_once(tally)
-    report("two instances", events=count, webhook_requests=record.requests, faults=dict(fault_counts(fake_line)),
-           outbox_rows=tally.outbox_rows, lost=tally.lost, duplicates=tally.duplicates, seconds=round(elapsed, 1))
+    report(
+        "two instances",
+        events=count,
+        webhook_requests=record.requests,
+        faults=dict(fault_counts(fake_line)),
+        outbox_rows=tally.outbox_rows,
+        lost=tally.lost,
+        duplicates=tally.duplicates,
+        seconds=round(elapsed, 1),
+    )
 
 
 @pytest.mark.slow
@@ -275,9 +320,17 @@ async def test_two_processes_firing_the_same_job_slots_run_each_once(tmp_path, s
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "DISCORD_"))}
     env.update(DATABASE_URL=shared_postgres, PUBLIC_BASE_URL="https://tsunagaru.example.jp", PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "tests.reliability_helpers", "fire", *[f"--at={m}" for m in moments]]
-    processes = [await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, stdin=asyncio.subprocess.PIPE,
-                                                      stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-                 for _ in range(2)]
+    processes = [
+        await asyncio.create_subprocess_exec(
+            *command,
+            env=env,
+            cwd=tmp_path,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
     try:
         for p in processes:
             line = await asyncio.wait_for(p.stdout.readline(), 60)
@@ -290,7 +343,7 @@ async def test_two_processes_firing_the_same_job_slots_run_each_once(tmp_path, s
         for p in processes:
             if p.returncode is None:
                 p.kill()
-    for p, (out, err) in zip(processes, outputs):
+    for p, (_out, err) in zip(processes, outputs, strict=False):
         assert p.returncode == 0, err.decode()[-2000:]
     results = [json.loads(out.decode().strip().splitlines()[-1]) for out, _ in outputs]
     jobs = all_jobs()
@@ -378,6 +431,7 @@ async def test_outbox_lease_is_renewed_while_a_send_is_out(make_line_bot, fake_l
     fake_line.hang_next(PUSH, seconds=60)
     sending = asyncio.create_task(bot.runtime.sender.drain())
     try:
+
         async def claimed_lease():
             [row] = bot.outbox()
             return row.lease_until if any(c.path == PUSH for c in fake_line.calls) else None

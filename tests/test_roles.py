@@ -7,11 +7,12 @@ this file. Allowed ones answer in Japanese; forbidden ones get the router's Japa
 
 Exports and digests never contain a platform user id.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text as sql
@@ -21,7 +22,7 @@ import storage.all_models  # noqa: F401  (every table on SQLModel.metadata)
 from bot.console import ConsoleChat
 from community import board, childcare, digest, engagement, members
 from community import events as ev
-from community.messages import CHANNEL, DIRECT, MESSAGE, Inbound, Place, plain_text
+from community.messages import CHANNEL, MESSAGE, Inbound, Place, plain_text
 from community.spaces import get_or_create_space
 from community.texts import t
 from handlers.features import build_router
@@ -33,8 +34,12 @@ ROLES = ("resident", "facilitator", "organizer", "staff")
 PLACES = ("1:1", "event group", "staff group", "discord")
 PLACE_KIND = {"1:1": DIRECT_PLACE, "event group": GROUP_PLACE, "staff group": GROUP_PLACE, "discord": GROUP_PLACE}
 # The roles a person in each row holds (everyone is a resident).
-HELD = {"resident": {members.RESIDENT}, "facilitator": {members.RESIDENT, members.FACILITATOR},
-        "organizer": {members.RESIDENT, members.ORGANIZER}, "staff": {members.RESIDENT, members.STAFF}}
+HELD = {
+    "resident": {members.RESIDENT},
+    "facilitator": {members.RESIDENT, members.FACILITATOR},
+    "organizer": {members.RESIDENT, members.ORGANIZER},
+    "staff": {members.RESIDENT, members.STAFF},
+}
 CONSOLE_USER = {"resident": "hanako", "facilitator": "fumi", "organizer": "oga", "staff": "sato"}
 DISCORD_USER = {role: f"7000000000000000{i}" for i, role in enumerate(ROLES)}
 EVENT_GROUP, STAFF_GROUP, DISCORD_CHANNEL = "event-group", "staff-group", "700000000000000099"
@@ -62,17 +67,26 @@ class World:
 
     async def _discord(self, role: str, text: str) -> list[str]:
         """A Discord channel message, as the Discord translator hands it to the inbox worker (Dispatcher.handle)."""
-        inbound = Inbound(platform="discord", kind=MESSAGE, place=Place("discord", CHANNEL, DISCORD_CHANNEL),
-                          occurred_at=datetime.now(timezone.utc), sender_id=DISCORD_USER[role], text=text,
-                          place_name="event-channel")
+        inbound = Inbound(
+            platform="discord",
+            kind=MESSAGE,
+            place=Place("discord", CHANNEL, DISCORD_CHANNEL),
+            occurred_at=datetime.now(UTC),
+            sender_id=DISCORD_USER[role],
+            text=text,
+            place_name="event-channel",
+        )
         runtime = self.chat.runtime
         postbox = await self.db.run(runtime.worker.dispatcher.handle, inbound)
         return [plain_text(m) for item in postbox.items for m in item.messages]
 
     def dump(self) -> dict[str, list]:
         with self.db.session() as session:
-            return {name: sorted(map(repr, session.execute(sql(f'SELECT * FROM "{name}"')).all()))
-                    for name in SQLModel.metadata.tables if name not in TRAFFIC_TABLES}
+            return {
+                name: sorted(map(repr, session.execute(sql(f'SELECT * FROM "{name}"')).all()))
+                for name in SQLModel.metadata.tables
+                if name not in TRAFFIC_TABLES
+            }
 
 
 def _setup(session, settings):
@@ -87,13 +101,22 @@ def _setup(session, settings):
         members.grant(session, discord.id, members.STAFF, now)
     for member in people["organizer"]:
         members.grant(session, member.id, members.ORGANIZER, now)
-    event = ev.create_event(session, settings.city, title="芋掘り体験", starts_at=now + timedelta(days=30),
-                            location="四季文化館みの〜れ", organizer_id=people["organizer"][0].id, now=now)
+    event = ev.create_event(
+        session,
+        settings.city,
+        title="芋掘り体験",
+        starts_at=now + timedelta(days=30),
+        location="四季文化館みの〜れ",
+        organizer_id=people["organizer"][0].id,
+        now=now,
+    )
     for member in people["facilitator"]:
         ev.assign_facilitator(session, event, member, now)
     # Named as each place reports its name (the console: the group's name; Discord: the channel's).
-    for place, name in ((Place("console", "group", EVENT_GROUP), EVENT_GROUP),
-                        (Place("discord", CHANNEL, DISCORD_CHANNEL), "event-channel")):
+    for place, name in (
+        (Place("console", "group", EVENT_GROUP), EVENT_GROUP),
+        (Place("discord", CHANNEL, DISCORD_CHANNEL), "event-channel"),
+    ):
         ev.bind_space(session, event, get_or_create_space(session, place, now, name=name), now)
     staff_space = get_or_create_space(session, Place("console", "group", STAFF_GROUP), now, name=STAFF_GROUP)
     staff_space.purpose = digest.STAFF_PURPOSE
@@ -124,14 +147,22 @@ def _refusal(cmd, role: str, place: str) -> str | None:
 def _router_refusals(cmd) -> set[str]:
     label = "/" + cmd.name
     roles = "・".join(t("ja", f"role.{r}") for r in sorted(cmd.roles))
-    return {t("ja", "forbidden", name=label, roles=roles), t("ja", "place.direct", name=label),
-            t("ja", "place.group", name=label), t("ja", "unknown", name=label)}
+    return {
+        t("ja", "forbidden", name=label, roles=roles),
+        t("ja", "place.direct", name=label),
+        t("ja", "place.group", name=label),
+        t("ja", "unknown", name=label),
+    }
 
 
 def _table():
     router = build_router()
-    return [(cmd, role, place, _refusal(cmd, role, place))
-            for cmd in router.commands.values() for role in ROLES for place in PLACES]
+    return [
+        (cmd, role, place, _refusal(cmd, role, place))
+        for cmd in router.commands.values()
+        for role in ROLES
+        for place in PLACES
+    ]
 
 
 def test_the_table_covers_every_command_and_has_both_outcomes():
@@ -181,7 +212,9 @@ KEY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("role,place,text,expected", KEY_CASES, ids=[f"{r}-{p}-{x.split()[0]}" for r, p, x, _ in KEY_CASES])
+@pytest.mark.parametrize(
+    "role,place,text,expected", KEY_CASES, ids=[f"{r}-{p}-{x.split()[0]}" for r, p, x, _ in KEY_CASES]
+)
 async def test_key_cases(world, role, place, text, expected):
     text = text.format(code=world.event_code)
     before = world.dump()
@@ -206,11 +239,22 @@ PLATFORM_IDS = [*LINE_IDS, LINE_GROUP, *CONSOLE_IDS, *DISCORD_IDS]
 def _activity(session, settings, now):
     """A week of activity by members known only by platform ids (no display names), in every feature."""
     cfg = board.CommunityConfig.from_city(settings.city)
-    accounts = [("line", u) for u in LINE_IDS] + [("console", u) for u in CONSOLE_IDS] + [("discord", u) for u in DISCORD_IDS]
-    people = [members.get_or_create_member(session, platform, uid, now - timedelta(days=8)) for platform, uid in accounts]
+    accounts = (
+        [("line", u) for u in LINE_IDS] + [("console", u) for u in CONSOLE_IDS] + [("discord", u) for u in DISCORD_IDS]
+    )
+    people = [
+        members.get_or_create_member(session, platform, uid, now - timedelta(days=8)) for platform, uid in accounts
+    ]
     organizer = people[0]
-    event = ev.create_event(session, settings.city, title="秋祭り", starts_at=now - timedelta(days=20),
-                            location="小川文化センターアピオス", organizer_id=organizer.id, now=now - timedelta(days=30))
+    event = ev.create_event(
+        session,
+        settings.city,
+        title="秋祭り",
+        starts_at=now - timedelta(days=20),
+        location="小川文化センターアピオス",
+        organizer_id=organizer.id,
+        now=now - timedelta(days=30),
+    )
     space = get_or_create_space(session, Place("line", "group", LINE_GROUP), now - timedelta(days=29), name=None)
     bound = ev.bind_space(session, event, space, now - timedelta(days=29))
     for member in people[1:3]:
@@ -219,14 +263,15 @@ def _activity(session, settings, now):
         moment = now - timedelta(days=day)
         for platform, uid in accounts[:3]:
             ev.record_message(session, bound, event, platform, uid, moment - timedelta(days=7))
-        for member, (platform, _) in zip(people, accounts):
+        for member, (platform, _) in zip(people, accounts, strict=False):
             engagement.record(session, "qr_scan", moment, platform="web", space="touchpoint:boshi-techo", detail="ios")
-            childcare.record_push(session, "boshi-techo", moment, platform=platform, how="direct",
-                                  member_public_id=member.public_id)
-    for i, (member, (platform, _)) in enumerate(zip(people, accounts)):
+            childcare.record_push(
+                session, "boshi-techo", moment, platform=platform, how="direct", member_public_id=member.public_id
+            )
+    for i, (member, (platform, _)) in enumerate(zip(people, accounts, strict=False)):
         board.join(session, member, platform, f"ニック{i}", "fan", now - timedelta(days=6))
     thread = board.open_thread(session, cfg, people[0], cfg.categories[0], "おすすめの店", now - timedelta(days=5))
-    for member, (platform, _) in zip(people, accounts):
+    for member, (platform, _) in zip(people, accounts, strict=False):
         board.add_post(session, cfg, member, thread.id, "こんにちは", now - timedelta(days=4), platform)
     members.grant(session, people[2].id, members.STAFF, now)
 

@@ -1,6 +1,7 @@
 """The chat mechanism every feature uses, through the real path (inbox, dispatcher, router, outbox): postback
 routes with typed parameters, dialogues whose state is in the database (a restart continues), typed answers that
 press a question's buttons, and one Problem type answered in the person's language with its changes undone."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,17 @@ def demo_item(ctx: Context, item_id: int, page: int = 1) -> None:
 
 @demo.command("demo ask", summary=("demo", "demo"), usage="/demo ask", places={DIRECT_PLACE})
 def demo_ask(ctx: Context) -> None:
-    ctx.ask("demo", "name", Text("name?", quick_replies=(
-        Action(label="Hanako", data="demo:pick:hanako"), Action(label="Jiro", data="demo:pick:jiro"))))
+    ctx.ask(
+        "demo",
+        "name",
+        Text(
+            "name?",
+            quick_replies=(
+                Action(label="Hanako", data="demo:pick:hanako"),
+                Action(label="Jiro", data="demo:pick:jiro"),
+            ),
+        ),
+    )
 
 
 @demo.postback("demo:pick:{name}")
@@ -48,8 +58,15 @@ def demo_name(ctx: Context, text: str) -> None:
 
 @demo.command("demo confirm", summary=("demo", "demo"), usage="/demo confirm")
 def demo_confirm(ctx: Context) -> None:
-    ctx.reply(Text("sure?", quick_replies=(Action(label="Delete", data="demo:yes", means="yes"),
-                                           Action(label="Keep", data="demo:no", means="no"))))
+    ctx.reply(
+        Text(
+            "sure?",
+            quick_replies=(
+                Action(label="Delete", data="demo:yes", means="yes"),
+                Action(label="Keep", data="demo:no", means="no"),
+            ),
+        )
+    )
 
 
 @demo.postback("demo:yes", "demo:no")
@@ -111,15 +128,19 @@ async def test_a_dialogue_continues_after_a_restart(make_settings):
         await second.stop()
 
 
-@pytest.mark.parametrize("typed, expected", [("Jiro", "picked jiro"), ("ｊｉｒｏ", "picked jiro"), ("2", "picked jiro"),
-                                             ("１", "picked hanako")])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("Jiro", "picked jiro"), ("ｊｉｒｏ", "picked jiro"), ("2", "picked jiro"), ("１", "picked hanako")],
+)
 async def test_typing_a_label_or_number_presses_the_button(demo_chat, typed, expected):
     await demo_chat.say("/demo ask")
     assert await demo_chat.say(typed) == [expected]
 
 
-@pytest.mark.parametrize("typed, expected", [("はい", "answer demo:yes"), ("yes", "answer demo:yes"),
-                                             ("いいえ", "answer demo:no"), ("Keep", "answer demo:no")])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("はい", "answer demo:yes"), ("yes", "answer demo:yes"), ("いいえ", "answer demo:no"), ("Keep", "answer demo:no")],
+)
 async def test_yes_and_no_press_the_buttons_that_mean_them(demo_chat, typed, expected):
     await demo_chat.say("/demo confirm")
     assert await demo_chat.say(typed) == [expected]

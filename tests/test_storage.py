@@ -1,12 +1,12 @@
 """Storage on both backends: migrations, the inbox's idempotent insert and claim, the scheduler's job lease."""
+
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
-
-import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,17 +17,17 @@ from sqlmodel import Session, SQLModel, select
 
 import storage.all_models  # noqa: F401  (every table on SQLModel.metadata)
 from bot.queues.inbox import InboxWriter, claim_due, store_events
-from scheduler.jobs import Job, JobContext
 from bot.queues.outbox import OutboxWriter
+from scheduler.jobs import Job, JobContext
 from scheduler.runner import run_leased
-
-WRITE = OutboxWriter().write
 from storage.db import Database, make_engine
 from storage.migrate import current_heads, upgrade
 from storage.models import InboxEvent, JobRun
 from tests.conftest import fresh_postgres_database, postgres_url
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+WRITE = OutboxWriter().write
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -208,7 +208,10 @@ def test_job_lease_runs_a_slot_once(db, make_settings):
     assert len(runs) == 2
     with db.session() as session:
         done = session.exec(select(JobRun).where(JobRun.job_name == job.name).order_by(JobRun.slot)).all()
-    assert [(r.slot, r.status, r.detail) for r in done] == [("2026-11-23", "done", "run 1"), ("2026-11-24", "done", "run 2")]
+    assert [(r.slot, r.status, r.detail) for r in done] == [
+        ("2026-11-23", "done", "run 1"),
+        ("2026-11-24", "done", "run 2"),
+    ]
 
 
 def test_job_lease_holds_between_concurrent_callers(db, make_settings):

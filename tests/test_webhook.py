@@ -2,6 +2,7 @@
 
 Every request our service makes goes to tests/fake_line.py, which checks it like the real Messaging API.
 """
+
 from __future__ import annotations
 
 import json
@@ -180,7 +181,7 @@ async def test_crash_while_processing_is_taken_over_after_the_lease(line_bot, fa
     await line_bot.post(lp.text_event("/help", HANAKO))
     # The old process claimed the event (with a two-minute lease, so the reply token is stale by the time the
     # lease ends) and died before finishing it.
-    [claimed] = await line_bot.db.run(claim_due, line_bot.clock(), ["line"], 10, timedelta(minutes=2))
+    [_claimed] = await line_bot.db.run(claim_due, line_bot.clock(), ["line"], 10, timedelta(minutes=2))
     await line_bot.restart()
     assert _statuses(line_bot) == ["processing"]
     await line_bot.settle()  # moves the clock past the lease

@@ -1,23 +1,22 @@
 """`python -m bot` / `tsunagaru`: serve (default), console, job, db, richmenu, and the subcommands each feature adds
 (`Feature.cli`)."""
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Awaitable, Callable, Iterator
 
-from aiohttp import web
-
-from bot.app import Runtime, create_app
+from bot.app import Runtime
 from bot.cli.serve import serve
-from bot.line import richmenu as richmenu_cli
 from bot.cli.settings import settings_or_exit
 from bot.config import CitySettings, ConfigError, Settings
 from bot.console import run_console
+from bot.line import richmenu as richmenu_cli
 from community.city import Site
 from community.texts import t
 from handlers.cli import CliCommand
@@ -26,7 +25,6 @@ from scheduler.jobs import Job, collect_jobs
 from scheduler.runner import run_job
 from storage.db import Database
 from storage.migrate import upgrade
-
 
 # `--city ID` on every command that works on one city's data (default: the first city of CITY_CONFIG).
 CITY_OPTION = argparse.ArgumentParser(add_help=False)
@@ -40,12 +38,16 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     serve = sub.add_parser("serve", help="run the web server, workers, scheduler and Discord client (default)")
     serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default: PORT or 8080)")
-    serve.add_argument("--access-log", action="store_true",
-                       help="log every HTTP request (off by default: PaaS routers log requests already, and it "
-                            "costs about a tenth of the webhook's throughput)")
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every HTTP request (off by default: PaaS routers log requests already, and it "
+        "costs about a tenth of the webhook's throughput)",
+    )
 
-    console = sub.add_parser("console", help="chat with the bot locally (no LINE or Discord account needed)",
-                             parents=[CITY_OPTION])
+    console = sub.add_parser(
+        "console", help="chat with the bot locally (no LINE or Discord account needed)", parents=[CITY_OPTION]
+    )
     console.add_argument("--as", dest="as_user", default="you", help="your name in the chat")
     console.add_argument("--group", help="talk inside this named group instead of 1:1")
     console.add_argument("--staff", action="store_true", help="give yourself the staff role")

@@ -1,6 +1,7 @@
 """`python -m bot serve`: check what can fail before anything is logged as running — the listen address, the port,
 the database — and say each problem in one line (Japanese and English, naming the setting and what to do), exit 2.
 "listening on …" is logged only once the server really listens."""
+
 from __future__ import annotations
 
 import errno
@@ -65,8 +66,9 @@ def prepare_database(url: str) -> None:
     except SQLAlchemyError as exc:
         if make_url(url).get_backend_name() == "sqlite":
             raise StartupProblem("startup.sqlite_unwritable", where=database_label(url)) from None
-        raise StartupProblem("startup.database_unreachable", where=database_label(url),
-                             reason=type(exc.orig or exc).__name__) from None
+        raise StartupProblem(
+            "startup.database_unreachable", where=database_label(url), reason=type(exc.orig or exc).__name__
+        ) from None
 
 
 def serve(settings: Settings, host: str, port: int, access_log: bool) -> int:
@@ -83,6 +85,10 @@ def serve(settings: Settings, host: str, port: int, access_log: bool) -> int:
     def listening(_message: str) -> None:  # aiohttp calls this once the site is up
         log.info("listening on http://%s:%d", host, port)
 
-    web.run_app(create_app(settings), sock=sock, print=listening,
-                access_log=logging.getLogger("aiohttp.access") if access_log else None)
+    web.run_app(
+        create_app(settings),
+        sock=sock,
+        print=listening,
+        access_log=logging.getLogger("aiohttp.access") if access_log else None,
+    )
     return 0

@@ -1,4 +1,5 @@
 """Settings for a command: a bad one ends it with one line naming the setting (exit 2), never a traceback."""
+
 from __future__ import annotations
 
 import sys

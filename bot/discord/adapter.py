@@ -6,6 +6,7 @@ commands), translate.py (gateway events -> Inbound), render.py (outbound -> Disc
 row), spaces.py (event channels), forum.py and mirror.py (the community board's forum). It is given narrow parts
 of the service (ports.py), never the runtime, and writes no domain state: what it learns goes into the inbox.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -39,8 +40,15 @@ log = logging.getLogger(__name__)
 class DiscordBot:
     """Owns the discord.py client; the runtime starts run() as a task on its loop and awaits close() on shutdown."""
 
-    def __init__(self, site: DiscordSite, inbox: InboxWriter, commands: CommandCatalogue, board_links: BoardLinkLookup,
-                 *, connector: aiohttp.BaseConnector | None = None) -> None:
+    def __init__(
+        self,
+        site: DiscordSite,
+        inbox: InboxWriter,
+        commands: CommandCatalogue,
+        board_links: BoardLinkLookup,
+        *,
+        connector: aiohttp.BaseConnector | None = None,
+    ) -> None:
         self.site = site
         self.inbox = inbox
         self.commands = commands
@@ -97,8 +105,10 @@ class DiscordBot:
         if await self.forum.thread_of(message.channel) is None:
             return
         edited = message.edited_at or utcnow()
-        await self.store(f"edit:{message.id}:{int(edited.timestamp() * 1000)}",
-                         inbound_from_edit(message, payload.channel_id, edited))
+        await self.store(
+            f"edit:{message.id}:{int(edited.timestamp() * 1000)}",
+            inbound_from_edit(message, payload.channel_id, edited),
+        )
 
     async def accept_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is None:
@@ -106,5 +116,6 @@ class DiscordBot:
         channel = self.client.get_channel(payload.channel_id) or discord.Object(payload.channel_id)
         if await self.forum.thread_of(channel) is None:
             return
-        await self.store(f"delete:{payload.message_id}",
-                         inbound_from_delete(payload.message_id, payload.channel_id, utcnow()))
+        await self.store(
+            f"delete:{payload.message_id}", inbound_from_delete(payload.message_id, payload.channel_id, utcnow())
+        )

@@ -5,10 +5,12 @@ router as kind "message" so features can count engagement). message_content is p
 TOML sets `[discord] message_content = true` (turn it on in the developer portal too): without it guild messages
 arrive with empty text (DMs and messages that mention the bot still carry it); counting still works.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 import aiohttp
 import discord
@@ -49,10 +51,12 @@ def intents(message_content: bool) -> discord.Intents:
 class DiscordClient(discord.Client):
     """A discord.py client that hands what arrives to its listener (buttons find it as client.listener)."""
 
-    def __init__(self, listener: GatewayListener, *, message_content: bool,
-                 connector: aiohttp.BaseConnector | None = None) -> None:
-        super().__init__(intents=intents(message_content), connector=connector,
-                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
+    def __init__(
+        self, listener: GatewayListener, *, message_content: bool, connector: aiohttp.BaseConnector | None = None
+    ) -> None:
+        super().__init__(
+            intents=intents(message_content), connector=connector, max_ratelimit_timeout=MAX_RATELIMIT_WAIT
+        )
         self.listener = listener
         self.tree: app_commands.CommandTree[DiscordClient] = app_commands.CommandTree(self)
 
@@ -75,8 +79,10 @@ class DiscordClient(discord.Client):
         except discord.LoginFailure:
             log.error("Discord login failed: DISCORD_BOT_TOKEN is not valid")
         except discord.PrivilegedIntentsRequired:
-            log.error("Discord refused the message_content intent: enable it in the developer portal or set "
-                      "[discord] message_content = false")
+            log.error(
+                "Discord refused the message_content intent: enable it in the developer portal or set "
+                "[discord] message_content = false"
+            )
 
     async def sync_commands(self, items: Sequence[SlashItem], guild_id: int | None) -> list[app_commands.AppCommand]:
         """Replace the slash commands: in the server when one is set (instant), else globally."""
@@ -96,11 +102,11 @@ class DiscordClient(discord.Client):
         if guild_id is None:
             if len(self.guilds) == 1:
                 return self.guilds[0]
-            raise PermanentFailure("DISCORD_GUILD_ID is needed to create event channels (the bot is in %d servers)"
-                                   % len(self.guilds))
+            raise PermanentFailure(
+                f"DISCORD_GUILD_ID is needed to create event channels (the bot is in {len(self.guilds)} servers)"
+            )
         return self.get_guild(guild_id) or await self.fetch_guild(guild_id)
 
     @property
     def ready_to_send(self) -> bool:
         return self.user is not None and not self.is_closed()
-

@@ -4,10 +4,12 @@
 arguments. Aliases are text-only and not mirrored. Discord cannot invoke a group itself, so a one-word command that
 is also a group ("/child" next to "/child list") becomes the group's subcommand named by "discord.slash.bare".
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -26,12 +28,13 @@ MAX_WORDS = 3  # Discord nests a command at most as group / subgroup / subcomman
 
 
 def _slash_command(name: str, cmd: Command, on_command: OnCommand, lang: str) -> app_commands.Command[Any, ..., Any]:
-    async def callback(interaction: discord.Interaction, args: Optional[str] = None) -> None:
+    async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
         # The text is rebuilt from interaction.data (see command_text), so args is only declared here.
         await on_command(interaction)
 
     slash: app_commands.Command[Any, ..., Any] = app_commands.Command(
-        name=name, description=clip(cmd.summary[0], 100), callback=callback)
+        name=name, description=clip(cmd.summary[0], 100), callback=callback
+    )
     app_commands.describe(args=clip(t(lang, "discord.slash.args_help", usage=cmd.usage), 100))(slash)
     app_commands.rename(args=t(lang, "discord.slash.args"))(slash)
     return slash
@@ -48,8 +51,11 @@ class _Tree:
 
     def group(self, path: tuple[str, ...]) -> app_commands.Group:
         if path not in self.groups:
-            under = [c.summary[0] for c in self.commands
-                     if len(c.name.split()) > len(path) and tuple(c.name.split()[: len(path)]) == path]
+            under = [
+                c.summary[0]
+                for c in self.commands
+                if len(c.name.split()) > len(path) and tuple(c.name.split()[: len(path)]) == path
+            ]
             separator = t(self.lang, "discord.slash.separator")
             description = clip(separator.join(under) or f"/{' '.join(path)}", 100)
             group = app_commands.Group(name=path[-1], description=description)

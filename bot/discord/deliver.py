@@ -5,9 +5,9 @@ id is a user's, to their DMs. Operations (event spaces, the board's forum) go to
 transient after its retry_after, 5xx and dropped connections are transient (perhaps delivered), other 4xx
 (50013 Missing Permissions, 50001 Missing Access, ...) are permanent.
 """
+
 from __future__ import annotations
 
-import asyncio
 import json
 
 import aiohttp
@@ -26,7 +26,7 @@ from community import messages as m
 # Interaction tokens live 15 minutes; past this the sender pushes to the channel instead.
 REPLY_TOKEN_TTL_SECONDS = 14 * 60
 UNKNOWN_CHANNEL = 10003
-OPERATIONS = (m.CreateSpace, m.ArchiveSpace) + BOARD_OPERATIONS
+OPERATIONS = (m.CreateSpace, m.ArchiveSpace, *BOARD_OPERATIONS)
 
 
 def retry_after_header(exc: discord.HTTPException) -> float | None:
@@ -60,20 +60,22 @@ class DiscordDelivery:
         self.mirror = mirror
         self._user_ids: set[int] = set()  # ids learned to be users (pushes to them go to DMs)
 
-    async def send(self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str,
-                   reply_token_age: float | None) -> Delivered:
+    async def send(
+        self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str, reply_token_age: float | None
+    ) -> Delivered:
         if not self.client.ready_to_send:
             raise TransientFailure("Discord client is not logged in yet", retry_after=5.0)
         try:
             await self._send(method, target, messages, retry_key, reply_token_age)
         except (discord.RateLimited, discord.HTTPException) as exc:
             raise classify(exc) from None
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientFailure(f"{type(exc).__name__}: {exc}"[:300], outcome_unknown=True) from None
         return Delivered("sent")
 
-    async def _send(self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str,
-                    reply_token_age: float | None) -> None:
+    async def _send(
+        self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str, reply_token_age: float | None
+    ) -> None:
         operations = [msg for msg in messages if isinstance(msg, OPERATIONS)]
         for op in operations:
             await self._operate(op, retry_key)
@@ -103,7 +105,7 @@ class DiscordDelivery:
             raise ReplyTokenExpired(f"not an interaction reply target: {target[:40]}")
         if age is not None and age > REPLY_TOKEN_TTL_SECONDS:
             raise ReplyTokenExpired(f"interaction older than {REPLY_TOKEN_TTL_SECONDS}s")
-        application_id, _, token = target[len(REPLY_TARGET_PREFIX):].partition(":")
+        application_id, _, token = target[len(REPLY_TARGET_PREFIX) :].partition(":")
         webhook = discord.Webhook.partial(int(application_id), token, client=self.client)
         try:
             await webhook.send(wait=True, **message.kwargs())

@@ -9,6 +9,7 @@ without it their text does not reach the bot), and their edits and deletions fol
 Webhooks, Create Posts, Send Messages in Threads, Manage Messages (staff /hide removes a post written on Discord too),
 Manage Threads (staff /thread hide deletes a forum post; /forget-me renames one).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,13 @@ from community.texts import t
 BOARD_WEBHOOK_NAME = "tsunagaru-board"
 TAG_LIMIT = 20  # Discord allows 20 tags on a forum
 _RESERVED_NAME = re.compile(r"(?i)discord|clyde")
-_NOT_THREADS = (discord.TextChannel, discord.DMChannel, discord.VoiceChannel, discord.CategoryChannel,
-                discord.ForumChannel)
+_NOT_THREADS = (
+    discord.TextChannel,
+    discord.DMChannel,
+    discord.VoiceChannel,
+    discord.CategoryChannel,
+    discord.ForumChannel,
+)
 
 
 def webhook_username(nickname: str) -> str:
@@ -80,15 +86,19 @@ class BoardForum:
             return channel
         guild = await self.client.home_guild(self.site.guild_id)
         channels = await guild.fetch_channels()
-        found = next((c for c in channels
-                      if isinstance(c, discord.ForumChannel) and c.name.lower() == self.name.lower()), None)
+        found = next(
+            (c for c in channels if isinstance(c, discord.ForumChannel) and c.name.lower() == self.name.lower()), None
+        )
         if found is not None or not create:
             return found
         names = list(dict.fromkeys(self.site.board_tags))[:TAG_LIMIT]
         topic = t(self.site.lang, "discord.forum.topic", city=self.site.city_name)
         return await guild.create_forum(
-            self.name, topic=clip(topic, 1024), available_tags=[discord.ForumTag(name=clip(n, 20)) for n in names],
-            reason="tsunagaru: community board")
+            self.name,
+            topic=clip(topic, 1024),
+            available_tags=[discord.ForumTag(name=clip(n, 20)) for n in names],
+            reason="tsunagaru: community board",
+        )
 
     async def webhook(self) -> discord.Webhook:
         if self._webhook is None:
@@ -96,7 +106,8 @@ class BoardForum:
             hooks = await forum.webhooks()
             found = next((h for h in hooks if h.name == BOARD_WEBHOOK_NAME and h.token), None)
             self._webhook = found or await forum.create_webhook(
-                name=BOARD_WEBHOOK_NAME, reason="tsunagaru: board posts from LINE and the web")
+                name=BOARD_WEBHOOK_NAME, reason="tsunagaru: board posts from LINE and the web"
+            )
         return self._webhook
 
     async def thread_of(self, channel: object) -> discord.Thread | None:

@@ -6,10 +6,11 @@ inbox, and the board feature records the link. The record therefore lags a momen
 what this process just did until the record agrees, so the next rows of a burst neither wait nor copy twice. A post
 whose thread copy is not recorded yet (made by a process that has since stopped) waits: the row comes back shortly.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import discord
 
@@ -41,8 +42,12 @@ class RecentLinks:
     """Where board copies are: the recorded links, corrected by the copies this process made or took down and
     reported but the board has not recorded yet."""
 
-    def __init__(self, lookup: BoardLinkLookup, keep_seconds: float = RECENT_LINK_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        lookup: BoardLinkLookup,
+        keep_seconds: float = RECENT_LINK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.lookup = lookup
         self.keep_seconds = keep_seconds
         self.clock = clock
@@ -81,8 +86,9 @@ class BoardMirror:
     """Copies board threads and posts into the forum and takes copies down. Each step looks before it creates, so a
     retried outbox row does not double."""
 
-    def __init__(self, forum: BoardForum, client: discord.Client, site: DiscordSite, inbox: InboxWriter,
-                 links: BoardLinkLookup) -> None:
+    def __init__(
+        self, forum: BoardForum, client: discord.Client, site: DiscordSite, inbox: InboxWriter, links: BoardLinkLookup
+    ) -> None:
         self.forum = forum
         self.client = client
         self.site = site
@@ -107,8 +113,12 @@ class BoardMirror:
         forum = await self.forum.made_forum()
         tags = [tag for tag in forum.available_tags if tag.name == op.category][:1]
         created = await forum.create_thread(
-            name=clip(op.title, 100), applied_tags=tags, allowed_mentions=discord.AllowedMentions.none(),
-            content=self._opener(op.thread_id, op.category, op.title), reason="tsunagaru: board thread")
+            name=clip(op.title, 100),
+            applied_tags=tags,
+            allowed_mentions=discord.AllowedMentions.none(),
+            content=self._opener(op.thread_id, op.category, op.title),
+            reason="tsunagaru: board thread",
+        )
         await self._made(THREAD, op.thread_id, ForumLink(str(created.thread.id), str(forum.id)))
 
     async def copy_post(self, op: m.MirrorPost) -> None:
@@ -116,12 +126,18 @@ class BoardMirror:
             return  # copied already, or written on Discord
         thread = await self.links.get(THREAD, op.thread_id)
         if thread is None:
-            raise TransientFailure(f"board thread #{op.thread_id} has no recorded forum post yet to copy post "
-                                   f"#{op.post_id} into", retry_after=LINK_WAIT_SECONDS)
+            raise TransientFailure(
+                f"board thread #{op.thread_id} has no recorded forum post yet to copy post #{op.post_id} into",
+                retry_after=LINK_WAIT_SECONDS,
+            )
         webhook = await self.forum.webhook()
-        sent = await webhook.send(content=clip(op.text, CONTENT_LIMIT), username=webhook_username(op.author),
-                                  thread=discord.Object(int(thread.platform_id)), wait=True,
-                                  allowed_mentions=discord.AllowedMentions.none())
+        sent = await webhook.send(
+            content=clip(op.text, CONTENT_LIMIT),
+            username=webhook_username(op.author),
+            thread=discord.Object(int(thread.platform_id)),
+            wait=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         await self._made(POST, op.post_id, ForumLink(str(sent.id), thread.platform_id))
 
     async def take_down(self, op: m.UnmirrorPost) -> None:

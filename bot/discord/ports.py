@@ -4,11 +4,13 @@ catalogue, the facts of the city it serves, and a read-only lookup of where a bo
 The adapter writes no domain state: whatever it learns (a channel made, a board copy made or taken down) goes into
 the inbox as an Inbound, and the feature that owns the state records it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 from community import messages as m
 from community.city import DiscordSettings

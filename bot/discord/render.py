@@ -1,10 +1,12 @@
 """Neutral outbound messages -> one Discord message: texts as content, cards, images and QR codes as embeds, actions
 as one view of buttons."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Protocol
+from typing import Any, Protocol
 
 import discord
 
@@ -34,13 +36,15 @@ class InteractionListener(Protocol):
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<custom_id>.{1,100})"):
     """A postback (or say:) button. Dynamic, so clicks on messages sent before a restart still reach the bot."""
 
-    def __init__(self, custom_id: str, label: str = "\u2026",
-                 style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:
+    def __init__(
+        self, custom_id: str, label: str = "\u2026", style: discord.ButtonStyle = discord.ButtonStyle.secondary
+    ) -> None:
         super().__init__(discord.ui.Button(label=clip(label, 80), custom_id=custom_id, style=style))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ActionButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ActionButton:
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(match["custom_id"], label or "\u2026")
 

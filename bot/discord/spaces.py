@@ -4,11 +4,12 @@ event, facilitators allowed to moderate it, a join card; archived channels move 
 Bot permissions: Manage Channels, Manage Roles (channel overwrites), Manage Events, Send Messages.
 Each step looks before it creates, so a retried outbox row does not double.
 """
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import discord
 
@@ -41,8 +42,9 @@ class EventSpaces:
     def t(self, key: str, **values: object) -> str:
         return t(self.site.lang, key, **values)
 
-    async def _category(self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel],
-                        name: str) -> discord.CategoryChannel:
+    async def _category(
+        self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel], name: str
+    ) -> discord.CategoryChannel:
         for channel in channels:
             if isinstance(channel, discord.CategoryChannel) and channel.name.lower() == name.lower():
                 return channel
@@ -55,7 +57,7 @@ class EventSpaces:
         when = f"{starts.astimezone(self.site.tz):%Y-%m-%d %H:%M}"
         channel = await self._channel(guild, channels, op, when)
         await self._allow_facilitators(guild, channel, op.facilitator_ids)
-        if starts > datetime.now(timezone.utc):
+        if starts > datetime.now(UTC):
             await self._schedule(guild, channel, op, starts)
         location = op.location or self.t("discord.space.no_location")
         join = m.Action(label=self.t("discord.space.join"), data=f"{EVENT_JOIN_PREFIX}{op.event_code}")
@@ -65,8 +67,9 @@ class EventSpaces:
         await self.inbox([inbox_row(f"space:{op.event_code}:{channel.id}", reported)])
         return channel
 
-    async def _channel(self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel], op: m.CreateSpace,
-                       when: str) -> discord.TextChannel:
+    async def _channel(
+        self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel], op: m.CreateSpace, when: str
+    ) -> discord.TextChannel:
         """The event's channel: found by the marker in its topic, or made under the events category."""
         marker = topic_marker(op.event_code)
         for channel in channels:
@@ -74,22 +77,33 @@ class EventSpaces:
                 return channel
         category = await self._category(guild, channels, self.site.section.events_category)
         topic = self.t("discord.space.topic", marker=marker, title=op.title, when=when, location=op.location)
-        return await guild.create_text_channel(clip(f"{op.title}-{op.event_code}", 100), category=category,
-                                               topic=clip(topic, 1024), reason="tsunagaru: event space")
+        return await guild.create_text_channel(
+            clip(f"{op.title}-{op.event_code}", 100),
+            category=category,
+            topic=clip(topic, 1024),
+            reason="tsunagaru: event space",
+        )
 
-    async def _allow_facilitators(self, guild: discord.Guild, channel: discord.TextChannel,
-                                  user_ids: Sequence[str]) -> None:
+    async def _allow_facilitators(
+        self, guild: discord.Guild, channel: discord.TextChannel, user_ids: Sequence[str]
+    ) -> None:
         for user_id in user_ids:
             try:
                 member = guild.get_member(int(user_id)) or await guild.fetch_member(int(user_id))
             except discord.NotFound:
                 log.warning("facilitator %s is not in the server; no channel permission given", user_id[-4:])
                 continue
-            await channel.set_permissions(member, manage_messages=True, view_channel=True, send_messages=True,
-                                          reason="tsunagaru: event facilitator")
+            await channel.set_permissions(
+                member,
+                manage_messages=True,
+                view_channel=True,
+                send_messages=True,
+                reason="tsunagaru: event facilitator",
+            )
 
-    async def _schedule(self, guild: discord.Guild, channel: discord.TextChannel, op: m.CreateSpace,
-                        starts: datetime) -> None:
+    async def _schedule(
+        self, guild: discord.Guild, channel: discord.TextChannel, op: m.CreateSpace, starts: datetime
+    ) -> None:
         """A scheduled event for a future start, unless one with the marker exists already."""
         marker = topic_marker(op.event_code)
         existing = await guild.fetch_scheduled_events(with_counts=False)
@@ -98,10 +112,15 @@ class EventSpaces:
         description = self.t("discord.space.event_description", marker=marker, channel=channel.name)
         ends = starts + timedelta(hours=self.site.section.event_hours)
         await guild.create_scheduled_event(
-            name=clip(op.title, 100), start_time=starts, end_time=ends,
-            entity_type=discord.EntityType.external, privacy_level=discord.PrivacyLevel.guild_only,
+            name=clip(op.title, 100),
+            start_time=starts,
+            end_time=ends,
+            entity_type=discord.EntityType.external,
+            privacy_level=discord.PrivacyLevel.guild_only,
             location=clip(op.location or self.t("discord.space.no_location"), 100),
-            description=clip(description, 1000), reason="tsunagaru: event")
+            description=clip(description, 1000),
+            reason="tsunagaru: event",
+        )
 
     async def archive(self, op: m.ArchiveSpace) -> None:
         guild = await self.client.home_guild(self.site.guild_id)
@@ -112,5 +131,11 @@ class EventSpaces:
         category = await self._category(guild, channels, self.site.section.archive_category)
         if channel.category_id != category.id:
             await channel.edit(category=category, reason="tsunagaru: event archived")
-        await channel.set_permissions(guild.default_role, send_messages=False, send_messages_in_threads=False,
-                                      create_public_threads=False, add_reactions=False, reason="tsunagaru: read-only")
+        await channel.set_permissions(
+            guild.default_role,
+            send_messages=False,
+            send_messages_in_threads=False,
+            create_public_threads=False,
+            add_reactions=False,
+            reason="tsunagaru: read-only",
+        )

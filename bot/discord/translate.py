@@ -4,10 +4,11 @@ messages in the community board's forum.
 Typed "/..." messages in guild channels are not commands (slash commands only) and are dropped; in DMs they pass
 through, because guild-scoped slash commands do not exist in DMs.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 
 import discord
 
@@ -37,18 +38,28 @@ def inbound_from_interaction(interaction: discord.Interaction, lang: str = "ja")
     place_name = getattr(interaction.channel, "name", None) if interaction.guild_id else None
     reply_token = reply_target(interaction.application_id, interaction.token)
 
-    def inbound(kind: str, text: str | None = None, message_kind: str | None = None,
-                postback_data: str | None = None) -> m.Inbound:
-        return m.Inbound(platform=PLATFORM, kind=kind, place=place, occurred_at=interaction.created_at,
-                         sender_id=str(interaction.user.id), reply_token=reply_token, place_name=place_name,
-                         text=text, message_kind=message_kind, postback_data=postback_data)
+    def inbound(
+        kind: str, text: str | None = None, message_kind: str | None = None, postback_data: str | None = None
+    ) -> m.Inbound:
+        return m.Inbound(
+            platform=PLATFORM,
+            kind=kind,
+            place=place,
+            occurred_at=interaction.created_at,
+            sender_id=str(interaction.user.id),
+            reply_token=reply_token,
+            place_name=place_name,
+            text=text,
+            message_kind=message_kind,
+            postback_data=postback_data,
+        )
 
     if interaction.type is discord.InteractionType.application_command:
         return inbound(m.MESSAGE, text=command_text(data, lang), message_kind="command")
     if interaction.type is discord.InteractionType.component:
         custom_id = str(data.get("custom_id", ""))
         if custom_id.startswith(SAY_PREFIX):
-            return inbound(m.MESSAGE, text=custom_id[len(SAY_PREFIX):], message_kind="text")
+            return inbound(m.MESSAGE, text=custom_id[len(SAY_PREFIX) :], message_kind="text")
         if custom_id:
             return inbound(m.POSTBACK, postback_data=custom_id)
     return None
@@ -81,28 +92,50 @@ def inbound_from_message(message: discord.Message) -> m.Inbound | None:
 
 def inbound_from_edit(message: discord.Message, channel_id: int, edited: datetime) -> m.Inbound:
     """An edited text (of a message in the board forum)."""
-    return m.Inbound(platform=PLATFORM, kind=m.MESSAGE_EDITED, place=m.Place(PLATFORM, m.CHANNEL, str(channel_id)),
-                     occurred_at=edited, sender_id=str(message.author.id), text=message.content or None,
-                     message_id=str(message.id))
+    return m.Inbound(
+        platform=PLATFORM,
+        kind=m.MESSAGE_EDITED,
+        place=m.Place(PLATFORM, m.CHANNEL, str(channel_id)),
+        occurred_at=edited,
+        sender_id=str(message.author.id),
+        text=message.content or None,
+        message_id=str(message.id),
+    )
 
 
 def inbound_from_delete(message_id: int, channel_id: int, when: datetime) -> m.Inbound:
     """A deleted message (in the board forum)."""
-    return m.Inbound(platform=PLATFORM, kind=m.MESSAGE_DELETED, place=m.Place(PLATFORM, m.CHANNEL, str(channel_id)),
-                     occurred_at=when, message_id=str(message_id))
+    return m.Inbound(
+        platform=PLATFORM,
+        kind=m.MESSAGE_DELETED,
+        place=m.Place(PLATFORM, m.CHANNEL, str(channel_id)),
+        occurred_at=when,
+        message_id=str(message_id),
+    )
 
 
 def inbound_from_space(event_code: str, channel_id: int, channel_name: str, when: datetime) -> m.Inbound:
     """The channel made for an event (CreateSpace), reported back as SPACE_CREATED."""
-    return m.Inbound(platform=PLATFORM, kind=m.SPACE_CREATED, place=m.Place(PLATFORM, m.CHANNEL, str(channel_id)),
-                     occurred_at=when, text=event_code, place_name=channel_name)
+    return m.Inbound(
+        platform=PLATFORM,
+        kind=m.SPACE_CREATED,
+        place=m.Place(PLATFORM, m.CHANNEL, str(channel_id)),
+        occurred_at=when,
+        text=event_code,
+        place_name=channel_name,
+    )
 
 
 def inbound_from_mirror(link: m.MirrorLink, when: datetime) -> m.Inbound:
     """Where a board copy now lives (or that it was taken down): reported to the board feature through the inbox.
     It belongs to no chat place; a direct place keeps the router from recording the forum as a space."""
-    return m.Inbound(platform=PLATFORM, kind=m.MIRROR_LINKED, place=m.Place(PLATFORM, m.DIRECT, "board"),
-                     occurred_at=when, mirror=link)
+    return m.Inbound(
+        platform=PLATFORM,
+        kind=m.MIRROR_LINKED,
+        place=m.Place(PLATFORM, m.DIRECT, "board"),
+        occurred_at=when,
+        mirror=link,
+    )
 
 
 class DiscordTranslator:

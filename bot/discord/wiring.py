@@ -1,8 +1,9 @@
 """Building the Discord adapter from the service's parts: the only module of bot/discord that sees the settings and
 the database, and it hands the adapter narrow views of them (bot/discord/ports.py)."""
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import aiohttp
 from sqlmodel import Session
@@ -19,9 +20,14 @@ from storage.db import Database, utcnow
 def discord_site(settings: Settings) -> DiscordSite:
     board = CommunityConfig.from_city(settings.city)
     return DiscordSite(
-        bot_token=settings.discord_bot_token, guild_id=settings.discord_guild_id, tz=settings.tz,
-        public_base_url=settings.public_base_url, city_name=settings.city.name, section=settings.city.discord,
-        board_tags=tuple(dict.fromkeys((*board.categories, board.voice_category))))
+        bot_token=settings.discord_bot_token,
+        guild_id=settings.discord_guild_id,
+        tz=settings.tz,
+        public_base_url=settings.public_base_url,
+        city_name=settings.city.name,
+        section=settings.city.discord,
+        board_tags=tuple(dict.fromkeys((*board.categories, board.voice_category))),
+    )
 
 
 def inbox_writer(db: Database, wake: Callable[[], None]) -> InboxWriter:
@@ -48,7 +54,14 @@ def board_links(db: Database) -> BoardLinkLookup:
     return lookup
 
 
-def discord_bot(settings: Settings, db: Database, commands: CommandCatalogue, wake_inbox: Callable[[], None],
-                *, connector: aiohttp.BaseConnector | None = None) -> DiscordBot:
-    return DiscordBot(discord_site(settings), inbox_writer(db, wake_inbox), commands, board_links(db),
-                      connector=connector)
+def discord_bot(
+    settings: Settings,
+    db: Database,
+    commands: CommandCatalogue,
+    wake_inbox: Callable[[], None],
+    *,
+    connector: aiohttp.BaseConnector | None = None,
+) -> DiscordBot:
+    return DiscordBot(
+        discord_site(settings), inbox_writer(db, wake_inbox), commands, board_links(db), connector=connector
+    )

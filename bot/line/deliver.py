@@ -1,7 +1,7 @@
 """Delivering one outbox row through the Messaging API, and classifying the outcome for the sender."""
+
 from __future__ import annotations
 
-import asyncio
 import json
 
 import aiohttp
@@ -16,12 +16,11 @@ from linebot.v3.messaging import (
 )
 
 from bot.line.render import render
-from bot.queues.outbox import Limits
 from bot.queues.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
+from bot.queues.outbox import Limits
 from community import messages as m
 
 REPLY_TOKEN_TTL_SECONDS = 50  # LINE's tokens last about a minute; past this a push is the safe choice
-
 
 
 def _error_message(exc: ApiException) -> str:
@@ -53,18 +52,22 @@ class LineDelivery:
     def client(cls, base_url: str, access_token: str) -> AsyncApiClient:
         return AsyncApiClient(Configuration(host=base_url, access_token=access_token))
 
-    async def send(self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str, reply_token_age: float | None):
+    async def send(
+        self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str, reply_token_age: float | None
+    ):
         rendered = [render(msg) for msg in messages]
         try:
             if method == m.REPLY:
                 if reply_token_age is not None and reply_token_age > REPLY_TOKEN_TTL_SECONDS:
-                    raise ReplyTokenExpired("reply token older than %ds" % REPLY_TOKEN_TTL_SECONDS)
+                    raise ReplyTokenExpired(f"reply token older than {REPLY_TOKEN_TTL_SECONDS}s")
                 await self.api.reply_message_with_http_info(
                     ReplyMessageRequest(reply_token=target, messages=rendered), _request_timeout=self.timeout
                 )
             elif method == m.PUSH:
                 await self.api.push_message_with_http_info(
-                    PushMessageRequest(to=target, messages=rendered), x_line_retry_key=retry_key, _request_timeout=self.timeout
+                    PushMessageRequest(to=target, messages=rendered),
+                    x_line_retry_key=retry_key,
+                    _request_timeout=self.timeout,
                 )
             elif method == m.MULTICAST:
                 await self.api.multicast_with_http_info(
@@ -81,8 +84,10 @@ class LineDelivery:
             if exc.status == 400 and method == m.REPLY and "reply token" in detail.lower():
                 raise ReplyTokenExpired(detail) from None
             if exc.status == 429 or exc.status >= 500:
-                raise TransientFailure(detail, retry_after=_retry_after(exc), outcome_unknown=exc.status >= 500) from None
+                raise TransientFailure(
+                    detail, retry_after=_retry_after(exc), outcome_unknown=exc.status >= 500
+                ) from None
             raise PermanentFailure(detail) from None
-        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ConnectionError) as exc:
             raise TransientFailure(f"{type(exc).__name__}: {exc}"[:300], outcome_unknown=True) from None
         return Delivered("sent")

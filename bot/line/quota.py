@@ -3,12 +3,13 @@
 The reading is kept in the database (community.quota), so every instance, the weekly digest and `python -m bot job`
 share it and the API is asked rarely. Never called on the webhook path: /healthz and a background task ask.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 import aiohttp
 from linebot.v3.messaging import ApiException, AsyncMessagingApi
@@ -22,8 +23,16 @@ DEFAULT_EVERY_MINUTES = 30.0
 
 
 class QuotaMonitor:
-    def __init__(self, api: AsyncMessagingApi, db: Database, tz, *, every_minutes: float = DEFAULT_EVERY_MINUTES,
-                 timeout: float = 5.0, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        api: AsyncMessagingApi,
+        db: Database,
+        tz,
+        *,
+        every_minutes: float = DEFAULT_EVERY_MINUTES,
+        timeout: float = 5.0,
+        clock: Callable[[], datetime] = utcnow,
+    ):
         self.api = api
         self.db = db
         self.tz = tz
@@ -41,7 +50,7 @@ class QuotaMonitor:
                 return saved
             try:
                 limit, used = await self._read()
-            except (ApiException, aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, ApiException, aiohttp.ClientError, ValueError) as exc:
                 log.warning("LINE quota not read: %s", str(exc)[:200])
                 return saved
             status = await self.db.run(quota.save_reading, limit, used, now, self.tz)
@@ -64,5 +73,5 @@ class QuotaMonitor:
                 log.exception("LINE quota check failed")
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self.every.total_seconds())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass

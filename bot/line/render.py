@@ -1,4 +1,5 @@
 """Neutral outbound messages -> line-bot-sdk message models, within LINE's documented limits."""
+
 from __future__ import annotations
 
 from linebot.v3.messaging import (
@@ -22,7 +23,6 @@ from community import messages as m
 from community.texts import t
 
 TEXT_LIMIT = 5000
-
 
 
 def line_length(text: str) -> int:
@@ -64,7 +64,10 @@ def _bubble(title: str, text: str, actions: tuple[m.Action, ...], image_url: str
         footer=FlexBox(
             layout="vertical",
             spacing="sm",
-            contents=[FlexButton(action=_action(a), style="primary" if i == 0 else "secondary") for i, a in enumerate(actions[:4])],
+            contents=[
+                FlexButton(action=_action(a), style="primary" if i == 0 else "secondary")
+                for i, a in enumerate(actions[:4])
+            ],
         )
         if actions
         else None,
@@ -82,11 +85,18 @@ def render(message: m.OutboundMessage):
         return ImageMessage(original_content_url=message.url, preview_image_url=message.preview_url or message.url)
     if isinstance(message, m.Card):
         alt = _clip(message.title or message.text, 400)
-        return FlexMessage(alt_text=alt or " ", contents=_bubble(message.title, message.text, message.actions, message.image_url))
+        return FlexMessage(
+            alt_text=alt or " ", contents=_bubble(message.title, message.text, message.actions, message.image_url)
+        )
     if isinstance(message, m.QrCard):
         action = m.Action(label=message.button_label, url=message.url)
-        return FlexMessage(alt_text=_clip(message.title, 400), contents=_bubble(message.title, message.note, (action,), message.image_url))
+        return FlexMessage(
+            alt_text=_clip(message.title, 400),
+            contents=_bubble(message.title, message.note, (action,), message.image_url),
+        )
     if isinstance(message, m.Carousel):
         bubbles = [_bubble(c.title, c.text, c.actions, c.image_url) for c in message.cards[:12]]
-        return FlexMessage(alt_text=_clip(message.alt or t("ja", "render.list_alt"), 400), contents=FlexCarousel(contents=bubbles))
+        return FlexMessage(
+            alt_text=_clip(message.alt or t("ja", "render.list_alt"), 400), contents=FlexCarousel(contents=bubbles)
+        )
     raise TypeError(f"cannot render {type(message).__name__} for LINE")

@@ -1,13 +1,14 @@
 """The LINE rich menu (board, join, profile, help): `python -m bot richmenu deploy` puts it in place,
 `richmenu image --out FILE` writes its picture for a look first. Labels come from the city file."""
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from linebot.v3.messaging import (
     ApiException,
@@ -38,10 +39,15 @@ COLOURS = ("#0b6e4f", "#06c755", "#2f6fb3", "#6b6b6b")
 
 def add_commands(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
     menu = sub.add_parser("richmenu", help="LINE rich menu: deploy it as the default menu, or write its image")
-    menu.add_argument("action", choices=["deploy", "image"], help="deploy: create + image + set default; image: PNG only")
+    menu.add_argument(
+        "action", choices=["deploy", "image"], help="deploy: create + image + set default; image: PNG only"
+    )
     menu.add_argument("--out", help="image: where to write the PNG (default richmenu.png)")
-    menu.add_argument("--allow-local", action="store_true",
-                      help="deploy even though PUBLIC_BASE_URL is unset or only reachable on this machine")
+    menu.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="deploy even though PUBLIC_BASE_URL is unset or only reachable on this machine",
+    )
     return {"richmenu": _richmenu}
 
 
@@ -55,7 +61,7 @@ def draw_image(city: CityConfig) -> tuple[bytes, bool]:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     cell = WIDTH // len(BUTTONS)
-    for i, (label, colour) in enumerate(zip(labels, COLOURS)):
+    for i, (label, colour) in enumerate(zip(labels, COLOURS, strict=False)):
         box = (i * cell + 12, 12, (i + 1) * cell - 12, HEIGHT - 12)
         draw.rounded_rectangle(box, radius=40, fill=colour)
         draw.text(((box[0] + box[2]) / 2, HEIGHT / 2), label, font=font, fill="white", anchor="mm")
@@ -68,12 +74,19 @@ def menu_request(city: CityConfig) -> RichMenuRequest:
     menu = city.community.richmenu
     cell = WIDTH // len(BUTTONS)
     areas = [
-        RichMenuArea(bounds=RichMenuBounds(x=i * cell, y=0, width=cell, height=HEIGHT),
-                     action=PostbackAction(label=label[:20], data=data, display_text=label[:300]))
-        for i, (data, label) in enumerate(zip(BUTTONS, menu.labels))
+        RichMenuArea(
+            bounds=RichMenuBounds(x=i * cell, y=0, width=cell, height=HEIGHT),
+            action=PostbackAction(label=label[:20], data=data, display_text=label[:300]),
+        )
+        for i, (data, label) in enumerate(zip(BUTTONS, menu.labels, strict=False))
     ]
-    return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=menu.name[:300],
-                           chat_bar_text=menu.chat_bar_text[:14], areas=areas)
+    return RichMenuRequest(
+        size=RichMenuSize(width=WIDTH, height=HEIGHT),
+        selected=True,
+        name=menu.name[:300],
+        chat_bar_text=menu.chat_bar_text[:14],
+        areas=areas,
+    )
 
 
 async def deploy(settings: Settings, image: bytes) -> str:
@@ -81,8 +94,10 @@ async def deploy(settings: Settings, image: bytes) -> str:
     name so repeated deploys leave one. Returns the new rich menu id."""
     request = menu_request(settings.city)
     token = settings.line_channel_access_token
-    async with AsyncApiClient(Configuration(host=settings.line_api_base_url, access_token=token)) as client, \
-            AsyncApiClient(Configuration(host=settings.line_data_api_base_url, access_token=token)) as data_client:
+    async with (
+        AsyncApiClient(Configuration(host=settings.line_api_base_url, access_token=token)) as client,
+        AsyncApiClient(Configuration(host=settings.line_data_api_base_url, access_token=token)) as data_client,
+    ):
         api, blob = AsyncMessagingApi(client), AsyncMessagingApiBlob(data_client)
         existing = await api.get_rich_menu_list()
         older = [m.rich_menu_id for m in existing.richmenus or [] if m.name == request.name]

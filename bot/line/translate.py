@@ -1,10 +1,10 @@
 """LINE webhook events (as stored in the inbox) -> the neutral Inbound type."""
+
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 from linebot.v3.messaging import ApiException, AsyncMessagingApi
@@ -29,13 +29,12 @@ from community import messages as m
 log = logging.getLogger(__name__)
 
 
-
 def _occurred_at(timestamp: int) -> datetime:
     """The event's time; an impossible timestamp (out of datetime's range) counts as now."""
     try:
-        return datetime.fromtimestamp(timestamp / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(timestamp / 1000, tz=UTC)
     except (OverflowError, ValueError, OSError):
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class LineTranslator:
@@ -50,12 +49,16 @@ class LineTranslator:
         raw = json.loads(payload)
         try:
             event = Event.from_dict(raw)
-        except Exception as exc:  # ValueError, TypeError, KeyError (a source without type), pydantic's errors
+        except Exception as exc:  # noqa: BLE001 - ValueError, TypeError, KeyError, pydantic's errors: all mean unreadable
             # Unknown event or message types (LINE adds them over time), or a shape the SDK cannot read: retrying
             # would fail the same way, so the event stays stored and is skipped.
             # The error's text quotes the event (a user id, what they wrote): log only what identifies no one.
-            log.info("skipping LINE event the SDK does not read: %s (type %s, event %s)", type(exc).__name__,
-                     _field(raw, "type"), _field(raw, "webhookEventId"))
+            log.info(
+                "skipping LINE event the SDK does not read: %s (type %s, event %s)",
+                type(exc).__name__,
+                _field(raw, "type"),
+                _field(raw, "webhookEventId"),
+            )
             return None
         mode = getattr(event, "mode", None)
         if event is None or (mode is not None and getattr(mode, "value", mode) != "active"):
@@ -109,7 +112,7 @@ class LineTranslator:
         try:
             summary = await self.api.get_group_summary(place.id, _request_timeout=5)
             return summary.group_name
-        except (ApiException, aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, ApiException, aiohttp.ClientError, ValueError) as exc:
             log.warning("group summary failed: %s", type(exc).__name__)
             return None
 

@@ -4,14 +4,15 @@ Nothing else happens on this path (the inbox worker does the work). One request'
 an event that cannot be stored as it is is stored parked (bot.queues.inbox.InboxWriter), and an unusable body gets
 a 4xx, never a 500.
 """
+
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 from aiohttp import web
 from linebot.v3.webhook import SignatureValidator
@@ -51,7 +52,11 @@ def inbox_key(event: dict) -> tuple[str, str, bool]:
     """(event id, type, is redelivery) for the inbox row. Events without an id get a content hash."""
     event_id = event.get("webhookEventId")
     # LINE's ids are short printable ASCII; anything else (a NUL, which PostgreSQL refuses) gets a content hash.
-    if not isinstance(event_id, str) or not 0 < len(event_id) <= 64 or not (event_id.isascii() and event_id.isprintable()):
+    if (
+        not isinstance(event_id, str)
+        or not 0 < len(event_id) <= 64
+        or not (event_id.isascii() and event_id.isprintable())
+    ):
         event_id = "sha256:" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:56]
     event_type = event.get("type")
     if not isinstance(event_type, str) or not (event_type.isascii() and event_type.isprintable()):
@@ -97,7 +102,7 @@ async def callback(request: web.Request) -> web.Response:
         body = await asyncio.wait_for(request.read(), BODY_TIMEOUT_SECONDS)
     except web.HTTPRequestEntityTooLarge:
         return web.json_response({"error": "body over 1 MiB"}, status=413)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return web.json_response({"error": "body not received in time"}, status=408)
     try:
         events = split_webhook(body, request.headers.get("X-Line-Signature"), webhook.validator)

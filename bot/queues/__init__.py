@@ -1,1 +1,2 @@
-"""The two durable queues: the inbox (webhook -> worker -> handlers) and the outbox (handlers -> sender -> platforms)."""
+"""The two durable queues: the inbox (webhook -> worker -> handlers) and the outbox (handlers -> sender ->
+platforms)."""

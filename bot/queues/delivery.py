@@ -1,8 +1,10 @@
 """What a platform delivery reports back to the outbox sender, and the console delivery."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from bot.queues.outbox import Limits
 from community.messages import OutboundMessage, plain_text

@@ -3,26 +3,28 @@
 An event's handling and the sends it causes commit in one transaction, then the row is marked done: a redelivered
 or re-claimed event is handled once, and nothing it sent is lost.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from functools import lru_cache
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Protocol
+from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, func, select
 
+from bot.queues.outbox import OutboxWriter
+from bot.queues.polling import drain, poll_until_stopped
 from community import members
+from community.city import Site
 from community.messages import DIRECT, FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
 from community.texts import t
-from bot.queues.outbox import OutboxWriter
-from community.city import Site
 from handlers import dialogues
 from handlers.context import Context
 from handlers.router import Router, normalise_command_text
-from bot.queues.polling import drain, poll_until_stopped
 from storage import leases
 from storage.db import Database, utcnow
 from storage.models import InboxEvent
@@ -42,15 +44,27 @@ class Translator(Protocol):
     async def translate(self, payload: str) -> Inbound | None: ...
 
 
-_INBOX_COLUMNS = ("platform", "event_id", "event_type", "is_redelivery", "redeliveries", "received_at", "payload",
-                  "status", "attempts", "next_attempt_at")
+_INBOX_COLUMNS = (
+    "platform",
+    "event_id",
+    "event_type",
+    "is_redelivery",
+    "redeliveries",
+    "received_at",
+    "payload",
+    "status",
+    "attempts",
+    "next_attempt_at",
+)
 
 
 @lru_cache(maxsize=4)
 def _insert_sql(paramstyle: str) -> str:
     marker = "?" if paramstyle == "qmark" else "%s"
-    return (f"INSERT INTO inbox_event ({', '.join(_INBOX_COLUMNS)}) VALUES ({', '.join([marker] * len(_INBOX_COLUMNS))})"
-            " ON CONFLICT (platform, event_id) DO NOTHING")
+    return (
+        f"INSERT INTO inbox_event ({', '.join(_INBOX_COLUMNS)}) VALUES ({', '.join([marker] * len(_INBOX_COLUMNS))})"
+        " ON CONFLICT (platform, event_id) DO NOTHING"
+    )
 
 
 def store_events(session: Session, platform: str, events: list[tuple[str, str, bool, str]], now: datetime) -> int:
@@ -65,8 +79,10 @@ def store_events(session: Session, platform: str, events: list[tuple[str, str, b
     dialect = connection.dialect
     to_db = InboxEvent.__table__.c.received_at.type._cached_bind_processor(dialect)
     when = to_db(now) if to_db else now
-    rows = [(platform, eid, etype, redelivery, 0, when, payload, "pending", 0, when)
-            for eid, etype, redelivery, payload in events]
+    rows = [
+        (platform, eid, etype, redelivery, 0, when, payload, "pending", 0, when)
+        for eid, etype, redelivery, payload in events
+    ]
     return connection.exec_driver_sql(_insert_sql(dialect.paramstyle), rows).rowcount
 
 
@@ -110,7 +126,7 @@ class InboxWriter:
         if not self._idle.is_set():
             try:
                 await asyncio.wait_for(self._idle.wait(), timeout=at_most)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _flush(self) -> None:
@@ -157,10 +173,20 @@ def store_or_park(session: Session, platform: str, events: InboxRows, now: datet
             savepoint.commit()
         except Exception as exc:  # noqa: BLE001 - the event's own data was refused; park it, keep the rest
             savepoint.rollback()
-            log.warning("inbox event %s could not be stored as received (%s): parked", event_id[:24],
-                        type(exc).__name__)
-            session.execute(_PARK, {"platform": platform, "event_id": event_id, "event_type": event_type,
-                                    "redelivery": redelivery, "now": now, "error": f"not storable: {type(exc).__name__}"})
+            log.warning(
+                "inbox event %s could not be stored as received (%s): parked", event_id[:24], type(exc).__name__
+            )
+            session.execute(
+                _PARK,
+                {
+                    "platform": platform,
+                    "event_id": event_id,
+                    "event_type": event_type,
+                    "redelivery": redelivery,
+                    "now": now,
+                    "error": f"not storable: {type(exc).__name__}",
+                },
+            )
             stored += 1
     return stored
 
@@ -192,8 +218,13 @@ class Dispatcher:
         member = None
         if inbound.sender_id:
             # A command, a button or a 1:1 message comes from someone talking to the bot; chat in a group does not.
-            wants_member = inbound.kind in (FOLLOW, POSTBACK) or (inbound.kind == MESSAGE and (
-                inbound.place.kind == DIRECT or bool(inbound.text and normalise_command_text(inbound.text) is not None)))
+            wants_member = inbound.kind in (FOLLOW, POSTBACK) or (
+                inbound.kind == MESSAGE
+                and (
+                    inbound.place.kind == DIRECT
+                    or bool(inbound.text and normalise_command_text(inbound.text) is not None)
+                )
+            )
             if wants_member:
                 member = members.get_or_create_member(session, inbound.platform, inbound.sender_id, now_utc)
             else:
@@ -201,8 +232,12 @@ class Dispatcher:
         roles = members.roles_of(session, member.id if member else None)
         ctx = Context(session=session, site=self.site, inbound=inbound, now=now, member=member, roles=roles)
         self.router.dispatch(ctx)
-        if (member is not None and inbound.place.kind == DIRECT and inbound.kind in (MESSAGE, POSTBACK, FOLLOW)
-                and not ctx.refused):
+        if (
+            member is not None
+            and inbound.place.kind == DIRECT
+            and inbound.kind in (MESSAGE, POSTBACK, FOLLOW)
+            and not ctx.refused
+        ):
             dialogues.remember_question(session, member.id, inbound.place.id, ctx.postbox, now)
         # A reply token's age counts from the event, not from when a retry finally handled it.
         self.outbox.write(session, ctx.postbox.items, now_utc, source_event_id, reply_token_at=inbound.occurred_at)
@@ -220,20 +255,36 @@ class Dispatcher:
 _inbox = InboxEvent.__table__
 _FINISH = (
     update(_inbox)
-    .where(_inbox.c.id == bindparam("row_id"), _inbox.c.status == "processing",
-           _inbox.c.lease_until == bindparam("held_until"))
-    .values(status=bindparam("new_status"), processed_at=bindparam("finished_at"), lease_until=None,
-            last_error=bindparam("error"))
+    .where(
+        _inbox.c.id == bindparam("row_id"),
+        _inbox.c.status == "processing",
+        _inbox.c.lease_until == bindparam("held_until"),
+    )
+    .values(
+        status=bindparam("new_status"),
+        processed_at=bindparam("finished_at"),
+        lease_until=None,
+        last_error=bindparam("error"),
+    )
 )
 
 
 _FORGET_PAYLOAD = update(_inbox).where(_inbox.c.id == bindparam("row_id")).values(payload=None)
 
 
-def _complete(session: Session, row_id: int, lease_until: datetime, status: str, dispatcher: Dispatcher | None,
-              inbound: Inbound | None, error: str | None = None) -> bool:
-    done = session.execute(_FINISH, {"row_id": row_id, "held_until": lease_until, "new_status": status,
-                                     "finished_at": utcnow(), "error": error}).rowcount
+def _complete(
+    session: Session,
+    row_id: int,
+    lease_until: datetime,
+    status: str,
+    dispatcher: Dispatcher | None,
+    inbound: Inbound | None,
+    error: str | None = None,
+) -> bool:
+    done = session.execute(
+        _FINISH,
+        {"row_id": row_id, "held_until": lease_until, "new_status": status, "finished_at": utcnow(), "error": error},
+    ).rowcount
     if not done:
         session.rollback()  # someone else holds it now
         return False
@@ -246,12 +297,22 @@ def _complete(session: Session, row_id: int, lease_until: datetime, status: str,
 
 
 def _group_chat(inbound: Inbound) -> bool:
-    return (inbound.kind == MESSAGE and inbound.place.kind != DIRECT
-            and not (inbound.text and normalise_command_text(inbound.text) is not None))
+    return (
+        inbound.kind == MESSAGE
+        and inbound.place.kind != DIRECT
+        and not (inbound.text and normalise_command_text(inbound.text) is not None)
+    )
 
 
-def _record_failure(session: Session, row_id: int, lease_until: datetime, error: str, dispatcher: Dispatcher,
-                    inbound: Inbound | None, now: datetime | None = None) -> str:
+def _record_failure(
+    session: Session,
+    row_id: int,
+    lease_until: datetime,
+    error: str,
+    dispatcher: Dispatcher,
+    inbound: Inbound | None,
+    now: datetime | None = None,
+) -> str:
     now = now or utcnow()
     row = session.get(InboxEvent, row_id)
     if row is None or row.status != "processing" or row.lease_until != lease_until:
@@ -265,15 +326,23 @@ def _record_failure(session: Session, row_id: int, lease_until: datetime, error:
             dispatcher.apologise(session, inbound, row_id, now)
     else:
         row.status = "pending"
-        row.next_attempt_at = now + timedelta(seconds=2 ** row.attempts)
+        row.next_attempt_at = now + timedelta(seconds=2**row.attempts)
     session.add(row)
     return row.status
 
 
 class InboxWorker:
-    def __init__(self, db: Database, translators: dict[str, Translator], dispatcher: Dispatcher,
-                 *, batch: int = 20, lease_seconds: float = LEASE_SECONDS, on_sent=None,
-                 clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        db: Database,
+        translators: dict[str, Translator],
+        dispatcher: Dispatcher,
+        *,
+        batch: int = 20,
+        lease_seconds: float = LEASE_SECONDS,
+        on_sent=None,
+        clock: Callable[[], datetime] = utcnow,
+    ):
         self.db = db
         self.translators = translators
         self.dispatcher = dispatcher
@@ -311,7 +380,9 @@ class InboxWorker:
     async def _renew(self, rows: list[InboxEvent]) -> set[int]:
         """Extend the lease of the batch's unprocessed rows (they share one lease); returns the ids no longer ours."""
         held_until, new_until = rows[0].lease_until, self.clock() + self.lease
-        kept = await self.db.run(leases.extend_leases, InboxEvent, "processing", [r.id for r in rows], held_until, new_until)
+        kept = await self.db.run(
+            leases.extend_leases, InboxEvent, "processing", [r.id for r in rows], held_until, new_until
+        )
         for row in rows:
             if row.id in kept:
                 row.lease_until = new_until
@@ -330,8 +401,15 @@ class InboxWorker:
             await self.db.run(_complete, row.id, row.lease_until, "done", self.dispatcher, inbound)
         except Exception as exc:
             log.exception("inbox event %s (%s) failed", row.id, row.event_type)
-            status = await self.db.run(_record_failure, row.id, row.lease_until, f"{type(exc).__name__}: {exc}",
-                                       self.dispatcher, inbound, self.clock())
+            status = await self.db.run(
+                _record_failure,
+                row.id,
+                row.lease_until,
+                f"{type(exc).__name__}: {exc}",
+                self.dispatcher,
+                inbound,
+                self.clock(),
+            )
             if status == "parked":
                 log.error("inbox event %s parked after %d attempts", row.id, MAX_ATTEMPTS)
 

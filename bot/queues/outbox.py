@@ -1,18 +1,18 @@
 """Writing sends into the outbox. Each row is exactly one platform API request, so its retry key means one thing;
 how much one request may carry is declared by each platform's delivery (`Limits`)."""
+
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Mapping
 
 from sqlmodel import Session
 
 from community.messages import MULTICAST, PUSH, REPLY, Outgoing, dump_messages
 from storage.models import OutboxMessage
-
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,14 @@ def _chunks(items: tuple, size: int) -> list[tuple]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [()]
 
 
-def enqueue(session: Session, outgoing: Outgoing, now: datetime, source_event_id: int | None = None,
-            reply_token_at: datetime | None = None, limits: Limits = DEFAULT_LIMITS) -> list[OutboxMessage]:
+def enqueue(
+    session: Session,
+    outgoing: Outgoing,
+    now: datetime,
+    source_event_id: int | None = None,
+    reply_token_at: datetime | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[OutboxMessage]:
     """Write one send as outbox rows. reply_token_at: when the platform issued the reply token (default: now)."""
     message_chunks = _chunks(tuple(outgoing.messages), limits.messages)
     rows: list[OutboxMessage] = []
@@ -77,8 +83,13 @@ class OutboxWriter:
     def __init__(self, limits: Mapping[str, Limits] | None = None):
         self.limits = dict(limits or {})
 
-    def write(self, session: Session, items: Iterable[Outgoing], now: datetime, source_event_id: int | None = None,
-              reply_token_at: datetime | None = None) -> None:
+    def write(
+        self,
+        session: Session,
+        items: Iterable[Outgoing],
+        now: datetime,
+        source_event_id: int | None = None,
+        reply_token_at: datetime | None = None,
+    ) -> None:
         for item in items:
-            enqueue(session, item, now, source_event_id, reply_token_at,
-                    self.limits.get(item.platform, DEFAULT_LIMITS))
+            enqueue(session, item, now, source_event_id, reply_token_at, self.limits.get(item.platform, DEFAULT_LIMITS))

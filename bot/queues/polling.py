@@ -1,15 +1,17 @@
 """The loop the inbox worker and the outbox sender share: work while there is work, then wait to be woken."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
 
-async def poll_until_stopped(step: Callable[[], Awaitable[int]], wake: asyncio.Event, stop: asyncio.Event,
-                             idle_seconds: float, what: str) -> None:
+async def poll_until_stopped(
+    step: Callable[[], Awaitable[int]], wake: asyncio.Event, stop: asyncio.Event, idle_seconds: float, what: str
+) -> None:
     """Call step() (returns how many items it handled) until stop is set; idle, wait for wake or idle_seconds."""
     while not stop.is_set():
         try:
@@ -21,7 +23,7 @@ async def poll_until_stopped(step: Callable[[], Awaitable[int]], wake: asyncio.E
             wake.clear()
             try:
                 await asyncio.wait_for(wake.wait(), timeout=idle_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 

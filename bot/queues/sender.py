@@ -3,21 +3,22 @@
 Exactly once: a row is claimed with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL), and retries of a push or multicast
 reuse the row's X-Line-Retry-Key, so a retry after a lost answer is recognised by LINE (409) instead of sent twice.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
 import random
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
 
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from bot.queues.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
-from community.messages import PUSH, REPLY, load_messages
 from bot.queues.polling import drain
+from community.messages import PUSH, REPLY, load_messages
 from storage import leases
 from storage.db import Database, utcnow
 from storage.models import OutboxMessage
@@ -29,8 +30,14 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 15.0
 
 
-def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta,
-              targets: tuple[str, ...] | None = None) -> list[OutboxMessage]:
+def claim_due(
+    session: Session,
+    now: datetime,
+    platforms: list[str],
+    limit: int,
+    lease: timedelta,
+    targets: tuple[str, ...] | None = None,
+) -> list[OutboxMessage]:
     """targets: claim only rows sent to one of these (a console session takes only its own person's and group's)."""
     # A row taken over from a dead holder keeps its outcome_unknown: a reply is marked before each attempt
     # (_mark_attempt), so rows the holder claimed but never tried do not count as perhaps delivered.
@@ -123,8 +130,9 @@ class OutboxSender:
             self._tails[key] = asyncio.create_task(self._send_after(before, row, keeper, key), name="outbox-send")
         return len(rows)
 
-    async def _send_after(self, before: asyncio.Task | None, row: OutboxMessage, keeper: _LeaseKeeper,
-                          key: tuple[str, str]) -> None:
+    async def _send_after(
+        self, before: asyncio.Task | None, row: OutboxMessage, keeper: _LeaseKeeper, key: tuple[str, str]
+    ) -> None:
         try:
             if before is not None:
                 await asyncio.gather(before, return_exceptions=True)
@@ -139,7 +147,7 @@ class OutboxSender:
                 del self._tails[key]
             self._freed.set()
 
-    async def _attempt(self, row: OutboxMessage, keeper: "_LeaseKeeper") -> None:
+    async def _attempt(self, row: OutboxMessage, keeper: _LeaseKeeper) -> None:
         if row.id not in keeper.held:
             return  # the lease ran out and another holder has the row
         delivery = self.deliveries[row.platform]
@@ -153,37 +161,66 @@ class OutboxSender:
         now = self.clock()
         # After an attempt whose answer was lost, ask LINE even if the token looks old: 400 means our attempt
         # used it (sent), 200 means it never arrived (sent now). Skipping the call would guess.
-        age = (now - row.reply_token_at).total_seconds() if (
-            row.method == REPLY and row.reply_token_at and not row.outcome_unknown) else None
+        age = (
+            (now - row.reply_token_at).total_seconds()
+            if (row.method == REPLY and row.reply_token_at and not row.outcome_unknown)
+            else None
+        )
         changes: dict = {}
         try:
             outcome = await delivery.send(row.method, row.target, load_messages(row.messages), row.retry_key, age)
-            changes = {"status": "sent", "sent_at": self.clock(), "fallback_to": None,  # (only needed until delivered)
-                       "last_error": None if isinstance(outcome, Delivered) and outcome.detail == "sent" else outcome.detail}
+            changes = {
+                "status": "sent",
+                "sent_at": self.clock(),
+                "fallback_to": None,  # (only needed until delivered)
+                "last_error": None if isinstance(outcome, Delivered) and outcome.detail == "sent" else outcome.detail,
+            }
         except ReplyTokenExpired as exc:
             if row.outcome_unknown:
                 # Our earlier attempt's answer was lost; the token being spent means that attempt delivered.
-                changes = {"status": "sent", "sent_at": self.clock(), "fallback_to": None,
-                           "last_error": f"reply token spent by an earlier attempt ({exc})"}
+                changes = {
+                    "status": "sent",
+                    "sent_at": self.clock(),
+                    "fallback_to": None,
+                    "last_error": f"reply token spent by an earlier attempt ({exc})",
+                }
             elif row.fallback_to:
-                changes = {"status": "pending", "method": PUSH, "target": row.fallback_to, "next_attempt_at": now,
-                           "outcome_unknown": False, "last_error": f"reply fell back to push: {exc}"}
+                changes = {
+                    "status": "pending",
+                    "method": PUSH,
+                    "target": row.fallback_to,
+                    "next_attempt_at": now,
+                    "outcome_unknown": False,
+                    "last_error": f"reply fell back to push: {exc}",
+                }
             else:
                 changes = {"status": "parked", "last_error": f"reply token expired and no place to push: {exc}"}
         except TransientFailure as exc:
             attempts = row.attempts + 1
             if attempts >= self.max_attempts:
-                changes = {"status": "parked", "attempts": attempts, "last_error": f"gave up after {attempts} attempts: {exc}"}
+                changes = {
+                    "status": "parked",
+                    "attempts": attempts,
+                    "last_error": f"gave up after {attempts} attempts: {exc}",
+                }
             else:
                 delay = self.backoff(attempts, exc.retry_after)
-                changes = {"status": "pending", "attempts": attempts, "last_error": str(exc)[:500],
-                           "next_attempt_at": now + timedelta(seconds=delay),
-                           "outcome_unknown": row.outcome_unknown or (exc.outcome_unknown and row.method == REPLY)}
+                changes = {
+                    "status": "pending",
+                    "attempts": attempts,
+                    "last_error": str(exc)[:500],
+                    "next_attempt_at": now + timedelta(seconds=delay),
+                    "outcome_unknown": row.outcome_unknown or (exc.outcome_unknown and row.method == REPLY),
+                }
         except PermanentFailure as exc:
             changes = {"status": "parked", "attempts": row.attempts + 1, "last_error": str(exc)[:500]}
         except Exception as exc:  # a message the platform model rejects is a bug to see, not to retry forever
             log.exception("outbox row %s could not be sent", row.id)
-            changes = {"status": "parked", "attempts": row.attempts + 1, "last_error": f"{type(exc).__name__}: {exc}"[:500]}
+            changes = {
+                "status": "parked",
+                "attempts": row.attempts + 1,
+                "last_error": f"{type(exc).__name__}: {exc}"[:500],
+            }
         if changes.get("status") == "parked":
             log.error("outbox row %s parked: %s", row.id, changes.get("last_error"))
         if "attempts" not in changes and changes.get("status") != "pending":
@@ -240,11 +277,13 @@ class _LeaseKeeper:
 
 def _mark_attempt(session: Session, row_id: int, lease_until: datetime) -> bool:
     table = OutboxMessage.__table__
-    return bool(session.execute(
-        update(table)
-        .where(table.c.id == row_id, table.c.status == "sending", table.c.lease_until == lease_until)
-        .values(outcome_unknown=True)
-    ).rowcount)
+    return bool(
+        session.execute(
+            update(table)
+            .where(table.c.id == row_id, table.c.status == "sending", table.c.lease_until == lease_until)
+            .values(outcome_unknown=True)
+        ).rowcount
+    )
 
 
 def _record(session: Session, row_id: int, lease_until: datetime, changes: dict) -> None:

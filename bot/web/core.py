@@ -2,6 +2,7 @@
 features' Feature.web). The first city's pages are at the root, as a one-city deployment always had them; another
 city's are mounted under the path of its public address (https://host/kashima/board) or, on a host of its own, by
 host name. The headers every answer carries and the public pages' rate limit are middlewares."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,5 +1,6 @@
 """GET /healthz: a bare liveness answer for anyone (a load balancer's probe); the backlog, parked counts and LINE
 quota only with the staff token (`Authorization: Bearer STAFF_API_TOKEN`)."""
+
 from __future__ import annotations
 
 import logging

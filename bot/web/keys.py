@@ -1,4 +1,5 @@
 """The keys the aiohttp application holds its services under (no import of the Runtime: no cycle)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -10,12 +10,13 @@ City config, all optional:
     public_burst = 60                 # bucket size (requests allowed at once)
     trust_forwarded_for = false       # behind a reverse proxy: the client is the last X-Forwarded-For hop
 """
+
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from aiohttp import web
 
@@ -38,8 +39,14 @@ class _Bucket:
 class RateLimiter:
     """Token buckets keyed by client address. clock: seconds, monotonic (tests pass a controllable one)."""
 
-    def __init__(self, per_minute: float = 60, burst: int | None = None, *, trust_forwarded_for: bool = False,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        per_minute: float = 60,
+        burst: int | None = None,
+        *,
+        trust_forwarded_for: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         if per_minute <= 0:
             raise ValueError("per_minute must be positive")
         self.rate = per_minute / 60.0  # tokens per second
@@ -49,12 +56,13 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket] = {}
 
     @classmethod
-    def from_settings(cls, settings) -> "RateLimiter":
+    def from_settings(cls, settings) -> RateLimiter:
         section = settings.city.web
         per_minute = section.public_requests_per_minute
         burst = section.public_burst
-        return cls(per_minute, int(burst) if burst is not None else None,
-                   trust_forwarded_for=section.trust_forwarded_for)
+        return cls(
+            per_minute, int(burst) if burst is not None else None, trust_forwarded_for=section.trust_forwarded_for
+        )
 
     def client(self, request: web.Request) -> str:
         if self.trust_forwarded_for:
@@ -90,6 +98,7 @@ class RateLimiter:
 
 
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+
 
 def too_many_requests(wait: float) -> web.Response:
     seconds = max(1, math.ceil(wait))

@@ -1,20 +1,24 @@
 """Headers every answer carries: no sniffing, no framing, a strict content policy for pages (no scripts, nothing from
 elsewhere), no caching of staff data, and a Server header that names no versions."""
+
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-PAGE_POLICY = ("default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; form-action 'self'; "
-               "base-uri 'none'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PRIVATE_PREFIXES = ("/api/", "/dashboard", "/healthz")
 
 
 @web.middleware
-async def security_headers(request: web.Request,
-                           handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:  # redirects and errors carry the headers too

@@ -4,18 +4,20 @@ feature in this package (`TEXTS`: key -> (ja, en)), plus the words people type (
 A new feature adds `community/texts/<feature>.py`; the modules here are found by name, no list to extend. Code
 outside this package holds no Japanese text (tests/test_texts.py checks).
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import unicodedata
 from functools import cache
+from types import ModuleType
 
 LANGS = ("ja", "en")
 
 
 @cache
-def _modules() -> tuple[object, ...]:
+def _modules() -> tuple[ModuleType, ...]:
     return tuple(importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__))
 
 

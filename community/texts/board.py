@@ -37,17 +37,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The post contains control characters that cannot be used.",
     ),
     "board.nickname_empty": ("ニックネームが空です。", "The nickname is empty."),
-    "board.nickname_too_long": ("ニックネームは{limit}文字までです。", "Nicknames can be up to {limit} characters long."),
+    "board.nickname_too_long": (
+        "ニックネームは{limit}文字までです。",
+        "Nicknames can be up to {limit} characters long.",
+    ),
     "board.nickname_bad": (
         "ニックネームに使えない文字が含まれています。",
         "The nickname contains characters that cannot be used.",
     ),
     "board.title_empty": ("タイトルが空です。", "The title is empty."),
     "board.title_too_long": ("タイトルは{limit}文字までです。", "Titles can be up to {limit} characters long."),
-    "board.title_bad": ("タイトルに使えない文字が含まれています。", "The title contains characters that cannot be used."),
+    "board.title_bad": (
+        "タイトルに使えない文字が含まれています。",
+        "The title contains characters that cannot be used.",
+    ),
     "board.no_category": (
         "カテゴリ「{name}」はありません。使えるカテゴリ: {categories_ja}",
-        "There is no category \"{name}\". Categories: {categories_en}",
+        'There is no category "{name}". Categories: {categories_en}',
     ),
     "board.no_categories": ("掲示板のカテゴリが設定されていません。", "The board has no categories configured."),
     "board.choose_relation": ("関わり方を選んでください。", "Please choose how you relate to the town."),
@@ -68,11 +74,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- joining, the profile, leaving ----
     "board.join_first": (
         "投稿するには先にコミュニティに参加してください（メニューの「参加する」か /community join）。",
-        "Please join the community before posting (\"Join\" in the menu, or /community join).",
+        'Please join the community before posting ("Join" in the menu, or /community join).',
     ),
     "board.join_in_direct": (
         "コミュニティへの参加は、ボットとの1:1トークで「参加する」を押すか /community join と送ってください。",
-        "To join the community, press \"Join\" or send /community join in a 1:1 chat with the bot.",
+        'To join the community, press "Join" or send /community join in a 1:1 chat with the bot.',
     ),
     "board.already_joined": (
         "すでにコミュニティに参加しています。/profile で登録内容を確認できます。",
@@ -84,13 +90,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "board.agree_hint": (
         "ルールに同意する場合は「同意する」を押してください。",
-        "To agree to the rules, press \"Agree\".",
+        'To agree to the rules, press "Agree".',
     ),
     "board.agree_button": ("同意する", "Agree"),
     "board.cancel_button": ("やめる", "Cancel"),
     "board.join_cancelled": (
         "参加をやめました。気が向いたら、いつでもメニューの「参加する」からどうぞ。",
-        "You did not join. Whenever you like, press \"Join\" in the menu.",
+        'You did not join. Whenever you like, press "Join" in the menu.',
     ),
     "board.ask_nickname": (
         "ありがとうございます。掲示板で使うニックネームを送ってください（本名でなくてかまいません。20文字まで）。",
@@ -120,9 +126,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "board.change_nickname": ("ニックネームを変える", "Change nickname"),
     "board.change_relation": ("関わり方を変える", "Change relation"),
     "board.leave_button": ("退会する", "Leave"),
-    "board.ask_rename": ("新しいニックネームを送ってください（20文字まで）。", "Please send your new nickname (up to 20 characters)."),
-    "board.nickname_set": ("ニックネームを「{nickname}」にしました。", "Your nickname is now \"{nickname}\"."),
-    "board.relation_set": ("まちとの関わりを「{relation}」にしました。", "Your relation to the town is now \"{relation}\"."),
+    "board.ask_rename": (
+        "新しいニックネームを送ってください（20文字まで）。",
+        "Please send your new nickname (up to 20 characters).",
+    ),
+    "board.nickname_set": ("ニックネームを「{nickname}」にしました。", 'Your nickname is now "{nickname}".'),
+    "board.relation_set": (
+        "まちとの関わりを「{relation}」にしました。",
+        'Your relation to the town is now "{relation}".',
+    ),
     "board.choose_relation_from": (
         "関わり方は「{choices_ja}」から選んでください。",
         "Please choose one of: {choices_en}.",
@@ -140,14 +152,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "・「プロフィール」でニックネームを変えたり、退会したりできます。\n"
         "・Webでも読めます: {url}",
         "[How to use {bot}]\n"
-        "- Read threads with \"Board\" in the menu, and write with \"Post\".\n"
-        "- \"Like\" shows how you feel. For a troubling post, press \"Report\".\n"
-        "- In \"Profile\" you can change your nickname or leave.\n"
+        '- Read threads with "Board" in the menu, and write with "Post".\n'
+        '- "Like" shows how you feel. For a troubling post, press "Report".\n'
+        '- In "Profile" you can change your nickname or leave.\n'
         "- You can also read the board on the web: {url}",
     ),
     "board.send_again": (
         "{problem}\nもう一度送ってください（やめる場合は「やめる」）。",
-        "{problem}\nPlease send it again (or \"cancel\" to stop).",
+        '{problem}\nPlease send it again (or "cancel" to stop).',
     ),
     # ---- the board in chat ----
     "board.heading": ("掲示板", "Board"),
@@ -173,12 +185,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "[{category}] page {page}/{last}, {total} posts",
     ),
     "board.thread_empty": ("\nまだ投稿がありません。", "\nNo posts yet."),
-    "board.thread_alt": ("スレッド「{title}」", "Thread \"{title}\""),
+    "board.thread_alt": ("スレッド「{title}」", 'Thread "{title}"'),
     "board.write_in_direct": (
         "書き込みはボットとの1:1トークでどうぞ（メニューの「掲示板」から）。",
-        "Please write in a 1:1 chat with the bot (from \"Board\" in the menu).",
+        'Please write in a 1:1 chat with the bot (from "Board" in the menu).',
     ),
-    "board.ask_post": ("「{title}」に投稿する文章を送ってください。", "Please send the text to post in \"{title}\"."),
+    "board.ask_post": ("「{title}」に投稿する文章を送ってください。", 'Please send the text to post in "{title}".'),
     "board.ask_reply": ("#{id} への返信を送ってください。", "Please send your reply to #{id}."),
     "board.posted": ("投稿しました（#{id}）。", "Posted (#{id})."),
     "board.open_thread": ("スレッドを見る", "Open the thread"),
@@ -203,7 +215,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "board.thread_opened": (
         "スレッド #{id}「{title}」を立てました。最初の投稿は「/post {id} 本文」でどうぞ。",
-        "Opened thread #{id} \"{title}\". Write the first post with \"/post {id} TEXT\".",
+        'Opened thread #{id} "{title}". Write the first post with "/post {id} TEXT".',
     ),
     "board.number.page": ("ページは数字で指定してください。", "The page must be a number."),
     "board.number.thread": ("スレッド番号は数字で指定してください。", "The thread number must be a number."),
@@ -222,7 +234,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thread #{id} is hidden: it is gone from LINE, the web, Discord and the figures. "
         "To bring it back: /thread restore {id}",
     ),
-    "board.thread_restored": ("スレッド #{id}「{title}」を表示に戻しました。", "Thread #{id} \"{title}\" shows again."),
+    "board.thread_restored": ("スレッド #{id}「{title}」を表示に戻しました。", 'Thread #{id} "{title}" shows again.'),
     "board.thread_already_hidden": ("スレッド #{id} はすでに非表示です。", "Thread #{id} is already hidden."),
     "board.thread_not_hidden": ("スレッド #{id} は非表示になっていません。", "Thread #{id} is not hidden."),
     "board.queue_empty": ("確認待ちの通報はありません。", "No reports are waiting."),
@@ -234,8 +246,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "#{id}（スレッド #{thread}）通報{count}件・最終 {when}\n{text}\n{reasons}",
         "#{id} (thread #{thread}) {count} reports, latest {when}\n{text}\n{reasons}",
     ),
-    "board.queue_reasons": ("理由: 「{reasons}」", "Reasons: \"{reasons}\""),
-    "board.queue_reason_join": ("」「", "\", \""),
+    "board.queue_reasons": ("理由: 「{reasons}」", 'Reasons: "{reasons}"'),
+    "board.queue_reason_join": ("」「", '", "'),
     "board.queue_no_reason": ("理由: （書かれていません）", "Reasons: (none given)"),
     "board.queue_more": ("ほか{more}件", "and {more} more"),
     "board.queue_help": (
@@ -250,7 +262,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "board.question_missing": ("質問を書いてください。", "Please write the question."),
     "board.question_opened": (
         "市からの質問 #{id}「{title}」を掲示板に出しました。\n回答のまとめは「/voice results {id}」で見られます。",
-        "Question from the city #{id} \"{title}\" is on the board.\nSee the answers with /voice results {id}",
+        'Question from the city #{id} "{title}" is on the board.\nSee the answers with /voice results {id}',
     ),
     "board.not_a_question": ("#{id} は市からの質問ではありません。", "#{id} is not a question from the city."),
     "board.results_header": ("【市からの質問 #{id}】{title}", "[Question from the city #{id}] {title}"),

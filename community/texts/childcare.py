@@ -4,21 +4,21 @@ touchpoints CLI and the contact sheet."""
 TEXTS: dict[str, tuple[str, str]] = {
     "touchpoint.unknown": (
         "「{id}」という接点IDはありません。使えるID: {ids}",
-        "There is no touchpoint \"{id}\". Valid ids: {ids}",
+        'There is no touchpoint "{id}". Valid ids: {ids}',
     ),
     "touchpoint.which": (
         "どの接点のQRコードを配るか、「/touchpoint 接点ID」と送ってください（「/touchpoint 接点ID @名前」でその人に1:1で送ります）。"
         "使えるID: {ids}",
-        "Say which touchpoint's QR code to hand out: \"/touchpoint ID\" (\"/touchpoint ID @name\" sends it to that "
+        'Say which touchpoint\'s QR code to hand out: "/touchpoint ID" ("/touchpoint ID @name" sends it to that '
         "person 1:1). Valid ids: {ids}",
     ),
     "touchpoint.sent_group": (
         "「{name}」のQRコードをこのグループに送りました。",
-        "Sent the QR code for \"{name}\" to this group.",
+        'Sent the QR code for "{name}" to this group.',
     ),
     "touchpoint.sent_people": (
         "「{name}」のQRコードを{count}人に1:1で送りました。",
-        "Sent the QR code for \"{name}\" to {count} people 1:1.",
+        'Sent the QR code for "{name}" to {count} people 1:1.',
     ),
     "touchpoint.unreachable": (
         "{count}人にはボットがブロックされているため届けられませんでした。",
@@ -32,11 +32,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "child.usage": (
         "お子さんの生年月日（または出産予定日）を「/child 2026-05-01」や「/child 令和8年5月1日」のように送ると、"
         "健診の{days}日前にお知らせします。",
-        "Send your child's birth date (or due date) like \"/child 2026-05-01\" to get checkup notices {days} days ahead.",
+        'Send your child\'s birth date (or due date) like "/child 2026-05-01" to get checkup notices {days} days ahead.',
     ),
     "child.bad_date": (
         "「{text}」は日付として読めません。「2026年5月1日」「令和8年5月1日」「2026-05-01」のように年・月・日で送ってください。",
-        "\"{text}\" is not a date. Send it as YEAR-MONTH-DAY, e.g. 2026-05-01.",
+        '"{text}" is not a date. Send it as YEAR-MONTH-DAY, e.g. 2026-05-01.',
     ),
     "child.too_future": (
         "{date}は先すぎます。出産予定日は10か月以内の日付を送ってください。",
@@ -52,18 +52,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{date}を登録しました。健診の{days}日前に、このトークでお知らせします。\n次は{next}です。\n"
         "やめるときは「/child stop」と送ってください（登録した日付はすべて削除されます）。",
         "Registered {date}. You will get a notice here {days} days before each checkup.\nNext: {next}.\n"
-        "Send \"/child stop\" to stop (all registered dates are deleted).",
+        'Send "/child stop" to stop (all registered dates are deleted).',
     ),
     "child.next": ("{name}（{date}ごろ）", "{name} (around {date})"),
     "child.no_next": ("予定されている健診はもうありません", "no more checkups"),
     "child.list": (
         "登録しているお子さん:\n{lines}\nやめるときは「/child stop」と送ってください。",
-        "Registered children:\n{lines}\nSend \"/child stop\" to stop.",
+        'Registered children:\n{lines}\nSend "/child stop" to stop.',
     ),
     "child.list_line": ("・{date} — 次は{next}", "- {date} — next: {next}"),
     "child.none": (
         "登録はありません。「/child 2026-05-01」のように生年月日か出産予定日を送ると登録できます。",
-        "Nothing registered. Send \"/child 2026-05-01\" with a birth or due date to register.",
+        'Nothing registered. Send "/child 2026-05-01" with a birth or due date to register.',
     ),
     "child.stopped": (
         "健診のお知らせを止め、登録していた日付（{count}件）をすべて削除しました。",
@@ -73,14 +73,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "📅 {name}のお知らせ\n{child}は{date}に{age}になります。{name}の時期です。"
         "日程や持ち物は市からの案内とアプリ「{app}」で確認できます。",
         "📅 {name}\n{child} turns {age} on {date}: time for the {name}. "
-        "Check the date and what to bring in the city's letter and the \"{app}\" app.",
+        'Check the date and what to bring in the city\'s letter and the "{app}" app.',
     ),
     "checkup.child_born": ("{date}生まれのお子さん", "The child born on {date}"),
     "checkup.child_due": ("{date}生まれ（予定）のお子さん", "The child due on {date}"),
     "hiroba.choose": ("どの子育て広場に行きましたか？", "Which parenting plaza did you visit?"),
     "hiroba.unknown_plaza": (
         "「{plaza}」という広場は見つかりません。広場: {plazas}",
-        "No plaza called \"{plaza}\". Plazas: {plazas}",
+        'No plaza called "{plaza}". Plazas: {plazas}',
     ),
     "hiroba.q_ease": (
         "【{plaza}】1/3 入りやすさはいかがでしたか？（1=入りにくい〜5=入りやすい）",
@@ -101,7 +101,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "hiroba.stale": (
         "このアンケートは終了しています。もう一度答えるときは「/hiroba」と送ってください。",
-        "This survey has ended. Send \"/hiroba\" to answer again.",
+        'This survey has ended. Send "/hiroba" to answer again.',
     ),
     "childcare.stats.header": ("📊 {app} {fy}年度の数字", "📊 {app} figures, fiscal year {fy}"),
     "childcare.stats.touchpoint": (
@@ -136,7 +136,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "job.checkup-notices.result": ("健診のお知らせ {sent}件を送りました", "sent {sent} checkup notices"),
     "job.checkup-notices.unreachable": ("（届かない人 {count}人）", ", {count} parents unreachable"),
     "job.checkup-notices.closed": (
-        "。未完了のアンケート {count}件を閉じました", "; closed {count} unfinished surveys",
+        "。未完了のアンケート {count}件を閉じました",
+        "; closed {count} unfinished surveys",
     ),
     "childcare.card_title": ("{app}（{name}）", "{app} ({name})"),
     "childcare.app_fallback": ("アプリ", "App"),
@@ -151,7 +152,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- commands: summaries and usage ----
     "cmd.touchpoint": ("子育てアプリのQRコードを配る", "hand out the childcare app QR code"),
     "usage.touchpoint": ("/touchpoint ID [@メンバー]", "/touchpoint ID [@MEMBER]"),
-    "cmd.child": ("健診のお知らせを受け取る（お子さんの生年月日を登録）", "get checkup notices (register a child's birth date)"),
+    "cmd.child": (
+        "健診のお知らせを受け取る（お子さんの生年月日を登録）",
+        "get checkup notices (register a child's birth date)",
+    ),
     "usage.child": (
         "/child 生年月日（例: 2026年5月1日・令和8年5月1日・2026-05-01） | /child list | /child stop",
         "/child YYYY-MM-DD | /child list | /child stop",

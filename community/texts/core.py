@@ -2,7 +2,7 @@
 
 TEXTS: dict[str, tuple[str, str]] = {
     "help.header": ("使えるコマンド:", "Commands you can use:"),
-    "help.footer": ("詳しくは「/help コマンド名」と送ってください。", "Send \"/help COMMAND\" for details."),
+    "help.footer": ("詳しくは「/help コマンド名」と送ってください。", 'Send "/help COMMAND" for details.'),
     "help.usage": ("使い方: {usage}", "Usage: {usage}"),
     "help.who": ("使える人: {who}", "Who: {who}"),
     "help.where": ("使う場所: {where}", "Where: {where}"),
@@ -13,19 +13,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.not_here": ("※ここでは使えません。上の場所で送ってください。", "(Not here: send it in the place above.)"),
     "unknown": (
         "「{name}」というコマンドはありません。/help で使えるコマンドを確認できます。",
-        "There is no command \"{name}\". Send /help to see what you can use.",
+        'There is no command "{name}". Send /help to see what you can use.',
     ),
     "forbidden": (
         "「{name}」は{roles}だけが使えるコマンドです。",
-        "\"{name}\" is only for {roles}.",
+        '"{name}" is only for {roles}.',
     ),
     "place.direct": (
         "「{name}」はボットとの1:1トークで送ってください。",
-        "Send \"{name}\" in a 1:1 chat with the bot.",
+        'Send "{name}" in a 1:1 chat with the bot.',
     ),
     "place.group": (
         "「{name}」はグループの中で送ってください。",
-        "Send \"{name}\" inside a group.",
+        'Send "{name}" inside a group.',
     ),
     "bad_args": ("{problem}\n使い方: {usage}", "{problem}\nUsage: {usage}"),
     "failed": (
@@ -38,10 +38,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "join": (
         "{place}に招待ありがとうございます！{bot}です。\nイベントのグループにする場合は、イベントコードを「/event bind コード」と送ってください。",
-        "Thanks for inviting me, {bot}, to {place}! To make this an event group, send \"/event bind CODE\".",
+        'Thanks for inviting me, {bot}, to {place}! To make this an event group, send "/event bind CODE".',
     ),
     "lang.set": ("表示言語を日本語にしました。", "Language set to English."),
-    "lang.usage": ("「/lang ja」または「/lang en」と送ってください。", "Send \"/lang ja\" or \"/lang en\"."),
+    "lang.usage": ("「/lang ja」または「/lang en」と送ってください。", 'Send "/lang ja" or "/lang en".'),
     "list.separator": ("・", ", "),
     "role.staff": ("市の職員", "city staff"),
     "role.organizer": ("主催者", "organizers"),
@@ -60,8 +60,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Deleted. Thank you. You can start again any time with /help.",
     ),
     "forget.cancelled": ("削除はしませんでした。", "Nothing was deleted."),
-    "forget.usage": ("「/forget-me」で始めて、確認のボタンを押してください。", "Send /forget-me and press the confirm button."),
-    "join.named_place": ("「{name}」", "\"{name}\""),
+    "forget.usage": (
+        "「/forget-me」で始めて、確認のボタンを押してください。",
+        "Send /forget-me and press the confirm button.",
+    ),
+    "join.named_place": ("「{name}」", '"{name}"'),
     "join.this_group": ("このグループ", "this group"),
     "dialogue.cancelled": ("取り消しました。", "Cancelled."),
     # ---- commands: summaries and usage ----
@@ -82,9 +85,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "deleted {count} raw payloads older than {days} days and {audited} audit entries older than {audit_days} days",
     ),
     # ---- the process: CLI, console, renderers ----
-    "cli.description": ("つながる: LINE と Discord のまちのコミュニティボット", "tsunagaru: LINE / Discord community bot"),
+    "cli.description": (
+        "つながる: LINE と Discord のまちのコミュニティボット",
+        "tsunagaru: LINE / Discord community bot",
+    ),
     "config.error": ("設定エラー", "configuration error"),
-    "console.in_group": ("グループ「{group}」", "the group \"{group}\""),
+    "console.in_group": ("グループ「{group}」", 'the group "{group}"'),
     "console.direct": ("1:1トーク", "a 1:1 chat"),
     "console.banner": (
         "{bot} コンソール — {user} として{where}で話しています。/help でコマンド一覧、Ctrl-D で終了。",
@@ -139,7 +145,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- the greeting and the main actions (quick replies) ----
     "greeting": (
         "こんにちは！{bot}です。下のボタンから選んでください。コマンドの一覧は「ヘルプ」です。",
-        "Hello! This is {bot}. Choose below; \"Help\" lists every command.",
+        'Hello! This is {bot}. Choose below; "Help" lists every command.',
     ),
     "menu.help": ("ヘルプ", "Help"),
     # ---- the LINE rich menu (python -m bot richmenu) ----
@@ -157,9 +163,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "PUBLIC_BASE_URL ({url}) is unset or only reachable on this machine: set the public address "
         "(--allow-local to try anyway)",
     ),
-    "richmenu.refused": ("LINE がリッチメニューを受け付けませんでした: {status} {body}",
-                         "LINE refused the rich menu: {status} {body}"),
-    "richmenu.deployed": ("リッチメニュー {id} を全員の標準メニューにしました", "rich menu {id} is now the default for every user"),
+    "richmenu.refused": (
+        "LINE がリッチメニューを受け付けませんでした: {status} {body}",
+        "LINE refused the rich menu: {status} {body}",
+    ),
+    "richmenu.deployed": (
+        "リッチメニュー {id} を全員の標準メニューにしました",
+        "rich menu {id} is now the default for every user",
+    ),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {

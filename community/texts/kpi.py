@@ -3,7 +3,10 @@ quota, the donation import and the `kpi` / `donations` commands."""
 
 TEXTS: dict[str, tuple[str, str]] = {
     # ---- commands: summaries and usage ----
-    "cmd.donate": ("ふるさと納税で応援する（あなた専用の紹介リンク）", "support the city with furusato nozei (your referral link)"),
+    "cmd.donate": (
+        "ふるさと納税で応援する（あなた専用の紹介リンク）",
+        "support the city with furusato nozei (your referral link)",
+    ),
     "usage.donate": ("/donate", "/donate"),
     "cmd.digest": ("週間レポートを今すぐ受け取る", "get the weekly digest now"),
     "usage.digest": ("/digest", "/digest"),
@@ -127,7 +130,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "年度 (例: 2026 = 2026-04-01..2027-03-31、省略時は今年度)",
         "fiscal year, e.g. 2026 = 2026-04-01..2027-03-31 (default: this one)",
     ),
-    "cli.kpi.bad_fy": ("--fy: 年度は 2026 のように西暦4桁で指定してください（{fy}）", "--fy: a fiscal year like 2026, got {fy}"),
+    "cli.kpi.bad_fy": (
+        "--fy: 年度は 2026 のように西暦4桁で指定してください（{fy}）",
+        "--fy: a fiscal year like 2026, got {fy}",
+    ),
     "cli.kpi.no_data": (
         "--fy: {fy}年度のデータはありません。データがあるのは {first}〜{last}年度です",
         "--fy: there is no data for FY{fy}; the data covers FY{first} to FY{last}",
@@ -165,7 +171,15 @@ WORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Printed as one "ja / en" line (CLI output, import errors): the details appear once, in the English half.
-BILINGUAL = frozenset({
-    "cli.donations.unreadable", "donations.error_line", "donations.no_column", "donations.malformed",
-    "donations.bad_date", "donations.impossible_date", "donations.bad_amount", "donations.zero_amount",
-})
+BILINGUAL = frozenset(
+    {
+        "cli.donations.unreadable",
+        "donations.error_line",
+        "donations.no_column",
+        "donations.malformed",
+        "donations.bad_date",
+        "donations.impossible_date",
+        "donations.bad_amount",
+        "donations.zero_amount",
+    }
+)

@@ -1,5 +1,6 @@
 """The community board feature (関係人口): joining, threads, posts, reactions, reports, moderation, official
 questions, the board's forum on another platform (Discord) and the public web board."""
+
 from __future__ import annotations
 
 from community import board
@@ -10,7 +11,7 @@ from handlers.feature import Feature
 from storage.models.community import BoardLink, BoardPost, BoardReaction, BoardReport, BoardThread, CommunityMember
 
 # The parts register their handlers on `chat` as they are imported, in this order: the order of /help.
-from handlers.board import joining, posting, moderation, forum  # noqa: E402,F401,I001  isort: skip
+from handlers.board import joining, posting, moderation, forum  # noqa: F401  isort: skip
 from handlers.board.data import DATA
 
 FEATURE = Feature(

@@ -10,6 +10,7 @@ community:relation:<key>, profile, profile:nickname, profile:relation, board, bo
 board:thread:<id>[:page:<n>], board:post:<thread id>, board:reply:<post id>, board:react:<post id>,
 board:report:<post id>.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +21,7 @@ from community.problems import Problem
 from handlers import dialogues
 from handlers.context import Context
 from handlers.router import ChatRoutes
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import DialogueState, Member
 
 chat = ChatRoutes("board")
@@ -47,7 +48,7 @@ def number(text: str, what: str) -> int:
 
 
 def number_and_rest(args: str, what: str) -> tuple[int, str]:
-    """"12 some text" -> (12, "some text"); the number ends at any space (a Japanese keyboard's full-width one, a new
+    """ "12 some text" -> (12, "some text"); the number ends at any space (a Japanese keyboard's full-width one, a new
     line)."""
     parts = args.strip().split(maxsplit=1)
     if not parts:
@@ -63,13 +64,13 @@ def me(ctx: Context) -> Member:
 
 
 def my_id(ctx: Context) -> int:
-    return board.id_of(me(ctx))
+    return id_of(me(ctx))
 
 
 def require_participant(ctx: Context) -> Member:
     """Posting needs a joined member (or staff, who speak for the city)."""
     member = me(ctx)
-    if board.active_member(ctx.session, board.id_of(member)) is None and not ctx.is_staff:
+    if board.active_member(ctx.session, id_of(member)) is None and not ctx.is_staff:
         raise Problem("board.join_first", with_usage=False)
     return member
 

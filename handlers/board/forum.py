@@ -1,9 +1,10 @@
 """The board's forum on another platform (Discord): a message written in one of its threads is a board post (a new
 forum thread a board thread), its edits and deletion follow, and the platform reports where our copies went
 (MIRROR_LINKED). What cannot go on the board is told privately to the writer, never in the thread everyone reads."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from community import board_mirror
 from community.messages import MESSAGE_DELETED, MESSAGE_EDITED, MIRROR_LINKED, Text
@@ -34,8 +35,18 @@ def on_forum_message(ctx: Context) -> bool:
 
     def post() -> None:
         member = require_participant(ctx)
-        board_mirror.post_from_platform(ctx.session, config(ctx), member, inbound.platform, inbound.place.id,
-                                        message_id, forum_thread, inbound.text, ctx.now, exempt_from_rate=ctx.is_staff)
+        board_mirror.post_from_platform(
+            ctx.session,
+            config(ctx),
+            member,
+            inbound.platform,
+            inbound.place.id,
+            message_id,
+            forum_thread,
+            inbound.text,
+            ctx.now,
+            exempt_from_rate=ctx.is_staff,
+        )
 
     _or_tell_writer(ctx, post, "board.not_on_board")
     return True
@@ -68,7 +79,8 @@ def on_mirror_linked(ctx: Context) -> None:
     if link is None:
         return
     if link.platform_id:
-        board_mirror.set_link(ctx.session, ctx.inbound.platform, link.kind, link.board_id, link.platform_id,
-                              link.place_id)
+        board_mirror.set_link(
+            ctx.session, ctx.inbound.platform, link.kind, link.board_id, link.platform_id, link.place_id
+        )
     else:
         board_mirror.drop_link(ctx.session, ctx.inbound.platform, link.kind, link.board_id)

@@ -1,6 +1,7 @@
 """Joining the community (the rules, a nickname, how one relates to the town), the profile, renaming, leaving and
 the guide. Joining and renaming are steps of the board's dialogue: a typed answer works like the buttons (the label,
 its number, はい/いいえ at the rules)."""
+
 from __future__ import annotations
 
 from community import board
@@ -14,14 +15,19 @@ from handlers.context import DIRECT_PLACE, Context
 
 
 def _relation_question(ctx: Context) -> Text:
-    return Text(ctx.t("board.relation_question"), quick_replies=tuple(
-        Action(label=relation_label(key, ctx.lang), data=f"community:relation:{key}") for key in RELATIONS
-    ))
+    return Text(
+        ctx.t("board.relation_question"),
+        quick_replies=tuple(
+            Action(label=relation_label(key, ctx.lang), data=f"community:relation:{key}") for key in RELATIONS
+        ),
+    )
 
 
 def _rules_buttons(ctx: Context) -> tuple[Action, ...]:
-    return (Action(label=ctx.t("board.agree_button"), data="community:agree", means="yes"),
-            Action(label=ctx.t("board.cancel_button"), data="community:cancel", means="no"))
+    return (
+        Action(label=ctx.t("board.agree_button"), data="community:agree", means="yes"),
+        Action(label=ctx.t("board.cancel_button"), data="community:cancel", means="no"),
+    )
 
 
 def _start_join(ctx: Context) -> None:
@@ -42,12 +48,16 @@ def _agree(ctx: Context) -> None:
 def _finish_join(ctx: Context, nickname: str, relation: str) -> None:
     cm = board.join(ctx.session, me(ctx), ctx.inbound.platform, nickname, relation, ctx.now)
     ctx.end_dialogue()
-    ctx.reply(Card(
-        title=ctx.t("board.welcome_title", nickname=cm.nickname),
-        text=ctx.t("board.welcome_text"),
-        actions=(Action(label=ctx.t("board.open_board"), data="board"),
-                 Action(label=ctx.t("board.open_web"), url=ctx.site.public_url("/board"))),
-    ))
+    ctx.reply(
+        Card(
+            title=ctx.t("board.welcome_title", nickname=cm.nickname),
+            text=ctx.t("board.welcome_text"),
+            actions=(
+                Action(label=ctx.t("board.open_board"), data="board"),
+                Action(label=ctx.t("board.open_web"), url=ctx.site.public_url("/board")),
+            ),
+        )
+    )
 
 
 def _set_relation(ctx: Context, key: str) -> None:
@@ -70,17 +80,29 @@ def _set_nickname(ctx: Context, nickname: str) -> None:
 def _show_profile(ctx: Context) -> None:
     cm = board.active_member(ctx.session, my_id(ctx))
     if cm is None:
-        ctx.reply(Text(ctx.t("board.not_joined"),
-                       quick_replies=(Action(label=ctx.t("board.join_button"), data="community:join"),)))
+        ctx.reply(
+            Text(
+                ctx.t("board.not_joined"),
+                quick_replies=(Action(label=ctx.t("board.join_button"), data="community:join"),),
+            )
+        )
         return
-    ctx.reply(Card(
-        title=ctx.t("board.profile_title"),
-        text=ctx.t("board.profile_text", nickname=cm.nickname, relation=relation_label(cm.relation, ctx.lang),
-                   joined=local_time(ctx, cm.joined_at)),
-        actions=(Action(label=ctx.t("board.change_nickname"), data="profile:nickname"),
-                 Action(label=ctx.t("board.change_relation"), data="profile:relation"),
-                 Action(label=ctx.t("board.leave_button"), data="community:leave")),
-    ))
+    ctx.reply(
+        Card(
+            title=ctx.t("board.profile_title"),
+            text=ctx.t(
+                "board.profile_text",
+                nickname=cm.nickname,
+                relation=relation_label(cm.relation, ctx.lang),
+                joined=local_time(ctx, cm.joined_at),
+            ),
+            actions=(
+                Action(label=ctx.t("board.change_nickname"), data="profile:nickname"),
+                Action(label=ctx.t("board.change_relation"), data="profile:relation"),
+                Action(label=ctx.t("board.leave_button"), data="community:leave"),
+            ),
+        )
+    )
 
 
 def _leave(ctx: Context) -> None:
@@ -120,8 +142,11 @@ def profile(ctx: Context) -> None:
         if key is None:
             labels = {lang: [relation_label(k, lang) for k in RELATIONS] for lang in ("ja", "en")}
             # Listed as 「a」「b」 in Japanese (U+300D, U+300C), "a, b" in English.
-            raise Problem("board.choose_relation_from", choices_ja="\u300d\u300c".join(labels["ja"]),
-                          choices_en=", ".join(labels["en"]))
+            raise Problem(
+                "board.choose_relation_from",
+                choices_ja="\u300d\u300c".join(labels["ja"]),
+                choices_en=", ".join(labels["en"]),
+            )
         _set_relation(ctx, key)
     else:
         raise Problem("board.profile_fields")

@@ -1,6 +1,7 @@
 """Staff on the board: hiding a post or a whole thread (from every surface, the forum copy too) and bringing it back,
 the queue of reported posts (/reports) and dismissing a post's reports, and the city's questions to residents
 (/voice new) with their answers read together (/voice results). Every decision is in the audit log."""
+
 from __future__ import annotations
 
 from community import board, board_mirror, board_moderation, board_views, members
@@ -8,6 +9,7 @@ from community.board_moderation import QueueEntry
 from community.problems import Problem
 from handlers.board.chat import chat, config, local_time, me, number
 from handlers.context import Context
+from storage.db import id_of
 
 RESULTS_MAX_CHARS = 4800  # one chat message; the rest is on the web board
 RESULTS_CUT_AT = 4790
@@ -19,7 +21,7 @@ QUEUE_TEXT_CHARS = 80  # of a reported post, in the queue
 def hide(ctx: Context) -> None:
     post = board_moderation.hide_post(ctx.session, me(ctx), number(ctx.args, "post"), ctx.now)
     for platform in ctx.site.mirrors:
-        board_mirror.unmirror_post(ctx.postbox, platform, board.id_of(post))
+        board_mirror.unmirror_post(ctx.postbox, platform, id_of(post))
     ctx.say("board.hidden", id=post.id)
 
 
@@ -35,7 +37,7 @@ def restore(ctx: Context) -> None:
 def hide_thread(ctx: Context) -> None:
     thread = board_moderation.hide_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
     for platform in ctx.site.mirrors:
-        board_mirror.unmirror_thread(ctx.postbox, platform, board.id_of(thread))
+        board_mirror.unmirror_thread(ctx.postbox, platform, id_of(thread))
     ctx.say("board.thread_hidden", id=thread.id)
 
 
@@ -50,10 +52,20 @@ def restore_thread(ctx: Context) -> None:
 def _queue_entry(ctx: Context, entry: QueueEntry) -> str:
     text = " ".join(entry.text.split())
     text = text if len(text) <= QUEUE_TEXT_CHARS else text[:QUEUE_TEXT_CHARS] + "\u2026"
-    reasons = (ctx.t("board.queue_reasons", reasons=ctx.t("board.queue_reason_join").join(entry.reasons))
-               if entry.reasons else ctx.t("board.queue_no_reason"))
-    return ctx.t("board.queue_line", id=entry.post_id, thread=entry.thread_id, count=entry.reports,
-                 when=local_time(ctx, entry.latest), text=text, reasons=reasons)
+    reasons = (
+        ctx.t("board.queue_reasons", reasons=ctx.t("board.queue_reason_join").join(entry.reasons))
+        if entry.reasons
+        else ctx.t("board.queue_no_reason")
+    )
+    return ctx.t(
+        "board.queue_line",
+        id=entry.post_id,
+        thread=entry.thread_id,
+        count=entry.reports,
+        when=local_time(ctx, entry.latest),
+        text=text,
+        reasons=reasons,
+    )
 
 
 @chat.command("reports", roles={members.STAFF})
@@ -92,10 +104,11 @@ def voice_results(ctx: Context) -> None:
     thread = board.get_thread(ctx.session, number(ctx.args, "question"))
     if not thread.official:
         raise Problem("board.not_a_question", id=thread.id, with_usage=False)
-    answers, total = board_views.thread_posts(ctx.session, config(ctx), board.id_of(thread), 1, RESULTS_MAX_ANSWERS,
-                                              ctx.lang)
+    answers, total = board_views.thread_posts(ctx.session, config(ctx), id_of(thread), 1, RESULTS_MAX_ANSWERS, ctx.lang)
     lines = [ctx.t("board.results_header", id=thread.id, title=thread.title), ctx.t("board.results_count", total=total)]
-    lines += [ctx.t("board.results_line", n=i, author=a.author, when=local_time(ctx, a.created_at), text=a.text)
-              for i, a in enumerate(answers, 1)]
+    lines += [
+        ctx.t("board.results_line", n=i, author=a.author, when=local_time(ctx, a.created_at), text=a.text)
+        for i, a in enumerate(answers, 1)
+    ]
     text = "\n".join(lines)
     ctx.reply(text if len(text) <= RESULTS_MAX_CHARS else text[:RESULTS_CUT_AT] + ctx.t("board.results_more"))

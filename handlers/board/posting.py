@@ -1,6 +1,7 @@
 """Reading the board (a carousel of threads, a thread's posts a page at a time), opening threads, posting and
 replying (by command, or by pressing a card's button and sending the text next: a step of the board's dialogue),
 reactions and reports."""
+
 from __future__ import annotations
 
 from sqlmodel import select
@@ -36,12 +37,18 @@ LATEST_CHARS = 60  # of a thread's latest post, on its card
 def _thread_card(ctx: Context, th: ThreadView) -> Card:
     mark = ctx.t("board.official_mark") if th.official else f"[{th.category}] "
     latest = th.latest_text[:LATEST_CHARS] + ("…" if len(th.latest_text) > LATEST_CHARS else "")
-    actions = [Action(label=ctx.t("board.read"), data=f"board:thread:{th.id}"),
-               Action(label=ctx.t("board.write"), data=f"board:post:{th.id}")]
+    actions = [
+        Action(label=ctx.t("board.read"), data=f"board:thread:{th.id}"),
+        Action(label=ctx.t("board.write"), data=f"board:post:{th.id}"),
+    ]
     if th.latest_post_id is not None:
         actions.append(Action(label=ctx.t("board.like"), data=f"board:react:{th.latest_post_id}"))
-    text = ctx.t("board.thread_card", count=th.post_count, when=local_time(ctx, th.last_post_at),
-                 latest=latest if th.latest_text else ctx.t("board.no_posts"))
+    text = ctx.t(
+        "board.thread_card",
+        count=th.post_count,
+        when=local_time(ctx, th.last_post_at),
+        latest=latest if th.latest_text else ctx.t("board.no_posts"),
+    )
     return Card(title=f"#{th.id} {mark}{th.title}", text=text, actions=tuple(actions))
 
 
@@ -55,19 +62,24 @@ def _show_board(ctx: Context, page: int) -> None:
     if page < last:
         nav.insert(0, Action(label=ctx.t("board.more"), data=f"board:page:{page + 1}"))
     cards = [_thread_card(ctx, th) for th in threads]
-    cards.append(Card(title=ctx.t("board.heading"), text=ctx.t("board.page_of", page=page, last=last),
-                      actions=tuple(nav)))
+    cards.append(
+        Card(title=ctx.t("board.heading"), text=ctx.t("board.page_of", page=page, last=last), actions=tuple(nav))
+    )
     ctx.reply(Carousel(cards=tuple(cards), alt=ctx.t("board.board_alt")))
 
 
 def _post_card(ctx: Context, post: PostView) -> Card:
     reply = ctx.t("board.reply_to", id=post.reply_to) if post.reply_to else ""
     likes = f"\n👍 {post.reactions}" if post.reactions else ""
-    return Card(title=ctx.t("board.post_title", id=post.id, author=post.author, when=local_time(ctx, post.created_at)),
-                text=reply + post.text + likes,
-                actions=(Action(label=ctx.t("board.like"), data=f"board:react:{post.id}"),
-                         Action(label=ctx.t("board.reply"), data=f"board:reply:{post.id}"),
-                         Action(label=ctx.t("board.report"), data=f"board:report:{post.id}")))
+    return Card(
+        title=ctx.t("board.post_title", id=post.id, author=post.author, when=local_time(ctx, post.created_at)),
+        text=reply + post.text + likes,
+        actions=(
+            Action(label=ctx.t("board.like"), data=f"board:react:{post.id}"),
+            Action(label=ctx.t("board.reply"), data=f"board:reply:{post.id}"),
+            Action(label=ctx.t("board.report"), data=f"board:report:{post.id}"),
+        ),
+    )
 
 
 def _show_thread(ctx: Context, thread_id: int, page: int) -> None:
@@ -93,13 +105,28 @@ def _show_thread(ctx: Context, thread_id: int, page: int) -> None:
 def _post(ctx: Context, thread_id: int, text: str, reply_to: int | None = None) -> None:
     member = require_participant(ctx)
     cfg = config(ctx)
-    post = board.add_post(ctx.session, cfg, member, thread_id, text, ctx.now, ctx.inbound.platform,
-                          reply_to=reply_to, exempt_from_rate=ctx.is_staff)
+    post = board.add_post(
+        ctx.session,
+        cfg,
+        member,
+        thread_id,
+        text,
+        ctx.now,
+        ctx.inbound.platform,
+        reply_to=reply_to,
+        exempt_from_rate=ctx.is_staff,
+    )
     for platform in ctx.site.mirrors:
         board_mirror.mirror_post(ctx.session, ctx.postbox, platform, cfg, post)
-    ctx.reply(Text(ctx.t("board.posted", id=post.id),
-                   quick_replies=(Action(label=ctx.t("board.open_thread"), data=f"board:thread:{thread_id}"),
-                                  Action(label=ctx.t("board.heading"), data="board"))))
+    ctx.reply(
+        Text(
+            ctx.t("board.posted", id=post.id),
+            quick_replies=(
+                Action(label=ctx.t("board.open_thread"), data=f"board:thread:{thread_id}"),
+                Action(label=ctx.t("board.heading"), data="board"),
+            ),
+        )
+    )
 
 
 def _reply(ctx: Context, post_id: int, text: str) -> None:
@@ -134,9 +161,12 @@ def _report(ctx: Context, post_id: int, reason: str = "") -> None:
 
 def _ask_for_text(ctx: Context, step: str, target: int, question: str) -> None:
     """After a card's 投稿する/返信する: the next message in this 1:1 chat is the text (never one from a group)."""
-    ctx.ask(DIALOGUE, step, Text(question, quick_replies=(
-        Action(label=ctx.t("board.cancel_button"), text=ctx.t("board.cancel_button")),
-    )), data=target)
+    ctx.ask(
+        DIALOGUE,
+        step,
+        Text(question, quick_replies=(Action(label=ctx.t("board.cancel_button"), text=ctx.t("board.cancel_button")),)),
+        data=target,
+    )
 
 
 # ---- commands -------------------------------------------------------------------------------------------------
@@ -158,8 +188,12 @@ def thread_new(ctx: Context) -> None:
     thread = board.open_thread(ctx.session, cfg, member, category, title, ctx.now, exempt_from_rate=ctx.is_staff)
     for platform in ctx.site.mirrors:
         board_mirror.mirror_thread(ctx.session, ctx.postbox, platform, thread)
-    ctx.reply(Text(ctx.t("board.thread_opened", id=thread.id, title=thread.title),
-                   quick_replies=(Action(label=ctx.t("board.write"), data=f"board:post:{thread.id}"),)))
+    ctx.reply(
+        Text(
+            ctx.t("board.thread_opened", id=thread.id, title=thread.title),
+            quick_replies=(Action(label=ctx.t("board.write"), data=f"board:post:{thread.id}"),),
+        )
+    )
 
 
 @chat.command("thread")

@@ -1,4 +1,5 @@
 """What /forget-me erases of the community board."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -9,6 +10,7 @@ from sqlmodel import col, select
 from community import board, board_mirror
 from community.privacy import Forget
 from community.texts import t
+from storage.db import id_of
 from storage.models.community import BoardPost, BoardReport, BoardThread, CommunityMember
 
 
@@ -16,15 +18,24 @@ def erase(forget: Forget) -> dict[str, int]:
     """Post texts go (their place in the thread stays), the titles of threads they opened go (the threads stay:
     others wrote in them), the reasons of their reports go, the membership and nickname go; copies leave the forums
     or take the new title there."""
-    session, member_id = forget.session, board.id_of(forget.member)
+    session, member_id = forget.session, id_of(forget.member)
     profile = board.community_member(session, member_id)
     if profile is not None and profile.nickname:
         forget.traces.add(profile.nickname)
-    titles = [thread.title for thread in session.exec(select(BoardThread).where(
-        col(BoardThread.author_member_id) == member_id, col(BoardThread.official).is_(False)))]
+    titles = [
+        thread.title
+        for thread in session.exec(
+            select(BoardThread).where(
+                col(BoardThread.author_member_id) == member_id, col(BoardThread.official).is_(False)
+            )
+        )
+    ]
     forget.traces.update(titles)
-    forget.traces.update(reason for reason in session.exec(select(BoardReport.reason).where(
-        col(BoardReport.member_id) == member_id)) if reason)
+    forget.traces.update(
+        reason
+        for reason in session.exec(select(BoardReport.reason).where(col(BoardReport.member_id) == member_id))
+        if reason
+    )
     for platform in forget.site.mirrors:
         board_mirror.unmirror_posts_of(session, forget.postbox, platform, member_id)
     retitled = board.forget_threads_of(session, member_id)

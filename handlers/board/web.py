@@ -1,10 +1,11 @@
 """The public, read-only web board: GET /board and GET /board/thread/<id>. Mobile-first HTML from templates (every
 user text escaped by Jinja2), each page inviting the reader to join on LINE or Discord. Ids and pages are plain
 integers; anything else under /board is a 404 page in Japanese."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from aiohttp import web
 from sqlmodel import Session
@@ -53,8 +54,16 @@ async def board_index(request: web.Request) -> web.Response:
     last = board.pages(total, THREADS_PER_PAGE)
     if page > last:
         raise _not_found()
-    return _html("board/index.html", cfg=cfg, city=found.site.city.name, threads=threads, page=page, last=last,
-                 base="/board", when=_formatter(request))
+    return _html(
+        "board/index.html",
+        cfg=cfg,
+        city=found.site.city.name,
+        threads=threads,
+        page=page,
+        last=last,
+        base="/board",
+        when=_formatter(request),
+    )
 
 
 async def board_thread(request: web.Request) -> web.Response:
@@ -76,8 +85,17 @@ async def board_thread(request: web.Request) -> web.Response:
     last = board.pages(total, POSTS_PER_PAGE)
     if page > last:
         raise _not_found()
-    return _html("board/thread.html", cfg=cfg, city=found.site.city.name, thread=thread, posts=posts, page=page,
-                 last=last, base=f"/board/thread/{thread_id}", when=_formatter(request))
+    return _html(
+        "board/thread.html",
+        cfg=cfg,
+        city=found.site.city.name,
+        thread=thread,
+        posts=posts,
+        page=page,
+        last=last,
+        base=f"/board/thread/{thread_id}",
+        when=_formatter(request),
+    )
 
 
 async def board_other(request: web.Request) -> web.Response:
@@ -88,7 +106,10 @@ async def board_other(request: web.Request) -> web.Response:
 # every unknown or tricky path under /board gets the Japanese 404 page.
 ROUTES = tuple(
     WebRoute(method, path, handler)
-    for path, handler in (("/board", board_index), ("/board/thread/{thread_id}", board_thread),
-                          (r"/board/{tail:[\s\S]*}", board_other))
+    for path, handler in (
+        ("/board", board_index),
+        ("/board/thread/{thread_id}", board_thread),
+        (r"/board/{tail:[\s\S]*}", board_other),
+    )
     for method in ("HEAD", "GET")
 )

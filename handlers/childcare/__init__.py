@@ -1,13 +1,14 @@
 """The childcare feature: the app's tracked QR code at every touchpoint (chat, /qr and /go, the qr CLI), checkup
 notices for parents who opt in, the 子育て広場 survey and the figures per touchpoint."""
+
 from __future__ import annotations
 
 from community import childcare
 from community.privacy import Forget
 from handlers.childcare import cli, web
 from handlers.childcare.chat import chat
-from handlers.feature import Feature
 from handlers.childcare.data import DATA
+from handlers.feature import Feature
 from scheduler.jobs import Job, JobContext
 from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
 

@@ -1,6 +1,7 @@
 """Childcare in chat: staff hand out the app's QR card at a touchpoint, parents opt in to checkup notices, the
 子育て広場 survey (a dialogue: where the parent is lives in the dialogue state, the answers in HirobaSurvey), and
 this year's figures for staff."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -61,8 +62,11 @@ def _hand_out(ctx: Context, touchpoint: Touchpoint, card: QrCard, user_ids: list
     platform = ctx.inbound.platform
     sent = blocked = 0
     for user_id in user_ids:
-        account = ctx.session.exec(select(PlatformAccount).where(
-            PlatformAccount.platform == platform, PlatformAccount.platform_user_id == user_id)).first()
+        account = ctx.session.exec(
+            select(PlatformAccount).where(
+                PlatformAccount.platform == platform, PlatformAccount.platform_user_id == user_id
+            )
+        ).first()
         if account is not None and not account.followed:
             blocked += 1
             continue
@@ -71,15 +75,22 @@ def _hand_out(ctx: Context, touchpoint: Touchpoint, card: QrCard, user_ids: list
         if touchpoint.id == PLAZA_TOUCHPOINT:
             messages.append(_survey_invitation(member.lang if member else "ja"))
         ctx.postbox.push(platform, user_id, *messages)
-        childcare.record_push(ctx.session, touchpoint.id, ctx.now, platform=platform, how="direct",
-                              member_public_id=member.public_id if member else None)
+        childcare.record_push(
+            ctx.session,
+            touchpoint.id,
+            ctx.now,
+            platform=platform,
+            how="direct",
+            member_public_id=member.public_id if member else None,
+        )
         sent += 1
     return sent, blocked
 
 
 def _survey_invitation(lang: str) -> Text:
-    return Text(t(lang, "hiroba.invite"),
-                quick_replies=(Action(label=t(lang, "hiroba.invite_button"), data="hiroba:start"),))
+    return Text(
+        t(lang, "hiroba.invite"), quick_replies=(Action(label=t(lang, "hiroba.invite_button"), data="hiroba:start"),)
+    )
 
 
 # ---- parents opt in to checkup notices ----------------------------------------------------------------------------
@@ -100,8 +111,12 @@ def child_command(ctx: Context) -> None:
     if born_on is None:
         raise Problem("child.bad_date", text=argument[:20])
     childcare.add_child(ctx.session, ctx.member, born_on, ctx.now, ctx.inbound.platform)
-    ctx.say("child.added", date=childcare.date_text(born_on, ctx.lang), days=childcare.notice_days(ctx.city),
-            next=_next_text(ctx, born_on))
+    ctx.say(
+        "child.added",
+        date=childcare.date_text(born_on, ctx.lang),
+        days=childcare.notice_days(ctx.city),
+        next=_next_text(ctx, born_on),
+    )
 
 
 def _list_children(ctx: Context, asked: bool) -> None:
@@ -110,8 +125,10 @@ def _list_children(ctx: Context, asked: bool) -> None:
         # A bare /child explains itself; /child list says there is nothing.
         ctx.say("child.none" if asked else "child.usage", days=childcare.notice_days(ctx.city))
         return
-    lines = [ctx.t("child.list_line", date=childcare.date_text(c.born_on, ctx.lang), next=_next_text(ctx, c.born_on))
-             for c in children]
+    lines = [
+        ctx.t("child.list_line", date=childcare.date_text(c.born_on, ctx.lang), next=_next_text(ctx, c.born_on))
+        for c in children
+    ]
     ctx.say("child.list", lines="\n".join(lines))
 
 
@@ -139,8 +156,9 @@ def hiroba_command(ctx: Context) -> None:
         return
     plaza = hiroba.find_plaza(ctx.city, wanted)
     if plaza is None:
-        raise Problem("hiroba.unknown_plaza", plaza=wanted[:40],
-                      plazas=ctx.t("childcare.separator").join(hiroba.plazas(ctx.city)))
+        raise Problem(
+            "hiroba.unknown_plaza", plaza=wanted[:40], plazas=ctx.t("childcare.separator").join(hiroba.plazas(ctx.city))
+        )
     _start(ctx, plaza)
 
 
@@ -254,8 +272,10 @@ def _question(ctx: Context, step: str, survey: HirobaSurvey, hint: bool = False)
         choices = tuple(Action(label=str(n), data=f"hiroba:ease:{n}") for n in hiroba.EASE_CHOICES)
     elif step == "again":
         text = ctx.t("hiroba.q_again")
-        choices = tuple(Action(label=ctx.t(f"hiroba.again.{c}"), data=f"hiroba:again:{c}", means=AGAIN_MEANS.get(c))
-                        for c in hiroba.AGAIN_CHOICES)
+        choices = tuple(
+            Action(label=ctx.t(f"hiroba.again.{c}"), data=f"hiroba:again:{c}", means=AGAIN_MEANS.get(c))
+            for c in hiroba.AGAIN_CHOICES
+        )
     else:
         text = ctx.t("hiroba.q_comment")
         choices = (Action(label=ctx.t("hiroba.skip"), data="hiroba:skip"),)

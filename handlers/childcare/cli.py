@@ -1,4 +1,5 @@
 """Childcare's command-line tools: `qr` writes print-ready QR codes, `touchpoints` lists the touchpoints."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,10 +20,16 @@ def _configure_qr(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("touchpoint", nargs="?", help="touchpoint id (see `touchpoints`)")
     parser.add_argument("--all", action="store_true", help="every touchpoint, plus a contact sheet")
     parser.add_argument("--out", required=True, help="directory to write into (created if missing)")
-    parser.add_argument("--font", help="a font file with Japanese glyphs for the contact sheet "
-                                       "(found automatically through fontconfig if installed)")
-    parser.add_argument("--allow-local", action="store_true",
-                        help="write codes even when PUBLIC_BASE_URL is unset or a local address (for trying out)")
+    parser.add_argument(
+        "--font",
+        help="a font file with Japanese glyphs for the contact sheet "
+        "(found automatically through fontconfig if installed)",
+    )
+    parser.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="write codes even when PUBLIC_BASE_URL is unset or a local address (for trying out)",
+    )
 
 
 def _chosen(args: argparse.Namespace, city: CityConfig) -> list[Touchpoint] | None:
@@ -34,8 +41,10 @@ def _chosen(args: argparse.Namespace, city: CityConfig) -> list[Touchpoint] | No
         return list(city.touchpoints)
     touchpoint = city.touchpoint(args.touchpoint)
     if touchpoint is None:
-        print(t("ja", "cli.qr.unknown", id=repr(args.touchpoint), ids=", ".join(tp.id for tp in city.touchpoints)),
-              file=sys.stderr)
+        print(
+            t("ja", "cli.qr.unknown", id=repr(args.touchpoint), ids=", ".join(tp.id for tp in city.touchpoints)),
+            file=sys.stderr,
+        )
         return None
     return [touchpoint]
 
@@ -75,8 +84,10 @@ def _configure_touchpoints(parser: argparse.ArgumentParser) -> None:
 def run_touchpoints(args: argparse.Namespace, services: CliServices) -> int:
     touchpoints = services.site().city.touchpoints
     if args.json:
-        rows = [{"id": tp.id, "name": tp.name, "age_months": tp.age_months if tp.kind == "checkup" else None}
-                for tp in touchpoints]
+        rows = [
+            {"id": tp.id, "name": tp.name, "age_months": tp.age_months if tp.kind == "checkup" else None}
+            for tp in touchpoints
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for tp in touchpoints:

@@ -1,11 +1,12 @@
 """The contact sheet `python -m bot qr --all` prints: every touchpoint's code with its Japanese name and id, as a PNG
 (the names need a font with Japanese glyphs, which community.fonts finds; without one it shows the ids) and as an SVG
 (the names are text)."""
+
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -85,7 +86,16 @@ def svg(site: Site, touchpoints: Sequence[Touchpoint]) -> str:
     for i, touchpoint in enumerate(touchpoints):
         x, y = _corner(i)
         uri = qr.svg_data_uri(childcare.tracked_url(site, touchpoint.id))
-        cells.append(_Cell(x + (CELL - CODE) // 2, y, x + CELL // 2, y + CODE + 36, y + CODE + 70, uri,
-                           label(touchpoint), touchpoint.id))
-    return render("childcare/contact_sheet.svg", width=width, height=height, code=CODE, title=_title(site),
-                  cells=cells)
+        cells.append(
+            _Cell(
+                x + (CELL - CODE) // 2,
+                y,
+                x + CELL // 2,
+                y + CODE + 36,
+                y + CODE + 70,
+                uri,
+                label(touchpoint),
+                touchpoint.id,
+            )
+        )
+    return render("childcare/contact_sheet.svg", width=width, height=height, code=CODE, title=_title(site), cells=cells)

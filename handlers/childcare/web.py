@@ -4,6 +4,7 @@ most 1024 px for chat cards) and the tracked link (/go/<id>).
 A scan keeps the touchpoint, the time and the device family from the User-Agent: no IP address, no cookie.
 Only touchpoint ids from the city config are served, and /go only ever redirects to the configured [app] URLs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,10 +40,7 @@ async def qr_image(request: web.Request) -> web.Response:
     if touchpoint is None or content_type is None or (card and suffix != "png"):
         return not_found(site)
     url = childcare.tracked_url(site, touchpoint.id)
-    if card:
-        body = qr.card_png(url)
-    else:
-        body = qr.png(url) if suffix == "png" else qr.svg(url)
+    body = qr.card_png(url) if card else qr.png(url) if suffix == "png" else qr.svg(url)
     return web.Response(body=body, content_type=content_type, headers={"Cache-Control": "public, max-age=86400"})
 
 

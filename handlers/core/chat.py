@@ -1,4 +1,5 @@
 """What every deployment answers: /help, /lang, /forget-me, greetings on follow and join, unfollow and leave."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ from community.spaces import mark_bot_present
 from community.texts import fold, is_word
 from handlers.context import DIRECT_PLACE, Context
 from handlers.router import ChatRoutes
-from storage.db import as_utc
+from storage.db import as_utc, id_of
 from storage.models import PlatformAccount
 
 chat = ChatRoutes("core")
@@ -42,8 +43,12 @@ def _explain(ctx: Context, wanted: str) -> str:
     separator = ctx.t("list.separator")
     who = separator.join(ctx.t(f"role.{role}") for role in sorted(command.roles))
     where = ctx.t("help.where." + "+".join(sorted(command.places)))
-    lines = [f"/{command.name}: {command.summary_in(ctx.lang)}", ctx.t("help.usage", usage=command.usage_in(ctx.lang)),
-             ctx.t("help.who", who=who), ctx.t("help.where", where=where)]
+    lines = [
+        f"/{command.name}: {command.summary_in(ctx.lang)}",
+        ctx.t("help.usage", usage=command.usage_in(ctx.lang)),
+        ctx.t("help.who", who=who),
+        ctx.t("help.where", where=where),
+    ]
     if not ctx.router.allowed(command, ctx.roles):
         lines.append(ctx.t("help.not_for_you"))
     elif ctx.place_kind not in command.places:
@@ -65,12 +70,17 @@ def lang_command(ctx: Context) -> None:
 def forget_me(ctx: Context) -> None:
     answer = ctx.args.strip().lower()
     if not answer:
-        ctx.reply(Text(ctx.t("forget.ask"), quick_replies=(
-            Action(label=ctx.t("forget.yes"), text="/forget-me confirm", means="yes"),
-            Action(label=ctx.t("forget.no"), text="/forget-me cancel", means="no"),
-        )))
+        ctx.reply(
+            Text(
+                ctx.t("forget.ask"),
+                quick_replies=(
+                    Action(label=ctx.t("forget.yes"), text="/forget-me confirm", means="yes"),
+                    Action(label=ctx.t("forget.no"), text="/forget-me cancel", means="no"),
+                ),
+            )
+        )
     elif answer == "confirm" and ctx.member is not None:
-        forget_member(ctx.session, ctx.member.id, ctx.now, ctx.postbox, ctx.site)
+        forget_member(ctx.session, id_of(ctx.member), ctx.now, ctx.postbox, ctx.site)
         ctx.say("forget.done")
     elif answer == "cancel":
         ctx.say("forget.cancelled")
@@ -101,7 +111,7 @@ def greet(ctx: Context) -> None:
             ctx.router.dispatch_command(ctx, "/help")
         return
     member = ctx.member
-    if member is None or not ctx.inbound.reply_token and ctx.inbound.platform != "console":
+    if member is None or (not ctx.inbound.reply_token and ctx.inbound.platform != "console"):
         return
     last = member.greeted_at
     if last is not None and as_utc(ctx.now) - as_utc(last) < GREETING_EVERY:

@@ -5,6 +5,7 @@ binds to the event with its code (/event bind), facilitators are named (/event f
 is stored (/event invite), attendees get it with /join CODE (or Discord's join button). What happens in an event
 space (messages counted, members joining) is in handlers.events.spaces.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ from community.spaces import find_space, get_or_create_space
 from community.texts import has, is_word, t
 from handlers.context import DIRECT_PLACE, GROUP_PLACE, Context
 from handlers.router import ChatRoutes
+from storage.db import id_of
 from storage.models import Member
 from storage.models.events import Event, EventSpace
 
@@ -123,8 +125,8 @@ def organizer_command(ctx: Context) -> None:
             raise Problem("event.organizer_who")
         chosen = members_by_public_id(ctx, words)
     for member in chosen:
-        if members.grant(ctx.session, ev.id_of(member), members.ORGANIZER, ctx.now, by=ctx.member):
-            ctx.push_member(ev.id_of(member), Text(in_their_language(member, "event.organizer_guide")))
+        if members.grant(ctx.session, id_of(member), members.ORGANIZER, ctx.now, by=ctx.member):
+            ctx.push_member(id_of(member), Text(in_their_language(member, "event.organizer_guide")))
     ctx.say("event.organizer_added", names=ev.names_of(chosen, ctx.lang))
 
 
@@ -135,8 +137,15 @@ def event_new(ctx: Context) -> None:
         raise Problem("event.new_fields")
     title, when_text, location = parts
     starts_at = ev.parse_when(when_text, ctx.site.tz, ctx.now)
-    event = ev.create_event(ctx.session, ctx.city, title=title, starts_at=starts_at, location=location,
-                            organizer_id=ev.id_of(sender(ctx)), now=ctx.now)
+    event = ev.create_event(
+        ctx.session,
+        ctx.city,
+        title=title,
+        starts_at=starts_at,
+        location=location,
+        organizer_id=id_of(sender(ctx)),
+        now=ctx.now,
+    )
     if "discord" in ctx.site.platforms:
         ev.request_discord_space(ctx.session, ctx.postbox, event)
     ctx.say("event.created", title=event.title, code=event.code, when=when(ctx, event), place=event.location)
@@ -148,7 +157,7 @@ def event_bind(ctx: Context) -> None:
     space = get_or_create_space(ctx.session, ctx.inbound.place, ctx.now, name=ctx.inbound.place_name)
     bound = ev.bind_space(ctx.session, event, space, ctx.now)
     if ctx.member is not None:
-        ev.mark_present(ctx.session, bound, ev.id_of(ctx.member), ctx.now)
+        ev.mark_present(ctx.session, bound, id_of(ctx.member), ctx.now)
     ctx.say("event.bound", title=event.title, when=when(ctx, event), place=event.location)
 
 
@@ -191,8 +200,9 @@ def event_list(ctx: Context) -> None:
         ctx.say("event.list_empty")
         return
     lines = [ctx.t("event.list_header")]
-    lines += [ctx.t("event.list_line", code=e.code, when=when(ctx, e), title=e.title, place=e.location)
-              for e in upcoming]
+    lines += [
+        ctx.t("event.list_line", code=e.code, when=when(ctx, e), title=e.title, place=e.location) for e in upcoming
+    ]
     lines.append(ctx.t("event.list_footer"))
     ctx.reply("\n".join(lines))
 
@@ -230,7 +240,7 @@ def event_facilitator(ctx: Context) -> None:
     added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
     for member in added:
         guide = in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)
-        ctx.push_member(ev.id_of(member), Text(guide))
+        ctx.push_member(id_of(member), Text(guide))
     already = [m for m in chosen if m not in added]
     lines = []
     if added:
@@ -269,11 +279,11 @@ def facilitator_stop(ctx: Context, words: list[str]) -> None:
     elif binding is not None:
         event = binding[1]
     else:
-        mine = ev.facilitated_events(ctx.session, ev.id_of(me))
+        mine = ev.facilitated_events(ctx.session, id_of(me))
         if len(mine) != 1:
             raise Problem("event.stop_which")
         event = mine[0]
-    if not ev.is_facilitator(ctx.session, ev.id_of(me), event):
+    if not ev.is_facilitator(ctx.session, id_of(me), event):
         ctx.say("event.not_facilitator", title=event.title)
         return
     if ev.opt_out(ctx.session, event, me, ctx.now):
@@ -291,11 +301,17 @@ def event_status(ctx: Context) -> None:
     if not ev.may_manage(ctx.session, ctx.member, ctx.roles, event):
         ctx.say("event.not_allowed")
         return
-    lines = [ctx.t(
-        "event.status_header", title=event.title, code=event.code, when=when(ctx, event), place=event.location,
-        state=ctx.t("event.state." + ev.event_state(event, ctx.now, ctx.city.events.duration_hours)),
-        invite=ctx.t("event.invite_set" if event.invite_url else "event.invite_unset"),
-    )]
+    lines = [
+        ctx.t(
+            "event.status_header",
+            title=event.title,
+            code=event.code,
+            when=when(ctx, event),
+            place=event.location,
+            state=ctx.t("event.state." + ev.event_state(event, ctx.now, ctx.city.events.duration_hours)),
+            invite=ctx.t("event.invite_set" if event.invite_url else "event.invite_unset"),
+        )
+    ]
     lines.append(facilitator_line(ctx, event))
     lines += space_lines(ctx, event)
     ctx.reply("\n".join(lines))
@@ -303,8 +319,10 @@ def event_status(ctx: Context) -> None:
 
 def facilitator_line(ctx: Context, event: Event) -> str:
     skip = ev.opted_out_ids(ctx.session, event)
-    people = [ctx.t("event.status_person_off", name=ev.member_label(m)) if m.id in skip else ev.member_label(m)
-              for m in ev.facilitators(ctx.session, event)]
+    people = [
+        ctx.t("event.status_person_off", name=ev.member_label(m)) if m.id in skip else ev.member_label(m)
+        for m in ev.facilitators(ctx.session, event)
+    ]
     if not people:
         return ctx.t("event.status_no_facilitator")
     return ctx.t("event.status_facilitators", names=ctx.t("event.name_separator").join(people))
@@ -318,8 +336,15 @@ def space_lines(ctx: Context, event: Event) -> list[str]:
     for f in figures:
         last = ev.format_when(f.last_activity, ctx.site.tz, ctx.lang) if f.last_activity else None
         name = ctx.t("event.status_space_name", name=f.name or event.title, platform=platform_name(ctx, f.platform))
-        lines.append(ctx.t("event.status_space", name=name,
-                           members=f.members, messages=f.messages_this_week, last=last or ctx.t("event.status_never")))
+        lines.append(
+            ctx.t(
+                "event.status_space",
+                name=name,
+                members=f.members,
+                messages=f.messages_this_week,
+                last=last or ctx.t("event.status_never"),
+            )
+        )
         if f.detached_at:
             lines.append(ctx.t("event.status_detached", at=ev.format_when(f.detached_at, ctx.site.tz, ctx.lang)))
     return lines

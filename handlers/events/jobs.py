@@ -1,5 +1,6 @@
 """The events feature's scheduled jobs (names and schedules are an operator contract): thin wrappers that hand the
 job's transaction, city, time and postbox to the domain functions in community.event_jobs."""
+
 from __future__ import annotations
 
 from community import event_jobs

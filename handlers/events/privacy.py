@@ -1,5 +1,6 @@
 """What /forget-me erases of the events feature: where the member was present, and their nudge opt-outs. Their
 facilitator and organizer roles go with the core's roles; the engagement counts stay, pseudonymous."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete

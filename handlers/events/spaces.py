@@ -1,5 +1,6 @@
 """What happens in an event space: every message is counted (never kept), members joining and leaving are
 recorded, and a channel a platform made for an event (Discord) is bound to it."""
+
 from __future__ import annotations
 
 from community import events as ev
@@ -28,8 +29,9 @@ def count_event_message(ctx: Context) -> None:
 def members_joined(ctx: Context) -> None:
     binding = binding_here(ctx)
     if binding is not None:
-        ev.record_members_joined(ctx.session, binding[0], binding[1], ctx.inbound.platform,
-                                 ctx.inbound.member_ids, ctx.now)
+        ev.record_members_joined(
+            ctx.session, binding[0], binding[1], ctx.inbound.platform, ctx.inbound.member_ids, ctx.now
+        )
 
 
 @chat.on(MEMBER_LEFT)

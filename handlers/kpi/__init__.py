@@ -1,5 +1,6 @@
 """Referrals, KPIs and the digest: /donate links and /r/ redirects, the donation import, the KPI report and API,
 the weekly staff digest, the LINE quota it reports and the staff dashboard."""
+
 from __future__ import annotations
 
 from community import dashboard, referrals
@@ -7,9 +8,9 @@ from community.privacy import Forget
 from handlers.feature import Feature
 from handlers.kpi.chat import chat
 from handlers.kpi.cli import COMMANDS
+from handlers.kpi.data import DATA
 from handlers.kpi.jobs import WEEKLY_DIGEST
 from handlers.kpi.web import ROUTES
-from handlers.kpi.data import DATA
 from storage.models.quota import LineQuotaReading
 from storage.models.staff import DashboardLogin, Donation, ReferralCode, SentDigest, SigningKey
 

@@ -7,14 +7,15 @@
   made wait for that one making.
 - The figures come from one short database call; the drawing runs on a thread of its own, never the database's.
 """
+
 from __future__ import annotations
 
 import asyncio
 import weakref
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
-from typing import Awaitable, Callable
 
 from aiohttp import web
 

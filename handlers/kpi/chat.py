@@ -1,4 +1,5 @@
 """Chat commands of referrals and KPIs: /donate (everyone's referral link), /digest and /dashboard (staff)."""
+
 from __future__ import annotations
 
 from community import dashboard, digest, referrals
@@ -17,8 +18,13 @@ def donate(ctx: Context) -> None:
         return
     code = referrals.create_referral(ctx.session, "member", ctx.member.public_id, ctx.now)
     url = referrals.referral_url(ctx.site, code.code)
-    ctx.reply(Card(title=ctx.t("donate.title"), text=ctx.t("donate.text", city=ctx.city.name, url=url),
-                   actions=(Action(label=ctx.t("donate.button"), url=url),)))
+    ctx.reply(
+        Card(
+            title=ctx.t("donate.title"),
+            text=ctx.t("donate.text", city=ctx.city.name, url=url),
+            actions=(Action(label=ctx.t("donate.button"), url=url),),
+        )
+    )
 
 
 @chat.command("digest", roles={STAFF})

@@ -2,6 +2,7 @@
 
 Their messages are printed in both languages ("日本語 / English"): whoever runs them may read either.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,10 @@ def run_kpi(args: argparse.Namespace, services: CliServices) -> int:
             # A year with no data is a typo, not a report of zeros: say which years there are.
             key = "cli.kpi.no_data" if years else "cli.kpi.no_data_yet"
             first, last = (years[0], years[-1]) if years else (fiscal_year, fiscal_year)
-            print(bilingual(key, fy=fiscal_year, first=first, last=last,
-                            current=kpi.current_fiscal_year(site)), file=sys.stderr)
+            print(
+                bilingual(key, fy=fiscal_year, first=first, last=last, current=kpi.current_fiscal_year(site)),
+                file=sys.stderr,
+            )
             return 2
         report = db.call(kpi.report, site, fiscal_year)
     print(kpi.report_json(report) if args.json else kpi.table_text(report, site))
@@ -71,14 +74,17 @@ def run_donations(args: argparse.Namespace, services: CliServices) -> int:
 
 def summary(result: ImportResult) -> str:
     lines = [
-        bilingual("donations.imported", added=result.added, attributed=result.attributed,
-                  yen=f"{result.attributed_yen:,}"),
+        bilingual(
+            "donations.imported", added=result.added, attributed=result.attributed, yen=f"{result.attributed_yen:,}"
+        ),
         bilingual("donations.duplicates", count=result.duplicates),
     ]
     if result.errors:
         lines.append(bilingual("donations.errors", count=len(result.errors)))
-        lines += [bilingual("donations.error_line", line=line, problem=" / ".join(problem.text(lang) for lang in LANGS))
-                  for line, problem in result.errors]
+        lines += [
+            bilingual("donations.error_line", line=line, problem=" / ".join(problem.text(lang) for lang in LANGS))
+            for line, problem in result.errors
+        ]
     return "\n".join(lines)
 
 

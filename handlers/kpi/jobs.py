@@ -1,4 +1,5 @@
 """The weekly digest job: last week's KPI digest to every staff space, once per week and space."""
+
 from __future__ import annotations
 
 from community import digest

@@ -1,6 +1,7 @@
 """What the staff dashboard shows, ready for its template (handlers/kpi/templates/dashboard.html): the fiscal year's
 KPIs as progress bars, QR scans per touchpoint, the weekly chart (by its signed address), events with their
 facilitators, and the newest entries of the audit log."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -11,7 +12,6 @@ from sqlmodel import Session
 
 from community import audit, charts, digest, events, kpi
 from community.city import Site
-
 
 AUDIT_LINES = 20  # the newest entries; /audit in a 1:1 chat pages through the rest
 
@@ -83,16 +83,26 @@ def _kpi_line(name: str, figure: kpi.Figure, beside: tuple[str, int] | None) -> 
     extra = kpi.label(beside[0]) + f": {beside[1]:,}" if beside is not None else ""
     if pct is None or figure.target is None:
         return KpiLine(kpi.label(name), f"{figure.value:,}", "", "", "", "", extra)
-    return KpiLine(kpi.label(name), f"{figure.value:,}", f"{figure.target:,}", f"{pct:.1f}", f"{pct:.0f}",
-                   f"{min(pct, 100):.1f}", extra)
+    return KpiLine(
+        kpi.label(name),
+        f"{figure.value:,}",
+        f"{figure.target:,}",
+        f"{pct:.1f}",
+        f"{pct:.0f}",
+        f"{min(pct, 100):.1f}",
+        extra,
+    )
 
 
 def _touchpoint_lines(report: kpi.Report, site: Site) -> tuple[TouchpointLine, ...]:
     """Childcare's per_touchpoint section, when that feature is on, with the touchpoints' names."""
     names = {tp.id: tp.name for tp in site.city.touchpoints}
     figures = report.sections.get("per_touchpoint", {})
-    return tuple(TouchpointLine(names.get(touchpoint_id, touchpoint_id), f"{found['scans']:,}", f"{found['pushes']:,}")
-                 for touchpoint_id, found in figures.items() if isinstance(found, Mapping))
+    return tuple(
+        TouchpointLine(names.get(touchpoint_id, touchpoint_id), f"{found['scans']:,}", f"{found['pushes']:,}")
+        for touchpoint_id, found in figures.items()
+        if isinstance(found, Mapping)
+    )
 
 
 def _event_line(row: events.EventOverview, site: Site) -> EventLine:

@@ -7,12 +7,13 @@ with the signature the digest and the dashboard put in its address, or the beare
 Every CSV download is in the audit log (who, which year, through the API or the dashboard); the JSON that monitoring
 reads is not an export and is not logged.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -143,10 +144,13 @@ async def _kpi_csv(request: web.Request, caller: StaffCaller) -> web.Response:
         return web.json_response({"error": problem.text("en")}, status=400)
     logged = caller if request.method == "GET" else None  # HEAD sends no data: nothing was exported
     body = await found.db.run(_export_csv, found.site, fiscal_year, logged)
-    return web.Response(body=body, headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="kpi-{fiscal_year}.csv"',
-    })
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="kpi-{fiscal_year}.csv"',
+        },
+    )
 
 
 def _export_csv(session: Session, site: Site, fiscal_year: int, caller: StaffCaller | None) -> bytes:
@@ -190,8 +194,15 @@ async def dashboard_login(request: web.Request) -> web.Response:
     if session_token is None:
         return page("kpi/link_invalid.html", status=401)
     response = web.HTTPSeeOther("/dashboard")
-    response.set_cookie(SESSION_COOKIE, session_token, max_age=dashboard.SESSION_HOURS * 3600, path="/dashboard",
-                        httponly=True, samesite="Lax", secure=found.site.public_base_url.startswith("https://"))
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_token,
+        max_age=dashboard.SESSION_HOURS * 3600,
+        path="/dashboard",
+        httponly=True,
+        samesite="Lax",
+        secure=found.site.public_base_url.startswith("https://"),
+    )
     raise response
 
 

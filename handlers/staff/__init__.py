@@ -1,4 +1,5 @@
 """The staff feature: staff groups (/staff here|off), where the weekly digest goes."""
+
 from __future__ import annotations
 
 from handlers.feature import Feature

@@ -1,5 +1,6 @@
 """Staff groups: /staff here makes a group one (it receives the weekly digest), /staff off stops it. The audit log of
 staff actions: /audit shows the newest entries in a 1:1 chat, `/audit more` or `/audit 3` older ones."""
+
 from __future__ import annotations
 
 from community import audit, digest
@@ -61,8 +62,8 @@ def _next_page(ctx: Context) -> int:
         choice = dialogues.match_choice(state, ctx.t("audit.more_button")) if state is not None else None
         data = choice[1] if choice is not None else None
         prefix = AUDIT_PAGE.split("{", 1)[0]
-        if data and data.startswith(prefix) and data[len(prefix):].isdigit():
-            return int(data[len(prefix):])
+        if data and data.startswith(prefix) and data[len(prefix) :].isdigit():
+            return int(data[len(prefix) :])
     return 2
 
 
@@ -78,9 +79,16 @@ def _show_audit(ctx: Context, number: int) -> None:
     lines = [ctx.t("audit.header", first=first, last=first + len(found.lines) - 1, total=found.total)]
     for line in found.lines:
         shown = audit.shown(line, ctx.lang, ctx.site.tz)
-        lines.append(ctx.t("audit.line", when=shown.when, actor=shown.actor, action=shown.action,
-                           target=f" {shown.target}" if shown.target else "",
-                           detail=f" ({shown.detail})" if shown.detail else ""))
+        lines.append(
+            ctx.t(
+                "audit.line",
+                when=shown.when,
+                actor=shown.actor,
+                action=shown.action,
+                target=f" {shown.target}" if shown.target else "",
+                detail=f" ({shown.detail})" if shown.detail else "",
+            )
+        )
     if found.number < found.last:
         lines.append(ctx.t("audit.more_hint", next=found.number + 1))
         more = Action(label=ctx.t("audit.more_button"), data=AUDIT_PAGE.replace("{page:int}", str(found.number + 1)))

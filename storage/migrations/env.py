@@ -1,4 +1,5 @@
 """Alembic environment: the target metadata is every SQLModel table in storage.models."""
+
 from alembic import context
 from sqlalchemy import text
 from sqlmodel import SQLModel

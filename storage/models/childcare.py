@@ -2,10 +2,10 @@
 
 Personal data kept: a child's birth (or due) date and the parent's member id, nothing else; opting out deletes both.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -20,7 +20,7 @@ class ChildcareChild(SQLModel, table=True):
         Index("ix_childcare_child_member", "member_id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")
     born_on: date  # birth date, or the due date before birth
 
@@ -31,7 +31,7 @@ class ChildcareNotice(SQLModel, table=True):
     __tablename__ = "childcare_notice"
     __table_args__ = (UniqueConstraint("child_id", "touchpoint", name="uq_childcare_notice_child_touchpoint"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="childcare_child.id", ondelete="CASCADE")
     touchpoint: str = Field(max_length=40)
     sent_at: datetime
@@ -47,11 +47,11 @@ class HirobaSurvey(SQLModel, table=True):
         Index("ix_hiroba_survey_member", "member_id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     plaza: str = Field(max_length=40)
-    member_id: Optional[int] = Field(default=None, foreign_key="member.id")
+    member_id: int | None = Field(default=None, foreign_key="member.id")
     started_at: datetime
-    ease: Optional[int] = None  # 1 (hard to go in) .. 5 (easy)
-    again: Optional[str] = Field(default=None, max_length=8)  # yes, maybe, no
-    comment: Optional[str] = Field(default=None, sa_column=Column(Text))
-    completed_at: Optional[datetime] = None
+    ease: int | None = None  # 1 (hard to go in) .. 5 (easy)
+    again: str | None = Field(default=None, max_length=8)  # yes, maybe, no
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    completed_at: datetime | None = None

@@ -3,10 +3,10 @@ and the bulletin board (threads, posts, reactions, reports).
 
 Kept to the least: a nickname the member chose and how they relate to the town; no platform names.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -18,13 +18,13 @@ class CommunityMember(SQLModel, table=True):
     __tablename__ = "community_member"
     __table_args__ = (UniqueConstraint("member_id", name="uq_community_member_member"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")
-    nickname: Optional[str] = Field(default=None, max_length=20)
+    nickname: str | None = Field(default=None, max_length=20)
     relation: str = Field(max_length=12)  # resident, native, visitor, fan (community.board.RELATIONS)
     platform: str = Field(max_length=16)  # where they joined
     joined_at: datetime
-    left_at: Optional[datetime] = None
+    left_at: datetime | None = None
 
 
 class BoardThread(SQLModel, table=True):
@@ -37,15 +37,15 @@ class BoardThread(SQLModel, table=True):
         Index("ix_board_thread_author_created", "author_member_id", "created_at"),  # threads per hour
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     category: str = Field(max_length=40)
     title: str = Field(max_length=100)
-    author_member_id: Optional[int] = Field(default=None, foreign_key="member.id")
+    author_member_id: int | None = Field(default=None, foreign_key="member.id")
     official: bool = False  # a city question (/voice new): answers are read together
     created_at: datetime
     last_post_at: datetime
-    hidden_at: Optional[datetime] = None
-    hidden_by: Optional[int] = None  # staff Member.id
+    hidden_at: datetime | None = None
+    hidden_by: int | None = None  # staff Member.id
 
 
 class BoardPost(SQLModel, table=True):
@@ -58,22 +58,22 @@ class BoardPost(SQLModel, table=True):
         Index("ix_board_post_created_hidden", "created_at", "hidden_at"),  # visible posts per period (KPIs)
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="board_thread.id")
     member_id: int = Field(foreign_key="member.id")
-    reply_to: Optional[int] = None  # a post id in the same thread
+    reply_to: int | None = None  # a post id in the same thread
     text: str = Field(sa_column=Column(Text, nullable=False))
     platform: str = Field(max_length=16)
     created_at: datetime
-    hidden_at: Optional[datetime] = None
-    hidden_by: Optional[int] = None  # staff Member.id; None when deleted where it was written (Discord)
+    hidden_at: datetime | None = None
+    hidden_by: int | None = None  # staff Member.id; None when deleted where it was written (Discord)
 
 
 class BoardReaction(SQLModel, table=True):
     __tablename__ = "board_reaction"
     __table_args__ = (UniqueConstraint("post_id", "member_id", name="uq_board_reaction_post_member"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="board_post.id")
     member_id: int = Field(foreign_key="member.id")
     created_at: datetime
@@ -90,12 +90,12 @@ class BoardReport(SQLModel, table=True):
         Index("ix_board_report_resolved_post", "resolved_at", "post_id"),  # the open queue
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="board_post.id")
     member_id: int = Field(foreign_key="member.id")
     created_at: datetime
     reason: str = Field(default="", max_length=100)  # community.board.REPORT_REASON_MAX
-    resolved_at: Optional[datetime] = None
+    resolved_at: datetime | None = None
 
 
 class BoardLink(SQLModel, table=True):
@@ -108,7 +108,7 @@ class BoardLink(SQLModel, table=True):
         UniqueConstraint("platform", "kind", "platform_id", name="uq_board_link_platform"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     kind: str = Field(max_length=8)  # thread (board_id: BoardThread.id) or post (board_id: BoardPost.id)
     board_id: int

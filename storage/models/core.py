@@ -1,12 +1,13 @@
-"""SQLModel tables. Times are aware UTC (see storage.db.utcnow); the city's zone is applied only for display and schedules.
+"""SQLModel tables. Times are aware UTC (see storage.db.utcnow); the city's zone is applied only for display and
+schedules.
 
 Personal data kept here is the least the service needs: platform ids (to reach a member), a display name the member
 chose, and roles. Exports and digests use Member.public_id, never a platform id.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -21,7 +22,7 @@ class InboxEvent(SQLModel, table=True):
         Index("ix_inbox_status_due", "status", "next_attempt_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     event_id: str = Field(max_length=64)
     event_type: str = Field(max_length=40)
@@ -29,13 +30,13 @@ class InboxEvent(SQLModel, table=True):
     redeliveries: int = 0
     received_at: datetime
     # Raw payload (JSON); emptied by the purge-raw job after the retention period.
-    payload: Optional[str] = Field(default=None, sa_column=Column(Text))
+    payload: str | None = Field(default=None, sa_column=Column(Text))
     status: str = Field(default="pending", max_length=12)  # pending, processing, done, skipped, parked
     attempts: int = 0
     next_attempt_at: datetime
-    lease_until: Optional[datetime] = None
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
-    processed_at: Optional[datetime] = None
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    processed_at: datetime | None = None
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -44,13 +45,13 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_status_due", "status", "next_attempt_at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     method: str = Field(max_length=12)  # reply, push, multicast
     # reply: the reply token; push: the platform space/user id; multicast: JSON list of user ids.
     target: str = Field(sa_column=Column(Text, nullable=False))
     # Where a reply goes as a push when its token has expired.
-    fallback_to: Optional[str] = Field(default=None, max_length=80)
+    fallback_to: str | None = Field(default=None, max_length=80)
     messages: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of neutral outbound messages
     retry_key: str = Field(max_length=36)
     status: str = Field(default="pending", max_length=12)  # pending, sending, sent, parked
@@ -59,12 +60,12 @@ class OutboxMessage(SQLModel, table=True):
     # "invalid reply token" then means our earlier attempt consumed it, so it is delivered.
     outcome_unknown: bool = False
     created_at: datetime
-    reply_token_at: Optional[datetime] = None
+    reply_token_at: datetime | None = None
     next_attempt_at: datetime
-    lease_until: Optional[datetime] = None
-    sent_at: Optional[datetime] = None
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
-    source_event_id: Optional[int] = Field(default=None, index=True)
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    source_event_id: int | None = Field(default=None, index=True)
 
 
 class Member(SQLModel, table=True):
@@ -72,20 +73,20 @@ class Member(SQLModel, table=True):
 
     __tablename__ = "member"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(max_length=16, unique=True)
-    display_name: Optional[str] = Field(default=None, max_length=40)
+    display_name: str | None = Field(default=None, max_length=40)
     lang: str = Field(default="ja", max_length=5)
     created_at: datetime
-    forgotten_at: Optional[datetime] = None
-    greeted_at: Optional[datetime] = None  # the last "what can I do here" answer to a message nothing else took
+    forgotten_at: datetime | None = None
+    greeted_at: datetime | None = None  # the last "what can I do here" answer to a message nothing else took
 
 
 class PlatformAccount(SQLModel, table=True):
     __tablename__ = "platform_account"
     __table_args__ = (UniqueConstraint("platform", "platform_user_id", name="uq_account_platform_user"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     platform: str = Field(max_length=16)
     platform_user_id: str = Field(max_length=80)
@@ -98,7 +99,7 @@ class Role(SQLModel, table=True):
     __tablename__ = "member_role"
     __table_args__ = (UniqueConstraint("member_id", "role", "scope", name="uq_role_member_role_scope"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     role: str = Field(max_length=16)
     scope: str = Field(default="", max_length=40)
@@ -111,15 +112,15 @@ class Space(SQLModel, table=True):
     __tablename__ = "space"
     __table_args__ = (UniqueConstraint("platform", "platform_space_id", name="uq_space_platform_id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     kind: str = Field(max_length=12)  # user, group, room, channel
     platform_space_id: str = Field(max_length=80)
-    name: Optional[str] = Field(default=None, max_length=100)
+    name: str | None = Field(default=None, max_length=100)
     purpose: str = Field(default="", max_length=12)  # "", staff, event
     created_at: datetime
     bot_present: bool = True
-    detached_at: Optional[datetime] = None
+    detached_at: datetime | None = None
 
 
 class JobRun(SQLModel, table=True):
@@ -128,13 +129,13 @@ class JobRun(SQLModel, table=True):
     __tablename__ = "job_run"
     __table_args__ = (UniqueConstraint("job_name", "slot", name="uq_job_slot"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     job_name: str = Field(max_length=40)
     slot: str = Field(max_length=40)
     started_at: datetime
-    finished_at: Optional[datetime] = None
+    finished_at: datetime | None = None
     status: str = Field(default="running", max_length=12)  # running, done, failed
-    detail: Optional[str] = Field(default=None, sa_column=Column(Text))
+    detail: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Engagement(SQLModel, table=True):
@@ -148,15 +149,15 @@ class Engagement(SQLModel, table=True):
         Index("ix_engagement_kind_space_at_member", "kind", "space", "at", "member"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime
     # member_joined, post, event_message, reaction, qr_scan, qr_push, referral_click, donation, childcare_optin
     kind: str = Field(max_length=24)
-    member: Optional[str] = Field(default=None, max_length=16, index=True)  # Member.public_id (pseudonymous)
+    member: str | None = Field(default=None, max_length=16, index=True)  # Member.public_id (pseudonymous)
     platform: str = Field(default="", max_length=16)
     space: str = Field(default="", max_length=60)  # "event:<code>", "touchpoint:<id>", "thread:<id>", ...
     detail: str = Field(default="", max_length=60)  # device family, referral code, category, ...
-    amount: Optional[int] = None  # yen, for donations
+    amount: int | None = None  # yen, for donations
 
 
 class DialogueState(SQLModel, table=True):
@@ -168,6 +169,6 @@ class DialogueState(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", primary_key=True)
     dialogue: str = Field(default="", max_length=40)
     step: str = Field(default="", max_length=40)
-    data: Optional[str] = Field(default=None, sa_column=Column(Text))  # JSON
-    choices: Optional[str] = Field(default=None, sa_column=Column(Text))  # JSON [[label, data, text, means], ...]
+    data: str | None = Field(default=None, sa_column=Column(Text))  # JSON
+    choices: str | None = Field(default=None, sa_column=Column(Text))  # JSON [[label, data, text, means], ...]
     updated_at: datetime

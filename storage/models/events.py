@@ -1,9 +1,9 @@
 """SQLModel tables for events: the event, the spaces (LINE groups, Discord channels) bound to it, who is in them,
 and facilitators who asked not to be nudged. Messages themselves are never stored: the engagement log counts them."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -17,17 +17,17 @@ class Event(SQLModel, table=True):
         Index("ix_event_organizer_id", "organizer_id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=8)  # short, read-aloud code (community.events.CODE_ALPHABET)
     title: str = Field(max_length=100)
     starts_at: datetime
     location: str = Field(max_length=100)
     venue: str = Field(default="", max_length=40)  # venue id from the city config ([[events.venues]]), "" if none
     organizer_id: int = Field(foreign_key="member.id")
-    invite_url: Optional[str] = Field(default=None, max_length=300)  # the LINE group's invitation link
+    invite_url: str | None = Field(default=None, max_length=300)  # the LINE group's invitation link
     created_at: datetime
-    closed_at: Optional[datetime] = None
-    after_event_posted_at: Optional[datetime] = None  # the after-event job posts once
+    closed_at: datetime | None = None
+    after_event_posted_at: datetime | None = None  # the after-event job posts once
 
 
 class EventSpace(SQLModel, table=True):
@@ -39,12 +39,12 @@ class EventSpace(SQLModel, table=True):
         Index("ix_event_space_event_id", "event_id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id")
     space_id: int = Field(foreign_key="space.id")
     bound_at: datetime
-    last_message_at: Optional[datetime] = None
-    nudged_at: Optional[datetime] = None  # last quiet-groups nudge or staff report for this space
+    last_message_at: datetime | None = None
+    nudged_at: datetime | None = None  # last quiet-groups nudge or staff report for this space
     nudges: int = 0  # how many nudges so far: rotates the conversation starters
 
 
@@ -54,11 +54,11 @@ class EventSpaceMember(SQLModel, table=True):
     __tablename__ = "event_space_member"
     __table_args__ = (UniqueConstraint("event_space_id", "member_id", name="uq_event_space_member"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     event_space_id: int = Field(foreign_key="event_space.id")
     member_id: int = Field(foreign_key="member.id")
     joined_at: datetime
-    left_at: Optional[datetime] = None
+    left_at: datetime | None = None
 
 
 class FacilitatorOptOut(SQLModel, table=True):
@@ -67,7 +67,7 @@ class FacilitatorOptOut(SQLModel, table=True):
     __tablename__ = "event_facilitator_optout"
     __table_args__ = (UniqueConstraint("event_id", "member_id", name="uq_facilitator_optout"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id")
     member_id: int = Field(foreign_key="member.id")
     at: datetime

@@ -1,8 +1,8 @@
 """The LINE monthly message quota as last read from the Messaging API (bot/quota.py writes, the digest reads)."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -14,8 +14,8 @@ class LineQuotaReading(SQLModel, table=True):
     __tablename__ = "line_quota_reading"
     __table_args__ = (UniqueConstraint("month", name="uq_line_quota_month"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     month: str = Field(max_length=7)  # "2026-11", in the city's time zone
-    quota: Optional[int] = None  # messages allowed this month; None: the plan has no limit
+    quota: int | None = None  # messages allowed this month; None: the plan has no limit
     used: int  # messages counted by LINE so far this month (pushes and multicasts; replies are free)
     read_at: datetime

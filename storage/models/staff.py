@@ -1,8 +1,8 @@
 """SQLModel tables for staff: referral codes, imported donations, sent digests and one-time dashboard logins."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -17,7 +17,7 @@ class ReferralCode(SQLModel, table=True):
         UniqueConstraint("kind", "owner_ref", name="uq_referral_owner"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=12)
     kind: str = Field(max_length=12)  # member, thread, event
     owner_ref: str = Field(max_length=40)  # Member.public_id, thread id, event code
@@ -33,11 +33,11 @@ class Donation(SQLModel, table=True):
         Index("ix_donation_donated_at", "donated_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     row_hash: str = Field(max_length=64)  # sha256 of the row's cells: a re-import adds nothing twice
     donated_at: datetime
     amount: int
-    code: Optional[str] = Field(default=None, max_length=12)  # the referral code it is attributed to
+    code: str | None = Field(default=None, max_length=12)  # the referral code it is attributed to
     attributed_by: str = Field(default="", max_length=12)  # code, reason, keyword, "" (not attributed)
     imported_at: datetime
 
@@ -48,7 +48,7 @@ class SentDigest(SQLModel, table=True):
     __tablename__ = "sent_digest"
     __table_args__ = (UniqueConstraint("week", "space_id", name="uq_sent_digest_week_space"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     week: str = Field(max_length=10)  # ISO week, 2026-W15
     space_id: int = Field(foreign_key="space.id")
     sent_at: datetime
@@ -61,13 +61,13 @@ class DashboardLogin(SQLModel, table=True):
     __tablename__ = "dashboard_login"
     __table_args__ = (UniqueConstraint("token_hash", name="uq_dashboard_login_token"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64)
     member_id: int = Field(foreign_key="member.id")
     purpose: str = Field(default="link", max_length=8)  # link, session
     created_at: datetime
     expires_at: datetime
-    used_at: Optional[datetime] = None
+    used_at: datetime | None = None
 
 
 class SigningKey(SQLModel, table=True):
@@ -77,7 +77,7 @@ class SigningKey(SQLModel, table=True):
     __tablename__ = "signing_key"
     __table_args__ = (UniqueConstraint("purpose", name="uq_signing_key_purpose"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     purpose: str = Field(max_length=20)  # chart
     secret: str = Field(max_length=64)  # 32 random bytes, hex
     created_at: datetime
