@@ -369,6 +369,9 @@ class Outgoing:
     target: str | tuple[str, ...]  # reply token, a place/user id, or user ids
     messages: tuple[OutboundMessage, ...]
     fallback_to: str | None = None  # for replies: push here when the token has expired
+    # What the push is for, when it costs money (LINE bills pushes per recipient): the budget holds back the least
+    # important first. "" for answers to what a person said. See community/budget.py (issue 15).
+    kind: str = ""
 
 
 @dataclass
@@ -377,14 +380,14 @@ class Postbox:
 
     items: list[Outgoing] = field(default_factory=list)
 
-    def push(self, platform: str, to: str, *messages: OutboundMessage) -> None:
+    def push(self, platform: str, to: str, *messages: OutboundMessage, kind: str = "") -> None:
         if messages:
-            self.items.append(Outgoing(platform, PUSH, to, tuple(messages)))
+            self.items.append(Outgoing(platform, PUSH, to, tuple(messages), kind=kind))
 
-    def multicast(self, platform: str, to: Iterable[str], *messages: OutboundMessage) -> None:
+    def multicast(self, platform: str, to: Iterable[str], *messages: OutboundMessage, kind: str = "") -> None:
         recipients = tuple(dict.fromkeys(to))
         if messages and recipients:
-            self.items.append(Outgoing(platform, MULTICAST, recipients, tuple(messages)))
+            self.items.append(Outgoing(platform, MULTICAST, recipients, tuple(messages), kind=kind))
 
     def reply_to(self, inbound: Inbound, *messages: OutboundMessage) -> None:
         if not messages:
