@@ -267,28 +267,11 @@ class Router:
             self._lookup[key] = cmd
 
     # Direct registration (tests, small tools): the same as a feature's ChatRoutes.
-    def command(
-        self,
-        name: str,
-        *,
-        summary: tuple[str, str] | None = None,
-        usage: str | None = None,
-        roles: Iterable[str] = EVERYONE,
-        places: Iterable[str] = ANYWHERE,
-        aliases: Iterable[str] = (),
-    ) -> Callable[[Handler], Handler]:
+    def command(self, name: str, **options: Any) -> Callable[[Handler], Handler]:
         def decorator(fn: Handler) -> Handler:
-            self._add_command(
-                Command(
-                    name,
-                    fn,
-                    summary or (name, name),
-                    usage or f"/{name}",
-                    frozenset(roles),
-                    frozenset(places),
-                    tuple(aliases),
-                )
-            )
+            routes = ChatRoutes()
+            routes.command(name, **options)(fn)
+            self._add_command(routes.commands[0])
             return fn
 
         return decorator
