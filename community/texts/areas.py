@@ -55,8 +55,8 @@ TEXTS = {
     "area.welcome_mark": ("🌱 移住者歓迎", "🌱 Newcomers welcome"),
     "area.card_answer": ("{field}: {value}", "{field}: {value}"),
     "area.page_button": ("詳しく見る", "Details"),
-    "area.district_of": ("{district}地区", "{district} district"),
-    "area.school_of": ("{school}小学校区", "{school} school district"),
+    "area.district_of": ("地区: {district}", "地区: {district}"),
+    "area.school_of": ("小学校区: {school}", "school: {school}"),
     "area.no_register_line": ("地区未登録", "district not registered"),
     "area.field.entry_fee": ("入会金", "Entry fee"),
     "area.field.dues": ("区費・年会費", "Dues"),
@@ -107,8 +107,10 @@ TEXTS = {
     ),
     # ---- the profile dialogue ----
     "area.edit_intro": (
-        "「{name}」のきまりを{steps}問、順に質問します。分かる範囲で大丈夫です。最後に公開するか選べます。",
-        'I will ask {steps} questions about "{name}". Answer what you know; at the end you choose whether to publish.',
+        "「{name}」のきまりを{steps}問、順に質問します。分かる範囲で大丈夫です。最後に公開するか選べます。"
+        "途中でやめるときは「やめる」と送ってください。",
+        'I will ask {steps} questions about "{name}". Answer what you know; at the end you choose whether to publish. '
+        'Send "cancel" to stop.',
     ),
     "area.step": ("({number}/{total}) {question}", "({number}/{total}) {question}"),
     "area.current": ("いまの答え: {value}", "Current answer: {value}"),
@@ -177,7 +179,7 @@ TEXTS = {
     ),
     "area.mine_cleared": ("登録していた区を消しました。", "Your 区 is no longer recorded."),
     # ---- area communities ----
-    "area.school_label": ("{school}小学校区", "{school} school district"),
+    "area.school_label": ("{school}区", "{school} school district"),
     "area.bind_which": (
         "区名か小学校区を書いてください（例: /area bind 小川1区）。",
         "Give a 区 or a 小学校区 (e.g. /area bind Ogawa-1).",

@@ -268,8 +268,10 @@ def ask(ctx: Context, area: Area, step: str, data: dict[str, Any], hint: str = "
     elif step == "publish":
         choices += [said(ctx, "area.publish_button"), said(ctx, "area.private_button")]
     else:
+        # A free answer: few buttons, so that a typed number is an answer rather than a button's number.
         choices.append(said(ctx, "area.blank_button"))
-    choices.append(said(ctx, "area.cancel_button"))
+    if step in ("newcomers", "publish"):
+        choices.append(said(ctx, "area.cancel_button"))
     ctx.ask(PROFILE, step, Text("\n".join(lines), quick_replies=tuple(choices)), data)
 
 

@@ -5,7 +5,7 @@ scans and sign-ups per occasion (/occasion list)."""
 from __future__ import annotations
 
 from community import members, occasions
-from community.messages import QrCard
+from community.messages import QrCard, Text
 from handlers.context import DIRECT_PLACE, Context
 from handlers.router import ChatRoutes
 
@@ -38,8 +38,7 @@ def occasion_new(ctx: Context) -> None:
         note=ctx.t("occasion.card_note", code=occasion.code),
         button_label=ctx.t("occasion.card_button"),
     )
-    ctx.reply(card)
-    ctx.say("occasion.created", name=occasion.name, code=occasion.code, url=url)
+    ctx.reply(card, Text(ctx.t("occasion.created", name=occasion.name, code=occasion.code, url=url)))
 
 
 @chat.command("occasion list", roles=STAFF_ONLY)
