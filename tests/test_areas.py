@@ -97,7 +97,10 @@ def test_staff_register_the_areas_from_a_csv_and_the_command_line(make_settings,
 # ---- representatives and the profile dialogue ------------------------------------------------------------------
 
 
-async def test_a_representative_answers_by_typing_and_pressing_and_publishes(line):
+async def test_a_representative_answers_by_typing_and_pressing_and_publishes(make_line_bot, database_url):
+    """On SQLite and on PostgreSQL."""
+    line = Line(await make_line_bot(DATABASE_URL=database_url))
+    await line.bot.admin(line.uid("staff"))
     ids = await seed(line.bot)
     named = await line.say("staff", "/area rep 小川1区", group="役場の部屋", mentions=("hana",))
     assert "「小川1区」の代表者にしました" in shown(named)
@@ -341,10 +344,14 @@ async def test_areas_published_and_its_share_are_in_the_kpis_and_the_digest(line
     ids = await seed(line.bot)
     await fill(line.bot, ids["小川2区"], PUBLIC, newcomers=True, publish=True)
     await fill(line.bot, ids["小川1区"], SECRET, newcomers=True, publish=False)
-    response = await line.bot.get("/api/kpi", headers={"Authorization": "Bearer line-bot-staff-token"})
+    auth = {"Authorization": "Bearer line-bot-staff-token"}
+    response = await line.bot.get("/api/kpi", headers=auth)
     kpis = json.loads(await response.text())["kpis"]
     assert kpis["areas_published"] == {"value": 1, "target": None}
     assert kpis["areas_total"] == {"value": 3, "target": None}
+    assert "areas_published_percent" not in kpis  # shown beside the KPI for people, not part of the JSON
+    csv_text = (await (await line.bot.get("/api/kpi.csv", headers=auth)).read()).decode("utf-8-sig")
+    assert "公開している区の割合(%),areas_published_percent,33" in csv_text
     with line.bot.db.session() as session:
         weekly = digest.build(session, line.bot.runtime.site, datetime.now(line.bot.settings.tz) + timedelta(days=7))
     assert "公開している区: 1 / 3区（33%）" in weekly.text and "「移住者歓迎」の区: 1" in weekly.text

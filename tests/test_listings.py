@@ -195,7 +195,10 @@ async def test_a_listing_expires_after_the_configured_days(tmp_path):
     assert open_before == [1] and open_after == [] and state == "expired"
 
 
-async def test_forget_me_erases_the_members_listings_area_and_inquiries(line):
+async def test_forget_me_erases_the_members_listings_area_and_inquiries(make_line_bot, database_url):
+    """On SQLite and on PostgreSQL."""
+    line = Line(await make_line_bot(DATABASE_URL=database_url))
+    await line.bot.admin(line.uid("staff"))
     await line.bot.db.run(_register)
     hana_listing = await offer(line, "hana", conditions="ハナ専用の秘密の条件です")
     jiro_listing = await offer(line, "jiro", conditions="ジロウの畑の条件です")

@@ -245,6 +245,7 @@ TEXTS = {
     ),
     "kpi.areas_published": ("きまりを公開している行政区", "行政区 publishing their rules"),
     "kpi.areas_total": ("登録されている行政区", "行政区 registered"),
+    "kpi.areas_published_percent": ("公開している区の割合(%)", "share of 区 publishing (%)"),
     "digest.areas": ("■ 行政区", "■ 行政区"),
     "digest.areas_welcoming": ("「移住者歓迎」の区: {count}", "区 welcoming newcomers: {count}"),
     "digest.area_residents": ("住んでいる区を登録した人: {count}", "members who recorded their 区: {count}"),
