@@ -33,6 +33,7 @@ MAX_NAME = 60
 SCAN, SIGNUP = "occasion_scan", "occasion_signup"
 # A code in a message: six letters and digits standing alone (after "#", a space or the start).
 CODE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])#?([0-9A-Za-z]{6})(?![0-9A-Za-z])")
+MAX_LOOKUPS = 5  # code-shaped words looked up per message: plain chat stays cheap
 LINE_FRIEND = "https://line.me/R/ti/p/"
 LINE_MESSAGE = "https://line.me/R/oaMessage/"
 
@@ -77,9 +78,14 @@ def all_occasions(session: Session) -> list[Occasion]:
 
 
 def in_text(session: Session, text: str) -> Occasion | None:
-    """The occasion whose code a message carries (the first that exists)."""
-    for match in CODE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text or "")[:500]):
-        found = find(session, match.group(1))
+    """The occasion whose code a message carries (the first that exists; at most a few look-ups per message)."""
+    candidates = [
+        match.group(1).upper()
+        for match in CODE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text or "")[:500])
+        if all(c in CODE_ALPHABET for c in match.group(1).upper())
+    ]
+    for code in candidates[:MAX_LOOKUPS]:
+        found = find(session, code)
         if found is not None:
             return found
     return None
