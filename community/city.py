@@ -219,6 +219,19 @@ class DiscordSettings(Section):
     board_forum_name: str = Field(default_factory=lambda: t("ja", "discord.board_forum_name"))
 
 
+class ListingsSettings(Section):
+    """貸畑 and 空き家 listings (issue 17): a listing closes by itself this many days after staff approve it."""
+
+    days: WholeNumber = Field(default=90, ge=1, le=3650)
+
+
+class OccasionsSettings(Section):
+    """Sign-up QR codes for occasions (issue 17). line_id: the LINE account's basic id ("@omitama"), for the
+    friend-add link and the link that opens the chat with the occasion's code typed in."""
+
+    line_id: str = Field(default="", pattern=r"^(@[0-9A-Za-z._-]{1,40})?$")
+
+
 class WebSettings(Section):
     public_requests_per_minute: float = Field(default=60, gt=0)
     public_burst: WholeNumber | None = Field(default=None, ge=1)
@@ -240,6 +253,8 @@ class CityConfig(Section):
     web: WebSettings = WebSettings()
     line: LineChannel = LineChannel()
     staff: StaffAccounts = StaffAccounts()
+    listings: ListingsSettings = ListingsSettings()
+    occasions: OccasionsSettings = OccasionsSettings()
 
     @field_validator("touchpoints", mode="before")
     @classmethod

@@ -20,6 +20,12 @@ KINDS = frozenset(
         "referral_click",
         "donation",
         "childcare_optin",
+        # living in the town (issue 17): counts that stay when /forget-me removes the rows they came from
+        "listing_published",
+        "inquiry",
+        "circle_listed",
+        "occasion_scan",
+        "occasion_signup",
     }
 )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from community.city import CityConfig, Site
-from handlers import board, childcare, core, events, kpi, staff
+from handlers import areas, board, childcare, circles, core, events, kpi, listings, occasions, staff
 from handlers.feature import Feature
 from handlers.router import Router
 from scheduler.jobs import Job, collect_jobs
@@ -20,6 +20,10 @@ FEATURES: tuple[Feature, ...] = (
     events.FEATURE,
     childcare.FEATURE,
     staff.FEATURE,
+    areas.FEATURE,
+    listings.FEATURE,
+    circles.FEATURE,
+    occasions.FEATURE,
 )
 
 

@@ -1,3 +1,15 @@
 """Imports every table module so SQLModel.metadata (Alembic, tests) knows them all."""
 
-from storage.models import audit, childcare, community, core, events, quota, staff  # noqa: F401
+from storage.models import (  # noqa: F401
+    areas,
+    audit,
+    childcare,
+    circles,
+    community,
+    core,
+    events,
+    listings,
+    occasions,
+    quota,
+    staff,
+)

@@ -34,6 +34,12 @@ CONTRACT_KPIS = (
     "event_spaces_with_active_facilitator",
     "event_messages",
     "childcare_optins",
+    "areas_published",
+    "areas_total",
+    "listings_published",
+    "listing_inquiries",
+    "circles_listed",
+    "occasion_signups",
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -56,7 +62,7 @@ NUMBER = {"type": "integer", "minimum": 0}
 CONTRACT = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["fiscal_year", "from", "to", "kpis", "per_touchpoint"],
+    "required": ["fiscal_year", "from", "to", "kpis", "per_touchpoint", "per_occasion"],
     "properties": {
         "fiscal_year": {"type": "integer"},
         "from": {"type": "string", "pattern": r"^\d{4}-04-01$"},
@@ -82,6 +88,15 @@ CONTRACT = {
                 "additionalProperties": False,
                 "required": ["scans", "pushes"],
                 "properties": {"scans": NUMBER, "pushes": NUMBER},
+            },
+        },
+        "per_occasion": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "scans", "signups"],
+                "properties": {"name": {"type": "string"}, "scans": NUMBER, "signups": NUMBER},
             },
         },
     },
@@ -186,6 +201,12 @@ async def test_fiscal_year_2026_values_from_the_log(web):
         "event_spaces_with_active_facilitator": 0,
         "event_messages": 1,
         "childcare_optins": 1,
+        "areas_published": 0,
+        "areas_total": 0,
+        "listings_published": 0,
+        "listing_inquiries": 0,
+        "circles_listed": 0,
+        "occasion_signups": 0,
     }
     targets = {name: item["target"] for name, item in data["kpis"].items()}
     assert targets["participants"] == 22000 and targets["posts_cumulative"] == 6000

@@ -1,4 +1,5 @@
-"""A per-address rate limit for the public pages (/go, /qr, /r, /board, /charts): a token bucket per client address.
+"""A per-address rate limit for the public pages (/go, /qr, /r, /board, /charts, /o, /areas, /listings, /circles):
+a token bucket per client address.
 
 A loop of requests (a stuck link checker, a script) gets 429 before any handler runs, so it cannot fill the
 engagement log with scans and clicks. The LINE webhook and /healthz are never limited: LINE redelivers and
@@ -22,7 +23,8 @@ from aiohttp import web
 
 from handlers.web import page
 
-PUBLIC_PREFIXES = ("/go", "/qr", "/r", "/board", "/charts")
+# /o, /areas, /listings, /circles: living in the town (issue 17); a visit to /o/<code> is counted, like a scan.
+PUBLIC_PREFIXES = ("/go", "/qr", "/r", "/board", "/charts", "/o", "/areas", "/listings", "/circles")
 MAX_BUCKETS = 10_000  # addresses remembered at once; idle ones are forgotten first
 
 
