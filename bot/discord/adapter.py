@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.client import DiscordClient
-from bot.discord.commands import answers_privately, slash_commands
+from bot.discord.commands import Invoked, answers_privately, slash_commands
 from bot.discord.deliver import DiscordDelivery
 from bot.discord.forum import BoardForum, forum_thread
 from bot.discord.mirror import BoardMirror
@@ -57,7 +57,7 @@ class DiscordBot:
         self.spaces = EventSpaces(self.client, site, inbox)
         self.forum = BoardForum(self.client, site)
         self.mirror = BoardMirror(self.forum, self.client, site, inbox, board_links)
-        self.delivery = DiscordDelivery(self.client, self.spaces, self.mirror)
+        self.delivery = DiscordDelivery(self.client, self.spaces, self.mirror, inbox)
         self.synced: list[app_commands.AppCommand] = []
 
     async def run(self) -> None:
@@ -75,9 +75,10 @@ class DiscordBot:
     async def store(self, event_id: str, inbound: m.Inbound) -> None:
         await self.inbox([inbox_row(event_id, inbound)])
 
-    async def accept_interaction(self, interaction: discord.Interaction) -> None:
-        """Acknowledge at once (Discord allows 3 seconds), then leave the work to the inbox worker."""
-        inbound = inbound_from_interaction(interaction, self.site.lang)
+    async def accept_interaction(self, interaction: discord.Interaction, invoked: Invoked | None = None) -> None:
+        """Acknowledge at once (Discord allows 3 seconds), then leave the work to the inbox worker. invoked: a slash
+        command as discord.py's command tree parsed it (buttons have none)."""
+        inbound = inbound_from_interaction(interaction, self.site.lang, invoked)
         if inbound is None:
             return
         try:

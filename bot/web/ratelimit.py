@@ -22,7 +22,7 @@ from aiohttp import web
 
 from handlers.web import page
 
-PUBLIC_PREFIXES = ("/go", "/qr", "/r", "/board", "/charts")
+PUBLIC_PREFIXES = ("/go", "/qr", "/r", "/board", "/charts", "/events", "/events.ics")
 MAX_BUCKETS = 10_000  # addresses remembered at once; idle ones are forgotten first
 
 

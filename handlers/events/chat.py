@@ -1,9 +1,10 @@
-"""Event commands (the events issue).
+"""Event commands (the events issues).
 
-Staff name organizers (/organizer), organizers create events (/event new) in a 1:1 chat, a facilitator's group
-binds to the event with its code (/event bind), facilitators are named (/event facilitator), the group's invite link
-is stored (/event invite), attendees get it with /join CODE (or Discord's join button). What happens in an event
-space (messages counted, members joining) is in handlers.events.spaces.
+Staff name organizers (/organizer), organizers create events (/event new) in a 1:1 chat and get the event's secret
+bind code; a group binds to the event with that code (/event bind; whoever binds becomes its facilitator unless one is
+named; /event unbind undoes it), facilitators are named (/event facilitator), the group's invite link is stored
+(/event invite). Registrations, check-in and news are in handlers.events.rsvp; what happens in an event space
+(messages counted, members joining, a Discord channel made) in handlers.events.spaces.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import re
 
 from sqlmodel import select
 
+from community import event_checkin as checkin
+from community import event_news, members
+from community import event_registration as reg
 from community import events as ev
-from community import members
-from community.messages import Action, Card, Text
+from community.messages import Text
 from community.problems import Problem
 from community.spaces import find_space, get_or_create_space
 from community.texts import has, is_word, t
@@ -100,18 +103,6 @@ def in_their_language(member: Member, key: str, **values: object) -> str:
     return t(member.lang, key, **values)
 
 
-def send_event_card(ctx: Context, event: Event) -> None:
-    if event.closed_at is not None:
-        raise Problem("event.closed", title=event.title)
-    text = ctx.t("event.card_text", when=when(ctx, event), place=event.location)
-    if event.invite_url:
-        join = Action(label=ctx.t("event.join_button"), url=event.invite_url)
-        card = Card(title=event.title, text=text, actions=(join,))
-        ctx.reply(card, Text(ctx.t("event.join_link", url=event.invite_url)))
-    else:
-        ctx.reply(Card(title=event.title, text=text), Text(ctx.t("event.join_pending", code=event.code)))
-
-
 # ---- organizers and events -------------------------------------------------------------------------------------
 
 
@@ -133,9 +124,10 @@ def organizer_command(ctx: Context) -> None:
 @chat.command("event new", roles={members.STAFF, members.ORGANIZER}, places={DIRECT_PLACE})
 def event_new(ctx: Context) -> None:
     parts = [p.strip() for p in FIELD_BAR.split(ctx.args)]
-    if len(parts) != 3 or not all(parts):
+    if len(parts) not in (3, 4) or not all(parts):
         raise Problem("event.new_fields")
-    title, when_text, location = parts
+    title, when_text, location = parts[:3]
+    capacity = reg.parse_capacity(parts[3]) if len(parts) == 4 else None
     starts_at = ev.parse_when(when_text, ctx.site.tz, ctx.now)
     event = ev.create_event(
         ctx.session,
@@ -145,20 +137,97 @@ def event_new(ctx: Context) -> None:
         location=location,
         organizer_id=id_of(sender(ctx)),
         now=ctx.now,
+        capacity=capacity,
     )
     if "discord" in ctx.site.platforms:
         ev.request_discord_space(ctx.session, ctx.postbox, event)
-    ctx.say("event.created", title=event.title, code=event.code, when=when(ctx, event), place=event.location)
+    event_news.announce(ctx.session, ctx.site, ctx.postbox, event, skip_member_id=id_of(sender(ctx)))
+    ctx.reply("\n".join([created_text(ctx, event), *next_steps_after_new(ctx, event)]))
+
+
+def created_text(ctx: Context, event: Event) -> str:
+    limit = ctx.t("event.capacity_line", capacity=event.capacity) if event.capacity else ctx.t("event.capacity_open")
+    return ctx.t(
+        "event.created",
+        title=event.title,
+        code=event.code,
+        when=when(ctx, event),
+        place=event.location,
+        capacity=limit,
+    )
+
+
+def next_steps_after_new(ctx: Context, event: Event) -> list[str]:
+    """What the organizer can do next, where they are: on Discord the bot makes the channel; elsewhere they (or a
+    facilitator they trust with the secret bind code) make a LINE group and bind it."""
+    steps = [ctx.t("event.steps_header")]
+    if ctx.inbound.platform == "discord":
+        steps.append(ctx.t("event.step_discord_channel"))
+        steps.append(ctx.t("event.step_discord_facilitator", code=event.code))
+    else:
+        if "discord" in ctx.site.platforms:
+            steps.append(ctx.t("event.step_discord_also"))
+        steps.append(ctx.t("event.step_line_group", bind=event.bind_code))
+        steps.append(ctx.t("event.step_facilitator_by_id", code=event.code))
+    steps.append(ctx.t("event.step_capacity", code=event.code))
+    steps.append(ctx.t("event.step_share", code=event.code))
+    steps.append(ctx.t("event.step_status", code=event.code))
+    return steps
 
 
 @chat.command("event bind", places={GROUP_PLACE})
 def event_bind(ctx: Context) -> None:
-    event = event_from_code(ctx, ctx.args)
+    words = ctx.args.split()
+    if not words:
+        raise Problem("event.bind_code_missing")
+    event = ev.event_by_bind_code(ctx.session, words[0])
     space = get_or_create_space(ctx.session, ctx.inbound.place, ctx.now, name=ctx.inbound.place_name)
     bound = ev.bind_space(ctx.session, event, space, ctx.now)
-    if ctx.member is not None:
-        ev.mark_present(ctx.session, bound, id_of(ctx.member), ctx.now)
-    ctx.say("event.bound", title=event.title, when=when(ctx, event), place=event.location)
+    me = sender(ctx)
+    ev.mark_present(ctx.session, bound, id_of(me), ctx.now)
+    # Whoever binds becomes the group's facilitator, unless the binder names others or the event already has one.
+    chosen = mentioned_members(ctx) if ctx.inbound.mentions else []
+    if not chosen and not ev.facilitators(ctx.session, event):
+        chosen = [me]
+    added = name_facilitators(ctx, event, chosen)
+    lines = [ctx.t("event.bound", title=event.title, when=when(ctx, event), place=event.location)]
+    lines += next_steps_after_bind(ctx, event, added)
+    ctx.reply("\n".join(lines))
+
+
+def next_steps_after_bind(ctx: Context, event: Event, added: list[Member]) -> list[str]:
+    """Only what the person who bound can do now: a facilitator (or organizer, or staff) names others, stores the
+    LINE group's invite link, can undo the binding; anyone else just hears who facilitates."""
+    me = sender(ctx)
+    lines = []
+    if me in added:
+        lines.append(ctx.t("event.bound_you_facilitate"))
+    elif added:
+        lines.append(ctx.t("event.facilitators_added", names=ev.names_of(added, ctx.lang), title=event.title))
+    if not ev.may_manage(ctx.session, me, ctx.roles, event):
+        names = ev.names_of(ev.facilitators(ctx.session, event), ctx.lang)
+        lines.append(ctx.t("event.bound_ask_facilitator", names=names))
+        return lines
+    lines.append(ctx.t("event.steps_header"))
+    lines.append(ctx.t("event.step_more_facilitators"))
+    if ctx.inbound.platform in ("line", "console"):
+        lines.append(ctx.t("event.step_invite"))
+    lines.append(ctx.t("event.step_unbind"))
+    return lines
+
+
+@chat.command("event unbind", roles=MANAGERS, places={GROUP_PLACE})
+def event_unbind(ctx: Context) -> None:
+    space = find_space(ctx.session, ctx.inbound.place)
+    binding = ev.binding_of(ctx.session, space)
+    if binding is None or space is None:
+        raise Problem("event.not_bound")
+    bound, event = binding
+    if not ev.may_manage(ctx.session, ctx.member, ctx.roles, event):
+        ctx.say("event.not_allowed")
+        return
+    ev.unbind_space(ctx.session, bound, space)
+    ctx.say("event.unbound", title=event.title)
 
 
 @chat.command("event invite", roles=MANAGERS)
@@ -178,19 +247,6 @@ def event_invite(ctx: Context) -> None:
     event.invite_url = url.strip()
     ctx.session.add(event)
     ctx.say("event.invite_saved", title=event.title, code=event.code)
-
-
-@chat.command("join")
-def join_command(ctx: Context) -> None:
-    if not ctx.args.strip():
-        raise Problem("event.join_code")
-    send_event_card(ctx, event_from_code(ctx, ctx.args))
-
-
-# Discord's join button under an event card (bot/discord sends "event-join:<CODE>"; deployed cards keep it).
-@chat.postback("event-join:{code}")
-def join_button(ctx: Context, code: str) -> None:
-    send_event_card(ctx, event_from_code(ctx, code))
 
 
 @chat.command("event list")
@@ -237,10 +293,7 @@ def event_facilitator(ctx: Context) -> None:
         return
     if event.closed_at is not None:
         raise Problem("event.closed", title=event.title)
-    added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
-    for member in added:
-        guide = in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)
-        ctx.push_member(id_of(member), Text(guide))
+    added = name_facilitators(ctx, event, chosen)
     already = [m for m in chosen if m not in added]
     lines = []
     if added:
@@ -250,11 +303,26 @@ def event_facilitator(ctx: Context) -> None:
     ctx.reply("\n".join(lines))
 
 
+def name_facilitators(ctx: Context, event: Event, chosen: list[Member]) -> list[Member]:
+    """Make them facilitators; the new ones get the guide 1:1 (with the secret bind code) and, on Discord, the right
+    to moderate the event's channel. Returns those newly named."""
+    added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
+    for member in added:
+        guide = in_their_language(
+            member, "event.facilitator_guide", title=event.title, code=event.code, bind=event.bind_code
+        )
+        ctx.push_member(id_of(member), Text(guide))
+        reg.grant_access(ctx.session, ctx.postbox, event, id_of(member), allow=True, manage=True)
+    return added
+
+
 def facilitators_named_here(ctx: Context) -> tuple[Event | None, list[Member]]:
-    """In the group: the group's event and the people mentioned. (None, []) when the sender may not name them."""
-    event = group_event(ctx)
+    """In a group or channel: the event named by code, else the place's own, and the people mentioned (a Discord
+    user option arrives as a mention). (None, []) when the sender may not name them."""
     if not ctx.inbound.mentions:
         raise Problem("event.facilitator_who")
+    code = ctx.args.split()[0] if ctx.args.split() and not ctx.args.split()[0].startswith("@") else ""
+    event = event_from_code(ctx, code) if code and ev.normalise_code(code) else group_event(ctx)
     if not ev.may_manage(ctx.session, ctx.member, ctx.roles, event):
         return None, []
     return event, mentioned_members(ctx)
@@ -314,7 +382,35 @@ def event_status(ctx: Context) -> None:
     ]
     lines.append(facilitator_line(ctx, event))
     lines += space_lines(ctx, event)
+    lines += registration_lines(ctx, event)
+    lines.append(ctx.t("event.status_secret", bind=event.bind_code, qr=checkin.qr_url(ctx.site, event.code)))
     ctx.reply("\n".join(lines))
+
+
+STATUS_NAMES = 30  # names listed per status; the counts say how many more
+
+
+def registration_lines(ctx: Context, event: Event) -> list[str]:
+    """The counts, who registered and who waits (by display name or public id), and how many checked in."""
+    found = reg.counts(ctx.session, event)
+    limit = ctx.t("event.capacity_of", capacity=event.capacity) if event.capacity else ""
+    attended = ev.rsvp_figures(ctx.session, [id_of(event)])[id_of(event)][2]
+    lines = [
+        ctx.t(
+            "event.status_registrations",
+            registered=found.registered,
+            capacity=limit,
+            waiting=found.waiting,
+            attended=attended,
+        )
+    ]
+    for status, key in ((ev.REGISTERED, "event.status_registered"), (ev.WAITING, "event.status_waiting")):
+        names = [ev.member_label(m) for m in reg.people(ctx.session, event, status)]
+        if names:
+            shown = ctx.t("event.name_separator").join(names[:STATUS_NAMES])
+            more = ctx.t("event.status_more", count=len(names) - STATUS_NAMES) if len(names) > STATUS_NAMES else ""
+            lines.append(ctx.t(key, names=shown, more=more))
+    return lines
 
 
 def facilitator_line(ctx: Context, event: Event) -> str:
