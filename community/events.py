@@ -76,6 +76,15 @@ def new_bind_code(session: Session) -> str:
             return code
 
 
+def bind_code_of(session: Session, event: Event) -> str:
+    """The event's secret bind code (an event stored without one, e.g. by an import, gets one now)."""
+    if not event.bind_code:
+        event.bind_code = new_bind_code(session)
+        session.add(event)
+        session.flush()
+    return event.bind_code
+
+
 def _folded_code(text: str) -> str:
     return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
 

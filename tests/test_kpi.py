@@ -33,6 +33,9 @@ CONTRACT_KPIS = (
     "event_spaces",
     "event_spaces_with_active_facilitator",
     "event_messages",
+    "event_registrations",  # issue 16: places taken, check-ins at the venue, 交流人口 (check-ins + venue counts)
+    "event_attendance",
+    "visitors",
     "childcare_optins",
 )
 
@@ -185,6 +188,9 @@ async def test_fiscal_year_2026_values_from_the_log(web):
         "event_spaces": 0,
         "event_spaces_with_active_facilitator": 0,
         "event_messages": 1,
+        "event_registrations": 0,
+        "event_attendance": 0,
+        "visitors": 0,
         "childcare_optins": 1,
     }
     targets = {name: item["target"] for name, item in data["kpis"].items()}

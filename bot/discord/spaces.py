@@ -59,13 +59,16 @@ class EventSpaces:
         return t(self.site.lang, key, **values)
 
     async def _category(
-        self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel], name: str
+        self, guild: discord.Guild, channels: list[discord.abc.GuildChannel], name: str
     ) -> discord.CategoryChannel:
+        """The category of that name; made (and added to `channels`, so the next step finds it) when missing."""
         for channel in channels:
             if isinstance(channel, discord.CategoryChannel) and channel.name.lower() == name.lower():
                 return channel
         async with needs(MANAGE_CHANNELS, "event_channel"):
-            return await guild.create_category(name, reason="tsunagaru: event spaces")
+            made = await guild.create_category(name, reason="tsunagaru: event spaces")
+        channels.append(made)
+        return made
 
     async def create(self, op: m.CreateSpace, retry_key: str) -> discord.TextChannel:
         guild = await self.client.home_guild(self.site.guild_id)
@@ -89,7 +92,7 @@ class EventSpaces:
         return channel
 
     async def _channel(
-        self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel], op: m.CreateSpace, when: str
+        self, guild: discord.Guild, channels: list[discord.abc.GuildChannel], op: m.CreateSpace, when: str
     ) -> discord.TextChannel:
         """The event's channel: found by the marker in its topic, or made (private) under the events category."""
         marker = topic_marker(op.event_code)
@@ -108,7 +111,7 @@ class EventSpaces:
                 reason="tsunagaru: event space (private)",
             )
 
-    async def _lobby(self, guild: discord.Guild, channels: Sequence[discord.abc.GuildChannel]) -> discord.TextChannel:
+    async def _lobby(self, guild: discord.Guild, channels: list[discord.abc.GuildChannel]) -> discord.TextChannel:
         """The public channel of the events category where each event's join card is posted (read-only for all)."""
         name = self.t("discord.space.lobby")
         for channel in channels:

@@ -167,7 +167,7 @@ def next_steps_after_new(ctx: Context, event: Event) -> list[str]:
     else:
         if "discord" in ctx.site.platforms:
             steps.append(ctx.t("event.step_discord_also"))
-        steps.append(ctx.t("event.step_line_group", bind=event.bind_code))
+        steps.append(ctx.t("event.step_line_group", bind=ev.bind_code_of(ctx.session, event)))
         steps.append(ctx.t("event.step_facilitator_by_id", code=event.code))
     steps.append(ctx.t("event.step_capacity", code=event.code))
     steps.append(ctx.t("event.step_share", code=event.code))
@@ -309,7 +309,11 @@ def name_facilitators(ctx: Context, event: Event, chosen: list[Member]) -> list[
     added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
     for member in added:
         guide = in_their_language(
-            member, "event.facilitator_guide", title=event.title, code=event.code, bind=event.bind_code
+            member,
+            "event.facilitator_guide",
+            title=event.title,
+            code=event.code,
+            bind=ev.bind_code_of(ctx.session, event),
         )
         ctx.push_member(id_of(member), Text(guide))
         reg.grant_access(ctx.session, ctx.postbox, event, id_of(member), allow=True, manage=True)
@@ -383,7 +387,8 @@ def event_status(ctx: Context) -> None:
     lines.append(facilitator_line(ctx, event))
     lines += space_lines(ctx, event)
     lines += registration_lines(ctx, event)
-    lines.append(ctx.t("event.status_secret", bind=event.bind_code, qr=checkin.qr_url(ctx.site, event.code)))
+    bind = ev.bind_code_of(ctx.session, event)
+    lines.append(ctx.t("event.status_secret", bind=bind, qr=checkin.qr_url(ctx.site, event.code)))
     ctx.reply("\n".join(lines))
 
 

@@ -32,7 +32,7 @@ class Event(SQLModel, table=True):
     closed_at: datetime | None = None
     after_event_posted_at: datetime | None = None  # the after-event job posts once
     # The secret that binds a group to the event (/event bind): shown only to its organizer, facilitators and staff.
-    bind_code: str = Field(default="", max_length=12)
+    bind_code: str | None = Field(default=None, max_length=12)
     capacity: int | None = None  # places; registrations past it wait; None: no limit
 
 

@@ -34,13 +34,10 @@ def _fill_bind_codes() -> None:
 
 def upgrade() -> None:
     with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("bind_code", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="")
-        )
+        batch_op.add_column(sa.Column("bind_code", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True))
         batch_op.add_column(sa.Column("capacity", sa.Integer(), nullable=True))
     _fill_bind_codes()
     with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.alter_column("bind_code", server_default=None)
         batch_op.create_unique_constraint("uq_event_bind_code", ["bind_code"])
 
     op.create_table(
