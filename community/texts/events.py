@@ -283,6 +283,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "event.news_on_button": ("お知らせを受け取る", "Tell me"),
     "event.news_off_button": ("お知らせを止める", "Stop the news"),
+    "event.news_no_button": ("今はいい", "Not now"),
     "event.news_title": ("新しいイベント: {title}", "New event: {title}"),
     "event.news_text": (
         "日時: {when}\n場所: {place}\n参加するにはボタンを押すか「/join {code}」と送ってください。",

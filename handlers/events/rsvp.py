@@ -128,5 +128,6 @@ def news_question(ctx: Context, subscribed: bool) -> OutboundMessage:
     if subscribed:
         change = Action(label=ctx.t("event.news_off_button"), text="/event news off")
         return Text(ctx.t("event.news_state_on"), quick_replies=(change,))
-    change = Action(label=ctx.t("event.news_on_button"), text="/event news on", means="yes")
-    return Text(ctx.t("event.news_state_off"), quick_replies=(change,))
+    yes = Action(label=ctx.t("event.news_on_button"), text="/event news on", means="yes")
+    no = Action(label=ctx.t("event.news_no_button"), text="/event news off", means="no")
+    return Text(ctx.t("event.news_state_off"), quick_replies=(yes, no))
