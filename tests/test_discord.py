@@ -105,12 +105,24 @@ def _user(user_id: int, name: str, bot: bool = False) -> dict:
     return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": None, "avatar": None, "bot": bot}
 
 
-def _json(payload, status: int = 200, headers: dict | None = None) -> web.Response:
+def rate_limit_headers(path: str = "") -> dict[str, str]:
+    """What Discord sends with every answer: the route's bucket and what is left of it (plenty, here)."""
+    bucket = "fake-" + (path.strip("/").split("/")[2] if path.count("/") > 2 else "bucket")
+    return {
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "4",
+        "X-RateLimit-Reset": f"{dt.datetime.now(dt.UTC).timestamp() + 1:.3f}",
+        "X-RateLimit-Reset-After": "1.000",
+        "X-RateLimit-Bucket": bucket,
+    }
+
+
+def _json(payload, status: int = 200, headers: dict | None = None, path: str = "") -> web.Response:
     # discord.py decodes a body as JSON only when Content-Type is exactly application/json, as Discord sends it.
     return web.Response(
         body=json.dumps(payload).encode(),
         status=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
+        headers={"Content-Type": "application/json", **rate_limit_headers(path), **(headers or {})},
     )
 
 
@@ -188,7 +200,11 @@ class FakeDiscord:
         method = request.method
 
         def ok(payload=None, status=200):
-            return web.Response(status=204) if payload is None else _json(payload, status)
+            return (
+                web.Response(status=204, headers=rate_limit_headers(path))
+                if payload is None
+                else _json(payload, status, path=path)
+            )
 
         def not_found(code: int, message: str):
             return _json({"message": message, "code": code}, 404)

@@ -18,7 +18,7 @@ from tests.test_event_rsvp import STAFF, Story
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 FAN, QUIET = lp.user_id("pages-fan"), lp.user_id("pages-quiet")
-TRICKY = "秋祭り; 夜店, 花火\\ と \"音楽\" ライブ — 小美玉の夏をもう一度たのしむ会（長いタイトルの折り返しを確かめる）"
+TRICKY = '秋祭り; 夜店, 花火\\ と "音楽" ライブ — 小美玉の夏をもう一度たのしむ会（長いタイトルの折り返しを確かめる）'
 
 
 @pytest.fixture
@@ -57,7 +57,10 @@ async def test_the_calendar_feed_is_valid_rfc_5545(story):
     start = tricky.decoded("DTSTART")
     assert start.tzinfo is not None and start.astimezone(TOKYO).hour == datetime.now(TOKYO).hour
     assert tricky.decoded("DTEND") - start == timedelta(hours=3)  # [events] duration_hours
-    assert str(tricky["URL"]) == f"https://tsunagaru.example.jp/events/{first}" and f"/join {first}" in tricky["DESCRIPTION"]
+    assert (
+        str(tricky["URL"]) == f"https://tsunagaru.example.jp/events/{first}"
+        and f"/join {first}" in tricky["DESCRIPTION"]
+    )
     assert str(events[f"{second}@tsunagaru.example.jp"]["STATUS"]) == "CANCELLED"
     for event in events.values():
         assert "DTSTAMP" in event
@@ -122,7 +125,13 @@ def test_the_notice_is_a_push_of_kind_event_news(make_settings):
             event_news.subscribe(session, fan, "line", now)
             event_news.subscribe(session, english, "line", now)
             event = ev.create_event(
-                session, settings.city, title="会", starts_at=now + timedelta(days=2), location="館", organizer_id=fan.id, now=now
+                session,
+                settings.city,
+                title="会",
+                starts_at=now + timedelta(days=2),
+                location="館",
+                organizer_id=fan.id,
+                now=now,
             )
             box = Postbox()
             assert event_news.announce(session, settings.site, box, event) == 2

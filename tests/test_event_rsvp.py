@@ -159,7 +159,9 @@ async def test_unbind_by_facilitator_organizer_or_staff_only(story):
 
 
 async def test_organizer_on_line_is_told_line_steps_with_the_bind_code(story):
-    [answer] = await story.say(STAFF, f"/event new 会 | {(datetime.now(TOKYO) + timedelta(days=3)):%Y-%m-%d %H:%M} | 公民館")
+    [answer] = await story.say(
+        STAFF, f"/event new 会 | {(datetime.now(TOKYO) + timedelta(days=3)):%Y-%m-%d %H:%M} | 公民館"
+    )
     assert "LINEグループを作って" in answer and "/event bind " in answer
     assert "Discord" not in answer  # Discord is off in this city: nothing said of it
 
@@ -209,7 +211,7 @@ async def test_dashboard_shows_registrations_and_check_ins(story, bot):
     await story.say(B, f"/join {code}")
     await story.say(A, f"/checkin {code}")
     page = await (await bot.get("/dashboard", headers={"Authorization": "Bearer line-bot-staff-token"})).text()
-    assert "<th class=\"n\">参加登録</th>" in page
+    assert '<th class="n">参加登録</th>' in page
     assert '<td class="n">1 / 1</td><td class="n">1</td><td class="n">1</td>' in page
 
 
@@ -227,7 +229,9 @@ async def test_one_reminder_the_day_before_to_each_registered_person(story, fake
     detail = await story.run_job("event-reminders", eve)
     assert detail == "明日のイベント 1件の参加者 1人にお知らせを送りました"
     [reminder] = [p for p in fake_line.pushes(to=A) if "明日は" in p["messages"][0]["text"]]
-    assert "秋の交流会" in reminder["messages"][0]["text"] and f"/event cancel {code}" in reminder["messages"][0]["text"]
+    assert (
+        "秋の交流会" in reminder["messages"][0]["text"] and f"/event cancel {code}" in reminder["messages"][0]["text"]
+    )
     assert not [p for p in fake_line.pushes(to=B) if "明日は" in p["messages"][0]["text"]]
     detail = await story.run_job("event-reminders", eve + timedelta(minutes=30))
     assert "参加者 0人" in detail  # once per person and event
