@@ -366,6 +366,7 @@ async def test_a_slash_command_with_a_user_option_names_a_facilitator_who_may_mo
     assert allow & VIEW and allow & MODERATE
     [guide] = gateway.dm_texts(FAC_ID)
     assert "世話人になりました" in guide and event.code in guide
+    assert "LINEグループ" not in guide and event.bind_code not in guide  # on Discord there is no group to bind
 
 
 async def test_the_lobby_join_button_registers_and_lets_in_and_the_waiting_list_moves_up(gateway, fake):

@@ -348,3 +348,35 @@ async def test_kpis_and_digest_count_registrations_attendance_and_visitors_again
     text = (await bot.db.run(digest.build, bot.settings.site, week_later)).text
     assert "交流人口（来場者数）: 6,202 / 1,000,000 (0.6%)" in text
     assert "イベントの参加登録: 2 (+2)" in text and "イベントの来場（チェックイン）: 2 (+2)" in text
+
+
+def test_migration_gives_every_existing_event_a_bind_code_of_its_own(database_url):
+    """Events made before 0017 could be bound with their public code; now each gets a secret one."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    upgrade(database_url, "0014")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            now = datetime.now(TOKYO)
+            connection.execute(
+                text("INSERT INTO member (public_id, lang, created_at) VALUES ('m-old', 'ja', :now)"), {"now": now}
+            )
+            for code in ("AAAAAA", "BBBBBB"):
+                connection.execute(
+                    text(
+                        "INSERT INTO event (code, title, starts_at, location, venue, organizer_id, created_at) "
+                        "VALUES (:code, 'old', :now, 'here', '', 1, :now)"
+                    ),
+                    {"code": code, "now": now},
+                )
+        upgrade(database_url)
+        with engine.connect() as connection:
+            codes = [row[0] for row in connection.execute(text("SELECT bind_code FROM event ORDER BY id"))]
+    finally:
+        engine.dispose()
+    assert len(codes) == 2 and len(set(codes)) == 2
+    assert all(len(code) == ev.BIND_CODE_LENGTH and set(code) <= set(ev.CODE_ALPHABET) for code in codes)

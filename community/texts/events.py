@@ -148,13 +148,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "イベント「{title}」({code}) の世話人になりました。ありがとうございます！\n世話人のお願い:\n"
         "・グループで最初のあいさつや話題づくりをする\n・困っている人がいたら声をかける\n"
         "・グループが静かなときは、ボットから話題の案内が届きます\n"
-        "LINEグループを作るときは、ボットを招待してグループで「/event bind {bind}」と送ってください（登録用の秘密のコードです）。\n"
         "状況は「/event status {code}」で見られます。案内を止めるには「/event facilitator stop {code}」と送ってください。",
         'You now facilitate "{title}" ({code}). Thank you!\nWhat a facilitator does:\n'
         "- say hello and start conversations in the group\n- help people who seem lost\n"
         "- when the group is quiet, the bot sends you a topic idea\n"
-        'To make a LINE group for it, invite the bot and send "/event bind {bind}" there (the secret bind code).\n'
         'See "/event status {code}". To stop the nudges send "/event facilitator stop {code}".',
+    ),
+    "event.facilitator_guide_bind": (
+        "LINEグループを作るときは、ボットを招待してグループで「/event bind {bind}」と送ってください（登録用の秘密のコードです）。",
+        'To make a LINE group for it, invite the bot and send "/event bind {bind}" there (the secret bind code).',
     ),
     "event.stop_which": (
         "どのイベントの案内を止めるか、「/event facilitator stop コード」と送ってください。",

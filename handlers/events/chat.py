@@ -32,6 +32,8 @@ chat = ChatRoutes("events")
 # Who may manage some event: staff, organizers, and facilitators (a facilitator of any event holds the unscoped role
 # name "facilitator"); whether they may manage this one is checked per event (community.events.may_manage).
 MANAGERS = {members.STAFF, members.ORGANIZER, members.FACILITATOR}
+# Where people make a group themselves and bind it with the secret code (Discord channels the bot makes).
+GROUP_PLATFORMS = frozenset({"line", "console"})
 FIELD_BAR = re.compile(r"[|\uff5c]")  # "|", or the full-width bar a Japanese keyboard types
 
 
@@ -210,7 +212,7 @@ def next_steps_after_bind(ctx: Context, event: Event, added: list[Member]) -> li
         return lines
     lines.append(ctx.t("event.steps_header"))
     lines.append(ctx.t("event.step_more_facilitators"))
-    if ctx.inbound.platform in ("line", "console"):
+    if ctx.inbound.platform in GROUP_PLATFORMS:
         lines.append(ctx.t("event.step_invite"))
     lines.append(ctx.t("event.step_unbind"))
     return lines
@@ -304,18 +306,16 @@ def event_facilitator(ctx: Context) -> None:
 
 
 def name_facilitators(ctx: Context, event: Event, chosen: list[Member]) -> list[Member]:
-    """Make them facilitators; the new ones get the guide 1:1 (with the secret bind code) and, on Discord, the right
-    to moderate the event's channel. Returns those newly named."""
+    """Make them facilitators; the new ones get the guide 1:1 (with the secret bind code for those who can make a
+    LINE group) and, on Discord, the right to moderate the event's channel. Returns those newly named."""
     added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
     for member in added:
-        guide = in_their_language(
-            member,
-            "event.facilitator_guide",
-            title=event.title,
-            code=event.code,
-            bind=ev.bind_code_of(ctx.session, event),
-        )
-        ctx.push_member(id_of(member), Text(guide))
+        lines = [in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)]
+        platforms = {account.platform for account in members.accounts_of(ctx.session, id_of(member))}
+        if platforms & GROUP_PLATFORMS:
+            bind = ev.bind_code_of(ctx.session, event)
+            lines.append(in_their_language(member, "event.facilitator_guide_bind", bind=bind))
+        ctx.push_member(id_of(member), Text("\n".join(lines)))
         reg.grant_access(ctx.session, ctx.postbox, event, id_of(member), allow=True, manage=True)
     return added
 
