@@ -446,3 +446,110 @@ async def test_rate_limits_are_honoured_by_the_library_before_the_outbox_sees_th
     assert len(tries) == 2
     [sent] = fake.calls("POST", f"/channels/{GENERAL_ID}/messages")[-1:]
     assert sent["content"] == "お知らせ"
+
+
+# ---- several cities: each server goes to its own city ----------------------------------------------------------------
+
+GUILD_B = 700000000000000011
+KASHIMA = f"""
+[city]
+id = "kashima"
+name = "鹿嶋市"
+features = ["board", "kpi"]
+public_base_url = "https://tsunagaru.example.jp/kashima"
+
+[discord]
+guild_id = {GUILD_B}
+
+[community]
+categories = ["地域ネタ", "観光", "グルメ"]
+"""
+
+
+@pytest.fixture
+async def two_cities(tmp_path, fake, monkeypatch):
+    """Omitama and Kashima in one process, each with its Discord server; the Runtime builds the one bot itself (the
+    test connector put in, and the gateway left to the test)."""
+    import shutil
+
+    from bot.app import Runtime
+    from bot.config import DEFAULT_CITY_CONFIG, load_settings
+    from bot.discord import wiring
+
+    shutil.copy(DEFAULT_CITY_CONFIG, tmp_path / "omitama.toml")
+    (tmp_path / "kashima.toml").write_text(KASHIMA, encoding="utf-8")
+    settings = load_settings(
+        {
+            "CITY_CONFIG": f"{tmp_path / 'omitama.toml'},{tmp_path / 'kashima.toml'}",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/tsunagaru.db",
+            "PUBLIC_BASE_URL": "https://tsunagaru.example.jp",
+            "DISCORD_BOT_TOKEN": "test-token",
+            "DISCORD_GUILD_ID": str(GUILD_ID),
+        },
+        dotenv=False,
+    )
+    build = wiring.discord_bot_for
+
+    def with_test_connector(settings, cities, connector=None):
+        bot = build(
+            settings, cities, connector=aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls)
+        )
+
+        async def login_only() -> None:  # the REST part of starting; the test plays the gateway
+            await bot.client.login("test-token")
+
+        bot.run = login_only
+        return bot
+
+    monkeypatch.setattr(wiring, "discord_bot_for", with_test_connector)
+    runtime = Runtime(settings, run_workers=False, run_scheduler=False)
+    await runtime.start()
+    await until(lambda: len(fake.calls("PUT", f"/applications/{APP_ID}/guilds/")) == 2, "both servers' commands")
+    yield runtime
+    await runtime.stop()
+
+
+async def test_each_server_is_routed_to_its_city_and_dms_to_the_first(two_cities, fake):
+    runtime = two_cities
+    bot = runtime.discord
+    state = bot.client._connection
+    omitama, kashima = runtime.city("omitama"), runtime.city("kashima")
+    # each server got its own city's commands: Kashima has no events feature, so no /event there
+    synced = {
+        path: {c["name"] for c in body} for verb, path, body in fake.requests if verb == "PUT" and "/commands" in path
+    }
+    assert "event" in synced[f"/api/v10/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
+    assert "event" not in synced[f"/api/v10/applications/{APP_ID}/guilds/{GUILD_B}/commands"]
+    assert omitama.deliveries["discord"].spaces.site.guild_id == GUILD_ID
+    assert kashima.deliveries["discord"].spaces.site.guild_id == GUILD_B
+    for guild_id in (GUILD_ID, GUILD_B):
+        state.parsers["GUILD_CREATE"](dict(guild_create(fake), id=str(guild_id)))
+
+    def inbox(city) -> list[str]:
+        with city.db.session() as session:
+            return [row.event_id for row in session.exec(select(InboxEvent))]
+
+    channel_b = {
+        "id": "700000000000000301",
+        "type": 0,
+        "guild_id": str(GUILD_B),
+        "name": "雑談",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+    }
+    used = interaction(2, {"id": "1", "name": "help", "type": 1, "guild_id": str(GUILD_B)}, ONE_ID, channel_b)
+    used.update(guild_id=str(GUILD_B))
+    state.parsers["INTERACTION_CREATE"](used)
+    await until(lambda: f"interaction:{used['id']}" in inbox(kashima), "Kashima's inbox")
+    assert f"interaction:{used['id']}" not in inbox(omitama)
+    await kashima.worker.drain()
+    await kashima.sender.drain()
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/{used['token']}")
+    assert "/board" in followup["content"] and "/event" not in followup["content"]  # Kashima's commands
+
+    dm = message_create(ONE_ID + 1, ONE_ID, "/help", guild=False)
+    state.parsers["MESSAGE_CREATE"](dm)
+    await until(lambda: f"message:{dm['id']}" in inbox(omitama), "the first city's inbox")
+    assert f"message:{dm['id']}" not in inbox(kashima)
