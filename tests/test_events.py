@@ -38,8 +38,8 @@ from community.spaces import get_or_create_space
 from community.texts import has, t
 from handlers.context import Context
 from handlers.events import FEATURE
-from handlers.events.chat import event_status
 from handlers.events.rsvp import join_button, join_command
+from handlers.events.status import event_status
 from handlers.features import all_jobs, build_router
 from handlers.router import Router
 from scheduler.runner import run_job

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from community import event_checkin
 from community import events as ev
-from handlers.events import rsvp, spaces  # noqa: F401 - register their commands and hooks on `chat`
+from handlers.events import rsvp, spaces, status  # noqa: F401 - register their commands and hooks on `chat`
 from handlers.events.chat import chat
 from handlers.events.cli import COMMANDS
 from handlers.events.data import DATA
