@@ -164,6 +164,10 @@ async def test_organizer_on_line_is_told_line_steps_with_the_bind_code(story):
     )
     assert "LINEグループを作って" in answer and "/event bind " in answer
     assert "Discord" not in answer  # Discord is off in this city: nothing said of it
+    code = re.search(r"イベントコード: (\w{6})", answer).group(1)
+    bind = re.search(r"/event bind (\w{10})", answer).group(1)
+    [status] = await story.say(STAFF, f"/event status {code}")
+    assert f"グループ: まだありません (「/event bind {bind}」で登録)" in status  # the secret, never the public code
 
 
 # ---- 2. RSVP: capacity and the waiting list -----------------------------------------------------------------------

@@ -333,7 +333,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "参加登録: {registered}人{capacity} / キャンセル待ち: {waiting}人 / 来場: {attended}人",
         "Registered: {registered}{capacity} / waiting: {waiting} / checked in: {attended}",
     ),
-    "event.status_registered": ("登録: {names}{more}", "Registered: {names}{more}"),
+    "event.status_registered": ("登録: {names}{more}", "People registered: {names}{more}"),
     "event.status_waiting": ("キャンセル待ち: {names}{more}", "Waiting: {names}{more}"),
     "event.status_more": (" ほか{count}人", " and {count} more"),
     "event.status_secret": (

@@ -78,7 +78,7 @@ def facilitator_line(ctx: Context, event: Event) -> str:
 def space_lines(ctx: Context, event: Event) -> list[str]:
     figures = ev.space_figures(ctx.session, event, ctx.now)
     if not figures:
-        return [ctx.t("event.status_no_space", code=event.code)]
+        return [ctx.t("event.status_no_space", code=ev.bind_code_of(ctx.session, event))]
     lines = []
     for f in figures:
         last = ev.format_when(f.last_activity, ctx.site.tz, ctx.lang) if f.last_activity else None
