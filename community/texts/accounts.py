@@ -78,6 +78,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "permission.what.event_card": ("イベントの案内の投稿", "posting an event's card"),
     "permission.what.archive": ("終わったイベントのチャンネルの保存", "archiving an event channel"),
     "permission.what.message": ("メッセージの送信", "sending a message"),
+    "permission.what.board_forum": ("掲示板のフォーラムへの書き込み・整理", "keeping the board's forum"),
     "permission.what.other": ("ボットの操作", "a bot operation"),
 }
 
