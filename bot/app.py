@@ -174,16 +174,19 @@ class Runtime:
     async def start(self) -> None:
         for city in self.cities.values():
             await city.start()
-        default = self.default
-        if self.settings.discord_enabled and "discord" in default.city.platforms:
+        on_discord = [city for city in self.cities.values() if "discord" in city.city.platforms]
+        if self.settings.discord_enabled and on_discord:
             # Imported only when on: discord.py costs start-up time and memory a LINE-only city does not need.
-            from bot.discord.wiring import discord_bot  # noqa: PLC0415
+            from bot.discord.wiring import discord_bot_for  # noqa: PLC0415
 
-            self.discord = discord_bot(self.settings, default.db, default.router, default.worker.wake.set)
-            default.deliveries["discord"] = self.discord.delivery
-            default.translators["discord"] = self.discord.translator
+            # One bot for every city on Discord; what happens in a city's server goes to that city.
+            parts = [(city.city, city.db, city.router, city.worker.wake.set) for city in on_discord]
+            self.discord = discord_bot_for(self.settings, parts)
+            for city, served in zip(on_discord, self.discord.cities, strict=True):
+                city.deliveries["discord"] = served.delivery
+                city.translators["discord"] = self.discord.translator
             self.tasks.append(asyncio.create_task(self.discord.run(), name="discord"))
-            log.info("Discord is on")
+            log.info("Discord is on for %s", ", ".join(city.id for city in on_discord))
         else:
             log.info("Discord is off (DISCORD_BOT_TOKEN not set)")
         for city in self.cities.values():

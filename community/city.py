@@ -136,6 +136,8 @@ class EventsSettings(Section):
     duration_hours: float = Field(default=3, gt=0)
     after_event_days: WholeNumber = Field(default=7, ge=0)
     venues: tuple[Venue, ...] = ()
+    # The LINE official account's id ("@omitama"): an event's check-in page opens the bot with "/checkin CODE".
+    line_account_id: str = Field(default="", pattern=r"^(@[A-Za-z0-9._-]{1,40})?$")
 
     def venue_for(self, location: str) -> Venue | None:
         return next((v for v in self.venues if v.matches(location)), None)

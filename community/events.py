@@ -12,23 +12,32 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, literal
+from sqlalchemy import and_, delete, func, literal
 from sqlmodel import Session, col, select
 
 from community import engagement, members
 from community.city import CityConfig, Site
-from community.digest import DigestWeek
+from community.digest import STAFF_PURPOSE, DigestWeek
 from community.kpi import KpiSource, count_kind
 from community.messages import ArchiveSpace, CreateSpace, Postbox
 from community.problems import Problem
 from community.texts import t
 from storage.db import as_utc, id_of
 from storage.models import Engagement, Member, Role, Space
-from storage.models.events import Event, EventSpace, EventSpaceMember, FacilitatorOptOut
+from storage.models.events import (
+    Event,
+    EventAttendance,
+    EventRegistration,
+    EventSpace,
+    EventSpaceMember,
+    FacilitatorOptOut,
+)
 
 # Easy to read aloud and to type: no 0/O, 1/I.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+# The secret that binds a group: longer than the public code, so one is never taken for the other.
+BIND_CODE_LENGTH = 10
 EVENT_PURPOSE = "event"
 MAX_TITLE = 100
 MAX_LOCATION = 100
@@ -58,6 +67,39 @@ def new_code(session: Session) -> str:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if find_event(session, code) is None:
             return code
+
+
+def new_bind_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(BIND_CODE_LENGTH))
+        if session.exec(select(Event.id).where(Event.bind_code == code)).first() is None:
+            return code
+
+
+def bind_code_of(session: Session, event: Event) -> str:
+    """The event's secret bind code (an event stored without one, e.g. by an import, gets one now)."""
+    if not event.bind_code:
+        event.bind_code = new_bind_code(session)
+        session.add(event)
+        session.flush()
+    return event.bind_code
+
+
+def _folded_code(text: str) -> str:
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+
+
+def event_by_bind_code(session: Session, text: str) -> Event:
+    """The event whose secret bind code this is. The public code (or anything else) binds nothing, and says so."""
+    code = _folded_code(text)
+    event = None
+    if len(code) == BIND_CODE_LENGTH and all(c in CODE_ALPHABET for c in code):
+        event = session.exec(select(Event).where(Event.bind_code == code)).first()
+    if event is not None:
+        return event
+    if normalise_code(text) is not None and find_event(session, code) is not None:
+        raise Problem("event.bind_needs_secret", code=code)
+    raise Problem("event.bind_code_wrong", code=(text or "").strip()[:12])
 
 
 def format_when(moment: datetime, tz: ZoneInfo, lang: str = "ja") -> str:
@@ -123,6 +165,7 @@ def create_event(
     location: str,
     organizer_id: int,
     now: datetime,
+    capacity: int | None = None,
 ) -> Event:
     if not title or not location:
         raise Problem("event.new_fields")
@@ -137,6 +180,8 @@ def create_event(
         venue=venue.id if venue else "",
         organizer_id=organizer_id,
         created_at=as_utc(now),
+        bind_code=new_bind_code(session),
+        capacity=capacity,
     )
     session.add(event)
     session.flush()
@@ -144,6 +189,8 @@ def create_event(
 
 
 UPCOMING, RUNNING, ENDED = "upcoming", "running", "ended"
+# A registration's status (community.event_registration).
+REGISTERED, WAITING, CANCELLED = "registered", "waiting", "cancelled"
 
 
 def event_end(event: Event, duration_hours: float) -> datetime:
@@ -229,6 +276,10 @@ def spaces_of(session: Session, event: Event) -> list[tuple[EventSpace, Space]]:
 
 
 def bind_space(session: Session, event: Event, space: Space, now: datetime) -> EventSpace:
+    if space.purpose == STAFF_PURPOSE:
+        raise Problem("event.bind_staff_space")
+    if space.purpose not in ("", EVENT_PURPOSE):
+        raise Problem("event.bind_other_purpose")
     existing = binding_of(session, space)
     if existing is not None:
         _, other = existing
@@ -243,6 +294,16 @@ def bind_space(session: Session, event: Event, space: Space, now: datetime) -> E
     session.add(bound)
     session.flush()
     return bound
+
+
+def unbind_space(session: Session, bound: EventSpace, space: Space) -> None:
+    """The space serves the event no more: the binding and who was in it go; the event and its counts stay."""
+    session.execute(delete(EventSpaceMember).where(col(EventSpaceMember.event_space_id) == bound.id))
+    session.delete(bound)
+    if space.purpose == EVENT_PURPOSE:
+        space.purpose = ""
+        session.add(space)
+    session.flush()
 
 
 def _presence(session: Session, bound: EventSpace, member_id: int) -> EventSpaceMember | None:
@@ -431,6 +492,31 @@ class EventOverview:
     closed: bool
     facilitators: tuple[str, ...]
     spaces: tuple[SpaceFigures, ...]
+    capacity: int | None = None
+    registered: int = 0
+    waiting: int = 0
+    attended: int = 0  # check-ins at the venue: members and anonymous visits
+
+
+def rsvp_figures(session: Session, event_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
+    """Per event: (registered, waiting, attended), in two statements for any number of events."""
+    ids = list(event_ids)
+    found: dict[int, list[int]] = {event_id: [0, 0, 0] for event_id in ids}
+    if not ids:
+        return {}
+    for event_id, status, count in session.exec(
+        select(EventRegistration.event_id, EventRegistration.status, func.count())
+        .where(col(EventRegistration.event_id).in_(ids), col(EventRegistration.status).in_((REGISTERED, WAITING)))
+        .group_by(col(EventRegistration.event_id), col(EventRegistration.status))
+    ):
+        found[event_id][0 if status == REGISTERED else 1] = count
+    for event_id, count in session.exec(
+        select(EventAttendance.event_id, func.count())
+        .where(col(EventAttendance.event_id).in_(ids))
+        .group_by(col(EventAttendance.event_id))
+    ):
+        found[event_id][2] = count
+    return {event_id: (a, b, c) for event_id, (a, b, c) in found.items()}
 
 
 def overview(session: Session, now: datetime, start: datetime, end: datetime, limit: int = 50) -> list[EventOverview]:
@@ -441,6 +527,7 @@ def overview(session: Session, now: datetime, start: datetime, end: datetime, li
         .order_by(col(Event.starts_at).desc())
         .limit(limit)
     ).all()
+    rsvp = rsvp_figures(session, (id_of(event) for event in rows))
     return [
         EventOverview(
             code=event.code,
@@ -449,6 +536,10 @@ def overview(session: Session, now: datetime, start: datetime, end: datetime, li
             closed=event.closed_at is not None,
             facilitators=tuple(member_label(m) for m in facilitators(session, event)),
             spaces=tuple(space_figures(session, event, now)),
+            capacity=event.capacity,
+            registered=rsvp[id_of(event)][0],
+            waiting=rsvp[id_of(event)][1],
+            attended=rsvp[id_of(event)][2],
         )
         for event in rows
     ]

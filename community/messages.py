@@ -25,6 +25,8 @@ SPACE_CREATED = "space_created"  # a platform made a space the domain asked for 
 MESSAGE_EDITED = "message_edited"  # text = the new text, message_id = which message
 MESSAGE_DELETED = "message_deleted"  # message_id = which message
 MIRROR_LINKED = "mirror_linked"  # a platform copied (or took down) a board thread or post: see MirrorLink
+# A platform refused what the bot asked for lack of a permission: text = the permission, postback_data = what for
+PERMISSION_MISSING = "permission_missing"
 
 # Place kinds
 DIRECT = "user"  # a 1:1 chat with the bot; the place id is the user's platform id
@@ -210,6 +212,19 @@ class ArchiveSpace:
 
 
 @dataclass(frozen=True)
+class SpaceAccess:
+    """Let a person into an event's space on a platform where the bot decides who sees it (a private Discord
+    channel), or take them out (allow False). manage: a facilitator, who may moderate it."""
+
+    event_code: str
+    space_id: str
+    user_id: str
+    allow: bool = True
+    manage: bool = False
+    type: str = "space_access"
+
+
+@dataclass(frozen=True)
 class MirrorThread:
     """Give a board thread a copy on a platform that has threads of its own (a Discord forum post).
     A thread already copied there is left as it is."""
@@ -265,6 +280,7 @@ OutboundMessage = (
     | Carousel
     | CreateSpace
     | ArchiveSpace
+    | SpaceAccess
     | MirrorThread
     | MirrorPost
     | UnmirrorPost
@@ -281,6 +297,7 @@ _TYPES = {
         Carousel,
         CreateSpace,
         ArchiveSpace,
+        SpaceAccess,
         MirrorThread,
         MirrorPost,
         UnmirrorPost,
@@ -340,6 +357,9 @@ def plain_text(message: OutboundMessage) -> str:
         return t("ja", "plain.create_space", title=message.title, code=message.event_code)
     if isinstance(message, ArchiveSpace):
         return t("ja", "plain.archive_space", code=message.event_code)
+    if isinstance(message, SpaceAccess):
+        key = "plain.space_access" if message.allow else "plain.space_access_removed"
+        return t("ja", key, code=message.event_code)
     if isinstance(message, MirrorThread):
         return t("ja", "plain.mirror_thread", id=message.thread_id, category=message.category, title=message.title)
     if isinstance(message, MirrorPost):

@@ -8,13 +8,17 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from community.city import CityConfig, Site
-from handlers import areas, board, childcare, circles, core, events, kpi, listings, occasions, staff
+from handlers import accounts, areas, board, childcare, circles, core, events, kpi, listings, occasions, staff
 from handlers.feature import Feature
 from handlers.router import Router
 from scheduler.jobs import Job, collect_jobs
 
+# Always on, whatever a city file's [city] features says: what every member and every deployment needs.
+ALWAYS_ON = ("core", "accounts")
+
 FEATURES: tuple[Feature, ...] = (
     core.FEATURE,
+    accounts.FEATURE,
     board.FEATURE,
     kpi.FEATURE,
     events.FEATURE,
@@ -34,7 +38,7 @@ def build_router(features: Iterable[Feature] = FEATURES) -> Router:
 def enabled_features(city: CityConfig, features: Iterable[Feature] = FEATURES) -> tuple[Feature, ...]:
     """The features a city file turns on ([city] features; every one when it does not say), in feature order."""
     wanted = city.info.features
-    return tuple(f for f in features if wanted is None or f.name == "core" or f.name in wanted)
+    return tuple(f for f in features if wanted is None or f.name in ALWAYS_ON or f.name in wanted)
 
 
 def unknown_features(city: CityConfig) -> list[str]:

@@ -8,6 +8,7 @@ from storage.models import (  # noqa: F401
     community,
     core,
     events,
+    linking,
     listings,
     occasions,
     quota,

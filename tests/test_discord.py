@@ -26,7 +26,7 @@ from sqlmodel import select
 from bot.app import Runtime
 from bot.discord import wiring
 from bot.discord.adapter import DiscordBot
-from bot.discord.commands import command_text, slash_commands
+from bot.discord.commands import Invoked, command_text, slash_commands
 from bot.discord.render import render
 from bot.discord.translate import inbound_from_interaction, inbound_from_message
 from bot.queues.delivery import PermanentFailure, ReplyTokenExpired, TransientFailure
@@ -105,12 +105,24 @@ def _user(user_id: int, name: str, bot: bool = False) -> dict:
     return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": None, "avatar": None, "bot": bot}
 
 
-def _json(payload, status: int = 200, headers: dict | None = None) -> web.Response:
+def rate_limit_headers(path: str = "") -> dict[str, str]:
+    """What Discord sends with every answer: the route's bucket and what is left of it (plenty, here)."""
+    bucket = "fake-" + (path.strip("/").split("/")[2] if path.count("/") > 2 else "bucket")
+    return {
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "4",
+        "X-RateLimit-Reset": f"{dt.datetime.now(dt.UTC).timestamp() + 1:.3f}",
+        "X-RateLimit-Reset-After": "1.000",
+        "X-RateLimit-Bucket": bucket,
+    }
+
+
+def _json(payload, status: int = 200, headers: dict | None = None, path: str = "") -> web.Response:
     # discord.py decodes a body as JSON only when Content-Type is exactly application/json, as Discord sends it.
     return web.Response(
         body=json.dumps(payload).encode(),
         status=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
+        headers={"Content-Type": "application/json", **rate_limit_headers(path), **(headers or {})},
     )
 
 
@@ -188,7 +200,11 @@ class FakeDiscord:
         method = request.method
 
         def ok(payload=None, status=200):
-            return web.Response(status=204) if payload is None else _json(payload, status)
+            return (
+                web.Response(status=204, headers=rate_limit_headers(path))
+                if payload is None
+                else _json(payload, status, path=path)
+            )
 
         def not_found(code: int, message: str):
             return _json({"message": message, "code": code}, 404)
@@ -463,8 +479,8 @@ def _router() -> Router:
 async def test_slash_commands_mirror_router_commands_as_groups_and_subcommands():
     invoked = []
 
-    async def on_command(interaction):
-        invoked.append(interaction)
+    async def on_command(interaction, parsed):
+        invoked.append((interaction, parsed))
 
     items = {item.name: item for item in slash_commands(_router(), on_command)}
     assert invoked == []
@@ -495,9 +511,10 @@ async def test_slash_commands_mirror_router_commands_as_groups_and_subcommands()
         )
         == "/child 2024-04-01"
     )
-    # Invoking a slash command hands the interaction to the adapter (which reads the text from interaction.data).
+    # Invoking a slash command hands the interaction and what the library parsed of it to the adapter.
     await items["event"].get_command("new").callback("the interaction", "題名")
-    assert invoked == ["the interaction"]
+    assert invoked == [("the interaction", Invoked("event new", "題名"))]
+    assert invoked[0][1].text == "/event new 題名"
 
 
 async def test_login_syncs_the_routers_commands_to_the_configured_guild(discord_bot, fake_discord, runtime):
@@ -787,10 +804,21 @@ async def test_create_space_makes_channel_event_permissions_and_join_card(discor
     await discord_bot.delivery.send(m.PUSH, "events", [op], "3b4e28ba-2fa1-11d2-883f-0016d3cca427", None)
 
     created = fake_discord.calls("POST", f"/guilds/{GUILD_ID}/channels")
-    assert [(c["name"], c["type"]) for c in created] == [("events", 4), ("清掃活動-AB12", 0)]
+    assert [(c["name"], c["type"]) for c in created] == [("events", 4), ("清掃活動-AB12", 0), ("イベント案内", 0)]
     category = next(c for c in fake_discord.channels.values() if c["type"] == 4)
-    channel = next(c for c in fake_discord.channels.values() if c["type"] == 0)
+    channel, lobby = (
+        next(c for c in fake_discord.channels.values() if c["name"] == n) for n in ("清掃活動-AB12", "イベント案内")
+    )
     assert str(created[1]["parent_id"]) == category["id"] and channel["topic"].startswith("[AB12] 清掃活動")
+    # private: hidden from @everyone, the bot sees it; the lobby is public but read-only
+    hidden = {str(o["id"]): o for o in created[1]["permission_overwrites"]}
+    assert int(hidden[str(GUILD_ID)]["deny"]) & discord.Permissions(view_channel=True).value
+    assert int(hidden[str(BOT_USER_ID)]["allow"]) & discord.Permissions(view_channel=True).value
+    [everyone] = created[2]["permission_overwrites"]
+    assert (
+        int(everyone["deny"])
+        == discord.Permissions(send_messages=True, create_public_threads=True, add_reactions=True).value
+    )
 
     [overwrite] = fake_discord.calls("PUT", f"/channels/{channel['id']}/permissions/")
     assert int(overwrite["allow"]) & discord.Permissions(manage_messages=True).value and overwrite["type"] == 1
@@ -805,9 +833,11 @@ async def test_create_space_makes_channel_event_permissions_and_join_card(discor
     assert dt.datetime.fromisoformat(event["scheduled_start_time"]) == starts
     assert dt.datetime.fromisoformat(event["scheduled_end_time"]) == starts + timedelta(hours=2)
 
-    [card] = fake_discord.calls("POST", f"/channels/{channel['id']}/messages")
+    [card] = fake_discord.calls("POST", f"/channels/{lobby['id']}/messages")  # the join card: where all see it
     [button] = card["components"][0]["components"]
     assert button["custom_id"] == "event-join:AB12" and button["label"] == "参加する"
+    [welcome] = fake_discord.calls("POST", f"/channels/{channel['id']}/messages")
+    assert "参加登録した人・世話人・職員だけ" in welcome["embeds"][0]["description"] and not welcome["components"]
 
     [(event_id, kind, payload)] = await _inbox(runtime)
     reported = m.Inbound.from_json(payload)

@@ -30,6 +30,7 @@ from community.messages import (
     Inbound,
     Place,
     Postbox,
+    SpaceAccess,
 )
 from community.privacy import Forget
 from community.problems import Problem
@@ -37,7 +38,8 @@ from community.spaces import get_or_create_space
 from community.texts import has, t
 from handlers.context import Context
 from handlers.events import FEATURE
-from handlers.events.chat import event_status, join_button, join_command
+from handlers.events.rsvp import join_button, join_command
+from handlers.events.status import event_status
 from handlers.features import all_jobs, build_router
 from handlers.router import Router
 from scheduler.runner import run_job
@@ -58,6 +60,13 @@ def future(days: int = 10, hour: int = 14) -> str:
 
 def code_in(text: str) -> str:
     match = re.search(r"イベントコード: ([2-9A-HJ-NP-Z]{6})", text)
+    assert match, text
+    return match.group(1)
+
+
+def bind_code_in(text: str) -> str:
+    """The secret bind code the organizer is given (10 characters: never taken for the public code)."""
+    match = re.search(r"/event bind ([2-9A-HJ-NP-Z]{10})", text)
     assert match, text
     return match.group(1)
 
@@ -85,16 +94,33 @@ async def people(make_settings):
 async def create_event(
     staff: ConsoleChat, title: str = "秋の交流会", place: str = "四季文化館みの〜れ 大ホール", days: int = 10
 ) -> str:
+    code, _ = await create_event_with_bind_code(staff, title, place, days)
+    return code
+
+
+async def create_event_with_bind_code(
+    staff: ConsoleChat, title: str = "秋の交流会", place: str = "四季文化館みの〜れ 大ホール", days: int = 10
+) -> tuple[str, str]:
     [answer] = await staff.say(f"/event new {title} | {future(days)} | {place}")
-    return code_in(answer)
+    return code_in(answer), bind_code_in(answer)
 
 
 async def bound_group(people, **kwargs) -> str:
-    code = await create_event(people["staff"], **kwargs)
+    """The event, its group bound by taro (who becomes its facilitator: nobody was named before)."""
+    code, bind = await create_event_with_bind_code(people["staff"], **kwargs)
     await people["group"].start()  # the bot is invited: join
-    [answer] = await people["group"].say(f"/event bind {code}")
-    assert "交流グループにしました" in answer
+    guide, answer = await people["group"].say(f"/event bind {bind}")
+    assert "交流グループにしました" in answer and "あなたがこのグループの世話人になりました" in answer
+    assert "世話人になりました" in guide and bind in guide  # 1:1 to taro
+    assert [target for _, target, _ in people["group"].said[-2:]] == ["taro", "秋祭りの会"]
     return code
+
+
+def member_of(chat: ConsoleChat, user: str, platform: str = "console") -> Member:
+    with chat.runtime.db.session() as session:
+        member = members.find_member(session, platform, user)
+    assert member is not None, user
+    return member
 
 
 def rows(chat: ConsoleChat, model, *where):
@@ -114,9 +140,10 @@ async def run(chat: ConsoleChat, name: str, at: datetime) -> tuple[str, list[tup
 
 async def test_staff_creates_event_with_readable_code_and_next_steps(people):
     [answer] = await people["staff"].say(f"/event new 秋の交流会 | {future()} | 四季文化館みの〜れ")
-    code = code_in(answer)
-    assert len(code) == 6 and not set(code) & set("01OI")
-    assert f"/event bind {code}" in answer and "/event facilitator" in answer and f"/join {code}" in answer
+    code, bind = code_in(answer), bind_code_in(answer)
+    assert len(code) == 6 and not set(code) & set("01OI") and len(bind) == 10 and not set(bind) & set("01OI")
+    assert f"/event bind {bind}" in answer and "/event facilitator" in answer and f"/join {code}" in answer
+    assert f"/event bind {code}" not in answer and "LINEグループを作って" in answer
     [event] = rows(people["staff"], Event)
     assert event.code == code and event.venue == "minore" and event.starts_at.tzinfo is not None
 
@@ -187,22 +214,26 @@ async def test_organizer_command_is_in_help_for_staff_only(people):
 
 
 async def test_bind_wrong_code_duplicate_bind_and_wrong_place(people):
-    first = await create_event(people["staff"])
-    second = await create_event(people["staff"], title="冬の会")
+    first, first_bind = await create_event_with_bind_code(people["staff"])
+    second, second_bind = await create_event_with_bind_code(people["staff"], title="冬の会")
     group = people["group"]
     await group.start()
     [greeting] = group.said[-1:]
     assert "「秋祭りの会」に招待ありがとうございます" in greeting[2]
     [answer] = await group.say("/event bind ABCDE")
-    assert "イベントコード「ABCDE」が見つかりません" in answer
-    [answer] = await group.say(f"/event bind {first.lower()}")  # lower case is fine
+    assert "登録用コード「ABCDE」が見つかりません" in answer
+    [answer] = await group.say(f"/event bind {first}")  # the public code binds nothing, and says so
+    assert f"「{first}」は参加用のイベントコードです" in answer
+    assert rows(people["staff"], EventSpace) == []
+    _, answer = await group.say(f"/event bind {first_bind.lower()}")  # lower case is fine (taro gets the guide)
     assert "秋の交流会" in answer
-    [answer] = await group.say(f"/event bind {second}")
+    [answer] = await group.say(f"/event bind {second_bind}")
     assert "すでにイベント「秋の交流会」" in answer
-    [answer] = await people["attendee"].say(f"/event bind {first}")
+    [answer] = await people["attendee"].say(f"/event bind {first_bind}")
     assert "グループの中で送ってください" in answer
     [bound] = rows(people["staff"], EventSpace)
     assert bound.event_id == rows(people["staff"], Event, Event.code == first)[0].id
+    assert second
 
 
 # ---- facilitators ---------------------------------------------------------------------------------------------------
@@ -211,11 +242,11 @@ async def test_bind_wrong_code_duplicate_bind_and_wrong_place(people):
 async def test_facilitator_by_mention_gets_a_1_to_1_guide(people):
     code = await bound_group(people)
     group = people["group"]
-    said = await group.say("/event facilitator @jiro", mentions=("jiro",))  # taro is nobody yet: no such command
+    # saburo is nobody: no such command for him
+    said = await group.say("/event facilitator @jiro", as_user="saburo", mentions=("jiro",))
     assert said == ["「/event facilitator」は世話人・主催者・市の職員だけが使えるコマンドです。"]
     assert rows(group, Member, Member.display_name == "jiro") == []  # refused before anything was done
-    await members_make_staff(group, "taro")
-    said = await group.say("/event facilitator @jiro", mentions=("jiro",))
+    said = await group.say("/event facilitator @jiro", mentions=("jiro",))  # taro facilitates since he bound
     assert "jiro さんを「秋の交流会」の世話人にしました。" in said
     guide = [text for method, target, text in group.said if target == "jiro"]
     assert len(guide) == 1 and "世話人になりました" in guide[0] and f"/event facilitator stop {code}" in guide[0]
@@ -246,17 +277,16 @@ async def test_facilitator_in_1_to_1_by_public_id_and_errors(people):
 
 async def test_invite_link_is_checked_and_join_sends_card_and_link(people):
     code = await bound_group(people)
-    group = people["group"]
-    await members_make_staff(group, "taro")
+    group = people["group"]  # taro facilitates: he bound the group
     card, pending = await people["attendee"].say(f"/join {code}")
-    assert card.startswith("秋の交流会") and "まだ準備中" in pending
+    assert card.startswith("秋の交流会") and "参加登録しました" in pending and "まだ準備中" in pending
     [answer] = await group.say("/event invite https://example.com/join")
     assert "LINEグループの招待リンク" in answer
     [answer] = await group.say(f"/event invite {INVITE}")
     assert "招待リンクを登録しました" in answer
     card, link = await people["attendee"].say(f"/join {code}")
     assert card.startswith("秋の交流会") and "場所: 四季文化館みの〜れ 大ホール" in card and INVITE in card
-    assert link == f"参加用リンク: {INVITE}"
+    assert link.splitlines()[:2] == ["「秋の交流会」にはもう参加登録しています。", f"参加用リンク: {INVITE}"]
     [answer] = await people["attendee"].say("/join ZZZZZZ")
     assert "見つかりません" in answer
     [answer] = await people["attendee"].say("/event list")
@@ -284,7 +314,9 @@ async def test_messages_are_counted_not_stored_and_status_shows_them(people):
     assert all(e.member.startswith("m-") and e.detail == "" for e in logged)  # pseudonymous, no text
     [answer] = await people["staff"].say(f"/event status {code}")
     assert "今週のメッセージ2件" in answer and "メンバー3人" in answer  # taro (bound), jiro, ken
-    assert "世話人: まだいません" in answer and "jiro" not in answer
+    assert (
+        f"世話人: {member_of(group, 'taro').public_id}" in answer and "jiro" not in answer
+    )  # taro bound it: he facilitates
 
 
 async def test_member_joined_and_left_and_bot_removed_show_in_status(people):
@@ -338,6 +370,8 @@ async def test_quiet_groups_nudges_facilitator_rotates_starters_and_respects_opt
     code = await bound_group(people)
     group = people["group"]
     await members_make_staff(group, "taro")
+    [answer] = await group.say("/event facilitator stop")  # taro facilitates (he bound it) but wants no nudges
+    assert "案内を止めました" in answer
     await group.say("/event facilitator @jiro", mentions=("jiro",))
     await group.say("最初のあいさつ", as_user="jiro")
     now = datetime.now(TOKYO)
@@ -369,6 +403,7 @@ async def test_quiet_groups_nudges_facilitator_rotates_starters_and_respects_opt
 
 async def test_quiet_space_without_facilitator_is_reported_to_the_staff_space(people, make_settings):
     code = await bound_group(people)
+    await people["group"].say("/event facilitator stop")  # the only facilitator (taro, who bound it) opts out
     staff_room = ConsoleChat(people["staff"].settings, user="sato", group="職員室")
     await staff_room.start()
     try:
@@ -444,12 +479,21 @@ def test_discord_space_is_requested_bound_counted_and_archived(domain):
     assert datetime.fromisoformat(request.starts_at).tzinfo is not None
 
     box = send(inbound(SPACE_CREATED, channel, None, text=code, place_name="交流会"))
-    assert "交流の場" in box.items[0].messages[0].text and box.items[0].target == "c-1"
-    send(inbound(SPACE_CREATED, channel, None, text=code))  # reported twice: still one binding
+    [welcome] = [item for item in box.items if item.target == "c-1"]
+    assert "交流の場" in welcome.messages[0].text
+    # the channel is private: its organizer (also staff) is let in at once
+    let_in = [m for item in box.items for m in item.messages if isinstance(m, SpaceAccess)]
+    assert let_in == [SpaceAccess(code, "c-1", "d-staff", allow=True, manage=False)]
+    box = send(inbound(SPACE_CREATED, channel, None, text=code))  # reported twice: still one binding
+    assert box.items == []
     send(inbound(MESSAGE, channel, "d-user", text="よろしく"))
 
     box = send(inbound(POSTBACK, channel, "d-user", postback_data=f"event-join:{code}"))
-    assert box.items[0].messages[0].title == "交流会"
+    [card, status] = next(item for item in box.items if item.target == "c-1").messages
+    assert card.title == "交流会" and "参加登録しました" in status.text and "チャンネルが見られる" in status.text
+    assert [m for item in box.items for m in item.messages if isinstance(m, SpaceAccess)] == [
+        SpaceAccess(code, "c-1", "d-user", allow=True)
+    ]
 
     box = send(inbound(MESSAGE, dm, "d-staff", text=f"/event close {code}"))
     archive = [m for item in box.items for m in item.messages if isinstance(m, ArchiveSpace)]
@@ -469,15 +513,15 @@ def test_event_space_figures_and_quiet_spaces(domain):
     db.call(members.ensure_admins, "line", ("U-staff",), utcnow())
     dm = Place("line", "user", "U-staff")
 
-    def new_event(title: str) -> str:
+    def new_event(title: str) -> tuple[str, str]:
         box = send(inbound(MESSAGE, dm, "U-staff", text=f"/event new {title} | {future()} | 公民館"))
         [reply] = [item for item in box.items if item.platform == "line"]
-        return code_in(reply.messages[0].text)
+        return code_in(reply.messages[0].text), bind_code_in(reply.messages[0].text)
 
-    code, code_b = new_event("交流会"), new_event("別の会")
+    (code, bind), (code_b, bind_b) = new_event("交流会"), new_event("別の会")
     group_a, group_b = Place("line", GROUP, "C-a"), Place("line", GROUP, "C-b")
-    send(inbound(MESSAGE, group_a, "U-fac", text=f"/event bind {code}"))
-    send(inbound(MESSAGE, group_b, "U-fac", text=f"/event bind {code_b}"))
+    send(inbound(MESSAGE, group_a, "U-fac", text=f"/event bind {bind}"))  # U-fac facilitates both: they bound them
+    send(inbound(MESSAGE, group_b, "U-fac", text=f"/event bind {bind_b}"))
     send(inbound(MESSAGE, dm, "U-staff", text="/event id"))
     with db.session() as session:
         fac = members.find_member(session, "line", "U-fac")
@@ -537,18 +581,20 @@ async def test_line_story_through_the_webhook(line_bot, fake_line):
 
     # 1. staff creates the event 1:1
     await post(lp.text_event(f"/event new 秋の交流会 | {future()} | 四季文化館みの〜れ", staff))
-    code = code_in(fake_line.texts()[-1])
-    # 2. the bot joins the group (greeting uses the group summary) and the group binds
+    code, bind = code_in(fake_line.texts()[-1]), bind_code_in(fake_line.texts()[-1])
+    # 2. the bot joins the group (greeting uses the group summary); staff bind it naming the facilitator by a LINE
+    # mention, who is told 1:1 what a facilitator does (staff, who named someone, do not become one)
     await post(lp.join_event(group))
     assert "「秋祭りの会」に招待ありがとうございます" in fake_line.texts()[-1]
-    await post(lp.text_event(f"/event bind {code}", staff, group))
-    assert "交流グループにしました" in fake_line.texts()[-1]
-    # 3. a facilitator is named by a LINE mention and told 1:1 what a facilitator does
     await post(lp.follow_event(fac))
-    await post(lp.text_event("/event facilitator", staff, group, mentions=[fac]))
-    assert "世話人にしました" in fake_line.replies()[-1]["messages"][0]["text"]
+    await post(lp.text_event(f"/event bind {bind}", staff, group, mentions=[fac]))
+    answer = fake_line.replies()[-1]["messages"][0]["text"]
+    assert "交流グループにしました" in answer and "世話人にしました" in answer and "/event invite" in answer
     [guide] = [m["text"] for p in fake_line.pushes(to=fac) for m in p["messages"]]
-    assert "世話人になりました" in guide
+    assert "世話人になりました" in guide and bind in guide
+    # 3. naming them again says so
+    await post(lp.text_event("/event facilitator", staff, group, mentions=[fac]))
+    assert "すでに世話人" in fake_line.replies()[-1]["messages"][0]["text"]
     # 4. the invite link is stored; an attendee joins by code and gets the card and the link
     await post(lp.text_event(f"/event invite {INVITE}", fac, group))
     assert "招待リンクを登録しました" in fake_line.texts()[-1]
@@ -556,7 +602,10 @@ async def test_line_story_through_the_webhook(line_bot, fake_line):
     reply = fake_line.replies()[-1]["messages"]
     assert reply[0]["type"] == "flex" and reply[0]["altText"] == "秋の交流会"
     assert any(node.get("uri") == INVITE for node in _walk(reply[0]))
-    assert reply[1]["text"] == f"参加用リンク: {INVITE}"
+    assert reply[1]["text"].splitlines()[:2] == [
+        "「秋の交流会」に参加登録しました。前日にお知らせが届きます。",
+        f"参加用リンク: {INVITE}",
+    ]
     # messages in the group are counted (not stored), members joining are recorded
     await post(lp.member_joined_event(group, [attendee]))
     await post(lp.text_event("よろしくお願いします", attendee, group))
@@ -656,10 +705,15 @@ def test_join_handler_called_directly_answers_in_the_members_language(world):
     ctx = world.context(world.resident, f"/join {world.event.code}")
     ctx.args = world.event.code
     join_command(ctx)
-    card, pending = replies(ctx)
+    card, registered = replies(ctx)
     assert card.title == "秋の交流会" and card.text.startswith("日時: ") and "年" in card.text
-    assert "まだ準備中" in pending.text
+    assert registered.text.splitlines() == [
+        "「秋の交流会」に参加登録しました。前日にお知らせが届きます。",
+        f"行けなくなったら「/event cancel {world.event.code}」と送ってください。",
+    ]  # no group yet: nothing said of one
 
+    space = get_or_create_space(world.session, Place("console", GROUP, "autumn"), world.now, name="autumn")
+    ev.bind_space(world.session, world.event, space, world.now)  # a group, but no invite link stored yet
     world.resident.lang = "en"
     ctx = world.context(world.resident)
     ctx.args = world.event.code.lower()
@@ -667,7 +721,11 @@ def test_join_handler_called_directly_answers_in_the_members_language(world):
     card, pending = replies(ctx)
     local = world.event.starts_at.astimezone(TOKYO)
     assert card.text == f"When: {local:%a %Y-%m-%d %H:%M}\nWhere: 四季文化館みの〜れ"
-    assert pending.text == f'The group link is not ready yet. Send "/join {world.event.code}" again later.'
+    assert pending.text.splitlines() == [
+        'You are already registered for "秋の交流会".',
+        f'The group link is not ready yet. Send "/join {world.event.code}" again later.',
+        f'If you cannot come, send "/event cancel {world.event.code}".',
+    ]
 
 
 def test_join_button_is_a_postback_route_and_a_bad_code_is_a_problem_in_the_members_language(world):
@@ -702,6 +760,11 @@ def test_commands_take_summary_and_usage_from_the_catalogue():
         "organizer",
         "event new",
         "event bind",
+        "event unbind",
+        "event cancel",
+        "event capacity",
+        "event news",
+        "checkin",
         "event facilitator",
         "event invite",
         "join",
@@ -741,6 +804,7 @@ def test_jobs_are_domain_functions_and_nudge_each_facilitator_in_their_language(
     assert [(j.name, j.cron) for j in FEATURE.jobs] == [
         ("quiet-groups", {"hour": "10", "minute": "30"}),
         ("after-event", {"hour": "18", "minute": "0"}),
+        ("event-reminders", {"hour": "18", "minute": "0"}),
     ]
     session, now = world.session, world.now
     space = get_or_create_space(session, Place("console", GROUP, "autumn"), now, name="autumn")
@@ -820,8 +884,8 @@ def _code_strings(path: Path) -> list[str]:
 async def test_help_lists_facilitator_and_invite_only_to_those_who_may_use_them(people):
     code = await bound_group(people)
     group, attendee, staff = people["group"], people["attendee"], people["staff"]
-    for chat in (attendee, group):  # a resident, in 1:1 and in a group
-        [resident_help] = await chat.say("/help")
+    for chat, user in ((attendee, "hanako"), (group, "jiro")):  # a resident, in 1:1 and in a group
+        [resident_help] = await chat.say("/help", as_user=user)
         assert "/event facilitator" not in resident_help and "/event invite" not in resident_help
         assert "/event status" not in resident_help and "/join" in resident_help
     [staff_help] = await staff.say("/help")

@@ -57,6 +57,7 @@ def test_every_job_has_a_schedule_and_description():
         "quiet-groups",
         "after-event",
         "quiet-areas",
+        "event-reminders",
     }
     for job in all_jobs():
         assert job.schedule("ja") and job.schedule("en") and job.description("ja") and job.description("en")

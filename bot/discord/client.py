@@ -16,7 +16,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.discord.commands import SlashItem
+from bot.discord.commands import Invoked, SlashItem
 from bot.queues.delivery import PermanentFailure
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class GatewayListener(Protocol):
 
     async def setup(self) -> None: ...
 
-    async def accept_interaction(self, interaction: discord.Interaction) -> None: ...
+    async def accept_interaction(self, interaction: discord.Interaction, invoked: Invoked | None = None) -> None: ...
 
     async def accept_message(self, message: discord.Message) -> None: ...
 

@@ -1,14 +1,19 @@
 """Slash commands mirrored from the command catalogue, and the text a used slash command stands for.
 
 "event new" becomes group "event", subcommand "new"; each command has one optional string option for the
-arguments. Aliases are text-only and not mirrored. Discord cannot invoke a group itself, so a one-word command that
+arguments, and a command that names a person (PERSON_COMMANDS) a user option too, which reaches the handlers as a
+mention. Aliases are text-only and not mirrored. Discord cannot invoke a group itself, so a one-word command that
 is also a group ("/child" next to "/child list") becomes the group's subcommand named by "discord.slash.bare".
+
+discord.py finds the command a slash interaction names and parses its options (its CommandTree): the callback gets
+the parsed values and hands them on as an `Invoked`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -21,22 +26,50 @@ from handlers.router import DIRECT_PLACE, GROUP_PLACE, Command
 
 log = logging.getLogger(__name__)
 
-OnCommand = Callable[[discord.Interaction], Awaitable[None]]
 SlashItem = app_commands.Command[Any, ..., Any] | app_commands.Group
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+USER_OPTION = 6
 MAX_WORDS = 3  # Discord nests a command at most as group / subgroup / subcommand
+# Commands whose handlers take the people they name from mentions: on Discord they get a user option.
+PERSON_COMMANDS = frozenset({"event facilitator", "event bind", "organizer", "touchpoint", "staff add"})
+
+
+@dataclass(frozen=True)
+class Invoked:
+    """A used slash command as discord.py parsed it: the catalogue command, its argument text, the person chosen."""
+
+    command: str  # the catalogue's name: "event facilitator"
+    args: str = ""
+    person: discord.User | discord.Member | None = None
+
+    @property
+    def text(self) -> str:
+        return "/" + self.command + (" " + self.args.strip() if self.args.strip() else "")
+
+
+OnCommand = Callable[[discord.Interaction, Invoked], Awaitable[None]]
 
 
 def _slash_command(name: str, cmd: Command, on_command: OnCommand, lang: str) -> app_commands.Command[Any, ..., Any]:
     async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
-        # The text is rebuilt from interaction.data (see command_text), so args is only declared here.
-        await on_command(interaction)
+        await on_command(interaction, Invoked(cmd.name, args or ""))
 
+    async def callback_with_person(
+        interaction: discord.Interaction,
+        args: str | None = None,
+        person: discord.User | discord.Member | None = None,
+    ) -> None:
+        await on_command(interaction, Invoked(cmd.name, args or "", person))
+
+    names_person = cmd.name in PERSON_COMMANDS
     slash: app_commands.Command[Any, ..., Any] = app_commands.Command(
-        name=name, description=clip(cmd.summary[0], 100), callback=callback
+        name=name, description=clip(cmd.summary[0], 100), callback=callback_with_person if names_person else callback
     )
     app_commands.describe(args=clip(t(lang, "discord.slash.args_help", usage=cmd.usage), 100))(slash)
     app_commands.rename(args=t(lang, "discord.slash.args"))(slash)
+    if names_person:
+        app_commands.describe(person=clip(t(lang, "discord.slash.person_help"), 100))(slash)
+        app_commands.rename(person=t(lang, "discord.slash.person"))(slash)
     return slash
 
 
@@ -102,10 +135,27 @@ def command_text(data: Any, lang: str = "ja") -> str:
                 words.append(str(first.get("name", "")))
             options = first.get("options") or []
             continue
-        values = [str(o["value"]) for o in options if o.get("value") not in (None, "")]
+        values = [str(o["value"]) for o in options if o.get("value") not in (None, "") and o.get("type") != USER_OPTION]
         break
     args = " ".join(values).strip()
     return "/" + " ".join(words) + (" " + args if args else "")
+
+
+def command_mentions(data: Any) -> tuple[tuple[str, str], ...]:
+    """(user id, display name) of the user options in raw application command data (its resolved users)."""
+    options = list(data.get("options") or [])
+    resolved = data.get("resolved") or {}
+    users, guild_members = resolved.get("users") or {}, resolved.get("members") or {}
+    found = []
+    while options:
+        option = options.pop(0)
+        options += option.get("options") or []
+        if option.get("type") == USER_OPTION and option.get("value"):
+            user_id = str(option["value"])
+            user = users.get(user_id) or {}
+            nick = (guild_members.get(user_id) or {}).get("nick")
+            found.append((user_id, nick or user.get("global_name") or user.get("username") or user_id))
+    return tuple(found)
 
 
 def answers_privately(interaction: discord.Interaction, catalogue: CommandCatalogue, lang: str = "ja") -> bool:

@@ -3,7 +3,8 @@
 Replies go to the interaction's followup webhook while its token lives (15 minutes), pushes to a channel or, when the
 id is a user's, to their DMs. Operations (event spaces, the board's forum) go to their owners. Outcomes: a 429 is
 transient after its retry_after, 5xx and dropped connections are transient (perhaps delivered), other 4xx
-(50013 Missing Permissions, 50001 Missing Access, ...) are permanent.
+(50013 Missing Permissions, 50001 Missing Access, ...) are permanent. A missing permission is also reported through
+the inbox (PERMISSION_MISSING, at most once a day per permission and step), so staff hear which one to grant.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ import discord
 
 from bot.discord.client import DiscordClient
 from bot.discord.mirror import BOARD_OPERATIONS, BoardMirror
-from bot.discord.ports import PLATFORM
+from bot.discord.permissions import SEND_MESSAGES, MissingPermission, needs
+from bot.discord.ports import PLATFORM, InboxWriter, inbox_row
 from bot.discord.render import DiscordMessage, nonce, render
 from bot.discord.spaces import EventSpaces
-from bot.discord.translate import REPLY_TARGET_PREFIX
+from bot.discord.translate import REPLY_TARGET_PREFIX, inbound_from_refusal
 from bot.queues.delivery import Delivered, PermanentFailure, ReplyTokenExpired, TransientFailure
 from bot.queues.outbox import Limits
 from community import messages as m
+from storage.db import utcnow
 
 # Interaction tokens live 15 minutes; past this the sender pushes to the channel instead.
 REPLY_TOKEN_TTL_SECONDS = 14 * 60
 UNKNOWN_CHANNEL = 10003
-OPERATIONS = (m.CreateSpace, m.ArchiveSpace, *BOARD_OPERATIONS)
+OPERATIONS = (m.CreateSpace, m.ArchiveSpace, m.SpaceAccess, *BOARD_OPERATIONS)
 
 
 def retry_after_header(exc: discord.HTTPException) -> float | None:
@@ -54,10 +57,13 @@ class DiscordDelivery:
     platform = PLATFORM
     limits = Limits(messages=10, recipients=1)  # 10 embeds per message; no multicast
 
-    def __init__(self, client: DiscordClient, spaces: EventSpaces, mirror: BoardMirror) -> None:
+    def __init__(
+        self, client: DiscordClient, spaces: EventSpaces, mirror: BoardMirror, inbox: InboxWriter | None = None
+    ) -> None:
         self.client = client
         self.spaces = spaces
         self.mirror = mirror
+        self.inbox = inbox
         self._user_ids: set[int] = set()  # ids learned to be users (pushes to them go to DMs)
 
     async def send(
@@ -67,6 +73,9 @@ class DiscordDelivery:
             raise TransientFailure("Discord client is not logged in yet", retry_after=5.0)
         try:
             await self._send(method, target, messages, retry_key, reply_token_age)
+        except MissingPermission as exc:
+            await self.report(exc)
+            raise
         except (discord.RateLimited, discord.HTTPException) as exc:
             raise classify(exc) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -92,11 +101,22 @@ class DiscordDelivery:
         else:
             raise PermanentFailure(f"unknown method {method}")
 
+    async def report(self, missing: MissingPermission) -> None:
+        """Staff hear which permission to grant: one inbox event per permission, step and day (a burst of refused
+        rows says it once)."""
+        if self.inbox is None:
+            return
+        now = utcnow()
+        event_id = f"missing-permission:{missing.permission}:{missing.what}:{now:%Y-%m-%d}"
+        await self.inbox([inbox_row(event_id, inbound_from_refusal(missing.permission, missing.what, now))])
+
     async def _operate(self, op: m.OutboundMessage, retry_key: str) -> None:
         if isinstance(op, m.CreateSpace):
             await self.spaces.create(op, retry_key)
         elif isinstance(op, m.ArchiveSpace):
             await self.spaces.archive(op)
+        elif isinstance(op, m.SpaceAccess):
+            await self.spaces.access(op)
         elif isinstance(op, BOARD_OPERATIONS):
             await self.mirror.apply(op)
 
@@ -119,7 +139,9 @@ class DiscordDelivery:
         known_channel = self.client.get_channel(snowflake) is not None
         if snowflake not in self._user_ids and (known_channel or self.client.get_user(snowflake) is None):
             try:
-                await self.client.get_partial_messageable(snowflake).send(nonce=nonce(retry_key), **message.kwargs())
+                async with needs(SEND_MESSAGES, "message"):
+                    channel = self.client.get_partial_messageable(snowflake)
+                    await channel.send(nonce=nonce(retry_key), **message.kwargs())
                 return
             except discord.NotFound as exc:
                 if exc.code != UNKNOWN_CHANNEL:  # the id is a user's, see below

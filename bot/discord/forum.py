@@ -18,6 +18,7 @@ import re
 import discord
 
 from bot.discord.client import DiscordClient
+from bot.discord.permissions import MANAGE_CHANNELS, MANAGE_WEBHOOKS, needs
 from bot.discord.ports import DiscordSite
 from bot.discord.render import clip
 from bot.queues.delivery import PermanentFailure
@@ -93,21 +94,23 @@ class BoardForum:
             return found
         names = list(dict.fromkeys(self.site.board_tags))[:TAG_LIMIT]
         topic = t(self.site.lang, "discord.forum.topic", city=self.site.city_name)
-        return await guild.create_forum(
-            self.name,
-            topic=clip(topic, 1024),
-            available_tags=[discord.ForumTag(name=clip(n, 20)) for n in names],
-            reason="tsunagaru: community board",
-        )
+        async with needs(MANAGE_CHANNELS, "board_forum"):
+            return await guild.create_forum(
+                self.name,
+                topic=clip(topic, 1024),
+                available_tags=[discord.ForumTag(name=clip(n, 20)) for n in names],
+                reason="tsunagaru: community board",
+            )
 
     async def webhook(self) -> discord.Webhook:
         if self._webhook is None:
             forum = await self.made_forum()
-            hooks = await forum.webhooks()
-            found = next((h for h in hooks if h.name == BOARD_WEBHOOK_NAME and h.token), None)
-            self._webhook = found or await forum.create_webhook(
-                name=BOARD_WEBHOOK_NAME, reason="tsunagaru: board posts from LINE and the web"
-            )
+            async with needs(MANAGE_WEBHOOKS, "board_forum"):
+                hooks = await forum.webhooks()
+                found = next((h for h in hooks if h.name == BOARD_WEBHOOK_NAME and h.token), None)
+                self._webhook = found or await forum.create_webhook(
+                    name=BOARD_WEBHOOK_NAME, reason="tsunagaru: board posts from LINE and the web"
+                )
         return self._webhook
 
     async def thread_of(self, channel: object) -> discord.Thread | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import discord
 
 from bot.discord.forum import BoardForum, webhook_username
+from bot.discord.permissions import MANAGE_MESSAGES, MANAGE_THREADS, SEND_MESSAGES, needs
 from bot.discord.ports import BoardLinkLookup, DiscordSite, ForumLink, InboxWriter, inbox_row
 from bot.discord.render import CONTENT_LIMIT, clip
 from bot.discord.translate import inbound_from_mirror
@@ -112,13 +113,14 @@ class BoardMirror:
             return
         forum = await self.forum.made_forum()
         tags = [tag for tag in forum.available_tags if tag.name == op.category][:1]
-        created = await forum.create_thread(
-            name=clip(op.title, 100),
-            applied_tags=tags,
-            allowed_mentions=discord.AllowedMentions.none(),
-            content=self._opener(op.thread_id, op.category, op.title),
-            reason="tsunagaru: board thread",
-        )
+        async with needs(SEND_MESSAGES, "board_forum"):
+            created = await forum.create_thread(
+                name=clip(op.title, 100),
+                applied_tags=tags,
+                allowed_mentions=discord.AllowedMentions.none(),
+                content=self._opener(op.thread_id, op.category, op.title),
+                reason="tsunagaru: board thread",
+            )
         await self._made(THREAD, op.thread_id, ForumLink(str(created.thread.id), str(forum.id)))
 
     async def copy_post(self, op: m.MirrorPost) -> None:
@@ -147,7 +149,8 @@ class BoardMirror:
         message_id, thread_id = int(link.platform_id), int(link.place_id)
         try:
             if link.origin:  # written on Discord: the bot removes it (Manage Messages)
-                await self.client.get_partial_messageable(thread_id).get_partial_message(message_id).delete()
+                async with needs(MANAGE_MESSAGES, "board_forum"):
+                    await self.client.get_partial_messageable(thread_id).get_partial_message(message_id).delete()
             else:
                 await (await self.forum.webhook()).delete_message(message_id, thread=discord.Object(thread_id))
         except discord.NotFound:
@@ -165,7 +168,8 @@ class BoardMirror:
         try:
             channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
             if isinstance(channel, discord.Thread):
-                await channel.delete(reason="tsunagaru: board thread hidden by staff")
+                async with needs(MANAGE_THREADS, "board_forum"):
+                    await channel.delete(reason="tsunagaru: board thread hidden by staff")
         except discord.NotFound:
             pass  # gone already
         self.links.remember(THREAD, op.thread_id, None)
@@ -183,7 +187,9 @@ class BoardMirror:
             channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
             if isinstance(channel, discord.Thread):
                 # An archived thread cannot be changed: it is reopened in the same request (it archives again).
-                await channel.edit(name=clip(op.title, 100), archived=False, reason="tsunagaru: author's title erased")
+                async with needs(MANAGE_THREADS, "board_forum"):
+                    reason = "tsunagaru: author's title erased"
+                    await channel.edit(name=clip(op.title, 100), archived=False, reason=reason)
             if not link.origin:  # a forum post's first message has the thread's id
                 starter = self.client.get_partial_messageable(thread_id).get_partial_message(thread_id)
                 await starter.edit(content=self._opener(op.thread_id, op.category, op.title))

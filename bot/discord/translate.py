@@ -12,7 +12,7 @@ from datetime import datetime
 
 import discord
 
-from bot.discord.commands import command_text
+from bot.discord.commands import Invoked, command_mentions, command_text
 from bot.discord.ports import PLATFORM
 from bot.discord.render import SAY_PREFIX
 from community import messages as m
@@ -31,15 +31,23 @@ def _place(guild_id: int | None, channel_id: int | None, user_id: int) -> m.Plac
     return m.Place(PLATFORM, m.CHANNEL, str(channel_id))
 
 
-def inbound_from_interaction(interaction: discord.Interaction, lang: str = "ja") -> m.Inbound | None:
-    """A slash command becomes a command message; a button becomes a postback (or a message for say: buttons)."""
+def inbound_from_interaction(
+    interaction: discord.Interaction, lang: str = "ja", invoked: Invoked | None = None
+) -> m.Inbound | None:
+    """A slash command becomes a command message (the person a user option names, a mention); a button becomes a
+    postback (or a message for say: buttons). invoked: the command as discord.py parsed it (else read from the raw
+    data)."""
     data: Mapping[str, object] = interaction.data or {}
     place = _place(interaction.guild_id, interaction.channel_id, interaction.user.id)
     place_name = getattr(interaction.channel, "name", None) if interaction.guild_id else None
     reply_token = reply_target(interaction.application_id, interaction.token)
 
     def inbound(
-        kind: str, text: str | None = None, message_kind: str | None = None, postback_data: str | None = None
+        kind: str,
+        text: str | None = None,
+        message_kind: str | None = None,
+        postback_data: str | None = None,
+        mentions: tuple[m.Mention, ...] = (),
     ) -> m.Inbound:
         return m.Inbound(
             platform=PLATFORM,
@@ -52,10 +60,16 @@ def inbound_from_interaction(interaction: discord.Interaction, lang: str = "ja")
             text=text,
             message_kind=message_kind,
             postback_data=postback_data,
+            mentions=mentions,
         )
 
     if interaction.type is discord.InteractionType.application_command:
-        return inbound(m.MESSAGE, text=command_text(data, lang), message_kind="command")
+        if invoked is not None:
+            person = invoked.person
+            named = (m.Mention(str(person.id), "@" + person.display_name),) if person is not None else ()
+            return inbound(m.MESSAGE, text=invoked.text, message_kind="command", mentions=named)
+        named = tuple(m.Mention(user_id, "@" + name) for user_id, name in command_mentions(data))
+        return inbound(m.MESSAGE, text=command_text(data, lang), message_kind="command", mentions=named)
     if interaction.type is discord.InteractionType.component:
         custom_id = str(data.get("custom_id", ""))
         if custom_id.startswith(SAY_PREFIX):
@@ -123,6 +137,19 @@ def inbound_from_space(event_code: str, channel_id: int, channel_name: str, when
         occurred_at=when,
         text=event_code,
         place_name=channel_name,
+    )
+
+
+def inbound_from_refusal(permission: str, what: str, when: datetime) -> m.Inbound:
+    """Discord refused a step for lack of a permission: reported so staff hear which one to grant. It belongs to no
+    chat place (a direct place keeps the router from recording one)."""
+    return m.Inbound(
+        platform=PLATFORM,
+        kind=m.PERMISSION_MISSING,
+        place=m.Place(PLATFORM, m.DIRECT, "bot"),
+        occurred_at=when,
+        text=permission,
+        postback_data=what,
     )
 
 

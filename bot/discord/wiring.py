@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 import aiohttp
 from sqlmodel import Session
 
-from bot.config import Settings
-from bot.discord.adapter import DiscordBot
+from bot.config import CitySettings, Settings
+from bot.discord.adapter import CityPorts, DiscordBot
 from bot.discord.ports import PLATFORM, BoardLinkLookup, CommandCatalogue, DiscordSite, ForumLink, InboxRow, InboxWriter
 from bot.queues.inbox import store_events
 from community import board_mirror
@@ -17,15 +17,17 @@ from community.board import CommunityConfig
 from storage.db import Database, utcnow
 
 
-def discord_site(settings: Settings) -> DiscordSite:
-    board = CommunityConfig.from_city(settings.city)
+def discord_site(settings: Settings, city: CitySettings | None = None) -> DiscordSite:
+    """A city's facts for the adapter (default: the first city's)."""
+    city = city or settings.default_city
+    board = CommunityConfig.from_city(city.config)
     return DiscordSite(
         bot_token=settings.discord_bot_token,
-        guild_id=settings.discord_guild_id,
-        tz=settings.tz,
-        public_base_url=settings.public_base_url,
-        city_name=settings.city.name,
-        section=settings.city.discord,
+        guild_id=city.discord_guild_id,
+        tz=city.tz,
+        public_base_url=city.public_base_url,
+        city_name=city.config.name,
+        section=city.config.discord,
         board_tags=tuple(dict.fromkeys((*board.categories, board.voice_category))),
     )
 
@@ -54,6 +56,21 @@ def board_links(db: Database) -> BoardLinkLookup:
     return lookup
 
 
+# One city as the bot is given it: its settings, database, command catalogue and how to wake its inbox worker.
+CityParts = tuple[CitySettings, Database, CommandCatalogue, Callable[[], None]]
+
+
+def discord_bot_for(
+    settings: Settings, cities: Sequence[CityParts], *, connector: aiohttp.BaseConnector | None = None
+) -> DiscordBot:
+    """One bot for the cities that are on Discord, each in its own server."""
+    ports = [
+        CityPorts(discord_site(settings, city), inbox_writer(db, wake), commands, board_links(db))
+        for city, db, commands, wake in cities
+    ]
+    return DiscordBot(ports, connector=connector)
+
+
 def discord_bot(
     settings: Settings,
     db: Database,
@@ -62,6 +79,5 @@ def discord_bot(
     *,
     connector: aiohttp.BaseConnector | None = None,
 ) -> DiscordBot:
-    return DiscordBot(
-        discord_site(settings), inbox_writer(db, wake_inbox), commands, board_links(db), connector=connector
-    )
+    """The bot for the first city alone."""
+    return discord_bot_for(settings, [(settings.default_city, db, commands, wake_inbox)], connector=connector)

@@ -24,7 +24,19 @@ from aiohttp import web
 from handlers.web import page
 
 # /o, /areas, /listings, /circles: living in the town (issue 17); a visit to /o/<code> is counted, like a scan.
-PUBLIC_PREFIXES = ("/go", "/qr", "/r", "/board", "/charts", "/o", "/areas", "/listings", "/circles")
+PUBLIC_PREFIXES = (
+    "/go",
+    "/qr",
+    "/r",
+    "/board",
+    "/charts",
+    "/events",
+    "/events.ics",
+    "/o",
+    "/areas",
+    "/listings",
+    "/circles",
+)
 MAX_BUCKETS = 10_000  # addresses remembered at once; idle ones are forgotten first
 
 

@@ -11,6 +11,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "コマンドに続けて書く内容 (使い方: {usage})",
         "What follows the command (usage: {usage})",
     ),
+    # The user option of commands that name a person (/event facilitator, /organizer, /touchpoint): a mention.
+    "discord.slash.person": ("相手", "person"),
+    "discord.slash.person_help": ("コマンドで指名する人", "The person the command names"),
     # Between the summaries of a group's subcommands, in the group's description.
     "discord.slash.separator": ("・", " / "),
     "discord.forum.topic": (
@@ -27,8 +30,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "discord.space.event_description": ("{marker} チャンネル: #{channel}", "{marker} Channel: #{channel}"),
     "discord.space.no_location": ("未定", "TBD"),
     "discord.space.card": (
-        "日時: {when}\n場所: {location}\n参加する人はボタンを押してください。",
-        "When: {when}\nWhere: {location}\nPress the button to join.",
+        "日時: {when}\n場所: {location}\n「参加する」を押すと参加登録され、イベントのチャンネルが見られるようになります。",
+        "When: {when}\nWhere: {location}\nPress Join to register and see the event's channel.",
+    ),
+    "discord.space.welcome": (
+        "このチャンネルは参加登録した人・世話人・職員だけが見られます。\n日時: {when}\n場所: {location}",
+        "Only those registered, the facilitators and staff see this channel.\nWhen: {when}\nWhere: {location}",
+    ),
+    # The public channel of the events category where each event's join card is posted (found again by name).
+    "discord.space.lobby": ("イベント案内", "event-lobby"),
+    "discord.space.lobby_topic": (
+        "イベントの案内です。「参加する」を押すと参加登録され、そのイベントのチャンネルが見られるようになります。",
+        "Events. Press Join under one to register and see its channel.",
     ),
     "discord.space.join": ("参加する", "Join"),
 }

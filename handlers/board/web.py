@@ -10,7 +10,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlmodel import Session
 
-from community import board, board_views
+from community import board, board_views, events
 from community.board import CommunityConfig
 from community.board_views import PostView
 from handlers.web import WebRoute, render, services
@@ -18,6 +18,7 @@ from storage.db import as_utc
 from storage.models.community import BoardThread
 
 THREADS_PER_PAGE = 20
+UPCOMING_EVENTS = 5  # the next events, on the board's first page (each links to its page under /events)
 POSTS_PER_PAGE = 30
 MAX_PAGE = 10_000
 
@@ -54,10 +55,13 @@ async def board_index(request: web.Request) -> web.Response:
     last = board.pages(total, THREADS_PER_PAGE)
     if page > last:
         raise _not_found()
+    now = datetime.now(found.site.tz)
+    upcoming = await found.db.run(events.upcoming_events, now, UPCOMING_EVENTS) if page == 1 else []
     return _html(
         "board/index.html",
         cfg=cfg,
         city=found.site.city.name,
+        events=[(e.code, e.title, events.format_when(e.starts_at, found.site.tz)) for e in upcoming],
         threads=threads,
         page=page,
         last=last,

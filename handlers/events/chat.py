@@ -1,9 +1,10 @@
-"""Event commands (the events issue).
+"""Event commands (the events issues).
 
-Staff name organizers (/organizer), organizers create events (/event new) in a 1:1 chat, a facilitator's group
-binds to the event with its code (/event bind), facilitators are named (/event facilitator), the group's invite link
-is stored (/event invite), attendees get it with /join CODE (or Discord's join button). What happens in an event
-space (messages counted, members joining) is in handlers.events.spaces.
+Staff name organizers (/organizer), organizers create events (/event new) in a 1:1 chat and get the event's secret
+bind code; a group binds to the event with that code (/event bind; whoever binds becomes its facilitator unless one is
+named; /event unbind undoes it), facilitators are named (/event facilitator), the group's invite link is stored
+(/event invite). Registrations, check-in and news are in handlers.events.rsvp; what happens in an event space
+(messages counted, members joining, a Discord channel made) in handlers.events.spaces.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import re
 
 from sqlmodel import select
 
+from community import event_news, members
+from community import event_registration as reg
 from community import events as ev
-from community import members
-from community.messages import Action, Card, Text
+from community.messages import Text
 from community.problems import Problem
 from community.spaces import find_space, get_or_create_space
-from community.texts import has, is_word, t
+from community.texts import is_word, t
 from handlers.context import DIRECT_PLACE, GROUP_PLACE, Context
 from handlers.router import ChatRoutes
 from storage.db import id_of
@@ -29,6 +31,8 @@ chat = ChatRoutes("events")
 # Who may manage some event: staff, organizers, and facilitators (a facilitator of any event holds the unscoped role
 # name "facilitator"); whether they may manage this one is checked per event (community.events.may_manage).
 MANAGERS = {members.STAFF, members.ORGANIZER, members.FACILITATOR}
+# Where people make a group themselves and bind it with the secret code (Discord channels the bot makes).
+GROUP_PLATFORMS = frozenset({"line", "console"})
 FIELD_BAR = re.compile(r"[|\uff5c]")  # "|", or the full-width bar a Japanese keyboard types
 
 
@@ -100,18 +104,6 @@ def in_their_language(member: Member, key: str, **values: object) -> str:
     return t(member.lang, key, **values)
 
 
-def send_event_card(ctx: Context, event: Event) -> None:
-    if event.closed_at is not None:
-        raise Problem("event.closed", title=event.title)
-    text = ctx.t("event.card_text", when=when(ctx, event), place=event.location)
-    if event.invite_url:
-        join = Action(label=ctx.t("event.join_button"), url=event.invite_url)
-        card = Card(title=event.title, text=text, actions=(join,))
-        ctx.reply(card, Text(ctx.t("event.join_link", url=event.invite_url)))
-    else:
-        ctx.reply(Card(title=event.title, text=text), Text(ctx.t("event.join_pending", code=event.code)))
-
-
 # ---- organizers and events -------------------------------------------------------------------------------------
 
 
@@ -133,9 +125,10 @@ def organizer_command(ctx: Context) -> None:
 @chat.command("event new", roles={members.STAFF, members.ORGANIZER}, places={DIRECT_PLACE})
 def event_new(ctx: Context) -> None:
     parts = [p.strip() for p in FIELD_BAR.split(ctx.args)]
-    if len(parts) != 3 or not all(parts):
+    if len(parts) not in (3, 4) or not all(parts):
         raise Problem("event.new_fields")
-    title, when_text, location = parts
+    title, when_text, location = parts[:3]
+    capacity = reg.parse_capacity(parts[3]) if len(parts) == 4 else None
     starts_at = ev.parse_when(when_text, ctx.site.tz, ctx.now)
     event = ev.create_event(
         ctx.session,
@@ -145,20 +138,97 @@ def event_new(ctx: Context) -> None:
         location=location,
         organizer_id=id_of(sender(ctx)),
         now=ctx.now,
+        capacity=capacity,
     )
     if "discord" in ctx.site.platforms:
         ev.request_discord_space(ctx.session, ctx.postbox, event)
-    ctx.say("event.created", title=event.title, code=event.code, when=when(ctx, event), place=event.location)
+    event_news.announce(ctx.session, ctx.site, ctx.postbox, event, skip_member_id=id_of(sender(ctx)))
+    ctx.reply("\n".join([created_text(ctx, event), *next_steps_after_new(ctx, event)]))
+
+
+def created_text(ctx: Context, event: Event) -> str:
+    limit = ctx.t("event.capacity_line", capacity=event.capacity) if event.capacity else ctx.t("event.capacity_open")
+    return ctx.t(
+        "event.created",
+        title=event.title,
+        code=event.code,
+        when=when(ctx, event),
+        place=event.location,
+        capacity=limit,
+    )
+
+
+def next_steps_after_new(ctx: Context, event: Event) -> list[str]:
+    """What the organizer can do next, where they are: on Discord the bot makes the channel; elsewhere they (or a
+    facilitator they trust with the secret bind code) make a LINE group and bind it."""
+    steps = [ctx.t("event.steps_header")]
+    if ctx.inbound.platform == "discord":
+        steps.append(ctx.t("event.step_discord_channel"))
+        steps.append(ctx.t("event.step_discord_facilitator", code=event.code))
+    else:
+        if "discord" in ctx.site.platforms:
+            steps.append(ctx.t("event.step_discord_also"))
+        steps.append(ctx.t("event.step_line_group", bind=ev.bind_code_of(ctx.session, event)))
+        steps.append(ctx.t("event.step_facilitator_by_id", code=event.code))
+    steps.append(ctx.t("event.step_capacity", code=event.code))
+    steps.append(ctx.t("event.step_share", code=event.code))
+    steps.append(ctx.t("event.step_status", code=event.code))
+    return steps
 
 
 @chat.command("event bind", places={GROUP_PLACE})
 def event_bind(ctx: Context) -> None:
-    event = event_from_code(ctx, ctx.args)
+    words = ctx.args.split()
+    if not words:
+        raise Problem("event.bind_code_missing")
+    event = ev.event_by_bind_code(ctx.session, words[0])
     space = get_or_create_space(ctx.session, ctx.inbound.place, ctx.now, name=ctx.inbound.place_name)
     bound = ev.bind_space(ctx.session, event, space, ctx.now)
-    if ctx.member is not None:
-        ev.mark_present(ctx.session, bound, id_of(ctx.member), ctx.now)
-    ctx.say("event.bound", title=event.title, when=when(ctx, event), place=event.location)
+    me = sender(ctx)
+    ev.mark_present(ctx.session, bound, id_of(me), ctx.now)
+    # Whoever binds becomes the group's facilitator, unless the binder names others or the event already has one.
+    chosen = mentioned_members(ctx) if ctx.inbound.mentions else []
+    if not chosen and not ev.facilitators(ctx.session, event):
+        chosen = [me]
+    added = name_facilitators(ctx, event, chosen)
+    lines = [ctx.t("event.bound", title=event.title, when=when(ctx, event), place=event.location)]
+    lines += next_steps_after_bind(ctx, event, added)
+    ctx.reply("\n".join(lines))
+
+
+def next_steps_after_bind(ctx: Context, event: Event, added: list[Member]) -> list[str]:
+    """Only what the person who bound can do now: a facilitator (or organizer, or staff) names others, stores the
+    LINE group's invite link, can undo the binding; anyone else just hears who facilitates."""
+    me = sender(ctx)
+    lines = []
+    if me in added:
+        lines.append(ctx.t("event.bound_you_facilitate"))
+    elif added:
+        lines.append(ctx.t("event.facilitators_added", names=ev.names_of(added, ctx.lang), title=event.title))
+    if not ev.may_manage(ctx.session, me, ctx.roles, event):
+        names = ev.names_of(ev.facilitators(ctx.session, event), ctx.lang)
+        lines.append(ctx.t("event.bound_ask_facilitator", names=names))
+        return lines
+    lines.append(ctx.t("event.steps_header"))
+    lines.append(ctx.t("event.step_more_facilitators"))
+    if ctx.inbound.platform in GROUP_PLATFORMS:
+        lines.append(ctx.t("event.step_invite"))
+    lines.append(ctx.t("event.step_unbind"))
+    return lines
+
+
+@chat.command("event unbind", roles=MANAGERS, places={GROUP_PLACE})
+def event_unbind(ctx: Context) -> None:
+    space = find_space(ctx.session, ctx.inbound.place)
+    binding = ev.binding_of(ctx.session, space)
+    if binding is None or space is None:
+        raise Problem("event.not_bound")
+    bound, event = binding
+    if not ev.may_manage(ctx.session, ctx.member, ctx.roles, event):
+        ctx.say("event.not_allowed")
+        return
+    ev.unbind_space(ctx.session, bound, space)
+    ctx.say("event.unbound", title=event.title)
 
 
 @chat.command("event invite", roles=MANAGERS)
@@ -178,19 +248,6 @@ def event_invite(ctx: Context) -> None:
     event.invite_url = url.strip()
     ctx.session.add(event)
     ctx.say("event.invite_saved", title=event.title, code=event.code)
-
-
-@chat.command("join")
-def join_command(ctx: Context) -> None:
-    if not ctx.args.strip():
-        raise Problem("event.join_code")
-    send_event_card(ctx, event_from_code(ctx, ctx.args))
-
-
-# Discord's join button under an event card (bot/discord sends "event-join:<CODE>"; deployed cards keep it).
-@chat.postback("event-join:{code}")
-def join_button(ctx: Context, code: str) -> None:
-    send_event_card(ctx, event_from_code(ctx, code))
 
 
 @chat.command("event list")
@@ -237,10 +294,7 @@ def event_facilitator(ctx: Context) -> None:
         return
     if event.closed_at is not None:
         raise Problem("event.closed", title=event.title)
-    added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
-    for member in added:
-        guide = in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)
-        ctx.push_member(id_of(member), Text(guide))
+    added = name_facilitators(ctx, event, chosen)
     already = [m for m in chosen if m not in added]
     lines = []
     if added:
@@ -250,11 +304,28 @@ def event_facilitator(ctx: Context) -> None:
     ctx.reply("\n".join(lines))
 
 
+def name_facilitators(ctx: Context, event: Event, chosen: list[Member]) -> list[Member]:
+    """Make them facilitators; the new ones get the guide 1:1 (with the secret bind code for those who can make a
+    LINE group) and, on Discord, the right to moderate the event's channel. Returns those newly named."""
+    added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
+    for member in added:
+        lines = [in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)]
+        platforms = {account.platform for account in members.accounts_of(ctx.session, id_of(member))}
+        if platforms & GROUP_PLATFORMS:
+            bind = ev.bind_code_of(ctx.session, event)
+            lines.append(in_their_language(member, "event.facilitator_guide_bind", bind=bind))
+        ctx.push_member(id_of(member), Text("\n".join(lines)))
+        reg.grant_access(ctx.session, ctx.postbox, event, id_of(member), allow=True, manage=True)
+    return added
+
+
 def facilitators_named_here(ctx: Context) -> tuple[Event | None, list[Member]]:
-    """In the group: the group's event and the people mentioned. (None, []) when the sender may not name them."""
-    event = group_event(ctx)
+    """In a group or channel: the event named by code, else the place's own, and the people mentioned (a Discord
+    user option arrives as a mention). (None, []) when the sender may not name them."""
     if not ctx.inbound.mentions:
         raise Problem("event.facilitator_who")
+    code = ctx.args.split()[0] if ctx.args.split() and not ctx.args.split()[0].startswith("@") else ""
+    event = event_from_code(ctx, code) if code and ev.normalise_code(code) else group_event(ctx)
     if not ev.may_manage(ctx.session, ctx.member, ctx.roles, event):
         return None, []
     return event, mentioned_members(ctx)
@@ -290,67 +361,3 @@ def facilitator_stop(ctx: Context, words: list[str]) -> None:
         ctx.say("event.stopped", title=event.title)
     else:
         ctx.say("event.already_stopped", title=event.title)
-
-
-# ---- status ----------------------------------------------------------------------------------------------------
-
-
-@chat.command("event status", roles=MANAGERS)
-def event_status(ctx: Context) -> None:
-    event = event_here_or_code(ctx, ctx.args, "event.status_which")
-    if not ev.may_manage(ctx.session, ctx.member, ctx.roles, event):
-        ctx.say("event.not_allowed")
-        return
-    lines = [
-        ctx.t(
-            "event.status_header",
-            title=event.title,
-            code=event.code,
-            when=when(ctx, event),
-            place=event.location,
-            state=ctx.t("event.state." + ev.event_state(event, ctx.now, ctx.city.events.duration_hours)),
-            invite=ctx.t("event.invite_set" if event.invite_url else "event.invite_unset"),
-        )
-    ]
-    lines.append(facilitator_line(ctx, event))
-    lines += space_lines(ctx, event)
-    ctx.reply("\n".join(lines))
-
-
-def facilitator_line(ctx: Context, event: Event) -> str:
-    skip = ev.opted_out_ids(ctx.session, event)
-    people = [
-        ctx.t("event.status_person_off", name=ev.member_label(m)) if m.id in skip else ev.member_label(m)
-        for m in ev.facilitators(ctx.session, event)
-    ]
-    if not people:
-        return ctx.t("event.status_no_facilitator")
-    return ctx.t("event.status_facilitators", names=ctx.t("event.name_separator").join(people))
-
-
-def space_lines(ctx: Context, event: Event) -> list[str]:
-    figures = ev.space_figures(ctx.session, event, ctx.now)
-    if not figures:
-        return [ctx.t("event.status_no_space", code=event.code)]
-    lines = []
-    for f in figures:
-        last = ev.format_when(f.last_activity, ctx.site.tz, ctx.lang) if f.last_activity else None
-        name = ctx.t("event.status_space_name", name=f.name or event.title, platform=platform_name(ctx, f.platform))
-        lines.append(
-            ctx.t(
-                "event.status_space",
-                name=name,
-                members=f.members,
-                messages=f.messages_this_week,
-                last=last or ctx.t("event.status_never"),
-            )
-        )
-        if f.detached_at:
-            lines.append(ctx.t("event.status_detached", at=ev.format_when(f.detached_at, ctx.site.tz, ctx.lang)))
-    return lines
-
-
-def platform_name(ctx: Context, platform: str) -> str:
-    """LINE, Discord, the console, as the reader's language names them (an unknown platform by its id)."""
-    key = f"event.platform.{platform}"
-    return ctx.t(key) if has(key) else platform

@@ -3,7 +3,7 @@ job's transaction, city, time and postbox to the domain functions in community.e
 
 from __future__ import annotations
 
-from community import event_jobs
+from community import event_jobs, event_registration
 from scheduler.jobs import Job, JobContext
 
 
@@ -17,5 +17,11 @@ def after_event(ctx: JobContext) -> str:
     return event_jobs.after_event(ctx.session, ctx.site, ctx.now, ctx.postbox)
 
 
+def event_reminders(ctx: JobContext) -> str:
+    """Everyone registered for an event that starts tomorrow gets one reminder (a push of kind "reminder")."""
+    return event_registration.send_reminders(ctx.session, ctx.site, ctx.now, ctx.postbox)
+
+
 QUIET_GROUPS = Job("quiet-groups", {"hour": "10", "minute": "30"}, quiet_groups)
 AFTER_EVENT = Job("after-event", {"hour": "18", "minute": "0"}, after_event)
+EVENT_REMINDERS = Job("event-reminders", {"hour": "18", "minute": "0"}, event_reminders)

@@ -1,8 +1,9 @@
 """What happens in an event space: every message is counted (never kept), members joining and leaving are
-recorded, and a channel a platform made for an event (Discord) is bound to it."""
+recorded, and a channel a platform made for an event (Discord) is bound to it and opened to the event's people."""
 
 from __future__ import annotations
 
+from community import event_registration as reg
 from community import events as ev
 from community.messages import DIRECT, MEMBER_JOINED, MEMBER_LEFT, MESSAGE, SPACE_CREATED
 from community.problems import Problem
@@ -52,4 +53,6 @@ def space_created(ctx: Context) -> None:
         ev.bind_space(ctx.session, event, space, ctx.now)
     except Problem:
         return  # already bound (a repeated report) or closed meanwhile: nothing to do
+    # The channel is private: its organizer, facilitators, staff and everyone registered so far are let in.
+    reg.open_space(ctx.session, ctx.postbox, event, space.platform_space_id)
     ctx.say("event.space_ready", title=event.title, when=when(ctx, event), place=event.location)

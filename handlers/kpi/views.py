@@ -43,6 +43,9 @@ class EventLine:
     detached: bool  # the bot left one of its groups
     facilitators: tuple[str, ...]
     messages: str  # this week's, across its groups
+    registered: str = "0"  # places taken, "/ capacity" when it has one
+    waiting: str = "0"
+    attended: str = "0"  # check-ins at the venue
 
 
 @dataclass(frozen=True)
@@ -114,4 +117,7 @@ def _event_line(row: events.EventOverview, site: Site) -> EventLine:
         detached=any(space.detached_at for space in row.spaces),
         facilitators=row.facilitators,
         messages=f"{sum(space.messages_this_week for space in row.spaces):,}",
+        registered=f"{row.registered:,}" + (f" / {row.capacity:,}" if row.capacity is not None else ""),
+        waiting=f"{row.waiting:,}",
+        attended=f"{row.attended:,}",
     )

@@ -2,7 +2,7 @@
 the bot relays, circles, and occasions for sign-up QR codes
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0018"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
