@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, case, func, or_
 from sqlmodel import Session, col, select
 
 from community import board_links, engagement
@@ -192,6 +192,9 @@ def leave(session: Session, member_id: int, now: datetime) -> bool:
     cm.left_at = as_utc(now)
     cm.nickname = None
     session.add(cm)
+    member = session.get(Member, member_id)
+    if member is not None:  # logged for the stock of members at a moment (participants_at_fy_end)
+        engagement.record(session, "member_left", now, member=member.public_id, platform=cm.platform, space="community")
     return True
 
 
@@ -429,6 +432,27 @@ def participants_total(session: Session, end: datetime) -> Figure:
     return _participants(session, None, end)
 
 
+def participants_at(session: Session, end: datetime) -> int:
+    """Members of the community at `end` (a stock, Kashima's KPI: participants at the end of the fiscal year): those
+    whose last join before `end` is not followed by a leave before `end`. From the engagement log, so a past year
+    is counted as it stood then; leaves before migration 0015 were logged by it from community_member.left_at."""
+    joined = func.max(case((col(Engagement.kind) == "member_joined", col(Engagement.at))))
+    left = func.max(case((col(Engagement.kind) == "member_left", col(Engagement.at))))
+    per_member = (
+        select(col(Engagement.member), joined.label("joined"), left.label("left"))
+        .where(
+            col(Engagement.kind).in_(("member_joined", "member_left")),
+            col(Engagement.space) == "community",
+            col(Engagement.at) < as_utc(end),
+            col(Engagement.member).is_not(None),
+        )
+        .group_by(col(Engagement.member))
+        .subquery()
+    )
+    stays = or_(per_member.c.left.is_(None), per_member.c.left < per_member.c.joined)
+    return int(session.exec(select(func.count()).select_from(per_member).where(stays)).one())
+
+
 def _post_filter(start: datetime | None, end: datetime) -> list[ColumnElement[bool]]:
     where = [visible(), col(BoardPost.created_at) < as_utc(end)]
     if start is not None:
@@ -487,11 +511,14 @@ def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) 
         "participants_total": participant_count(session, None, until),
         "posts": post_count(session, since, until),
         "posts_cumulative": post_count(session, None, until),
+        "participants_at_fy_end": participants_at(session, until),  # a stock: at the period's end
     }
 
 
 KPIS = KpiSource(
-    ("participants", "participants_total", "posts", "posts_cumulative"), _kpi_values, weekly=("participants", "posts")
+    ("participants", "participants_total", "posts", "posts_cumulative", "participants_at_fy_end"),
+    _kpi_values,
+    weekly=("participants", "posts"),
 )
 
 

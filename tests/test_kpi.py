@@ -19,13 +19,17 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Member
 from storage.models.community import BoardPost, BoardThread
+from tests.fixtures.cities import city_with_targets
 
-# The KPI names of the operator contract, in the JSON's order (README).
+# The KPI names of the operator contract, in the JSON's order (README). Issue 14 added participants_at_fy_end
+# (Kashima's stock), events_held / events_with_group_and_facilitator[_percent] (Omitama's rule) and app_downloads
+# (Omitama's app), each at the end of its feature's KPIs.
 CONTRACT_KPIS = (
     "participants",
     "participants_total",
     "posts",
     "posts_cumulative",
+    "participants_at_fy_end",
     "donations_yen",
     "donations_count",
     "referral_clicks",
@@ -33,7 +37,11 @@ CONTRACT_KPIS = (
     "event_spaces",
     "event_spaces_with_active_facilitator",
     "event_messages",
+    "events_held",
+    "events_with_group_and_facilitator",
+    "events_with_group_and_facilitator_percent",
     "childcare_optins",
+    "app_downloads",
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -100,6 +108,8 @@ def seed(session) -> None:
     for name, when in (("m-aaa", "2026-04-01T00:00"), ("m-bbb", "2026-09-01T10:00"), ("m-ddd", "2027-03-31T23:59")):
         rec(session, "member_joined", at(when), member=name, space="community")
     rec(session, "member_joined", at("2027-04-01T00:00"), member="m-ccc", space="community")  # FY 2027
+    # Participants at the fiscal year's end (a stock): m-bbb leaves in FY 2026.
+    rec(session, "member_left", at("2026-12-01T10:00"), member="m-bbb", space="community")
     # Posts: visible board posts; a post staff hid as spam does not count.
     author = Member(public_id="m-aaa", created_at=at("2026-01-01T00:00"))
     session.add(author)
@@ -155,10 +165,15 @@ def test_fiscal_year_helpers():
 
 
 @pytest.fixture
-async def web(make_settings):
-    app = create_app(make_settings(STAFF_API_TOKEN=TOKEN), run_workers=False, run_scheduler=False)
+async def web(make_settings, tmp_path):
+    """The shipped Omitama file with FY 2026-2028 targets on participants, posts and donations."""
+    city_config = str(city_with_targets(tmp_path))
+    app = create_app(
+        make_settings(STAFF_API_TOKEN=TOKEN, CITY_CONFIG=city_config), run_workers=False, run_scheduler=False
+    )
     async with TestClient(TestServer(app)) as client:
         await client.app[RUNTIME].db.run(seed)
+        client.city_config = city_config
         yield client
 
 
@@ -186,6 +201,11 @@ async def test_fiscal_year_2026_values_from_the_log(web):
         "event_spaces_with_active_facilitator": 0,
         "event_messages": 1,
         "childcare_optins": 1,
+        "participants_at_fy_end": 3,  # m-old, m-aaa, m-ddd: m-bbb left before the year's end
+        "events_held": 0,
+        "events_with_group_and_facilitator": 0,
+        "events_with_group_and_facilitator_percent": 0,
+        "app_downloads": 456,  # Omitama's baseline, nothing recorded yet
     }
     targets = {name: item["target"] for name, item in data["kpis"].items()}
     assert targets["participants"] == 22000 and targets["posts_cumulative"] == 6000
@@ -204,6 +224,8 @@ async def test_neighbouring_fiscal_years(web):
     fy2027 = await (await web.get("/api/kpi?fy=2027", headers=auth())).json()
     assert fy2027["kpis"]["posts"]["value"] == 1
     assert fy2027["kpis"]["posts_cumulative"] == {"value": 5, "target": 15000}
+    assert fy2025["kpis"]["participants_at_fy_end"]["value"] == 1  # m-old
+    assert fy2027["kpis"]["participants_at_fy_end"]["value"] == 4  # + m-ccc
 
 
 async def test_default_is_the_current_fiscal_year(web):
@@ -245,7 +267,7 @@ async def test_cli_json_equals_the_api_json(web, monkeypatch, capsys):
     settings = web.app[RUNTIME].settings
     api = await (await web.get("/api/kpi?fy=2026", headers=auth())).json()
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("CITY_CONFIG", raising=False)
+    monkeypatch.setenv("CITY_CONFIG", web.city_config)
     assert cli_main(["kpi", "--json", "--fy", "2026"]) == 0
     assert json.loads(capsys.readouterr().out) == api
 
@@ -259,7 +281,7 @@ async def test_cli_json_is_the_api_body_byte_for_byte(web, monkeypatch, capsys):
     for query, argv in (("?fy=2026", ["--fy", "2026"]), ("?fy=2025", ["--fy", "2025"]), ("", [])):
         body = await (await web.get(f"/api/kpi{query}", headers=auth())).read()
         monkeypatch.setenv("DATABASE_URL", settings.database_url)
-        monkeypatch.delenv("CITY_CONFIG", raising=False)
+        monkeypatch.setenv("CITY_CONFIG", web.city_config)
         assert cli_main(["kpi", "--json", *argv]) == 0
         assert capsys.readouterr().out.encode("utf-8") == body + b"\n"
 
