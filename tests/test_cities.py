@@ -605,3 +605,15 @@ aliases = ["#"]  # TODO: aliases
         (9, "events.venues[0].shop_incentives", "a shop"),
         (12, "events.venues[1].aliases", "aliases"),
     ]
+
+
+async def test_each_city_deploys_its_rich_menu_on_its_own_channel(tmp_path, database_url, fake_line, monkeypatch):
+    fake_line.other_channels.add(KASHIMA_TOKEN)
+    for name, value in city_env(tmp_path, database_url, fake_line).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert await asyncio.to_thread(cli_main, ["richmenu", "deploy", "--city", "kashima"]) == 0
+    [menu] = fake_line.rich_menus.values()
+    assert menu["name"] == "tsunagaru-kashima"
+    assert {call.channel for call in fake_line.requests("/v2/bot/richmenu")} == {KASHIMA_TOKEN}
+    assert await asyncio.to_thread(cli_main, ["richmenu", "deploy", "--city", "nowhere"]) == 2
