@@ -617,3 +617,17 @@ async def test_each_city_deploys_its_rich_menu_on_its_own_channel(tmp_path, data
     assert menu["name"] == "tsunagaru-kashima"
     assert {call.channel for call in fake_line.requests("/v2/bot/richmenu")} == {KASHIMA_TOKEN}
     assert await asyncio.to_thread(cli_main, ["richmenu", "deploy", "--city", "nowhere"]) == 2
+
+
+def test_kpi_takes_a_city_or_a_region_not_both(tmp_path, monkeypatch, capsys):
+    region = region_file(tmp_path, ("omitama", "kashima"))
+    monkeypatch.setenv("CITY_CONFIG", f"{DEFAULT_CITY_CONFIG},{KASHIMA_FILE},{region}")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/tsunagaru.db")
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["kpi", "--city", "kashima", "--region", "test-area"]) == 2
+    assert "--city and --region cannot be used together" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        cli_main(["kpi", "--region", "nowhere"])
+    assert stopped.value.code == 2 and "the regions are: test-area" in capsys.readouterr().err
+    assert cli_main(["kpi", "--region", "test-area", "--fy", "1999"]) == 2  # no member city has data that year
+    assert "no data yet" in capsys.readouterr().err
