@@ -10,6 +10,11 @@ more activity later as the community grows):
 Then times kpi.report(session, settings, fiscal_year) and digest.build(session, settings, now): one warm-up, then the
 median of --runs runs, each in a fresh session. Target: under 1 second each.
 
+Then a region (広域, issue 14) of five cities with every feature on, each with its own database (a SQLite file, or a
+PostgreSQL schema) filled with a fifth of that size (66,000 members in all), and times the region's KPIs: as
+GET /api/kpi?region= reads them (each city on its own database thread at the same time) and as
+`python -m bot kpi --region` does (one city after another). Target: under 1 second.
+
 Databases: a throwaway SQLite file, and PostgreSQL: --postgres-url or TEST_POSTGRES_URL (a fresh database is created
 there and dropped afterwards), else a throwaway cluster started like .ci/run does (skipped, with the reason, when
 PostgreSQL's binaries are not installed). The schema comes from the Alembic migrations (storage.migrate.upgrade).
@@ -17,11 +22,13 @@ PostgreSQL's binaries are not installed). The schema comes from the Alembic migr
     python bench/kpi.py                    # SQLite and PostgreSQL (about 2-3 minutes on 2 cores)
     python bench/kpi.py --backends sqlite  # SQLite only
     python bench/kpi.py --explain          # also print the query plans of the KPI queries
+    python bench/kpi.py --region-only      # only the region of five cities
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import shutil
@@ -34,6 +41,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -44,12 +52,13 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 import storage.all_models  # noqa: E402,F401  (every table on the metadata)
-from bot.config import load_settings  # noqa: E402
-from community import digest, kpi  # noqa: E402
+from bot.config import DEFAULT_CITY_CONFIG, load_settings  # noqa: E402
+from community import digest, kpi, region_kpi  # noqa: E402
 from community.events import CODE_ALPHABET  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.db import Database, make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Engagement, Member, Role, Space  # noqa: E402
+from storage.models.childcare import AppDownloadMonth  # noqa: E402
 from storage.models.community import BoardPost, BoardThread, CommunityMember  # noqa: E402
 from storage.models.events import Event, EventSpace, FacilitatorOptOut  # noqa: E402
 from storage.models.quota import LineQuotaReading  # noqa: E402
@@ -80,6 +89,31 @@ QR_SCANS = 230_000
 QR_PUSHES = 90_000
 OPTINS = 12_000
 REFERRAL_CLICKS = 60_000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much fill() writes: the city's 3-year target size by default; scaled() for one city of a region."""
+
+    MEMBERS: int = MEMBERS
+    COMMUNITY_MEMBERS: int = COMMUNITY_MEMBERS
+    REJOINS: int = REJOINS
+    THREADS: int = THREADS
+    POSTS: int = POSTS
+    EVENTS: int = EVENTS
+    ENGAGEMENT_ROWS: int = ENGAGEMENT_ROWS
+    DONATIONS: int = DONATIONS
+    REFERRAL_CODES: int = REFERRAL_CODES
+    EVENT_JOINS: int = EVENT_JOINS
+    REACTIONS: int = REACTIONS
+    QR_SCANS: int = QR_SCANS
+    QR_PUSHES: int = QR_PUSHES
+    OPTINS: int = OPTINS
+    REFERRAL_CLICKS: int = REFERRAL_CLICKS
+
+    def scaled(self, share: float) -> Sizes:
+        return Sizes(**{f.name: max(1, round(getattr(self, f.name) * share)) for f in fields(self)})
+
 
 CATEGORIES = ("地域ネタ", "観光スポット", "グルメ", "市からの質問")
 RELATIONS = ("resident", "native", "visitor", "fan")
@@ -124,9 +158,10 @@ class Filler:
         self.counts[table.name] = self.counts.get(table.name, 0) + total
 
 
-def fill(url: str, seed: int = 6) -> dict[str, int]:
+def fill(url: str, seed: int = 6, size: Sizes | None = None, schema: str | None = None) -> dict[str, int]:
+    size = size or Sizes()
     rng = random.Random(seed)
-    engine = create_engine(url)
+    engine = make_engine(url, schema)
     settings_city = load_settings({"DATABASE_URL": url, "PUBLIC_BASE_URL": "https://bench.invalid"}, dotenv=False).city
     touchpoint_ids = [t.id for t in settings_city.touchpoints]
     log: list[tuple] = []  # engagement rows: (ts, kind, member, platform, space, detail, amount)
@@ -134,9 +169,9 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
     with engine.begin() as connection:
         filler = Filler(connection)
 
-        # Members: ids 1..MEMBERS in order of arrival.
-        member_ts = sorted(growth_ts(rng) for _ in range(MEMBERS))
-        public_ids = [f"{i:05x}{rng.getrandbits(44):011x}" for i in range(MEMBERS)]
+        # Members: ids 1..size.MEMBERS in order of arrival.
+        member_ts = sorted(growth_ts(rng) for _ in range(size.MEMBERS))
+        public_ids = [f"{i:05x}{rng.getrandbits(44):011x}" for i in range(size.MEMBERS)]
         filler.insert(
             Member,
             (
@@ -147,7 +182,7 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                     "lang": "ja",
                     "created_at": utc(member_ts[i]),
                 }
-                for i in range(MEMBERS)
+                for i in range(size.MEMBERS)
             ),
         )
 
@@ -155,7 +190,7 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
         roles = [{"member_id": m, "role": "staff", "scope": "", "created_at": utc(START_TS)} for m in staff_ids]
 
         # Community: a share of members join, some leave, a few join twice (one member_joined row each time).
-        joined = sorted(rng.sample(range(1, MEMBERS + 1), COMMUNITY_MEMBERS))
+        joined = sorted(rng.sample(range(1, size.MEMBERS + 1), size.COMMUNITY_MEMBERS))
         community_rows = []
         for member_id in joined:
             ts = member_ts[member_id - 1] + rng.random() * 86400 * 3
@@ -174,13 +209,16 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                 }
             )
             log.append((ts, "member_joined", public_ids[member_id - 1], platform, "community", relation, None))
-        for member_id in rng.sample(joined, REJOINS):
+            if left:
+                left_ts = min(ts + 86400 * 30, NOW.timestamp() - 1)
+                log.append((left_ts, "member_left", public_ids[member_id - 1], platform, "community", "", None))
+        for member_id in rng.sample(joined, size.REJOINS):
             ts = growth_ts(rng, member_ts[member_id - 1])
             log.append((ts, "member_joined", public_ids[member_id - 1], "line", "community", "fan", None))
         filler.insert(CommunityMember, community_rows)
 
         # Board: threads, then posts in them (popular threads get more), 3% hidden by staff.
-        thread_ts = sorted(growth_ts(rng) for _ in range(THREADS))
+        thread_ts = sorted(growth_ts(rng) for _ in range(size.THREADS))
         threads = []
         for i, ts in enumerate(thread_ts):
             category = rng.choices(CATEGORIES, weights=(5, 3, 3, 1))[0]
@@ -195,10 +233,10 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                     "last_post_at": ts,
                 }
             )
-        weights = [1 / (rank + 1) ** 0.8 for rank in range(THREADS)]
+        weights = [1 / (rank + 1) ** 0.8 for rank in range(size.THREADS)]
         rng.shuffle(weights)
         posts = []
-        for thread in rng.choices(threads, weights=weights, k=POSTS):
+        for thread in rng.choices(threads, weights=weights, k=size.POSTS):
             ts = thread["created_at"] + (NOW.timestamp() - thread["created_at"]) * rng.random() ** 2
             member_id = rng.choice(joined)
             platform = "line" if rng.random() < 0.7 else rng.choice(("discord", "web"))
@@ -229,7 +267,7 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                 for n, (ts, thread_id, member_id, platform, hidden) in enumerate(posts, 1)
             ),
         )
-        for _ in range(REACTIONS):
+        for _ in range(size.REACTIONS):
             ts, thread_id, _member, platform, _hidden = rng.choice(posts)
             ts = min(ts + rng.random() * 86400 * 2, NOW.timestamp() - 1)
             log.append(
@@ -246,10 +284,10 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
 
         # Events, each with one bound space; facilitators (some opted out, some events have none).
         codes = set()
-        while len(codes) < EVENTS:
+        while len(codes) < size.EVENTS:
             codes.add("".join(rng.choice(CODE_ALPHABET) for _ in range(6)))
         codes = sorted(codes)
-        event_ts = sorted(growth_ts(rng) for _ in range(EVENTS))
+        event_ts = sorted(growth_ts(rng) for _ in range(size.EVENTS))
         events, spaces, bound, optouts = [], [], [], []
         event_pools = []
         for i, (code, created) in enumerate(zip(codes, event_ts, strict=False)):
@@ -286,7 +324,7 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                     "detached_at": utc(growth_ts(rng, created)) if detached else None,
                 }
             )
-            pool = rng.sample(range(1, MEMBERS + 1), rng.randint(20, 200))
+            pool = rng.sample(range(1, size.MEMBERS + 1), rng.randint(20, 200))
             facilitators = [] if rng.random() < 0.05 else pool[: rng.randint(1, 3)]
             for n, member_id in enumerate(facilitators):
                 roles.append({"member_id": member_id, "role": "facilitator", "scope": code, "created_at": utc(created)})
@@ -307,15 +345,23 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
         # Roles are unique per (member, role, scope): an organizer of several events holds the role once.
         roles = list({(r["member_id"], r["role"], r["scope"]): r for r in roles}.values())
 
-        fixed = len(log) + EVENT_JOINS + QR_SCANS + QR_PUSHES + OPTINS + REFERRAL_CLICKS + DONATIONS
-        messages = ENGAGEMENT_ROWS - fixed
-        for _ in range(EVENT_JOINS):
+        fixed = (
+            len(log)
+            + size.EVENT_JOINS
+            + size.QR_SCANS
+            + size.QR_PUSHES
+            + size.OPTINS
+            + size.REFERRAL_CLICKS
+            + size.DONATIONS
+        )
+        messages = size.ENGAGEMENT_ROWS - fixed
+        for _ in range(size.EVENT_JOINS):
             code, platform, created, pool, _f, _d = rng.choice(event_pools)
             ts = growth_ts(rng, created)
             log.append((ts, "member_joined", public_ids[rng.choice(pool) - 1], platform, f"event:{code}", "", None))
         last_message: dict[int, float] = {}
-        event_weights = [rng.paretovariate(1.5) for _ in range(EVENTS)]
-        for index in rng.choices(range(EVENTS), weights=event_weights, k=messages):
+        event_weights = [rng.paretovariate(1.5) for _ in range(size.EVENTS)]
+        for index in rng.choices(range(size.EVENTS), weights=event_weights, k=messages):
             code, platform, created, pool, facilitators, detached_at = event_pools[index]
             # Most talk happens in the weeks around the event; a long tail after.
             end = detached_at.timestamp() if detached_at else NOW.timestamp()
@@ -334,7 +380,7 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
 
         # Childcare touchpoints: QR scans from the web (no member), pushes to members, opt-ins.
         tp_weights = [rng.uniform(0.2, 3) for _ in touchpoint_ids]
-        for touchpoint in rng.choices(touchpoint_ids, weights=tp_weights, k=QR_SCANS):
+        for touchpoint in rng.choices(touchpoint_ids, weights=tp_weights, k=size.QR_SCANS):
             log.append(
                 (
                     growth_ts(rng),
@@ -346,24 +392,24 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                     None,
                 )
             )
-        for touchpoint in rng.choices(touchpoint_ids, weights=tp_weights, k=QR_PUSHES):
+        for touchpoint in rng.choices(touchpoint_ids, weights=tp_weights, k=size.QR_PUSHES):
             log.append(
                 (growth_ts(rng), "qr_push", rng.choice(public_ids), "line", f"touchpoint:{touchpoint}", "", None)
             )
-        for _ in range(OPTINS):
+        for _ in range(size.OPTINS):
             log.append((growth_ts(rng), "childcare_optin", rng.choice(public_ids), "line", "", "", None))
 
         # Furusato nozei: referral codes, clicks on /r/ links, imported donations.
         referral = [
             {"code": f"R{n:05d}X", "kind": "member", "owner_ref": public_ids[n], "created_at": utc(START_TS)}
-            for n in range(REFERRAL_CODES)
+            for n in range(size.REFERRAL_CODES)
         ]
         filler.insert(ReferralCode, referral)
-        for _ in range(REFERRAL_CLICKS):
+        for _ in range(size.REFERRAL_CLICKS):
             detail = "unattributed" if rng.random() < 0.3 else rng.choice(referral)["code"]
             log.append((growth_ts(rng), "referral_click", None, "", "", detail, None))
         donations = []
-        for n in range(DONATIONS):
+        for n in range(size.DONATIONS):
             ts = growth_ts(rng)
             day = utc(ts).astimezone(JST).replace(hour=12, minute=0, second=0, microsecond=0)
             amount = rng.choice((5000, 10000, 10000, 20000, 30000, 50000, 100000))
@@ -386,12 +432,26 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
             )
             log.append((day.timestamp(), "donation", None, "", "", detail or code, amount))
         filler.insert(Donation, donations)
+        # The childcare app's monthly store figures (staff record them with `appstats`).
+        filler.insert(
+            AppDownloadMonth,
+            (
+                {
+                    "month": f"{2025 + (m + 3) // 12}-{(m + 3) % 12 + 1:02d}",
+                    "ios": rng.randint(50, 300),
+                    "android": rng.randint(30, 200),
+                    "source": "bench",
+                    "recorded_at": utc(NOW.timestamp()),
+                }
+                for m in range(22)  # 2025-04 .. 2027-01
+            ),
+        )
         filler.insert(
             LineQuotaReading, [{"month": "2027-02", "quota": 15000, "used": 4200, "read_at": utc(NOW.timestamp())}]
         )
 
         # The log is append-only: rows arrive in time order.
-        assert len(log) == ENGAGEMENT_ROWS, len(log)
+        assert len(log) == size.ENGAGEMENT_ROWS, len(log)
         log.sort(key=lambda row: row[0])
         filler.insert(
             Engagement,
@@ -415,9 +475,10 @@ def fill(url: str, seed: int = 6) -> dict[str, int]:
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 )
     if engine.dialect.name == "postgresql":
-        # Autovacuum would have analysed tables this size in production; do it now rather than wait for it.
+        # Autovacuum would have vacuumed and analysed tables this size in production (PostgreSQL 13 and later vacuum
+        # after inserts too, which lets index-only scans skip the heap); do it now rather than during the timings.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
+            connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     return filler.counts
 
@@ -499,6 +560,117 @@ def bench_backend(name: str, url: str, args) -> dict:
         "figures": figures,
         "week": week,
     }
+
+
+# ---- a region of five cities (issue 14) ------------------------------------------------------------------------
+
+REGION_CITIES = ("omitama", "town2", "town3", "town4", "town5")
+
+
+def region_settings(folder: Path, url: str):
+    """Five cities with every feature on (the shipped Omitama file, and four copies with their own id and address),
+    and a region of all five; the first city's data at url, the others beside it (SQLite files) or in schemas."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = DEFAULT_CITY_CONFIG.read_text(encoding="utf-8")
+    files = []
+    for city_id in REGION_CITIES:
+        path = folder / f"{city_id}.toml"
+        own = f'id = "{city_id}"\npublic_base_url = "https://bench.invalid/{city_id}"'
+        path.write_text(text.replace('id = "omitama"', own, 1), encoding="utf-8")
+        files.append(path)
+    region = folder / "region.toml"
+    region.write_text(f'[region]\nid = "bench"\nname = "bench"\ncities = {list(REGION_CITIES)!r}\n'.replace("'", '"'))
+    files.append(region)
+    env = {"DATABASE_URL": url, "PUBLIC_BASE_URL": "https://bench.invalid", "CITY_CONFIG": ",".join(map(str, files))}
+    return load_settings(env, dotenv=False)
+
+
+def region_reports_parallel(databases: dict[str, Database], settings) -> region_kpi.RegionReport:
+    """As GET /api/kpi?region= reads them: each city's report on its own database thread, at the same time."""
+
+    async def gather() -> list[kpi.Report]:
+        return await asyncio.gather(*(databases[c.id].run(kpi.report, c.site, FISCAL_YEAR) for c in settings.cities))
+
+    reports = asyncio.run(gather())
+    cities = [region_kpi.CityReport(c.site, r) for c, r in zip(settings.cities, reports, strict=True)]
+    return region_kpi.region_report(settings.region("bench"), FISCAL_YEAR, cities)
+
+
+def region_reports_serial(databases: dict[str, Database], settings) -> region_kpi.RegionReport:
+    """As `python -m bot kpi --region` reads them: one city after another."""
+    cities = [
+        region_kpi.CityReport(c.site, databases[c.id].call(kpi.report, c.site, FISCAL_YEAR)) for c in settings.cities
+    ]
+    return region_kpi.region_report(settings.region("bench"), FISCAL_YEAR, cities)
+
+
+def timed_region(fn, runs: int) -> tuple[float, list[float]]:
+    times = []
+    for n in range(runs + 1):
+        started = time.perf_counter()
+        fn()
+        if n:
+            times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+def bench_region(name: str, url: str, folder: Path, args) -> dict:
+    """Fill five cities with a fifth of the city-scale data each (66,000 members in all), then time the region's
+    KPIs both ways."""
+    started = time.perf_counter()
+    settings = region_settings(folder, url)
+    counts: dict[str, int] = {}
+    share = 1 / len(REGION_CITIES)
+    for n, city in enumerate(settings.cities):
+        upgrade(city.database_url, "head", city.database_schema)
+        for table, count in fill(city.database_url, 60 + n, Sizes().scaled(share), city.database_schema).items():
+            counts[table] = counts.get(table, 0) + count
+    fill_seconds = time.perf_counter() - started
+    databases = {c.id: Database(c.database_url, c.database_schema) for c in settings.cities}
+    try:
+        parallel = timed_region(lambda: region_reports_parallel(databases, settings), args.runs)
+        serial = timed_region(lambda: region_reports_serial(databases, settings), args.runs)
+        figures = region_reports_parallel(databases, settings).as_json()
+    finally:
+        for database in databases.values():
+            database.close()
+    where = "SQLite files" if url.startswith("sqlite") else "PostgreSQL schemas"
+    return {
+        "name": name,
+        "where": where,
+        "fill_seconds": fill_seconds,
+        "counts": counts,
+        "parallel": parallel,
+        "serial": serial,
+        "figures": figures,
+    }
+
+
+def print_region(result: dict) -> list[tuple[str, bool]]:
+    counts, figures = result["counts"], result["figures"]
+    print(
+        f"[{result['name']} region] filled in {result['fill_seconds']:.0f} s: {len(REGION_CITIES)} cities in "
+        f"{result['where']}, {counts['member']:,} members, {counts['board_post']:,} posts, {counts['event']:,} events, "
+        f"{counts['engagement']:,} engagement rows",
+        flush=True,
+    )
+    print(
+        f"[{result['name']} region] FY{FISCAL_YEAR}: participants {figures['kpis']['participants']['value']:,}, "
+        f"at the year's end {figures['kpis']['participants_at_fy_end']['value']:,}, events with a group and a "
+        f"facilitator {figures['kpis']['events_with_group_and_facilitator_percent']['value']}%"
+    )
+    checks = []
+    for label, key in (("region (API)", "parallel"), ("region (CLI)", "serial")):
+        median, runs = result[key]
+        ok = median < TARGET_SECONDS
+        if key == "parallel":
+            checks.append((f"{result['name']} {label}", ok))
+        print(
+            f"  {result['name']:<10} {label:<13} median {median * 1000:7.0f} ms  "
+            f"(runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms)  {'PASS' if ok else 'MISS'} < {TARGET_SECONDS:g} s",
+            flush=True,
+        )
+    return checks
 
 
 # ---- PostgreSQL ------------------------------------------------------------------------------------------------
@@ -638,6 +810,7 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement (after one warm-up)")
     parser.add_argument("--explain", action="store_true", help="print the query plans of kpi.report")
+    parser.add_argument("--region-only", action="store_true", help="only the region of five cities")
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     print(
@@ -649,12 +822,17 @@ def main() -> int:
     checks: list[tuple[str, bool]] = []
     with tempfile.TemporaryDirectory(prefix="tsunagaru-bench-") as tmp:
         if "sqlite" in backends:
-            checks += print_result(bench_backend("sqlite", f"sqlite:///{tmp}/bench.db", args))
+            if not args.region_only:
+                checks += print_result(bench_backend("sqlite", f"sqlite:///{tmp}/bench.db", args))
+            checks += print_region(bench_region("sqlite", f"sqlite:///{tmp}/region.db", Path(tmp) / "cities", args))
         if "postgres" in backends:
             try:
                 with nullcontext_url(args.postgres_url) if args.postgres_url else throwaway_cluster() as server:
+                    if not args.region_only:
+                        with fresh_database(server) as url:
+                            checks += print_result(bench_backend("postgresql", url, args))
                     with fresh_database(server) as url:
-                        checks += print_result(bench_backend("postgresql", url, args))
+                        checks += print_region(bench_region("postgresql", url, Path(tmp) / "pg-cities", args))
             except LookupError as exc:
                 print(f"PostgreSQL skipped: {exc}")
     print(f"total {time.perf_counter() - started:.0f} s")

@@ -96,6 +96,8 @@ class Settings:
     city: CityConfig
     cities: tuple[CitySettings, ...] = ()
     regions: tuple[RegionConfig, ...] = ()
+    # (region id, its staff token from the variable [region] staff_token_env names, None when unset)
+    region_staff_tokens: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -134,6 +136,18 @@ class Settings:
             if city.id == city_id:
                 return city
         raise ConfigError("--city", f"no city {city_id!r}; the cities are: {', '.join(c.id for c in self.cities)}")
+
+    def region(self, region_id: str) -> RegionConfig:
+        """A region by id; raises ConfigError naming the regions there are."""
+        for region in self.regions:
+            if region.id == region_id:
+                return region
+        there = ", ".join(r.id for r in self.regions) or "(none: a region file in CITY_CONFIG adds one)"
+        raise ConfigError("--region", f"no region {region_id!r}; the regions are: {there}")
+
+    def region_staff_token(self, region_id: str) -> str | None:
+        """The token that reads a region's and its member cities' KPIs (and nothing else); None when unset."""
+        return dict(self.region_staff_tokens).get(region_id)
 
 
 def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
@@ -233,7 +247,19 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         city=load_city(city_path),
     )
     cities, regions = _load_cities(city_paths, settings, get)
-    return dataclasses.replace(settings, city=cities[0].config, cities=cities, regions=regions)
+    tokens = tuple((r.id, get(r.info.staff_token_env) if r.info.staff_token_env else None) for r in regions)
+    return dataclasses.replace(
+        settings, city=cities[0].config, cities=cities, regions=regions, region_staff_tokens=tokens
+    )
+
+
+def city_config_paths(env: Mapping[str, str] | None = None) -> list[Path]:
+    """The files CITY_CONFIG names (cities and regions), as load_settings reads them; for `city check`."""
+    if env is None:
+        load_dotenv(find_dotenv(usecwd=True), override=False)
+        env = os.environ
+    value = (env.get("CITY_CONFIG") or "").strip() or str(DEFAULT_CITY_CONFIG)
+    return _city_paths(value)
 
 
 def _city_paths(value: str) -> list[Path]:
@@ -265,6 +291,9 @@ def _load_cities(
     ids = [city.id for city in cities]
     if len(ids) != len(set(ids)):
         raise ConfigError("CITY_CONFIG", f"two city files have the same id: {ids}")
+    region_ids = [region.id for region in regions]
+    if len(region_ids) != len(set(region_ids)):
+        raise ConfigError("CITY_CONFIG", f"two region files have the same id: {region_ids}")
     for region in regions:
         missing = [c for c in region.info.cities if c not in ids]
         if missing:

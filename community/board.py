@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
 from community import board_links, engagement
@@ -192,6 +192,9 @@ def leave(session: Session, member_id: int, now: datetime) -> bool:
     cm.left_at = as_utc(now)
     cm.nickname = None
     session.add(cm)
+    member = session.get(Member, member_id)
+    if member is not None:  # logged for the stock of members at a moment (participants_at_fy_end)
+        engagement.record(session, "member_left", now, member=member.public_id, platform=cm.platform, space="community")
     return True
 
 
@@ -429,6 +432,33 @@ def participants_total(session: Session, end: datetime) -> Figure:
     return _participants(session, None, end)
 
 
+def participants_at(session: Session, end: datetime, ever: int | None = None) -> int:
+    """Members of the community at `end` (a stock, Kashima's KPI: participants at the end of the fiscal year): those
+    who joined before `end` less those whose last leave before `end` came after their last join. From the engagement
+    log, so a past year is counted as it stood then; leaves before migration 0015 were logged by it from
+    community_member.left_at. ever: participant_count(session, None, end) when the caller has it already."""
+    if ever is None:
+        ever = participant_count(session, None, end)
+    community = (col(Engagement.space) == "community", col(Engagement.at) < as_utc(end))
+    # Leaves are few: only the leavers' joins and leaves are read, each leaver's last of each compared.
+    leaver_ids = select(col(Engagement.member)).where(col(Engagement.kind) == "member_left", *community)
+    last = (
+        select(
+            func.max(case((col(Engagement.kind) == "member_left", col(Engagement.at)))).label("left_at"),
+            func.max(case((col(Engagement.kind) == "member_joined", col(Engagement.at)))).label("joined_at"),
+        )
+        .where(
+            col(Engagement.kind).in_(("member_joined", "member_left")),
+            *community,
+            col(Engagement.member).in_(leaver_ids),
+        )
+        .group_by(col(Engagement.member))
+        .subquery()
+    )
+    gone = session.exec(select(func.count()).select_from(last).where(last.c.left_at > last.c.joined_at)).one()
+    return ever - int(gone)
+
+
 def _post_filter(start: datetime | None, end: datetime) -> list[ColumnElement[bool]]:
     where = [visible(), col(BoardPost.created_at) < as_utc(end)]
     if start is not None:
@@ -482,16 +512,20 @@ def top_threads(session: Session, start: datetime, end: datetime, limit: int = 3
 
 def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
     # Participants: members who joined the community in the period (Kashima's definition); posts: visible posts.
+    ever = participant_count(session, None, until)
     return {
         "participants": participant_count(session, since, until),
-        "participants_total": participant_count(session, None, until),
+        "participants_total": ever,
         "posts": post_count(session, since, until),
         "posts_cumulative": post_count(session, None, until),
+        "participants_at_fy_end": participants_at(session, until, ever),  # a stock: at the period's end
     }
 
 
 KPIS = KpiSource(
-    ("participants", "participants_total", "posts", "posts_cumulative"), _kpi_values, weekly=("participants", "posts")
+    ("participants", "participants_total", "posts", "posts_cumulative", "participants_at_fy_end"),
+    _kpi_values,
+    weekly=("participants", "posts"),
 )
 
 

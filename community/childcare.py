@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from community import engagement, hiroba, members
+from community import appstats, engagement, hiroba, members
 from community.city import CityConfig, Site, Touchpoint
 from community.digest import DigestWeek
 from community.kpi import KpiSource, ReportSection, count_kind
@@ -383,10 +383,13 @@ def stats_text(session: Session, site: Site, now: datetime, lang: str = "ja") ->
 
 
 def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, int]:
-    return {"childcare_optins": count_kind(session, OPTIN, since, until)}
+    return {
+        "childcare_optins": count_kind(session, OPTIN, since, until),
+        "app_downloads": appstats.downloads(session, site, until),  # cumulative, from the baseline
+    }
 
 
-KPIS = KpiSource(("childcare_optins",), _kpi_values, weekly=("childcare_optins",))
+KPIS = KpiSource(("childcare_optins", "app_downloads"), _kpi_values, weekly=("childcare_optins",))
 
 
 def digest_section(week: DigestWeek) -> list[str]:
@@ -401,7 +404,7 @@ def digest_section(week: DigestWeek) -> list[str]:
             )
     if len(lines) == 1:
         lines.append(t("ja", "digest.none_this_week"))
-    return lines
+    return lines + appstats.digest_lines(week.session, week.site, week.now)
 
 
 def _per_touchpoint(session: Session, site: Site, since: datetime, until: datetime) -> dict[str, Figures]:

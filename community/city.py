@@ -70,6 +70,9 @@ class AppLinks(Section):
     android_url: str = ""
     web_url: str = ""
     why: str = ""
+    # Downloads before the figures staff record monthly (`appstats`): the app's count at the end of baseline_month.
+    downloads_baseline: WholeNumber = Field(default=0, ge=0)
+    downloads_baseline_month: str = Field(default="", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")  # "2026-03"
 
 
 class ChildcareSettings(Section):

@@ -12,6 +12,7 @@ from storage.models import Engagement
 KINDS = frozenset(
     {
         "member_joined",
+        "member_left",  # space "community": a member left the community (the stock KPI participants_at_fy_end)
         "post",
         "event_message",
         "reaction",

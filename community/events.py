@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, literal
+from sqlalchemy import and_, case, delete, func, literal
 from sqlmodel import Session, col, select
 
 from community import engagement, members
@@ -594,6 +594,36 @@ def event_space_figures(session: Session, start: datetime, end: datetime) -> dic
     return {"event_spaces": spaces, "event_spaces_with_active_facilitator": active}
 
 
+def event_rule_figures(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Omitama's rule, "every event has a LINE group with a 世話人": events held in [start, end) (by start time), those
+    with a bound group or channel and a facilitator who has not opted out, and their share in whole percent (rounded
+    down, so 100 means every one; 0 when no event was held)."""
+    has_space = select(EventSpace.id).where(EventSpace.event_id == Event.id).correlate(Event).exists()
+    has_facilitator = (
+        select(Role.id)
+        .where(
+            Role.role == members.FACILITATOR,
+            Role.scope == Event.code,
+            ~select(FacilitatorOptOut.id)
+            .where(FacilitatorOptOut.event_id == Event.id, FacilitatorOptOut.member_id == Role.member_id)
+            .correlate(Event, Role)
+            .exists(),
+        )
+        .correlate(Event)
+        .exists()
+    )
+    held, ruled = session.exec(
+        select(func.count(), func.count(case((and_(has_space, has_facilitator), 1)))).where(
+            col(Event.starts_at) >= as_utc(start), col(Event.starts_at) < as_utc(end)
+        )
+    ).one()
+    return {
+        "events_held": int(held),
+        "events_with_group_and_facilitator": int(ruled),
+        "events_with_group_and_facilitator_percent": int(ruled) * 100 // int(held) if held else 0,
+    }
+
+
 @dataclass(frozen=True)
 class QuietSpace:
     """An event space with no message for more than `days` days (no platform ids: safe for digests)."""
@@ -667,13 +697,22 @@ def _kpi_values(session: Session, site: Site, since: datetime, until: datetime) 
         "event_spaces": spaces["event_spaces"],
         "event_spaces_with_active_facilitator": spaces["event_spaces_with_active_facilitator"],
         "event_messages": count_kind(session, "event_message", since, until),  # counted, never kept
+        **event_rule_figures(session, since, until),
     }
 
 
 KPIS = KpiSource(
-    ("event_spaces", "event_spaces_with_active_facilitator", "event_messages"),
+    (
+        "event_spaces",
+        "event_spaces_with_active_facilitator",
+        "event_messages",
+        "events_held",
+        "events_with_group_and_facilitator",
+        "events_with_group_and_facilitator_percent",
+    ),
     _kpi_values,
     weekly=("event_spaces", "event_spaces_with_active_facilitator", "event_messages"),
+    shares=(("events_with_group_and_facilitator_percent", "events_with_group_and_facilitator", "events_held"),),
 )
 
 

@@ -54,6 +54,9 @@ class KpiSource:
     # (KPI name, figure name): a figure compute also returns, shown beside that KPI in the terminal table, the CSV,
     # the digest and the dashboard; it is not a KPI (no target) and not in the JSON (the operator contract).
     beside: tuple[tuple[str, str], ...] = ()
+    # (KPI name, part, whole): a KPI that is part's share of whole in whole percent (rounded down); a region
+    # recomputes it from the summed part and whole instead of adding percentages.
+    shares: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,16 @@ def table_text(report: Report, site: Site) -> str:
             end=report.end.isoformat(),
         ),
         "",
+        *kpi_lines(report),
     ]
+    for section in site.report_sections:
+        lines += ["", *section.lines(report.sections[section.name], site)]
+    return "\n".join(lines)
+
+
+def kpi_lines(report: Report) -> list[str]:
+    """The table's KPI lines: value, target, progress and bar, and the figure shown beside a KPI."""
+    lines = []
     width = max((_display_width(label(name)) for name in report.kpis), default=0)
     for name, kpi in report.kpis.items():
         pad = " " * (width - _display_width(label(name)))
@@ -213,9 +225,7 @@ def table_text(report: Report, site: Site) -> str:
         if name in report.beside:
             figure, value = report.beside[name]
             lines.append(t("ja", "kpi.beside_line", label=label(figure), value=f"{value:,}"))
-    for section in site.report_sections:
-        lines += ["", *section.lines(report.sections[section.name], site)]
-    return "\n".join(lines)
+    return lines
 
 
 def bar(percent: float | None, width: int = 10) -> str:
@@ -234,8 +244,22 @@ def csv_rows(report: Report, site: Site) -> list[list[str]]:
     period = t("ja", "kpi.csv_period", start=report.start.isoformat(), end=report.end.isoformat())
     rows = [
         [t("ja", "kpi.csv_year", fy=report.fiscal_year), period, "", "", ""],
-        [t("ja", f"kpi.csv_header.{column}") for column in CSV_COLUMNS],
+        csv_header(),
+        *kpi_rows(report),
     ]
+    for section in site.report_sections:
+        rows.append([])
+        rows.extend(padded(section.rows(report.sections[section.name], site)))
+    return rows
+
+
+def csv_header() -> list[str]:
+    return [t("ja", f"kpi.csv_header.{column}") for column in CSV_COLUMNS]
+
+
+def kpi_rows(report: Report) -> list[list[str]]:
+    """One CSV row per KPI (label, name, value, target, percent), and one for the figure shown beside a KPI."""
+    rows = []
     for name, kpi in report.kpis.items():
         pct = kpi.percent
         rows.append(
@@ -250,15 +274,20 @@ def csv_rows(report: Report, site: Site) -> list[list[str]]:
         if name in report.beside:
             figure, value = report.beside[name]
             rows.append([label(figure), figure, str(value), "", ""])
-    for section in site.report_sections:
-        rows.append([])
-        section_rows = section.rows(report.sections[section.name], site)
-        rows.extend(row + [""] * (len(CSV_COLUMNS) - len(row)) for row in section_rows)
     return rows
 
 
+def padded(rows: list[list[str]]) -> list[list[str]]:
+    """A section's rows, as wide as the KPI rows."""
+    return [row + [""] * (len(CSV_COLUMNS) - len(row)) for row in rows]
+
+
 def csv_bytes(report: Report, site: Site) -> bytes:
+    return encode_csv(csv_rows(report, site))
+
+
+def encode_csv(rows: list[list[str]]) -> bytes:
     """The CSV file: UTF-8 with a BOM (otherwise Excel guesses Shift_JIS and the Japanese headers break), CRLF."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(report, site))
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from community.city import Site
+from community.city import RegionConfig, Site
 from storage.db import Database
 
 
@@ -24,6 +24,14 @@ class CliServices(Protocol):
 
     def with_runtime(self, work: Callable[[object], Awaitable[int]]) -> int:
         """Run work(runtime) with the platform clients and the outbox sender started (for commands that send)."""
+        ...
+
+    def region(self, region_id: str) -> RegionConfig:
+        """A region (広域) of CITY_CONFIG; an unknown id ends the command with one line naming the regions (exit 2)."""
+        ...
+
+    def for_city(self, city_id: str) -> CliServices:
+        """The same services for another city of CITY_CONFIG (a region's member), for reading its KPIs."""
         ...
 
 

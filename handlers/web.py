@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import jinja2
 from aiohttp import web
 
-from community.city import Site
+from community.city import RegionConfig, Site
 from storage.db import Database
 
 HANDLERS = Path(__file__).parent
@@ -42,6 +42,33 @@ SERVICES: web.AppKey[WebServices] = web.AppKey("services")
 
 def services(request: web.Request) -> WebServices:
     return request.app[SERVICES]
+
+
+@dataclass(frozen=True)
+class RegionAccess:
+    """A region (広域) as the KPI API sees it: its file, and the token that reads its and its cities' KPIs."""
+
+    config: RegionConfig
+    staff_api_token: str | None
+
+
+class CityDirectory(Protocol):
+    """The other cities and the regions of this process, for the one page that reads across cities (the KPI API's
+    ?city= and ?region=). A city is its WebServices, nothing more of the process."""
+
+    def city(self, city_id: str) -> WebServices | None: ...
+
+    def region(self, region_id: str) -> RegionAccess | None: ...
+
+    def regions_of(self, city_id: str) -> tuple[RegionAccess, ...]: ...
+
+
+DIRECTORY: web.AppKey[CityDirectory] = web.AppKey("directory")
+
+
+def directory(request: web.Request) -> CityDirectory | None:
+    """The process's directory of cities (on the root application, so a city's sub-application finds it too)."""
+    return request.config_dict.get(DIRECTORY)
 
 
 @dataclass(frozen=True)

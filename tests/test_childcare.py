@@ -612,11 +612,11 @@ def test_the_feature_declares_its_contract():
     assert {(r.method, r.path) for r in FEATURE.web} == {
         (m, p) for m in ("GET", "HEAD") for p in (r"/qr/{name:[\s\S]*}", r"/go/{touchpoint:[\s\S]*}")
     }
-    assert [c.name for c in FEATURE.cli] == ["qr", "touchpoints"]
+    assert [c.name for c in FEATURE.cli] == ["qr", "touchpoints", "appstats"]
     [job] = FEATURE.jobs
     assert (job.name, job.cron) == ("checkup-notices", {"hour": "10", "minute": "0"})
     assert [s.name for s in FEATURE.report] == ["per_touchpoint"]
-    assert [k.names for k in FEATURE.kpis] == [("childcare_optins",)]
+    assert [k.names for k in FEATURE.kpis] == [("childcare_optins", "app_downloads")]
 
 
 async def test_head_on_the_tracked_link_redirects_without_a_scan(web):

@@ -25,6 +25,7 @@ from scheduler.runner import run_job, run_leased
 from storage.models import Member, Space
 from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventSpace
+from tests.fixtures.cities import city_with_targets
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MONDAY = datetime(2026, 4, 13, 9, 0, tzinfo=TOKYO)  # the job's slot for week 2026-W15 (April 6 to 12)
@@ -40,8 +41,9 @@ def weekly_job():
 
 
 @pytest.fixture
-async def staff_group(make_settings):
-    chat = ConsoleChat(make_settings(), user="staff-sato", group="職員室", staff=True)
+async def staff_group(make_settings, tmp_path):
+    settings = make_settings(CITY_CONFIG=str(city_with_targets(tmp_path)))
+    chat = ConsoleChat(settings, user="staff-sato", group="職員室", staff=True)
     await chat.start()
     yield chat
     await chat.stop()
@@ -271,7 +273,7 @@ async def test_dashboard_in_headless_chromium_at_phone_width(make_settings, tmp_
     from tests.chromium import Browser, require_chromium
 
     require_chromium()
-    settings = make_settings(STAFF_API_TOKEN="tok")
+    settings = make_settings(STAFF_API_TOKEN="tok", CITY_CONFIG=str(city_with_targets(tmp_path)))
     app = create_app(settings, run_workers=False, run_scheduler=False)
     async with TestServer(app, host="127.0.0.1", port=0) as server:
         await app[RUNTIME].db.run(seed, settings)

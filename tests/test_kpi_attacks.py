@@ -33,6 +33,7 @@ from storage.db import utcnow
 from storage.models import Member
 from storage.models.audit import AuditEntry
 from storage.models.staff import DashboardLogin
+from tests.fixtures.cities import city_with_targets
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TOKEN = "staff-secret-token"
@@ -58,8 +59,9 @@ def seed(session) -> None:
 
 
 @pytest.fixture
-async def web(make_settings):
-    app = create_app(make_settings(STAFF_API_TOKEN=TOKEN), run_workers=False, run_scheduler=False)
+async def web(make_settings, tmp_path):
+    settings = make_settings(STAFF_API_TOKEN=TOKEN, CITY_CONFIG=str(city_with_targets(tmp_path)))
+    app = create_app(settings, run_workers=False, run_scheduler=False)
     async with TestClient(TestServer(app)) as client:
         await client.app[RUNTIME].db.run(seed)
         yield client

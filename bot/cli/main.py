@@ -12,12 +12,13 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from bot.app import Runtime
+from bot.cli import cities as cities_cli
 from bot.cli.serve import serve
 from bot.cli.settings import settings_or_exit
 from bot.config import CitySettings, ConfigError, Settings
 from bot.console import run_console
 from bot.line import richmenu as richmenu_cli
-from community.city import Site
+from community.city import RegionConfig, Site
 from community.texts import t
 from handlers.cli import CliCommand
 from handlers.features import FEATURES
@@ -86,6 +87,18 @@ class Services:
     def site(self) -> Site:
         return self.city.site
 
+    def region(self, region_id: str) -> RegionConfig:
+        try:
+            return self.settings.region(region_id)
+        except ConfigError as exc:
+            print(f"{t('ja', 'config.error')} / {t('en', 'config.error')}: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    def for_city(self, city_id: str) -> Services:
+        other = Services(city_id)
+        other._settings = self.settings
+        return other
+
     @contextmanager
     def database(self) -> Iterator[Database]:
         logging.getLogger("alembic").setLevel(logging.WARNING)  # keep the command's own output readable
@@ -126,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser, sub = _parser()
     features = _feature_commands(sub)
     legacy = {}
-    for module in (richmenu_cli,):  # the LINE rich menu: a platform command, not a feature's
+    # The LINE rich menu and the city files: the platform's and the deployment's commands, not a feature's.
+    for module in (richmenu_cli, cities_cli):
         legacy.update(module.add_commands(sub))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.cli.settings import settings_or_exit
-from bot.config import Settings
+from bot.config import CitySettings, ConfigError, Settings
 from community.city import CityConfig
 from community.fonts import japanese_font
 from community.qr import is_local_address
@@ -43,6 +43,7 @@ def add_commands(sub: argparse._SubParsersAction) -> dict[str, Callable[[argpars
         "action", choices=["deploy", "image"], help="deploy: create + image + set default; image: PNG only"
     )
     menu.add_argument("--out", help="image: where to write the PNG (default richmenu.png)")
+    menu.add_argument("--city", help="the city whose menu and channel (its [city] id; default: the first city)")
     menu.add_argument(
         "--allow-local",
         action="store_true",
@@ -89,11 +90,13 @@ def menu_request(city: CityConfig) -> RichMenuRequest:
     )
 
 
-async def deploy(settings: Settings, image: bytes) -> str:
+async def deploy(settings: Settings, image: bytes, city: CitySettings | None = None) -> str:
     """Create the menu, upload its image (data API host), make it the default, then delete older menus of the same
-    name so repeated deploys leave one. Returns the new rich menu id."""
-    request = menu_request(settings.city)
-    token = settings.line_channel_access_token
+    name so repeated deploys leave one; on the city's own channel (default: the first city). Returns the new rich
+    menu id."""
+    city = city or settings.default_city
+    request = menu_request(city.config)
+    token = city.line_channel_access_token
     async with (
         AsyncApiClient(Configuration(host=settings.line_api_base_url, access_token=token)) as client,
         AsyncApiClient(Configuration(host=settings.line_data_api_base_url, access_token=token)) as data_client,
@@ -116,7 +119,12 @@ def _bilingual(key: str, **values: object) -> str:
 
 def _richmenu(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
-    image, japanese = draw_image(settings.city)
+    try:
+        city = settings.city_settings(getattr(args, "city", None))
+    except ConfigError as exc:
+        print(f"{t('ja', 'config.error')} / {t('en', 'config.error')}: {exc}", file=sys.stderr)
+        return 2
+    image, japanese = draw_image(city.config)
     if not japanese:
         print(_bilingual("richmenu.no_font"), file=sys.stderr)
     if args.action == "image":
@@ -124,14 +132,14 @@ def _richmenu(args: argparse.Namespace) -> int:
         out.write_bytes(image)
         print(_bilingual("richmenu.wrote", path=out, width=WIDTH, height=HEIGHT))
         return 0
-    if not settings.line_channel_access_token:
+    if not city.line_channel_access_token:
         print(_bilingual("richmenu.no_token"), file=sys.stderr)
         return 2
-    if is_local_address(settings.public_base_url) and not args.allow_local:
-        print(_bilingual("richmenu.local_public_url", url=settings.public_base_url), file=sys.stderr)
+    if is_local_address(city.public_base_url) and not args.allow_local:
+        print(_bilingual("richmenu.local_public_url", url=city.public_base_url), file=sys.stderr)
         return 2
     try:
-        menu_id = asyncio.run(deploy(settings, image))
+        menu_id = asyncio.run(deploy(settings, image, city))
     except ApiException as exc:
         print(_bilingual("richmenu.refused", status=exc.status, body=exc.body), file=sys.stderr)
         return 1

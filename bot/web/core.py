@@ -15,7 +15,7 @@ from bot.queues.inbox import InboxWriter
 from bot.web.health import healthz
 from bot.web.keys import RUNTIME
 from bot.web.security import add_security_headers
-from handlers.web import SERVICES
+from handlers.web import DIRECTORY, SERVICES, RegionAccess, WebServices
 
 if TYPE_CHECKING:
     from bot.app import CityRuntime, Runtime
@@ -36,6 +36,28 @@ async def _start_inbox_writers(app: web.Application) -> None:
         webhooks[""] = webhooks[runtime.default.id]  # POST /callback/line: the first city's channel
 
 
+class RuntimeDirectory:
+    """handlers.web.CityDirectory over the Runtime: each city's web services, and the regions whose member cities
+    all run here, with their staff tokens."""
+
+    def __init__(self, runtime: Runtime):
+        self._runtime = runtime
+
+    def city(self, city_id: str) -> WebServices | None:
+        return self._runtime.cities.get(city_id)
+
+    def region(self, region_id: str) -> RegionAccess | None:
+        settings = self._runtime.settings
+        found = next((r for r in settings.regions if r.id == region_id), None)
+        if found is None or any(c not in self._runtime.cities for c in found.info.cities):
+            return None
+        return RegionAccess(found, settings.region_staff_token(region_id))
+
+    def regions_of(self, city_id: str) -> tuple[RegionAccess, ...]:
+        found = (self.region(r.id) for r in self._runtime.settings.regions if city_id in r.info.cities)
+        return tuple(region for region in found if region is not None)
+
+
 def _mount(app: web.Application, city: CityRuntime) -> None:
     for feature in city.features:
         for route in feature.web:
@@ -50,6 +72,7 @@ def add_routes(app: web.Application, runtime: Runtime) -> None:
     app.router.add_post("/callback/line/{city}", callback)
     app.router.add_get("/healthz", healthz)
     app[SERVICES] = runtime.default
+    app[DIRECTORY] = RuntimeDirectory(runtime)
     _mount(app, runtime.default)
     default = urlsplit(runtime.default.site.public_base_url)
     for city in list(runtime.cities.values())[1:]:

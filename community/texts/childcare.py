@@ -200,6 +200,59 @@ TEXTS: dict[str, tuple[str, str]] = {
     "childcare.sheet.title": ("{app} QR — {city}", "{app} QR — {city}"),
     "childcare.sheet.title_ids": ("{city} app QR codes", "{city} app QR codes"),
     "childcare.sheet.label_age": ("{name}（{age}）", "{name} ({age})"),
+    # ---- the app's store downloads (python -m bot appstats; the KPI app_downloads) ----
+    "appstats.bad_month": ("月は 2026-10 のように書いてください（{text}）", "a month like 2026-10, got {text!r}"),
+    "appstats.bad_count": (
+        "ダウンロード数は0以上の整数で書いてください（{text}）",
+        "a download count is a whole number of 0 or more, got {text!r}",
+    ),
+    "appstats.before_baseline": (
+        "{month}は基準値の月 ({baseline_month}) 以前です。[app] downloads_baseline に含まれています",
+        "{month} is not after the baseline month {baseline_month}: [app] downloads_baseline already counts it",
+    ),
+    "appstats.future_month": ("{month}はまだ来ていません", "{month} has not come yet"),
+    "appstats.no_header": (
+        "1行目に month, ios, android の列名が必要です",
+        "the first row must name the columns month, ios and android",
+    ),
+    "appstats.recorded": ("{month}: iOS {ios} / Android {android}", "{month}: iOS {ios} / Android {android}"),
+    "appstats.replaced": (
+        "{month}: iOS {ios} / Android {android}（前の値 iOS {old_ios} / Android {old_android} を置き換え）",
+        "{month}: iOS {ios} / Android {android} (replaced iOS {old_ios} / Android {old_android})",
+    ),
+    "appstats.total": (
+        "累計ダウンロード数: {total}（基準値 {baseline}、{baseline_month}末時点）",
+        "downloads so far: {total} (baseline {baseline} at the end of {baseline_month})",
+    ),
+    "appstats.none": ("まだ記録された月はありません", "no month recorded yet"),
+    "appstats.errors": ("エラー: {count}行", "rows with errors: {count}"),
+    "appstats.error_line": ("  {line}行目", "line {line}: {problem}"),
+    "appstats.unreadable": ("ファイルを読めません", "cannot read {file}: {reason}"),
+    "appstats.digest.title": ("■ {app} のダウンロード数", "■ {app} downloads"),
+    "appstats.digest.latest": (
+        "・{month}: iOS {ios} / Android {android}（累計 {total}）",
+        "- {month}: iOS {ios} / Android {android} (total {total})",
+    ),
+    "appstats.digest.missing": (
+        "・{month}のストアの数値が未記録です: python -m bot appstats record --month {month} --ios 数 --android 数",
+        "- {month}'s store figures are not recorded yet: python -m bot appstats record --month {month} --ios N "
+        "--android N",
+    ),
+    "audit.action.appstats.record": ("アプリのダウンロード数を記録", "recorded app downloads"),
+    "cli.appstats.help": (
+        "子育てアプリのストアのダウンロード数 (月ごと) を記録する",
+        "record the childcare app's monthly store downloads",
+    ),
+    "cli.appstats.month": ("月 (例: 2026-10)", "the month, e.g. 2026-10"),
+    "cli.appstats.ios": ("App Store のその月のダウンロード数", "the month's App Store downloads"),
+    "cli.appstats.android": ("Google Play のその月のダウンロード数", "the month's Google Play downloads"),
+    "cli.appstats.file": (
+        "CSVファイル (列: month, ios, android; UTF-8 または Shift_JIS)",
+        "a CSV file (columns month, ios, android; UTF-8 or Shift_JIS)",
+    ),
+    "cli.appstats.record": ("1か月分を記録する", "record one month"),
+    "cli.appstats.import": ("CSVから複数月を記録する", "record several months from a CSV"),
+    "cli.appstats.list": ("記録した月と累計を表示する", "list the recorded months and the total"),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {
@@ -216,3 +269,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     "child.date.day": ("日",),
     "hiroba.skip": ("スキップ", "skip", "なし"),
 }
+
+# Printed as one "ja / en" line (the appstats command): the details appear once, in the English half.
+BILINGUAL = frozenset(
+    {
+        "appstats.error_line",
+        "appstats.unreadable",
+    }
+)

@@ -49,6 +49,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpi.event_spaces_with_active_facilitator": ("世話人が活動中のグループ", "Groups with an active facilitator"),
     "kpi.event_messages": ("イベントグループの発言", "Messages in event groups"),
     "kpi.childcare_optins": ("子育てアプリ案内の登録", "Childcare notice sign-ups"),
+    "kpi.participants_at_fy_end": ("参加者数(期末時点の在籍)", "Participants at the period's end"),
+    "kpi.events_held": ("開催したイベント", "Events held"),
+    "kpi.events_with_group_and_facilitator": (
+        "LINEグループと世話人のあるイベント",
+        "Events with a group and a facilitator",
+    ),
+    "kpi.events_with_group_and_facilitator_percent": (
+        "LINEグループと世話人のあるイベントの割合(%)",
+        "Share of events with a group and a facilitator (%)",
+    ),
+    "kpi.app_downloads": ("子育てアプリのダウンロード数(累計)", "Childcare app downloads (cumulative)"),
+    # ---- a region's (広域) report ----
+    "kpi.region_table_header": (
+        "{region} 広域KPI {fy}年度 ({start}〜{end}) — {cities}",
+        "{region} wide-area KPIs, fiscal year {fy} ({start} to {end}): {cities}",
+    ),
+    "kpi.region_cities_separator": ("・", ", "),
+    "kpi.csv_region_year": ("{region} {fy}年度", "{region} FY{fy}"),
+    "kpi.csv_city": ("{city}", "{city}"),
     "kpi.table_header": ("{city} KPI {fy}年度 ({start}〜{end})", "{city} KPIs, fiscal year {fy} ({start} to {end})"),
     "kpi.csv_year": ("{fy}年度", "FY{fy}"),
     "kpi.csv_period": ("{start}〜{end}", "{start} to {end}"),
@@ -65,6 +84,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the staff API is disabled (STAFF_API_TOKEN is not set)",
     ),
     "kpi.api.unauthorized": ("unauthorized", "unauthorized"),
+    "kpi.api.no_such_city": ("no such city", "no such city"),
+    "kpi.api.no_such_region": ("no such region", "no such region"),
+    "kpi.api.city_or_region": ("give city or region, not both", "give city or region, not both"),
     "kpi.api.bad_fy": ("fy must be a fiscal year like 2026 (年度)", "fy must be a fiscal year like 2026 (年度)"),
     "kpi.chart.no_such_week": ("no such week", "no such week"),
     # ---- the weekly digest ----
@@ -141,6 +163,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.kpi.no_data_yet": (
         "--fy: まだデータがありません（今年度は {current}年度です）",
         "--fy: there is no data yet (this fiscal year is FY{current})",
+    ),
+    "cli.kpi.region": (
+        "広域 (regionファイルのid) のKPI: 構成市町の合計と各市町の内訳",
+        "a region's KPIs (its region file's id): the member cities summed, and each city's",
+    ),
+    "cli.kpi.city_and_region": (
+        "--city と --region は同時に使えません",
+        "--city and --region cannot be used together",
     ),
     "cli.donations.help": ("ふるさと納税の寄附", "furusato-nozei donations"),
     "cli.donations.action": ("import: 寄附ポータルのCSVを取り込む", "import: read a donation portal CSV export"),

@@ -10,7 +10,7 @@ from handlers.childcare.chat import chat
 from handlers.childcare.data import DATA
 from handlers.feature import Feature
 from scheduler.jobs import Job, JobContext
-from storage.models.childcare import ChildcareChild, ChildcareNotice, HirobaSurvey
+from storage.models.childcare import AppDownloadMonth, ChildcareChild, ChildcareNotice, HirobaSurvey
 
 
 def checkup_notices(ctx: JobContext) -> str:
@@ -30,7 +30,7 @@ FEATURE = Feature(
     web=web.ROUTES,
     cli=cli.COMMANDS,
     jobs=(Job("checkup-notices", {"hour": "10", "minute": "0"}, checkup_notices),),
-    tables=(ChildcareChild, ChildcareNotice, HirobaSurvey),
+    tables=(ChildcareChild, ChildcareNotice, HirobaSurvey, AppDownloadMonth),
     data=DATA,
     erase=erase,
     kpis=(childcare.KPIS,),

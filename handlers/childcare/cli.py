@@ -1,4 +1,5 @@
-"""Childcare's command-line tools: `qr` writes print-ready QR codes, `touchpoints` lists the touchpoints."""
+"""Childcare's command-line tools: `qr` writes print-ready QR codes, `touchpoints` lists the touchpoints, `appstats`
+records the app's monthly store downloads (the KPI app_downloads; community.appstats)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from community import childcare, fonts, qr
+from community import appstats, childcare, fonts, qr
 from community.city import CityConfig, Touchpoint
-from community.texts import t
+from community.problems import Problem
+from community.texts import LANGS, both, t
 from handlers.childcare import sheet
 from handlers.cli import CliCommand, CliServices
+from storage.db import utcnow
 
 CONTACT_SHEET = "contact-sheet"
 
@@ -96,7 +99,85 @@ def run_touchpoints(args: argparse.Namespace, services: CliServices) -> int:
     return 0
 
 
+def bilingual(key: str, **values: object) -> str:
+    return " / ".join(both(key, **values))
+
+
+def _problem(problem: Problem) -> str:
+    return " / ".join(problem.text(lang) for lang in LANGS)
+
+
+def _configure_appstats(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    record = actions.add_parser("record", help=t("en", "cli.appstats.record"))
+    record.add_argument("--month", required=True, help=t("en", "cli.appstats.month"))
+    record.add_argument("--ios", required=True, help=t("en", "cli.appstats.ios"))
+    record.add_argument("--android", required=True, help=t("en", "cli.appstats.android"))
+    imported = actions.add_parser("import", help=t("en", "cli.appstats.import"))
+    imported.add_argument("file", type=Path, help=t("en", "cli.appstats.file"))
+    actions.add_parser("list", help=t("en", "cli.appstats.list"))
+
+
+def _recorded_line(found: appstats.Recorded) -> str:
+    if found.previous is None:
+        return bilingual("appstats.recorded", month=found.month, ios=f"{found.ios:,}", android=f"{found.android:,}")
+    old_ios, old_android = found.previous
+    return bilingual(
+        "appstats.replaced",
+        month=found.month,
+        ios=f"{found.ios:,}",
+        android=f"{found.android:,}",
+        old_ios=f"{old_ios:,}",
+        old_android=f"{old_android:,}",
+    )
+
+
+def run_appstats(args: argparse.Namespace, services: CliServices) -> int:
+    """record: exit 0, or 2 for a bad month or count. import: 0 when every row was recorded, 1 when some rows had
+    errors, 2 when none could be. list: the months and the total."""
+    site = services.site()
+    with services.database() as db:
+        if args.action == "record":
+            try:
+                ios, android = appstats.parse_count(args.ios), appstats.parse_count(args.android)
+                found = db.call(lambda s: appstats.record(s, site, args.month, ios, android, utcnow()))
+            except Problem as problem:
+                print(_problem(problem), file=sys.stderr)
+                return 2
+            print(_recorded_line(found))
+        elif args.action == "import":
+            try:
+                data = args.file.read_bytes()
+            except OSError as exc:
+                print(bilingual("appstats.unreadable", file=args.file, reason=exc.strerror), file=sys.stderr)
+                return 2
+            result = db.call(lambda s: appstats.import_csv(s, site, data, utcnow(), args.file.name))
+            for found in result.recorded:
+                print(_recorded_line(found))
+            if result.errors:
+                print(bilingual("appstats.errors", count=len(result.errors)), file=sys.stderr)
+            for line, found_problem in result.errors:
+                print(bilingual("appstats.error_line", line=line, problem=_problem(found_problem)), file=sys.stderr)
+            if result.errors:
+                return 1 if result.recorded else 2
+        else:
+            for row in db.call(lambda s: appstats.months(s, site)):
+                print(bilingual("appstats.recorded", month=row.month, ios=f"{row.ios:,}", android=f"{row.android:,}"))
+        total = db.call(lambda s: appstats.downloads(s, site, utcnow()))
+    app = site.city.app
+    print(
+        bilingual(
+            "appstats.total",
+            total=f"{total:,}",
+            baseline=f"{app.downloads_baseline:,}",
+            baseline_month=app.downloads_baseline_month or "-",
+        )
+    )
+    return 0
+
+
 COMMANDS = (
     CliCommand("qr", "write print-ready QR codes (PNG + SVG) for the childcare app touchpoints", _configure_qr, run_qr),
     CliCommand("touchpoints", "list the childcare touchpoints", _configure_touchpoints, run_touchpoints),
+    CliCommand("appstats", t("en", "cli.appstats.help"), _configure_appstats, run_appstats),
 )

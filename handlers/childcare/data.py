@@ -23,4 +23,12 @@ DATA = {
         "member_id": "the parent answering: cleared when the survey ends, after a day, or by /forget-me",
         "comment": "a free comment: kept without any link to who wrote it",
     },
+    "app_download": {
+        "id": NOTHING,
+        "month": NOTHING,
+        "ios": NOTHING,
+        "android": NOTHING,
+        "source": NOTHING,
+        "recorded_at": NOTHING,
+    },
 }

@@ -9,7 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from community import kpi
+from community import kpi, region_kpi
+from community.city import RegionConfig, Site
 from community.donations import ImportResult, import_donations
 from community.texts import LANGS, both, t
 from handlers.cli import CliCommand, CliServices
@@ -25,28 +26,57 @@ def bilingual(key: str, **values: object) -> str:
 def _configure_kpi(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=t("en", "cli.kpi.json"))
     parser.add_argument("--fy", type=int, help=t("en", "cli.kpi.fy"))
+    parser.add_argument("--region", help=t("en", "cli.kpi.region"))
 
 
 def run_kpi(args: argparse.Namespace, services: CliServices) -> int:
-    """The fiscal year's KPIs as a table, or as the operator contract JSON (byte for byte GET /api/kpi's)."""
+    """The fiscal year's KPIs as a table, or as the operator contract JSON (byte for byte GET /api/kpi's); with
+    --region, the region's (byte for byte GET /api/kpi?region=)."""
+    region_id = getattr(args, "region", None)
+    if region_id is not None and getattr(args, "city", None) is not None:
+        print(bilingual("cli.kpi.city_and_region"), file=sys.stderr)
+        return 2
     site = services.site()
     fiscal_year = args.fy if args.fy is not None else kpi.current_fiscal_year(site)
     if fiscal_year not in FISCAL_YEARS:
         print(bilingual("cli.kpi.bad_fy", fy=fiscal_year), file=sys.stderr)
         return 2
+    if region_id is not None:
+        return _region_kpi(args, services, services.region(region_id), fiscal_year)
     with services.database() as db:
         years = db.call(kpi.fiscal_years_with_data, site)
-        if args.fy is not None and fiscal_year not in years:
-            # A year with no data is a typo, not a report of zeros: say which years there are.
-            key = "cli.kpi.no_data" if years else "cli.kpi.no_data_yet"
-            first, last = (years[0], years[-1]) if years else (fiscal_year, fiscal_year)
-            print(
-                bilingual(key, fy=fiscal_year, first=first, last=last, current=kpi.current_fiscal_year(site)),
-                file=sys.stderr,
-            )
+        if not _has_data(args, site, fiscal_year, years):
             return 2
         report = db.call(kpi.report, site, fiscal_year)
     print(kpi.report_json(report) if args.json else kpi.table_text(report, site))
+    return 0
+
+
+def _has_data(args: argparse.Namespace, site: Site, fiscal_year: int, years: range) -> bool:
+    """A year asked for (--fy) with no data is a typo, not a report of zeros: say which years there are."""
+    if args.fy is None or fiscal_year in years:
+        return True
+    key = "cli.kpi.no_data" if years else "cli.kpi.no_data_yet"
+    first, last = (years[0], years[-1]) if years else (fiscal_year, fiscal_year)
+    current = kpi.current_fiscal_year(site)
+    print(bilingual(key, fy=fiscal_year, first=first, last=last, current=current), file=sys.stderr)
+    return False
+
+
+def _region_kpi(args: argparse.Namespace, services: CliServices, region: RegionConfig, fiscal_year: int) -> int:
+    """Each member city's report from its own database, and their sum."""
+    reports: list[region_kpi.CityReport] = []
+    years: list[range] = []
+    for city_id in region.info.cities:
+        city = services.for_city(city_id)
+        site = city.site()
+        with city.database() as db:
+            years.append(db.call(kpi.fiscal_years_with_data, site))
+            reports.append(region_kpi.CityReport(site, db.call(kpi.report, site, fiscal_year)))
+    if not _has_data(args, services.site(), fiscal_year, region_kpi.fiscal_years(years)):
+        return 2
+    report = region_kpi.region_report(region, fiscal_year, reports)
+    print(region_kpi.report_json(report) if args.json else region_kpi.table_text(report))
     return 0
 
 

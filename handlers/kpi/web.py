@@ -1,7 +1,10 @@
 """HTTP routes of referrals and KPIs: referral redirects (/r/<code>), the KPI API (JSON and CSV), the weekly chart and
 the staff dashboard.
 
-/api/* needs `Authorization: Bearer STAFF_API_TOKEN` (404 while the token is unset). The dashboard also accepts a
+/api/* needs `Authorization: Bearer STAFF_API_TOKEN` (404 while the token is unset). `?city=ID` reads another city of
+this process with that city's token; `?region=ID` a region's (広域) KPIs, summed over its member cities with each
+city's report beside, with the region's token, which also reads each member city's KPIs and nothing else (no
+dashboard, no chart, no personal data). The dashboard also accepts a
 session cookie that a one-time link from the bot's /dashboard command gives. /r/ is public; /charts/ answers only
 with the signature the digest and the dashboard put in its address, or the bearer token (handlers/kpi/chart.py).
 Every CSV download is in the audit log (who, which year, through the API or the dashboard); the JSON that monitoring
@@ -10,6 +13,7 @@ reads is not an export and is not logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,13 +23,22 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from community import audit, dashboard, kpi, referrals
-from community.city import Site
+from community import audit, dashboard, kpi, referrals, region_kpi
+from community.city import RegionConfig, Site
 from community.problems import Problem
 from community.texts import t
 from handlers.kpi.chart import weekly_chart
 from handlers.kpi.views import dashboard_view
-from handlers.web import WebRoute, bearer_ok, page, services
+from handlers.web import (
+    CityDirectory,
+    RegionAccess,
+    WebRoute,
+    WebServices,
+    bearer_ok,
+    directory,
+    page,
+    services,
+)
 from storage.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -114,51 +127,131 @@ def _fiscal_year(request: web.Request) -> int:
     return int(text)
 
 
-async def _report(request: web.Request) -> kpi.Report:
-    found = services(request)
-    return await found.db.run(kpi.report, found.site, _fiscal_year(request))
+@dataclass(frozen=True)
+class KpiScope:
+    """What a KPI request reads, once its token is checked: one city, or a region's member cities."""
+
+    cities: tuple[WebServices, ...]
+    region: RegionConfig | None
+    caller: StaffCaller
+
+
+def _scope(request: web.Request) -> KpiScope | web.Response:
+    """The city of the address (or ?city=ID) or a region (?region=ID), and the token that may read it: a city's own
+    staff token reads that city only; a region's token reads the region and its member cities, nothing else."""
+    city_id, region_id = request.query.get("city"), request.query.get("region")
+    cities = directory(request)
+    if city_id is not None and region_id is not None:
+        return _json_error("kpi.api.city_or_region", 400)
+    if region_id is not None:
+        region = cities.region(region_id) if cities is not None else None
+        if region is None:
+            return _json_error("kpi.api.no_such_region", 404)
+        members = tuple(found for c in region.config.info.cities if (found := _city(cities, c)) is not None)
+        caller = _caller(request, [(region.staff_api_token, _region_caller(region))])
+        return caller if isinstance(caller, web.Response) else KpiScope(members, region.config, caller)
+    city = services(request) if city_id is None else _city(cities, city_id)
+    if city is None:
+        return _json_error("kpi.api.no_such_city", 404)
+    regions = cities.regions_of(city.site.id) if cities is not None else ()
+    caller = _caller(
+        request, [(city.staff_api_token, API_TOKEN)] + [(r.staff_api_token, _region_caller(r)) for r in regions]
+    )
+    return caller if isinstance(caller, web.Response) else KpiScope((city,), None, caller)
+
+
+def _city(cities: CityDirectory | None, city_id: str) -> WebServices | None:
+    return cities.city(city_id) if cities is not None else None
+
+
+def _region_caller(region: RegionAccess) -> StaffCaller:
+    return StaffCaller(None, f"region:{region.config.id}")
+
+
+def _caller(request: web.Request, tokens: list[tuple[str | None, StaffCaller]]) -> StaffCaller | web.Response:
+    """Who holds one of tokens (the bearer token); else 404 while none of them is configured, 401 otherwise."""
+    if not any(token for token, _ in tokens):
+        return _json_error("kpi.api.disabled", 404)
+    for token, caller in tokens:
+        if bearer_ok(request, token):
+            return caller
+    return _json_error("kpi.api.unauthorized", 401, {"WWW-Authenticate": 'Bearer realm="tsunagaru"'})
+
+
+async def _region_report(scope: KpiScope, fiscal_year: int, logged: StaffCaller | None) -> region_kpi.RegionReport:
+    """Each member city's report, read from its own database at the same time, and the region's sum of them."""
+    assert scope.region is not None
+    found = await asyncio.gather(*(city.db.run(_city_report, city.site, fiscal_year, logged) for city in scope.cities))
+    reports = [region_kpi.CityReport(city.site, report) for city, report in zip(scope.cities, found, strict=True)]
+    return region_kpi.region_report(scope.region, fiscal_year, reports)
+
+
+def _city_report(session: Session, site: Site, fiscal_year: int, caller: StaffCaller | None) -> kpi.Report:
+    """A city's report; when caller is given (a CSV download), its export in that city's audit log, in one
+    transaction."""
+    report = kpi.report(session, site, fiscal_year)
+    if caller is not None:
+        audit.record(session, caller.member_id, audit.EXPORT_KPI_CSV, f"fy:{fiscal_year}", f"via={caller.via}")
+    return report
 
 
 async def api_kpi(request: web.Request) -> web.Response:
-    refused = _api_refusal(request)
-    if refused is not None:
-        return refused
+    scope = _scope(request)
+    if isinstance(scope, web.Response):
+        return scope
     try:
-        report = await _report(request)
+        fiscal_year = _fiscal_year(request)
     except Problem as problem:
         return web.json_response({"error": problem.text("en")}, status=400)
-    return web.Response(text=kpi.report_json(report), content_type="application/json", charset="utf-8")
+    if scope.region is not None:
+        text = region_kpi.report_json(await _region_report(scope, fiscal_year, None))
+    else:
+        [city] = scope.cities
+        text = kpi.report_json(await city.db.run(kpi.report, city.site, fiscal_year))
+    return web.Response(text=text, content_type="application/json", charset="utf-8")
 
 
 async def api_kpi_csv(request: web.Request) -> web.Response:
-    refused = _api_refusal(request)
-    return refused if refused is not None else await _kpi_csv(request, API_TOKEN)
+    scope = _scope(request)
+    if isinstance(scope, web.Response):
+        return scope
+    if scope.region is None:
+        [city] = scope.cities
+        return await _kpi_csv(request, scope.caller, city)
+    try:
+        fiscal_year = _fiscal_year(request)
+    except Problem as problem:
+        return web.json_response({"error": problem.text("en")}, status=400)
+    logged = scope.caller if request.method == "GET" else None  # HEAD sends no data: nothing was exported
+    body = region_kpi.csv_bytes(await _region_report(scope, fiscal_year, logged))
+    return _csv_response(body, f"kpi-{scope.region.id}-{fiscal_year}.csv")
 
 
-async def _kpi_csv(request: web.Request, caller: StaffCaller) -> web.Response:
+async def _kpi_csv(request: web.Request, caller: StaffCaller, city: WebServices | None = None) -> web.Response:
     """The fiscal year's KPIs as CSV (?fy=), for a caller already let in; a download (GET) is in the audit log."""
-    found = services(request)
+    found = city or services(request)
     try:
         fiscal_year = _fiscal_year(request)
     except Problem as problem:
         return web.json_response({"error": problem.text("en")}, status=400)
     logged = caller if request.method == "GET" else None  # HEAD sends no data: nothing was exported
     body = await found.db.run(_export_csv, found.site, fiscal_year, logged)
+    return _csv_response(body, f"kpi-{fiscal_year}.csv")
+
+
+def _csv_response(body: bytes, filename: str) -> web.Response:
     return web.Response(
         body=body,
         headers={
             "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="kpi-{fiscal_year}.csv"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
         },
     )
 
 
 def _export_csv(session: Session, site: Site, fiscal_year: int, caller: StaffCaller | None) -> bytes:
     """The CSV, and its download in the audit log, in one transaction."""
-    body = kpi.csv_bytes(kpi.report(session, site, fiscal_year), site)
-    if caller is not None:
-        audit.record(session, caller.member_id, audit.EXPORT_KPI_CSV, f"fy:{fiscal_year}", f"via={caller.via}")
-    return body
+    return kpi.csv_bytes(_city_report(session, site, fiscal_year, caller), site)
 
 
 # ---- dashboard --------------------------------------------------------------------------------------------------

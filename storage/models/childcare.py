@@ -55,3 +55,18 @@ class HirobaSurvey(SQLModel, table=True):
     again: str | None = Field(default=None, max_length=8)  # yes, maybe, no
     comment: str | None = Field(default=None, sa_column=Column(Text))
     completed_at: datetime | None = None
+
+
+class AppDownloadMonth(SQLModel, table=True):
+    """The childcare app's downloads in one month, as the stores report them (App Store Connect, Google Play
+    Console), recorded by staff with `python -m bot appstats`. A month recorded again takes the new figures."""
+
+    __tablename__ = "app_download"
+    __table_args__ = (UniqueConstraint("month", name="uq_app_download_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)  # "2026-10"
+    ios: int = 0
+    android: int = 0
+    source: str = Field(default="", max_length=80)  # "cli", or the imported CSV file's name
+    recorded_at: datetime
