@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from community.city import CityConfig, Site
-from handlers import board, childcare, core, events, kpi, staff
+from handlers import announce, board, childcare, core, events, exports, kpi, staff
 from handlers.feature import Feature
 from handlers.router import Router
 from scheduler.jobs import Job, collect_jobs
@@ -20,6 +20,8 @@ FEATURES: tuple[Feature, ...] = (
     events.FEATURE,
     childcare.FEATURE,
     staff.FEATURE,
+    announce.FEATURE,
+    exports.FEATURE,
 )
 
 

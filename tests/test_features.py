@@ -50,7 +50,14 @@ def test_every_command_has_its_texts_in_both_languages():
 def test_every_job_has_a_schedule_and_description():
     names = [job.name for job in all_jobs()]
     assert len(names) == len(set(names))
-    assert set(names) == {"purge-raw", "checkup-notices", "weekly-digest", "quiet-groups", "after-event"}
+    assert set(names) == {
+        "purge-raw",
+        "checkup-notices",
+        "weekly-digest",
+        "quiet-groups",
+        "after-event",
+        "announcements",
+    }
     for job in all_jobs():
         assert job.schedule("ja") and job.schedule("en") and job.description("ja") and job.description("en")
 

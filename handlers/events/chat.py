@@ -126,7 +126,7 @@ def organizer_command(ctx: Context) -> None:
         chosen = members_by_public_id(ctx, words)
     for member in chosen:
         if members.grant(ctx.session, id_of(member), members.ORGANIZER, ctx.now, by=ctx.member):
-            ctx.push_member(id_of(member), Text(in_their_language(member, "event.organizer_guide")))
+            ctx.push_member(id_of(member), Text(in_their_language(member, "event.organizer_guide")), kind="nudge")
     ctx.say("event.organizer_added", names=ev.names_of(chosen, ctx.lang))
 
 
@@ -240,7 +240,7 @@ def event_facilitator(ctx: Context) -> None:
     added = [m for m in chosen if ev.assign_facilitator(ctx.session, event, m, ctx.now, by=ctx.member)]
     for member in added:
         guide = in_their_language(member, "event.facilitator_guide", title=event.title, code=event.code)
-        ctx.push_member(id_of(member), Text(guide))
+        ctx.push_member(id_of(member), Text(guide), kind="nudge")
     already = [m for m in chosen if m not in added]
     lines = []
     if added:
