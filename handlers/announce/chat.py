@@ -20,10 +20,12 @@ from community.announce import Draft
 from community.members import ADMIN, STAFF
 from community.messages import Action, Text
 from community.problems import Problem
-from community.texts import fold, is_word, t
+from community.texts import fold, is_word
+from handlers import dialogues
 from handlers.context import ANYWHERE, DIRECT_PLACE, EVERYONE, Context
 from handlers.router import ChatRoutes
 from storage.db import as_utc, id_of
+from storage.models import Member
 
 chat = ChatRoutes("announce")
 
@@ -58,6 +60,12 @@ def _buttons(ctx: Context, *labels: str) -> tuple[Action, ...]:
 def _data(ctx: Context) -> dict[str, Any]:
     found = ctx.dialogue_data
     return dict(found) if isinstance(found, dict) else {}
+
+
+def sender(ctx: Context) -> Member:
+    if ctx.member is None:
+        raise ValueError("a dialogue without a sender")
+    return ctx.member
 
 
 def _retry(ctx: Context, problem: Problem) -> Problem:
@@ -144,12 +152,13 @@ def segment_answered(ctx: Context, text: str) -> None:
         raise _retry(ctx, exc) from exc
     draft = Draft.from_data(data)
     found = announce.quote(ctx.session, ctx.site, draft, ctx.now)
-    # The announcement exactly as members reading in this language get it, then who it reaches and what it costs.
-    ctx.reply(*announce.messages(draft, ctx.lang))
     lines = [ctx.t("announce.preview_note", segment=segments.label(draft.segment, ctx.lang)), *found.lines(ctx.lang)]
     lines.append(ctx.t("announce.ask_when", example=ctx.now.strftime(WHEN_FORMAT)))
     buttons = (Action(label=ctx.t("announce.now_button"), text=ctx.t("announce.now_button")), _cancel(ctx))
-    ctx.ask(DIALOGUE, "when", Text("\n".join(lines), quick_replies=buttons), data=data)
+    # One reply (a reply token is single-use): the announcement exactly as members reading in this language get it,
+    # then who it reaches, what it costs, and the question.
+    dialogues.begin(ctx.session, id_of(sender(ctx)), DIALOGUE, "when", ctx.now, data)
+    ctx.reply(*announce.messages(draft, ctx.lang), Text("\n".join(lines), quick_replies=buttons))
 
 
 @chat.step(DIALOGUE, "when")
@@ -297,7 +306,3 @@ def start_command(ctx: Context) -> None:
     topic = _topic_or_all(ctx)
     announce.resume(ctx.session, id_of(ctx.member), topic)
     ctx.say("announce.started_topic" if topic else "announce.started", topic=topic or "")
-
-
-def stop_hint(lang: str) -> str:
-    return t(lang, "announce.footer", command=announce.STOP_COMMAND)
