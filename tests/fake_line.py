@@ -166,6 +166,7 @@ class FakeLineApi:
         # 120, "uniqueClick": 30}); a unit not here answers with empty figures, as LINE does before aggregating.
         self.unit_statistics: dict[str, dict[str, int | None]] = {}
         self.units_sent: Counter[str] = Counter()  # recipients of accepted sends per aggregation unit
+        self.group_sizes: dict[str, int] = {}  # members of a group or room: LINE bills a push to it per member
         self.used_before = 0  # messages the channel sent this month before the test (counted in consumption)
         self.chaos: ChaosMode | None = None
         self._reply_tokens: dict[str, str] = {}  # token -> "issued" | "used" | "expired"
@@ -295,9 +296,9 @@ class FakeLineApi:
 
     def consumption(self) -> int:
         """Messages LINE bills: one per recipient of each accepted push or multicast request, however many bubbles
-        it carries (a push to a group counts here as one: the fake does not know the group's members)."""
+        it carries; a push to a group or room, one per member (group_sizes; 1 for a group the test did not size)."""
         return sum(
-            len(c.json["to"]) if c.path == MULTICAST else 1
+            len(c.json["to"]) if c.path == MULTICAST else self.group_sizes.get(c.json["to"], 1)
             for c in self.calls
             if c.status == 200 and c.path in (PUSH, MULTICAST)
         )
