@@ -328,7 +328,8 @@ def _tell_creator(session: Session, announcement: Announcement, postbox: Postbox
     author = session.get(Member, announcement.created_by)
     lang = author.lang if author is not None else "ja"
     text = t(lang, "announce.held_notice", id=announcement.id, cost=f"{cost:,}")
-    members.push_to_member(session, postbox, announcement.created_by, Text(text), kind=budget.STAFF)
+    # An answer to what they did (kind ""): never held, or staff would not learn why nothing went out.
+    members.push_to_member(session, postbox, announcement.created_by, Text(text), kind=budget.ANSWER)
 
 
 def send_due(session: Session, site: Site, now: datetime, postbox: Postbox, limit: int = 5) -> str:

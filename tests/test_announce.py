@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from bot.config import DEFAULT_CITY_CONFIG
 from bot.line.insight import UnitStatistics, period_end
 from community import announce, budget, digest, segments
 from community.announce import Draft
@@ -440,3 +441,106 @@ def test_the_budget_keeps_each_kinds_reserve_from_the_kinds_after_it():
     assert month.remaining == 900 - 60 - 50 - 30 - 20
     assert json.dumps(month.reserve)
     assert re.fullmatch(r"\d{4}-\d{2}", month.label)
+
+
+# ---- Discord, and forgetting -------------------------------------------------------------------------------------
+
+
+def test_on_discord_an_announcement_is_one_post_in_the_announcement_channel(make_settings, tmp_path):
+    from community.city import load_city
+    from handlers.features import site_for
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    channel = "[discord]\nannouncements_channel = 123456789012345678\n"
+    text = DEFAULT_CITY_CONFIG.read_text(encoding="utf-8").replace("[discord]\n", channel, 1)
+    settings = make_settings()
+    city = load_city(_write(tmp_path / "discord.toml", text))
+    site = site_for(city, "https://example.jp", TOKYO, {"line", "discord"})
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        db.call(seed_members, 3, "fan", "fan")
+
+        def send(session, segment: str) -> Postbox:
+            now = datetime.now(TOKYO)
+            box = Postbox()
+            created = announce.create(session, site, Draft("花火大会", segment), now, None, now)
+            announce.deliver(session, site, created, now, box)
+            return box
+
+        everyone = db.call(send, "all")
+        fans_only = db.call(send, "relation:fan")
+    finally:
+        db.close()
+    [line, discord_post] = everyone.items
+    assert (line.platform, line.method, len(line.target), line.unit) == ("line", "multicast", 3, "announce_1")
+    assert (discord_post.platform, discord_post.target, discord_post.kind) == (
+        "discord",
+        "123456789012345678",
+        "announcement",
+    )
+    assert discord_post.messages[0].text.startswith("花火大会\n\n― このチャンネルのお知らせは")
+    assert [item.platform for item in fans_only.items] == ["line"]  # a segment: one by one, not the channel
+
+
+def _write(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_forget_me_removes_the_stops_and_the_authors_name(make_line_bot):
+    bot = await make_line_bot(ADMIN_LINE_USER_IDS=ADMIN)
+    [hana] = await bot.db.run(seed_members, 1, "fan", "forget")
+    await say(bot, hana, "/announce stop")
+    await say(bot, ADMIN, "/announce 朝市")
+    await say(bot, ADMIN, "なし")
+    await say(bot, ADMIN, "なし")
+    await say(bot, ADMIN, "全員")
+    await say(bot, ADMIN, "今すぐ送る")
+    for user in (hana, ADMIN):
+        await say(bot, user, "/forget-me confirm")
+    with bot.db.session() as session:
+        assert session.exec(select(AnnounceOptOut)).all() == []
+        assert session.get(Announcement, 1).created_by is None
+
+
+def _spend(session, cost: int) -> None:
+    """LINE messages the city sent this month by other means (e.g. from LINE Official Account Manager)."""
+    now = utcnow()
+    session.add(
+        OutboxMessage(
+            platform="line",
+            method="push",
+            target=lp.user_id("elsewhere"),
+            messages="[]",
+            retry_key=str(now.timestamp()),
+            status="sent",
+            created_at=now,
+            next_attempt_at=now,
+            sent_at=now,
+            cost=cost,
+            kind="",
+        )
+    )
+
+
+async def test_a_scheduled_announcement_that_no_longer_fits_is_held_and_its_author_told(make_line_bot, tmp_path):
+    bot = await make_line_bot(ADMIN_LINE_USER_IDS=ADMIN, CITY_CONFIG=city_file(tmp_path, budget_toml(10)))
+    await bot.db.run(seed_members, 5, "fan", "held")
+    later = (datetime.now(TOKYO) + timedelta(minutes=5)).replace(second=0, microsecond=0)
+    for step in ("/announce 臨時休館のお知らせ", "なし", "なし", "ファン"):
+        await say(bot, ADMIN, step)
+    [scheduled] = await say(bot, ADMIN, later.strftime("%Y-%m-%d %H:%M"))
+    assert "（5通分）" in scheduled
+    await bot.db.run(_spend, 8)  # meanwhile the month's room shrank to 2
+    job = next(j for j in bot.runtime.jobs if j.name == "announcements")
+    await bot.db.run(run_job, job, bot.runtime.site, later + timedelta(minutes=1), bot.runtime.outbox.write)
+    await bot.settle()
+    assert multicast_calls(bot.fake) == []
+    [notice] = [m["text"] for p in bot.fake.pushes(to=ADMIN) for m in p["messages"]]
+    assert notice.startswith(
+        "予約していたお知らせ #1（5通分）は、今月の残りに収まらなくなったため送らずに保留しました。"
+    )
+    [listed] = await say(bot, ADMIN, "/announce list")
+    assert "保留（枠不足）" in listed

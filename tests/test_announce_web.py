@@ -59,7 +59,8 @@ async def test_the_form_refuses_requests_without_the_sessions_own_token(make_set
         preview = "/dashboard/announce/preview"
         assert (await sato.post(preview, data=FORM)).status == 403  # no token
         assert (await sato.post(preview, data={**FORM, "csrf": others})).status == 403  # another session's
-        assert (await sato.post(preview, data={**FORM, "csrf": token[:-1] + "0"})).status == 403
+        altered = token[:-1] + ("1" if token[-1] == "0" else "0")
+        assert (await sato.post(preview, data={**FORM, "csrf": altered})).status == 403
         evil = {"Origin": "https://evil.example.jp"}
         assert (await sato.post(preview, data={**FORM, "csrf": token}, headers=evil)).status == 403
         assert (await sato.post("/dashboard/announce", data={**FORM, "csrf": others})).status == 403
@@ -129,7 +130,7 @@ async def test_the_form_works_in_a_phone_sized_browser(make_settings, tmp_path):
             preview = await browser.evaluate("document.getElementById('preview').innerText")
             figures = await browser.evaluate("document.getElementById('figures').innerText")
             preview_overflow = await browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            await _submit(browser, "document.forms[0].requestSubmit()", "/dashboard/announce?created=")
+            await _submit(browser, "document.forms[0].requestSubmit()", "/dashboard/announce", "?created=")
             done = await browser.evaluate("document.body.innerText")
         job = next(j for j in app[RUNTIME].jobs if j.name == "announcements")
         await db.run(run_job, job, app[RUNTIME].site, datetime.now(settings.tz), app[RUNTIME].outbox.write)
@@ -143,16 +144,17 @@ async def test_the_form_works_in_a_phone_sized_browser(make_settings, tmp_path):
     assert form_overflow <= 0 and preview_overflow <= 0, "a page is wider than a phone screen"
 
 
-async def _submit(browser, script: str, landing: str, seconds: float = 30) -> None:
-    """Submit a form and wait (with a deadline) until the page it leads to has loaded."""
+async def _submit(browser, script: str, path: str, search: str = "", seconds: float = 30) -> None:
+    """Submit a form and wait (with a deadline) until the page it leads to (this path, a query starting with
+    `search`) has loaded."""
     await browser.call("Runtime.evaluate", expression=script)
     deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:
         try:
-            where, state = await browser.evaluate("[location.pathname + location.search, document.readyState]")
+            where, query, state = await browser.evaluate("[location.pathname, location.search, document.readyState]")
         except AssertionError:  # the old page went away mid-question
             continue
-        if where.startswith(landing) and state == "complete":
+        if where == path and query.startswith(search) and state == "complete":
             return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"the form did not lead to {landing}")
+    raise AssertionError(f"the form did not lead to {path}{search}")

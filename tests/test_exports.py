@@ -30,14 +30,7 @@ PRIVATE = ("hanako", "staff-sato", "みかん畑のハナ")
 @pytest.fixture
 async def scenario(make_settings, tmp_path):
     """A little of everything: a member, a post, a city question and its answer, a survey, an event, a referral."""
-    city = tmp_path / "city.toml"
-    from bot.config import DEFAULT_CITY_CONFIG
-
-    city.write_text(
-        DEFAULT_CITY_CONFIG.read_text(encoding="utf-8") + '\n[opendata]\ncode = "082368"\nprefecture = "茨城県"\n',
-        encoding="utf-8",
-    )
-    settings = make_settings(STAFF_API_TOKEN=TOKEN, CITY_CONFIG=str(city))
+    settings = make_settings(STAFF_API_TOKEN=TOKEN)  # Omitama's file: its [opendata] code and prefecture
     staff = ConsoleChat(settings, user="staff-sato", staff=True)
     hana = ConsoleChat(settings, user="hanako")
     await staff.start()

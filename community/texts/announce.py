@@ -94,6 +94,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "お知らせ #{id} を {when} に予約しました（{cost}通分）。取り消しは /announce cancel {id}",
         "Announcement #{id} is scheduled for {when} ({cost} messages). To cancel: /announce cancel {id}",
     ),
+    "announce.no_longer_staff": (
+        "職員ではなくなったため、お知らせは送れません。",
+        "You are no longer staff: the announcement cannot be sent.",
+    ),
     "announce.held_now": (
         "お知らせ #{id} は今月の残りに収まらなくなったため保留にしました。/announce list で確認できます。",
         "Announcement #{id} no longer fits this month's budget and is held. See /announce list.",

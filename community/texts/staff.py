@@ -82,6 +82,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff.account_forgotten": ("この人はデータの削除を済ませています。", "This person has been forgotten."),
     "staff.list_header": ("職員（{count}人）", "Staff ({count})"),
     "staff.list_line": ("・{name}（{public_id}）{admin}", "- {name} ({public_id}){admin}"),
+    "staff.list_line_id": ("・{public_id}{admin}", "- {public_id}{admin}"),
     "staff.admin_mark": (" 管理者", " admin"),
 }
 

@@ -12,6 +12,7 @@ lets them come again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,7 @@ SEGMENT_BUTTONS = (
     "segment.button.visitor",
     "segment.button.fan",
     "segment.button.line",
+    "segment.button.discord",
     "segment.button.childcare",
     "segment.button.childcare_young",
     "segment.button.childcare_older",
@@ -136,9 +138,9 @@ def topic_answered(ctx: Context, text: str) -> None:
 
 
 def _ask_segment(ctx: Context, data: dict[str, Any]) -> None:
-    labels = [ctx.t(key) for key in SEGMENT_BUTTONS]
-    if "discord" in ctx.site.platforms:
-        labels.insert(6, ctx.t("segment.button.discord"))
+    platforms = {"segment.button.line": "line", "segment.button.discord": "discord"}
+    keys = [k for k in SEGMENT_BUTTONS if platforms.get(k) is None or platforms[k] in ctx.site.platforms]
+    labels = [ctx.t(key) for key in keys]
     question = Text(ctx.t("announce.ask_segment"), quick_replies=(*_buttons(ctx, *labels[:12]), _cancel(ctx)))
     ctx.ask(DIALOGUE, "segment", question, data=data)
 
@@ -157,8 +159,10 @@ def segment_answered(ctx: Context, text: str) -> None:
     buttons = (Action(label=ctx.t("announce.now_button"), text=ctx.t("announce.now_button")), _cancel(ctx))
     # One reply (a reply token is single-use): the announcement exactly as members reading in this language get it,
     # then who it reaches, what it costs, and the question.
+    # (LINE shows only the last message's buttons: the preview's stop button would not be seen, so it is left off.)
+    preview = [replace(m, quick_replies=()) if isinstance(m, Text) else m for m in announce.messages(draft, ctx.lang)]
     dialogues.begin(ctx.session, id_of(sender(ctx)), DIALOGUE, "when", ctx.now, data)
-    ctx.reply(*announce.messages(draft, ctx.lang), Text("\n".join(lines), quick_replies=buttons))
+    ctx.reply(*preview, Text("\n".join(lines), quick_replies=buttons))
 
 
 @chat.step(DIALOGUE, "when")
@@ -196,6 +200,10 @@ def _when(ctx: Context, text: str) -> datetime:
 
 def _confirm(ctx: Context, data: dict[str, Any], *, override: bool) -> None:
     """Schedule it (and send it now when it is due): refused over the budget, unless a staff admin overrides."""
+    if not ctx.is_staff:  # the staff role was taken away in the middle of the dialogue
+        ctx.end_dialogue()
+        ctx.say("announce.no_longer_staff")
+        return
     send_at = datetime.fromisoformat(str(data["send_at"]))
     try:
         created = announce.create(

@@ -75,5 +75,8 @@ def staff_list(ctx: Context) -> None:
     lines = [ctx.t("staff.list_header", count=len(found))]
     for line in found:
         admin = ctx.t("staff.admin_mark") if line.admin else ""
-        lines.append(ctx.t("staff.list_line", name=line.name, public_id=line.public_id, admin=admin))
+        if line.name == line.public_id:  # no name the bot knows: the public id once
+            lines.append(ctx.t("staff.list_line_id", public_id=line.public_id, admin=admin))
+        else:
+            lines.append(ctx.t("staff.list_line", name=line.name, public_id=line.public_id, admin=admin))
     ctx.reply("\n".join(lines))
