@@ -17,6 +17,7 @@ from linebot.v3.webhook import SignatureValidator
 
 from bot.config import CitySettings, Settings
 from bot.line.deliver import LineDelivery
+from bot.line.insight import UnitStatistics
 from bot.line.quota import QuotaMonitor
 from bot.line.translate import LineTranslator
 from bot.queues.delivery import ConsoleDelivery, Delivery
@@ -26,7 +27,7 @@ from bot.queues.sender import OutboxSender
 from bot.web import core as routes
 from bot.web.keys import RUNTIME
 from bot.web.ratelimit import add_rate_limit
-from community import members
+from community import staff_accounts
 from community.messages import Inbound
 from handlers.feature import Feature
 from handlers.features import build_router, site_for
@@ -64,12 +65,13 @@ class CityRuntime:
         )
         self.router = build_router(self.features)
         self.jobs = collect_jobs(self.features)
-        self.outbox = OutboxWriter()
+        self.outbox = OutboxWriter(site=self.site)  # keeps the city's [budget] (community.budget)
         self.db: Database | None = None
         self.line_client: Any = None
         self.line_api: AsyncMessagingApi | None = None
         self.line_validator: SignatureValidator | None = None
         self.line_quota: QuotaMonitor | None = None
+        self.line_insight: UnitStatistics | None = None
         self.deliveries: dict[str, Delivery] = {}
         self.translators: dict[str, Translator] = {"console": ConsoleTranslator()}
 
@@ -94,12 +96,15 @@ class CityRuntime:
             self.translators["line"] = LineTranslator(self.line_api)
             self.deliveries["line"] = LineDelivery(self.line_api)
             self.line_quota = QuotaMonitor(self.line_api, self.db, city.tz)
+            self.line_insight = UnitStatistics(
+                settings.line_api_base_url, city.line_channel_access_token or "", self.db
+            )
             log.info("%s: LINE is on (API %s)", self.id, settings.line_api_base_url)
         else:
             log.info("%s: LINE is off (no channel secret and access token)", self.id)
         now = utcnow()
-        await self.db.run(members.ensure_admins, "line", city.admin_line_user_ids, now)
-        await self.db.run(members.ensure_admins, "discord", city.admin_discord_user_ids, now)
+        admins = {"line": city.admin_line_user_ids, "discord": city.admin_discord_user_ids}
+        await self.db.run(staff_accounts.sync_admins, admins, now)  # staff admins: exactly the ADMIN_* ids
         self.sender = OutboxSender(self.db, self.deliveries, **self.runtime.sender_options)
         self.worker = InboxWorker(
             self.db, self.translators, Dispatcher(self.router, self.site, self.outbox), on_sent=self.sender.wake.set
@@ -114,11 +119,15 @@ class CityRuntime:
         ]
         if self.line_quota is not None:
             tasks.append(asyncio.create_task(self.line_quota.run(stop), name=f"{self.id}-line-quota"))
+        if self.line_insight is not None:
+            tasks.append(asyncio.create_task(self.line_insight.run(stop), name=f"{self.id}-line-insight"))
         return tasks
 
     async def stop(self) -> None:
         if self.line_client is not None:
             await self.line_client.close()
+        if self.line_insight is not None:
+            await self.line_insight.close()
         if self.db is not None:
             await asyncio.to_thread(self.db.close)
 

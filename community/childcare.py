@@ -295,7 +295,7 @@ def _send_notice(session: Session, site: Site, notice: DueNotice, now: datetime,
     pushed_to = []
     for account in members.accounts_of(session, notice.child.member_id):
         if account.followed:
-            postbox.push(account.platform, account.platform_user_id, text, card)
+            postbox.push(account.platform, account.platform_user_id, text, card, kind="checkup")
             pushed_to.append(account.platform)
     if not pushed_to:
         return False

@@ -222,6 +222,7 @@ class DiscordSettings(Section):
     message_content: bool = False
     board_forum_id: int | None = None
     board_forum_name: str = Field(default_factory=lambda: t("ja", "discord.board_forum_name"))
+    announcements_channel: int | None = None  # where announcements are posted on Discord (a channel id)
 
 
 class ListingsSettings(Section):
@@ -243,6 +244,58 @@ class WebSettings(Section):
     trust_forwarded_for: bool = False
 
 
+# What automated pushes are for, most important first (community.budget): what the budget holds back first is last.
+# Automated pushes, most important first: notices people asked for (checkups; event reminders and waiting-list
+# places), facilitator nudges, after-event tips, staff notices, news of new events to those who asked for it.
+BUDGET_KINDS = ("checkup", "reminder", "nudge", "tip", "staff", "event_news")
+
+
+class BudgetSettings(Section):
+    """What the city pays LINE for: a monthly cap on billable messages (one per recipient of a push or multicast;
+    replies are free), and how much of each month is kept for each kind of automated push."""
+
+    monthly_cap: WholeNumber | None = Field(default=None, ge=0)  # None: no cap of the city's own (LINE's plan still)
+    # Messages kept each month for a kind ("checkup", "nudge", "tip", "staff"): what a kind has not used of its
+    # share yet is out of reach of announcements and of every kind after it. Unset: a share of the cap (budget.py).
+    reserve: dict[str, WholeNumber] = {}
+    # A push to a LINE group costs one message per member; the bot counts the members it knows of an event group,
+    # and takes this for a group it knows nothing of.
+    group_size: WholeNumber = Field(default=20, ge=1)
+
+    @field_validator("reserve")
+    @classmethod
+    def _kinds(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(BUDGET_KINDS))
+        if unknown:
+            raise ValueError(f"unknown kind {unknown[0]!r} (the kinds are {', '.join(BUDGET_KINDS)})")
+        if any(n < 0 for n in value.values()):
+            raise ValueError("a reserve cannot be negative")
+        return value
+
+
+class AnnounceSettings(Section):
+    """Announcements: the topics members may stop one by one (/announce stop TOPIC); none: all or nothing."""
+
+    topics: tuple[str, ...] = ()
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(topic.strip() for topic in value)
+        if any(not topic or len(topic) > 20 or " " in topic for topic in cleaned):
+            raise ValueError("a topic is one word of 1 to 20 characters")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("a topic appears twice")
+        return cleaned
+
+
+class OpenDataSettings(Section):
+    """What the open data exports (the Digital Agency's standard datasets) say about the city itself."""
+
+    code: str = Field(default="", pattern=r"^(\d{6})?$")  # 全国地方公共団体コード, six digits with the check digit
+    prefecture: str = ""
+
+
 class CityConfig(Section):
     """The whole city file. Section names are the TOML's; `[city]` is `info` here."""
 
@@ -260,6 +313,9 @@ class CityConfig(Section):
     staff: StaffAccounts = StaffAccounts()
     listings: ListingsSettings = ListingsSettings()
     occasions: OccasionsSettings = OccasionsSettings()
+    budget: BudgetSettings = BudgetSettings()
+    announce: AnnounceSettings = AnnounceSettings()
+    opendata: OpenDataSettings = OpenDataSettings()
 
     @field_validator("touchpoints", mode="before")
     @classmethod

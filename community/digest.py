@@ -219,6 +219,6 @@ def send_weekly(session: Session, site: Site, now: datetime, postbox: Postbox) -
             savepoint.rollback()  # this week's digest already went to this space
             skipped += 1
             continue
-        postbox.push(space.platform, space.platform_space_id, *digest.messages())
+        postbox.push(space.platform, space.platform_space_id, *digest.messages(), kind="staff")
         sent += 1
     return digest.week, sent, skipped

@@ -28,14 +28,14 @@ def notify_staff(session: Session, postbox: Postbox, compose: Callable[[str], st
         select(Space).where(Space.purpose == "staff", Space.bot_present == True)  # noqa: E712
     ).first()
     if staff_space is not None:
-        postbox.push(staff_space.platform, staff_space.platform_space_id, Text(compose(GROUP_LANG)))
+        postbox.push(staff_space.platform, staff_space.platform_space_id, Text(compose(GROUP_LANG)), kind="staff")
         return 1
     staff_ids = session.exec(select(Role.member_id).where(Role.role == members.STAFF, Role.scope == "")).all()
     sent = 0
     for member_id in dict.fromkeys(staff_ids):
         member = session.get(Member, member_id)
         lang = member.lang if member is not None else GROUP_LANG
-        sent += members.push_to_member(session, postbox, member_id, Text(compose(lang)))
+        sent += members.push_to_member(session, postbox, member_id, Text(compose(lang)), kind="staff")
     return sent
 
 
@@ -83,7 +83,7 @@ def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: Qu
             starter=starters[found.bound.nudges % len(starters)],
             code=event.code,
         )
-        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text)))
+        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind="nudge"))
     return sent
 
 
@@ -130,7 +130,7 @@ def after_event(session: Session, site: Site, now: datetime, postbox: Postbox) -
         for _, space in spaces_of(session, event):
             if not space.bot_present or (space.platform == "discord" and event.closed_at is not None):
                 continue  # the bot was removed, or the channel is archived
-            postbox.push(space.platform, space.platform_space_id, Text(text))
+            postbox.push(space.platform, space.platform_space_id, Text(text), kind="tip")
             posted += 1
     return t("ja", "job.after-event.result", posted=posted)
 

@@ -201,7 +201,7 @@ def tell_moved_up(
             continue
         when = format_when(event.starts_at, site.tz, member.lang)
         text = t(member.lang, "event.moved_up", title=event.title, when=when, place=event.location, code=event.code)
-        told += push_once(session, postbox, row.member_id, row.platform, Text(text), kind="event_waitlist")
+        told += push_once(session, postbox, row.member_id, row.platform, Text(text), kind=REMINDER)
         grant_access(session, postbox, event, row.member_id, allow=True)
     return told
 

@@ -14,6 +14,7 @@ from storage.db import id_of
 from storage.models import Member, PlatformAccount, Role
 
 STAFF = "staff"
+ADMIN = "admin"  # a staff admin: the ADMIN_* ids; manages staff accounts, may send over the month's budget
 ORGANIZER = "organizer"
 FACILITATOR = "facilitator"
 RESIDENT = "resident"  # everyone; never stored
@@ -53,12 +54,15 @@ def accounts_of(session: Session, member_id: int) -> list[PlatformAccount]:
     return list(session.exec(select(PlatformAccount).where(PlatformAccount.member_id == member_id)))
 
 
-def push_to_member(session: Session, postbox: Postbox, member_id: int, *messages: OutboundMessage) -> int:
-    """Push to every account of the member that can receive pushes (not blocked); returns how many."""
+def push_to_member(
+    session: Session, postbox: Postbox, member_id: int, *messages: OutboundMessage, kind: str = ""
+) -> int:
+    """Push to every account of the member that can receive pushes (not blocked); returns how many. kind: what the
+    push is for (community.budget; "" for an answer to the person)."""
     sent = 0
     for account in accounts_of(session, member_id):
         if account.followed:
-            postbox.push(account.platform, account.platform_user_id, *messages)
+            postbox.push(account.platform, account.platform_user_id, *messages, kind=kind)
             sent += 1
     return sent
 
@@ -100,9 +104,14 @@ def grant(
 
 
 def ensure_admins(session: Session, platform: str, platform_user_ids: tuple[str, ...], now: datetime) -> int:
-    """Staff named in ADMIN_*_USER_IDS get the staff role at start; returns how many were new."""
+    """Staff named in ADMIN_*_USER_IDS get the staff role, and are staff admins, at start; returns how many were
+    new staff."""
     added = 0
     for user_id in platform_user_ids:
         member = get_or_create_member(session, platform, user_id, now)
         added += grant(session, id_of(member), STAFF, now, source=f"config:{platform}")
+        if not has_role(session, id_of(member), ADMIN):
+            # Mirrors the setting (the staff grant above, from the same setting, is what the audit log records).
+            session.add(Role(member_id=id_of(member), role=ADMIN, scope="", created_at=now))
+            session.flush()
     return added

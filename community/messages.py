@@ -392,6 +392,8 @@ class Outgoing:
     # What the push is for, when it costs money (LINE bills pushes per recipient): the budget holds back the least
     # important first. "" for answers to what a person said. See community/budget.py (issue 15).
     kind: str = ""
+    # LINE's aggregation unit (customAggregationUnits) an announcement's multicasts carry, for its statistics.
+    unit: str = ""
 
 
 @dataclass
@@ -404,10 +406,12 @@ class Postbox:
         if messages:
             self.items.append(Outgoing(platform, PUSH, to, tuple(messages), kind=kind))
 
-    def multicast(self, platform: str, to: Iterable[str], *messages: OutboundMessage, kind: str = "") -> None:
+    def multicast(
+        self, platform: str, to: Iterable[str], *messages: OutboundMessage, kind: str = "", unit: str = ""
+    ) -> None:
         recipients = tuple(dict.fromkeys(to))
         if messages and recipients:
-            self.items.append(Outgoing(platform, MULTICAST, recipients, tuple(messages), kind=kind))
+            self.items.append(Outgoing(platform, MULTICAST, recipients, tuple(messages), kind=kind, unit=unit))
 
     def reply_to(self, inbound: Inbound, *messages: OutboundMessage) -> None:
         if not messages:

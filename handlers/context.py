@@ -70,9 +70,10 @@ class Context:
         self.refused = True
         self.say(key, **values)
 
-    def push_member(self, member_id: int, *messages: OutboundMessage) -> int:
-        """Push to every account of a member that can receive pushes; returns how many."""
-        return members.push_to_member(self.session, self.postbox, member_id, *messages)
+    def push_member(self, member_id: int, *messages: OutboundMessage, kind: str = "") -> int:
+        """Push to every account of a member that can receive pushes; returns how many. kind: what the push is for
+        (community.budget: the month's budget holds back automated pushes by kind; "" for an answer)."""
+        return members.push_to_member(self.session, self.postbox, member_id, *messages, kind=kind)
 
     # ---- dialogues (1:1 only: the next plain message answers the question) ----
     def ask(self, dialogue: str, step: str, message: OutboundMessage | str, data: Any = None) -> None:

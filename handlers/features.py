@@ -8,7 +8,21 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from community.city import CityConfig, Site
-from handlers import accounts, areas, board, childcare, circles, core, events, kpi, listings, occasions, staff
+from handlers import (
+    accounts,
+    announce,
+    areas,
+    board,
+    childcare,
+    circles,
+    core,
+    events,
+    exports,
+    kpi,
+    listings,
+    occasions,
+    staff,
+)
 from handlers.feature import Feature
 from handlers.router import Router
 from scheduler.jobs import Job, collect_jobs
@@ -28,6 +42,8 @@ FEATURES: tuple[Feature, ...] = (
     listings.FEATURE,
     circles.FEATURE,
     occasions.FEATURE,
+    announce.FEATURE,
+    exports.FEATURE,
 )
 
 

@@ -31,9 +31,11 @@ class Job:
     name: str
     cron: dict[str, str]  # APScheduler CronTrigger fields, in the city's time zone
     run: Callable[[JobContext], str]
-    period: str = "day"  # the slot a lease covers: one run per day / week
+    period: str = "day"  # the slot a lease covers: one run per day / week / minute
 
     def slot(self, at: datetime) -> str:
+        if self.period == "minute":
+            return at.strftime("%Y-%m-%dT%H:%M")
         if self.period == "week":
             year, week, _ = at.isocalendar()
             return f"{year}-W{week:02d}"

@@ -34,6 +34,7 @@ PUSH_TARGET = re.compile(r"^[UCR][0-9a-f]{32}$")
 REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"
 MULTICAST = "/v2/bot/message/multicast"
+UNIT_STATISTICS = "/v2/bot/insight/message/event/aggregation"  # statistics per aggregation unit (insight.yml)
 
 _SDK_MODELS = {
     REPLY: ReplyMessageRequest,
@@ -55,6 +56,7 @@ class Call:
     answer: Any = None
     fault: str | None = None  # "injected", "slow", "dropped"
     channel: str = ""  # the access token the request came with: which LINE channel (city) sent it
+    query: dict[str, str] = field(default_factory=dict)  # the query string's parameters
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
@@ -160,6 +162,11 @@ class FakeLineApi:
         self.default_rich_menu: str | None = None
         self.rich_menu_images: dict[str, tuple[str, int]] = {}
         self.quota: int | None = 1000  # the month's message limit; None: no limit (type "none")
+        # LINE's figures per aggregation unit once it has aggregated them: unit -> overview (e.g. {"uniqueImpression":
+        # 120, "uniqueClick": 30}); a unit not here answers with empty figures, as LINE does before aggregating.
+        self.unit_statistics: dict[str, dict[str, int | None]] = {}
+        self.units_sent: Counter[str] = Counter()  # recipients of accepted sends per aggregation unit
+        self.group_sizes: dict[str, int] = {}  # members of a group or room: LINE bills a push to it per member
         self.used_before = 0  # messages the channel sent this month before the test (counted in consumption)
         self.chaos: ChaosMode | None = None
         self._reply_tokens: dict[str, str] = {}  # token -> "issued" | "used" | "expired"
@@ -288,8 +295,10 @@ class FakeLineApi:
         return out
 
     def consumption(self) -> int:
+        """Messages LINE bills: one per recipient of each accepted push or multicast request, however many bubbles
+        it carries; a push to a group or room, one per member (group_sizes; 1 for a group the test did not size)."""
         return sum(
-            len(c.json["messages"]) * (len(c.json["to"]) if c.path == MULTICAST else 1)
+            len(c.json["to"]) if c.path == MULTICAST else self.group_sizes.get(c.json["to"], 1)
             for c in self.calls
             if c.status == 200 and c.path in (PUSH, MULTICAST)
         )
@@ -299,7 +308,7 @@ class FakeLineApi:
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         raw = await request.read()
-        call = Call(request.method, request.path, dict(request.headers), None, body=raw)
+        call = Call(request.method, request.path, dict(request.headers), None, body=raw, query=dict(request.query))
         self.calls.append(call)
         fault = self._take_fault(request.path)
         loses_answer = fault is not None and fault.kind in ("hang", "drop")
@@ -385,6 +394,8 @@ class FakeLineApi:
             return 200, {"type": "limited", "value": self.quota}, {}
         if method == "GET" and path == "/v2/bot/message/quota/consumption":
             return 200, {"totalUsage": self.used_before + self.consumption()}, {}
+        if method == "GET" and path == UNIT_STATISTICS:
+            return self._unit_statistics(request)
         if method == "GET" and len(parts) == 5 and parts[:3] == ["v2", "bot", "group"] and parts[4] == "summary":
             name = self.group_summaries.get(parts[3])
             if name is None:
@@ -508,10 +519,40 @@ class FakeLineApi:
             self.accepted_by_retry_key[key] += 1
             if retry_key is not None:
                 self._request_ids[retry_key] = call.request_id
+        for unit in body.get("customAggregationUnits") or ():
+            self.units_sent[unit] += len(body["to"]) if path == MULTICAST else 1
         if path == MULTICAST:
             return 200, {}, {}
         sent = [{"id": str(random.randrange(10**17, 10**18)), "quoteToken": uuid.uuid4().hex} for _ in body["messages"]]
         return 200, {"sentMessages": sent}, {}
+
+    def _unit_statistics(self, request: web.Request) -> tuple[int, Any, dict]:
+        """GET /v2/bot/insight/message/event/aggregation: the query checked against insight.yml's parameters and the
+        period rule the spec states in words (to within 30 days after from); the answer checked against its schema."""
+        from datetime import date, timedelta
+
+        query = dict(request.query)
+        if self.use_openapi:
+            problems = openapi_schema.insight().query_errors("GET", request.path, query)
+            if problems:
+                raise LineApiError(400, "The request has invalid query parameters", [{"message": p} for p in problems])
+        try:
+            first = date(int(query["from"][:4]), int(query["from"][4:6]), int(query["from"][6:]))
+            last = date(int(query["to"][:4]), int(query["to"][4:6]), int(query["to"][6:]))
+        except (KeyError, ValueError):
+            raise LineApiError(400, "from and to must be dates (yyyyMMdd)") from None
+        if not first <= last <= first + timedelta(days=30):
+            raise LineApiError(400, "The period must end on or after its start and within 30 days of it")
+        found = self.unit_statistics.get(query.get("customAggregationUnit", ""), {})
+        overview = {
+            key: found.get(key)
+            for key in ("uniqueImpression", "uniqueClick", "uniqueMediaPlayed", "uniqueMediaPlayed100Percent")
+        }
+        answer = {"overview": overview, "messages": [], "clicks": []}
+        if self.use_openapi:
+            errors = openapi_schema.insight().errors("GetStatisticsPerUnitResponse", answer)
+            assert errors == [], f"the fake's own answer breaks insight.yml: {errors}"
+        return 200, answer, {}
 
     def _profile(self, user_id: str) -> dict:
         name = self.profiles.get(user_id, f"ユーザー{user_id[-4:]}")

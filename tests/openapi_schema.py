@@ -18,8 +18,8 @@ from jsonschema import Draft202012Validator
 # Vendored unchanged from LINE's line-openapi repository (Apache-2.0: LICENSE and SOURCE beside the files), so a fresh
 # clone validates against the official spec with nothing else present.
 OPENAPI_DIR = Path(__file__).resolve().parent / "line-openapi"
-FILES = ("messaging-api.yml", "webhook.yml")
-UNAVAILABLE = "tests/line-openapi (the copy of LINE's messaging-api.yml and webhook.yml) is missing"
+FILES = ("messaging-api.yml", "webhook.yml", "insight.yml")
+UNAVAILABLE = "tests/line-openapi (the copy of LINE's messaging-api.yml, webhook.yml and insight.yml) is missing"
 _REF = "#/components/schemas/"
 _DROP = {
     "discriminator",
@@ -138,6 +138,26 @@ class OpenApiSchemas:
     def knows(self, method: str, path: str) -> bool:
         return any(op_method == method.upper() and pattern.match(path) for op_method, pattern, _ in self._operations)
 
+    def query_errors(self, method: str, path: str, query: dict[str, str]) -> list[str]:
+        """Problems with a request's query string against the operation's parameters: required ones missing, unknown
+        ones, values that do not match their schema (every query value is a string on the wire)."""
+        for template, item in self.document.get("paths", {}).items():
+            pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+            operation = item.get(method.lower()) if pattern.match(path) else None
+            if isinstance(operation, dict):
+                break
+        else:
+            return [f"{method} {path}: no such operation"]
+        declared = {p["name"]: p for p in operation.get("parameters", []) if p.get("in") == "query"}
+        problems = [f"{name}: required" for name, p in declared.items() if p.get("required") and name not in query]
+        problems += [f"{name}: unknown parameter" for name in query if name not in declared]
+        for name, value in query.items():
+            if name in declared:
+                schema = self._convert(declared[name].get("schema", {}))
+                found = Draft202012Validator({"$defs": self.defs, **schema}).iter_errors(value)
+                problems += [f"{name}: {error.message}" for error in found]
+        return problems
+
 
 def _describe(error) -> str:
     where = "/".join(str(p) for p in error.absolute_path) or "(body)"
@@ -156,3 +176,8 @@ def messaging_api() -> OpenApiSchemas:
 @functools.cache
 def webhook() -> OpenApiSchemas:
     return OpenApiSchemas(OPENAPI_DIR / "webhook.yml")
+
+
+@functools.cache
+def insight() -> OpenApiSchemas:
+    return OpenApiSchemas(OPENAPI_DIR / "insight.yml")

@@ -490,12 +490,14 @@ def test_the_shipped_files_say_each_citys_own_plan():
         "board",
         "kpi",
         "staff",
+        "announce",
+        "exports",
         "areas",
         "listings",
         "circles",
         "occasions",
     )
-    assert kashima.info.features == ("board", "kpi", "staff")
+    assert kashima.info.features == ("board", "kpi", "staff", "announce", "exports")
     assert kashima.community.categories == ("地域ネタ", "観光", "グルメ")
     # Kashima's three KPIs in the years of its plan: participants at the fiscal year's end (a stock).
     assert kashima.targets == {
@@ -557,7 +559,7 @@ def test_city_new_writes_a_valid_commented_file_with_its_placeholders(tmp_path, 
     assert config.info.public_base_url == "https://tsunagaru.example.jp/itako"
     assert config.line.channel_secret_env == "ITAKO_LINE_CHANNEL_SECRET"
     assert config.staff.api_token_env == "ITAKO_STAFF_API_TOKEN"
-    assert config.info.features == ("board", "kpi", "staff")
+    assert config.info.features == ("board", "kpi", "staff", "announce", "exports")
     left = placeholders(text)
     keys = {p.key for p in left}
     assert {"city.name_en", "city.public_base_url", "line.channel_secret_env", "donation.url"} <= keys

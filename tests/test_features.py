@@ -58,6 +58,7 @@ def test_every_job_has_a_schedule_and_description():
         "after-event",
         "quiet-areas",
         "event-reminders",
+        "announcements",
     }
     for job in all_jobs():
         assert job.schedule("ja") and job.schedule("en") and job.description("ja") and job.description("en")

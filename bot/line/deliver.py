@@ -53,8 +53,15 @@ class LineDelivery:
         return AsyncApiClient(Configuration(host=base_url, access_token=access_token))
 
     async def send(
-        self, method: str, target: str, messages: list[m.OutboundMessage], retry_key: str, reply_token_age: float | None
+        self,
+        method: str,
+        target: str,
+        messages: list[m.OutboundMessage],
+        retry_key: str,
+        reply_token_age: float | None,
+        unit: str = "",
     ):
+        """unit: an announcement's aggregation unit (customAggregationUnits): LINE's statistics per unit."""
         rendered = [render(msg) for msg in messages]
         try:
             if method == m.REPLY:
@@ -71,7 +78,9 @@ class LineDelivery:
                 )
             elif method == m.MULTICAST:
                 await self.api.multicast_with_http_info(
-                    MulticastRequest(to=json.loads(target), messages=rendered),
+                    MulticastRequest(
+                        to=json.loads(target), messages=rendered, custom_aggregation_units=[unit] if unit else None
+                    ),
                     x_line_retry_key=retry_key,
                     _request_timeout=self.timeout,
                 )

@@ -36,6 +36,8 @@ class Delivery(Protocol):
     platform: str
     limits: Limits  # what one request may carry (the outbox splits sends by it)
 
+    # A delivery that sends announcements' multicasts (LINE) also takes `unit=`: the row's aggregation unit, passed
+    # only for rows that have one.
     async def send(
         self, method: str, target: str, messages: list[OutboundMessage], retry_key: str, reply_token_age: float | None
     ) -> Delivered: ...

@@ -1,5 +1,9 @@
 """Writing sends into the outbox. Each row is exactly one platform API request, so its retry key means one thing;
-how much one request may carry is declared by each platform's delivery (`Limits`)."""
+how much one request may carry is declared by each platform's delivery (`Limits`).
+
+Every send is written here, so this is where the month's LINE budget is kept (community.budget, issue 15): each row
+records what it is for (`kind`) and what it costs, and an automated push the month cannot take any more is written
+"held" (the sender never takes it) instead of pending. Replies and answers are never held."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from community import budget
+from community.city import Site
 from community.messages import MULTICAST, PUSH, REPLY, Outgoing, dump_messages
 from storage.models import OutboxMessage
 
@@ -38,8 +44,10 @@ def enqueue(
     source_event_id: int | None = None,
     reply_token_at: datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    group_size: int = budget.GROUP_SIZE,
 ) -> list[OutboxMessage]:
-    """Write one send as outbox rows. reply_token_at: when the platform issued the reply token (default: now)."""
+    """Write one send as outbox rows. reply_token_at: when the platform issued the reply token (default: now).
+    group_size: what a push to a group the bot knows nothing of costs (community.budget.request_cost)."""
     message_chunks = _chunks(tuple(outgoing.messages), limits.messages)
     rows: list[OutboxMessage] = []
 
@@ -55,6 +63,9 @@ def enqueue(
             reply_token_at=min(reply_token_at or now, now) if method == REPLY else None,
             next_attempt_at=now,
             source_event_id=source_event_id,
+            kind=outgoing.kind,
+            cost=budget.request_cost(session, outgoing.platform, method, target, group_size),
+            unit=outgoing.unit if outgoing.platform == budget.BILLED else "",
         )
         session.add(row)
         rows.append(row)
@@ -78,10 +89,12 @@ def enqueue(
 
 
 class OutboxWriter:
-    """Writes what a unit of work sends, split by the limits of each platform's delivery."""
+    """Writes what a unit of work sends, split by the limits of each platform's delivery. With a site, keeps its
+    [budget]: an automated push the month cannot take is held (None: nothing is held, costs are still recorded)."""
 
-    def __init__(self, limits: Mapping[str, Limits] | None = None):
+    def __init__(self, limits: Mapping[str, Limits] | None = None, site: Site | None = None):
         self.limits = dict(limits or {})
+        self.site = site
 
     def write(
         self,
@@ -91,5 +104,14 @@ class OutboxWriter:
         source_event_id: int | None = None,
         reply_token_at: datetime | None = None,
     ) -> None:
+        group_size = self.site.city.budget.group_size if self.site is not None else budget.GROUP_SIZE
+        month: budget.Month | None = None
         for item in items:
-            enqueue(session, item, now, source_event_id, reply_token_at, self.limits.get(item.platform, DEFAULT_LIMITS))
+            paid = self.site is not None and item.platform == budget.BILLED and item.method != REPLY
+            if paid and month is None and item.kind in budget.HOLDABLE:
+                assert self.site is not None
+                month = budget.month(session, self.site, now)  # before this item's rows exist: counted once
+            limits = self.limits.get(item.platform, DEFAULT_LIMITS)
+            rows = enqueue(session, item, now, source_event_id, reply_token_at, limits, group_size)
+            if paid and month is not None and not month.admit(item.kind, sum(row.cost for row in rows)):
+                budget.hold(rows)

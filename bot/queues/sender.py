@@ -18,6 +18,7 @@ from sqlmodel import Session, func, select
 
 from bot.queues.delivery import Delivered, Delivery, PermanentFailure, ReplyTokenExpired, TransientFailure
 from bot.queues.polling import drain
+from community.budget import BILLED
 from community.messages import PUSH, REPLY, load_messages
 from storage import leases
 from storage.db import Database, utcnow
@@ -168,7 +169,11 @@ class OutboxSender:
         )
         changes: dict = {}
         try:
-            outcome = await delivery.send(row.method, row.target, load_messages(row.messages), row.retry_key, age)
+            # A LINE announcement's multicast names its aggregation unit (only rows that have one pass it).
+            extra = {"unit": row.unit} if row.unit else {}
+            outcome = await delivery.send(
+                row.method, row.target, load_messages(row.messages), row.retry_key, age, **extra
+            )
             changes = {
                 "status": "sent",
                 "sent_at": self.clock(),
@@ -188,6 +193,7 @@ class OutboxSender:
                 changes = {
                     "status": "pending",
                     "method": PUSH,
+                    "cost": 1 if row.platform == BILLED else 0,  # a push is billed (the budget counts it)
                     "target": row.fallback_to,
                     "next_attempt_at": now,
                     "outcome_unknown": False,

@@ -50,6 +50,40 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.action.thread.hide": ("スレッドを非表示", "hid a thread"),
     "audit.action.thread.restore": ("スレッドを再表示", "restored a thread"),
     "audit.action.report.dismiss": ("通報を却下", "dismissed reports"),
+    "audit.action.role.revoke": ("役割を解除", "took a role away"),
+    "audit.action.announce.create": ("お知らせを配信・予約", "sent or scheduled an announcement"),
+    "audit.action.announce.override": ("上限を超えてお知らせを配信", "sent an announcement over the cap"),
+    "audit.action.announce.cancel": ("お知らせを取り消し", "cancelled an announcement"),
+    "audit.action.export.data": ("データを書き出し", "exported data"),
+    # ---- staff accounts (/staff add, remove, list) ----
+    "role.admin": ("職員の管理者（ADMIN_*）", "staff admins (ADMIN_*)"),
+    "cmd.staff add": ("職員を追加する（管理者）", "make someone staff (admins)"),
+    "usage.staff add": ("/staff add @名前 または /staff add m-で始まるID", "/staff add @someone or /staff add m-ID"),
+    "cmd.staff remove": ("職員を外す（管理者）", "take someone off staff (admins)"),
+    "usage.staff remove": (
+        "/staff remove @名前 または /staff remove m-で始まるID",
+        "/staff remove @someone or /staff remove m-ID",
+    ),
+    "cmd.staff list": ("職員の一覧", "list the staff"),
+    "usage.staff list": ("/staff list", "/staff list"),
+    "staff.who": (
+        "だれのことか、@で名前を付けるか m- で始まるIDを送ってください。",
+        "Say who: mention them with @ or give their m- ID.",
+    ),
+    "staff.no_such_member": ("{id} という人は見つかりません。", "Nobody has the ID {id}."),
+    "staff.added": ("職員にしました: {names}", "Now staff: {names}"),
+    "staff.already_staff": ("すでに職員です: {names}", "Already staff: {names}"),
+    "staff.removed": ("職員から外しました: {names}", "No longer staff: {names}"),
+    "staff.not_staff": ("職員ではありません: {names}", "Not staff: {names}"),
+    "staff.remove_admin": (
+        "管理者（ADMIN_*）は設定で決まるため、ここでは外せません。",
+        "A staff admin (ADMIN_*) comes from the settings and cannot be removed here.",
+    ),
+    "staff.account_forgotten": ("この人はデータの削除を済ませています。", "This person has been forgotten."),
+    "staff.list_header": ("職員（{count}人）", "Staff ({count})"),
+    "staff.list_line": ("・{name}（{public_id}）{admin}", "- {name} ({public_id}){admin}"),
+    "staff.list_line_id": ("・{public_id}{admin}", "- {public_id}{admin}"),
+    "staff.admin_mark": (" 管理者", " admin"),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {

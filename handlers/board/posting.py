@@ -149,7 +149,7 @@ def _tell_staff(ctx: Context, post: BoardPost, reason: str) -> None:
         lang = staff.lang if staff else "ja"
         why = t(lang, "board.report_reason", reason=reason) if reason else ""
         note = t(lang, "board.report_note", id=post.id, thread=post.thread_id, text=post.text[:300], reason=why)
-        ctx.push_member(staff_id, Text(note))
+        ctx.push_member(staff_id, Text(note), kind="staff")
 
 
 def _report(ctx: Context, post_id: int, reason: str = "") -> None:

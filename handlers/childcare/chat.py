@@ -46,7 +46,7 @@ def touchpoint_command(ctx: Context) -> None:
     card = childcare.qr_card(ctx.site, touchpoint)
     recipients = list(dict.fromkeys(mention.user_id for mention in ctx.inbound.mentions))
     if not recipients:
-        ctx.postbox.push(ctx.inbound.platform, ctx.inbound.place.id, card)
+        ctx.postbox.push(ctx.inbound.platform, ctx.inbound.place.id, card, kind="checkup")
         childcare.record_push(ctx.session, touchpoint.id, ctx.now, platform=ctx.inbound.platform, how="group")
         ctx.say("touchpoint.sent_group", name=touchpoint.name)
         return
@@ -74,7 +74,7 @@ def _hand_out(ctx: Context, touchpoint: Touchpoint, card: QrCard, user_ids: list
         messages: list[OutboundMessage] = [card]
         if touchpoint.id == PLAZA_TOUCHPOINT:
             messages.append(_survey_invitation(member.lang if member else "ja"))
-        ctx.postbox.push(platform, user_id, *messages)
+        ctx.postbox.push(platform, user_id, *messages, kind="checkup")
         childcare.record_push(
             ctx.session,
             touchpoint.id,

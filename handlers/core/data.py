@@ -34,6 +34,9 @@ DATA = {
         "lease_until": NOTHING,
         "sent_at": NOTHING,
         "source_event_id": NOTHING,
+        "kind": NOTHING,
+        "cost": NOTHING,
+        "unit": NOTHING,
         "target": "whom it goes to (a platform id): blanked after [city] raw_retention_days and by /forget-me",
         "fallback_to": "where a reply goes if its token expired: blanked once sent and by /forget-me",
         "messages": "what was sent: blanked after the retention period, and by /forget-me when sent to the person or "

@@ -29,7 +29,11 @@ def purge_raw(ctx: JobContext) -> str:
     # What was sent keeps its row (the retry key, the time) but not whom it went to or what it said.
     ctx.session.execute(
         update(OutboxMessage)
-        .where(outbox.created_at < cutoff, outbox.status.in_(("sent", "parked", "cancelled")), outbox.messages != "[]")
+        .where(
+            outbox.created_at < cutoff,
+            outbox.status.in_(("sent", "parked", "cancelled", "held")),
+            outbox.messages != "[]",
+        )
         .values(target="", fallback_to=None, messages="[]", last_error=None)
     )
     audit_days = ctx.site.city.info.audit_retention_days

@@ -43,7 +43,10 @@ class OutboxMessage(SQLModel, table=True):
     """One platform API request to make (a reply, a push, one multicast batch), written before it is attempted."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "next_attempt_at"),
+        Index("ix_outbox_sent_at", "sent_at"),  # the month's billed messages (community.budget)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
@@ -54,7 +57,7 @@ class OutboxMessage(SQLModel, table=True):
     fallback_to: str | None = Field(default=None, max_length=80)
     messages: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of neutral outbound messages
     retry_key: str = Field(max_length=36)
-    status: str = Field(default="pending", max_length=12)  # pending, sending, sent, parked
+    status: str = Field(default="pending", max_length=12)  # pending, sending, sent, parked, cancelled, held
     attempts: int = 0
     # A reply attempt ended without a definite answer (timeout, dropped connection): a later
     # "invalid reply token" then means our earlier attempt consumed it, so it is delivered.
@@ -66,6 +69,12 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     source_event_id: int | None = Field(default=None, index=True)
+    # What a paid push is for (community.budget: checkup, nudge, tip, staff, announcement; "" for answers), what the
+    # request costs on the platform's bill (LINE: one message per recipient; replies are free), and the LINE
+    # aggregation unit an announcement's multicasts carry. A push the month's budget cannot take is "held".
+    kind: str = Field(default="", max_length=16)
+    cost: int = 0
+    unit: str = Field(default="", max_length=30)
 
 
 class Member(SQLModel, table=True):

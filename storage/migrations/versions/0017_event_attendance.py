@@ -3,7 +3,7 @@ list, check-ins at the venue, visitor counts per venue and month, new-event noti
 member's accounts on two platforms
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 import secrets
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
