@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, func, select
 
 from bot.queues.outbox import OutboxWriter
-from bot.queues.polling import drain, poll_until_stopped
+from bot.queues.polling import claim_rows, drain, poll_until_stopped
 from community import members
 from community.city import Site
 from community.messages import DIRECT, FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
@@ -234,8 +234,9 @@ _PARK = text(
 ).bindparams(bindparam("now", type_=InboxEvent.__table__.c.received_at.type))
 
 
-def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[InboxEvent]:
-    return leases.claim_due(session, InboxEvent, "processing", now, platforms, limit, lease)
+def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[Any]:
+    """Claim up to limit due events (see polling.claim_rows): objects with InboxEvent's columns."""
+    return claim_rows(session, _inbox, "processing", now, platforms, limit, lease)
 
 
 class Dispatcher:

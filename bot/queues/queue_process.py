@@ -291,7 +291,7 @@ class _Child:
                 deliveries["line"] = LineDelivery(api)
             sender = OutboxSender(db, deliveries, **self.spec.sender_options)
             dispatcher = Dispatcher(build_router(city.features), city.site, OutboxWriter(self.spec.limits[city_id]))
-            worker = InboxWorker(db, translators, dispatcher, on_sent=self._sent_by(index, sender))
+            worker = InboxWorker(db, translators, dispatcher, batch=50, on_sent=self._sent_by(index, sender))
             worker.in_thread = True
             if self.flags is not None and db.is_sqlite:
                 worker.give_way_now = self._give_way_now_for(index)

@@ -26,9 +26,8 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, func, select
 
 from bot.queues.delivery import Delivered, Delivery, Endpoint, PermanentFailure, ReplyTokenExpired, TransientFailure
-from bot.queues.polling import drain
+from bot.queues.polling import claim_rows, drain
 from community.messages import PUSH, REPLY, load_messages
-from storage import leases
 from storage.db import Database, utcnow
 from storage.models import OutboxMessage
 
@@ -46,12 +45,13 @@ def claim_due(
     limit: int,
     lease: timedelta,
     targets: tuple[str, ...] | None = None,
-) -> list[OutboxMessage]:
-    """targets: claim only rows sent to one of these (a console session takes only its own person's and group's)."""
+) -> list[Any]:
+    """Claim up to limit due rows (see polling.claim_rows): objects with OutboxMessage's columns.
+    targets: claim only rows sent to one of these (a console session takes only its own person's and group's)."""
     # A row taken over from a dead holder keeps its outcome_unknown: a reply is marked before each attempt
     # (the ledger's mark), so rows the holder claimed but never tried do not count as perhaps delivered.
-    where = () if targets is None else (OutboxMessage.target.in_(targets),)
-    return leases.claim_due(session, OutboxMessage, "sending", now, platforms, limit, lease, where)
+    where = () if targets is None else (_outbox.c.target.in_(targets),)
+    return claim_rows(session, _outbox, "sending", now, platforms, limit, lease, where)
 
 
 async def _first_of(seconds: float, *events: asyncio.Event) -> None:
