@@ -72,6 +72,7 @@ if str(ROOT) not in sys.path:
 
 SECRET = "bench-burst-channel-secret"
 ACCESS_TOKEN = "bench-burst-access-token"
+STAFF_TOKEN = "bench-burst-staff-token"  # /healthz shows the backlog only with it
 CALLBACK = "/callback/line"
 SERVERS = {
     "sqlite": "ours, SQLite",
@@ -110,11 +111,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_json(url: str, body: dict | None = None, timeout: float = 30) -> dict:
+def http_json(url: str, body: dict | None = None, timeout: float = 30, token: str | None = None) -> dict:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method="GET" if body is None else "POST", headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST", headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
@@ -269,6 +269,11 @@ def serve_fake(spec_dir: str | None) -> None:
             await state["fake"].stop()
         plan = json.loads(Path(spec["plan"]).read_text())
         fake = BenchFake(plan, spec["token_ttl"], latency=spec["latency"], openapi_one_in=spec["openapi_one_in"])
+        if spec.get("slow_fraction"):
+            # Issue 13.7: some calls answered only after slow_seconds (accepted at once: only the answer is late).
+            fake.random_faults(
+                seed=13, pslow=spec["slow_fraction"], slow_seconds=spec["slow_seconds"], paths=(REPLY, PUSH)
+            )
         state["fake"] = await fake.start()
         return web.json_response({"url": fake.url, "openapi": fake.use_openapi})
 
@@ -340,6 +345,8 @@ class FakeProcess:
                 "latency": args.latency_ms / 1000,
                 "token_ttl": args.token_ttl,
                 "openapi_one_in": args.openapi_sample,
+                "slow_fraction": args.slow_fraction,
+                "slow_seconds": args.slow_seconds,
             },
         )
 
@@ -453,6 +460,7 @@ class Server:
                 HOST="127.0.0.1",
                 PUBLIC_BASE_URL="https://bench.example.jp",
                 PYTHONPATH=str(ROOT),
+                STAFF_API_TOKEN=STAFF_TOKEN,
             )
             command = [sys.executable, "-m", "bot", "serve"]
         with open(self.log_path, "w") as log:
@@ -480,7 +488,7 @@ class Server:
 
     def health(self) -> dict | None:
         try:
-            return http_json(self.url + "/healthz", timeout=10)
+            return http_json(self.url + "/healthz", timeout=10, token=STAFF_TOKEN)
         except (OSError, ValueError):
             return None
 
@@ -511,6 +519,7 @@ class ProcessSampler:
         self.peaks: dict[int, int] = {}
         self.cpu_start: dict[int, float] = {}
         self.cpu_last: dict[int, float] = {}
+        self.roles: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -541,6 +550,9 @@ class ProcessSampler:
                 cpu = (int(fields[11]) + int(fields[12])) / ticks
                 self.cpu_start.setdefault(pid, cpu if pid in self.roots else 0.0)
                 self.cpu_last[pid] = cpu
+                if pid not in self.roles:
+                    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    self.roles[pid] = "queue process" if "queue_process" in command else "web process"
             except (OSError, IndexError, ValueError):
                 pass
 
@@ -563,6 +575,16 @@ class ProcessSampler:
     @property
     def cpu_seconds(self) -> float:
         return sum(self.cpu_last[pid] - self.cpu_start[pid] for pid in self.cpu_last)
+
+    def by_role(self) -> dict[str, dict[str, float]]:
+        """Peak memory (MB, summed over the role's processes) and CPU seconds per kind of process."""
+        out: dict[str, dict[str, float]] = {}
+        for pid in self.cpu_last:
+            role = out.setdefault(self.roles.get(pid, "web process"), {"peak_mb": 0.0, "cpu_s": 0.0, "processes": 0})
+            role["peak_mb"] += self.peaks.get(pid, 0) / 1024
+            role["cpu_s"] += self.cpu_last[pid] - self.cpu_start[pid]
+            role["processes"] += 1
+        return out
 
 
 # ---- PostgreSQL ---------------------------------------------------------------------------------------------------
@@ -820,6 +842,7 @@ def measure(kind: str, shape: str, args, fake: FakeProcess, workdir: Path, postg
         "instances": len(servers),
         "server_cpu_s": processes.cpu_seconds,
         "server_busy": processes.cpu_seconds / processes.seconds,
+        "server_processes": processes.by_role(),
         "fake_busy": fake_cpu / fake_wall,
     }
 
@@ -917,6 +940,17 @@ def notes(results: list[dict]) -> list[str]:
     for r in results:
         name = f"{SERVERS[r['server']]}, {r['shape']}"
         load, counts = r["load"], r["counts"]
+        roles = r.get("server_processes", {})
+        if len(roles) > 1:
+            out.append(
+                f"{name}: "
+                + "; ".join(
+                    f"{role} peak {figures['peak_mb']:.0f} MB, CPU {figures['cpu_s']:.1f} s"
+                    + (f" ({figures['processes']:.0f} processes)" if figures["processes"] > 1 else "")
+                    for role, figures in sorted(roles.items(), reverse=True)
+                )
+                + f" ({r['server_cpu_s'] * 1000 / r['events']:.2f} ms of CPU per event in all)"
+            )
         other = {k: v for k, v in load["statuses"].items() if k != "200"}
         if other:
             out.append(f"{name}: webhook answers other than 200: {other}")
@@ -961,6 +995,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--latency-ms", type=float, default=30, help="the fake LINE API answers after this (default 30)"
     )
+    parser.add_argument(
+        "--slow-fraction",
+        type=float,
+        default=0.0,
+        metavar="F",
+        help="this share of reply and push calls is answered only after --slow-seconds (the call itself is accepted "
+        "at once; issue 13.7's slow-call case: --slow-fraction 0.02 --slow-seconds 15 --rate 20)",
+    )
+    parser.add_argument("--slow-seconds", type=float, default=15, help="how late a slow call is answered (default 15)")
     parser.add_argument(
         "--token-ttl",
         type=float,
@@ -1051,8 +1094,13 @@ def run(args: argparse.Namespace, out=_print) -> list[dict]:
         if args.openapi_sample == 1
         else f"one request in {args.openapi_sample}"
     )
+    slow = (
+        f", {args.slow_fraction:.0%} of reply/push calls answered after {args.slow_seconds:g} s"
+        if args.slow_fraction
+        else ""
+    )
     out(
-        f"{os.cpu_count()} cores; fake LINE API answers after {args.latency_ms:g} ms, reply tokens refused after "
+        f"{os.cpu_count()} cores; fake LINE API answers after {args.latency_ms:g} ms{slow}, reply tokens refused after "
         f"{args.token_ttl:g} s, OpenAPI check: {validation}; {args.per_request} events per webhook request"
     )
     shapes = []

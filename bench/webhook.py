@@ -120,12 +120,29 @@ def free_port() -> int:
 
 
 def memory_kib(pid: int) -> dict[str, int]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0])
+    """VmRSS and VmHWM of a process and of each of its descendants (ours: the web process and its queue process),
+    and their sums ("VmRSS", "VmHWM")."""
+    fields = {"VmRSS": 0, "VmHWM": 0, "processes": []}
+    for one in [pid, *descendants(pid)]:
+        figures = {}
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                figures[name] = int(value.split()[0])
+        command = Path(f"/proc/{one}/cmdline").read_bytes()
+        figures["role"] = "queue process" if b"queue_process" in command else "web process"
+        fields["processes"].append(figures)
+        fields["VmRSS"] += figures["VmRSS"]
+        fields["VmHWM"] += figures["VmHWM"]
     return fields
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
 
 
 def healthz(port: int) -> dict:
@@ -235,13 +252,34 @@ async def run_load(url: str, plan: dict) -> dict:
             "rps": plan["requests"] / elapsed,
             **percentiles(latencies),
         }
+        before = await backlog(session, url)
+        started = time.perf_counter()
         latencies = await open_loop(session, plan["rate_requests"], plan["rate"])
+        seconds = time.perf_counter() - started
+        after = await backlog(session, url)
         results["fixed_rate"] = {"rate": plan["rate"], "requests": plan["rate_requests"], **percentiles(latencies)}
+        if before is not None and after is not None:
+            # Events the inbox worker handled meanwhile: the backlog it started with, plus what came in, minus what is left.
+            handled = before + plan["rate_requests"] * plan["events"] - after
+            results["fixed_rate"]["worker"] = {"backlog_before": before, "handled": handled, "per_s": handled / seconds}
         if plan["fill"]:
             elapsed, _ = await closed_loop(session, plan["fill"], plan["concurrency"])
             results["fill"] = {"requests": plan["fill"], "seconds": elapsed}
     results["failures"] = failures
     return results
+
+
+async def backlog(session, callback_url: str) -> int | None:
+    """The inbox backlog (/healthz with the staff token); None for a server without one."""
+    try:
+        async with session.get(
+            callback_url.replace(CALLBACK, "/healthz"), headers={"Authorization": f"Bearer {STAFF_TOKEN}"}
+        ) as response:
+            body = await response.json()
+    except Exception:  # the reference servers answer without the detail
+        return None
+    inbox = body.get("inbox") if isinstance(body, dict) else None
+    return inbox.get("backlog") if isinstance(inbox, dict) else None
 
 
 def percentiles(latencies: list[float]) -> dict[str, float]:
@@ -349,13 +387,20 @@ def main() -> int:
     if "ours" in results:
         ours = results["ours"]
         memory = ours["memory_kib"]
+        each = ", ".join(f"{p['role']} {p['VmRSS'] / 1024:.0f} MB" for p in memory["processes"])
         print(
             f"ours: {ours['stored']} events stored of {ours['events_sent']} sent; RSS {memory['VmRSS'] / 1024:.0f} MB "
-            f"(peak {memory['VmHWM'] / 1024:.0f} MB); inbox backlog {ours['health']['inbox']['backlog']}"
+            f"in all ({each}; peak {memory['VmHWM'] / 1024:.0f} MB); inbox backlog {ours['health']['inbox']['backlog']}"
         )
+        worker = ours["fixed_rate"].get("worker")
+        if worker:
+            print(
+                f"ours: during the {args.rate:g} req/s run the inbox worker handled {worker['handled']:,} events "
+                f"({worker['per_s']:,.0f}/s; backlog at its start {worker['backlog_before']:,})"
+            )
         checks = [
-            (f"p99 < 50 ms at {args.rate:g} req/s", ours["fixed_rate"]["p99_ms"] < 50),
-            ("RSS < 200 MB", memory["VmRSS"] < 200 * 1024),
+            (f"p99 < 20 ms at {args.rate:g} req/s", ours["fixed_rate"]["p99_ms"] < 20),
+            ("RSS < 150 MB (all processes)", memory["VmRSS"] < 150 * 1024),
             ("every event stored", ours["stored"] == ours["events_sent"] and ours["failures"] == 0),
         ]
         if "bare" in results:

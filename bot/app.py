@@ -21,14 +21,15 @@ from bot.line.insight import UnitStatistics
 from bot.line.quota import QuotaMonitor
 from bot.line.translate import LineTranslator
 from bot.queues.delivery import ConsoleDelivery, Delivery
-from bot.queues.inbox import Dispatcher, InboxWorker, Translator
+from bot.queues.inbox import ConsoleTranslator, Dispatcher, InboxWorker, Translator
 from bot.queues.outbox import OutboxWriter
+from bot.queues.queue_process import PLATFORMS as ELSEWHERE
+from bot.queues.queue_process import Elsewhere, QueueProcess
 from bot.queues.sender import OutboxSender
 from bot.web import core as routes
 from bot.web.keys import RUNTIME
 from bot.web.ratelimit import add_rate_limit
 from community import staff_accounts
-from community.messages import Inbound
 from handlers.feature import Feature
 from handlers.features import build_router, site_for
 from scheduler.jobs import collect_jobs
@@ -37,15 +38,6 @@ from storage.db import Database, utcnow
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-
-
-class ConsoleTranslator:
-    """The console adapter stores neutral Inbound JSON in the inbox; translating is decoding."""
-
-    platform = "console"
-
-    async def translate(self, payload: str) -> Inbound:
-        return Inbound.from_json(payload)
 
 
 class CityRuntime:
@@ -90,7 +82,9 @@ class CityRuntime:
         if self.runtime.console_write is not None:
             self.deliveries["console"] = ConsoleDelivery(self.runtime.console_write)
         if city.line_enabled:
-            self.line_client = LineDelivery.client(settings.line_api_base_url, city.line_channel_access_token or "")
+            self.line_client = await LineDelivery.open_client(
+                settings.line_api_base_url, city.line_channel_access_token or ""
+            )
             self.line_api = AsyncMessagingApi(self.line_client)
             self.line_validator = SignatureValidator(city.line_channel_secret or "")
             self.translators["line"] = LineTranslator(self.line_api)
@@ -106,15 +100,24 @@ class CityRuntime:
         admins = {"line": city.admin_line_user_ids, "discord": city.admin_discord_user_ids}
         await self.db.run(staff_accounts.sync_admins, admins, now)  # staff admins: exactly the ADMIN_* ids
         self.sender = OutboxSender(self.db, self.deliveries, **self.runtime.sender_options)
-        self.worker = InboxWorker(
+        # The inbox worker in this process; when the queue process handles LINE and the console (serve), `worker` is
+        # what wakes the worker there, and this one and the sender here are left Discord's events and sends.
+        self.here = InboxWorker(
             self.db, self.translators, Dispatcher(self.router, self.site, self.outbox), on_sent=self.sender.wake.set
         )
+        self.worker: InboxWorker | Elsewhere = self.here
+
+    def wake_senders(self) -> None:
+        """A job queued sends: wake the sender here and the one in the queue process."""
+        self.sender.wake.set()
+        if self.runtime.queue_process is not None:
+            self.runtime.queue_process.wake_sender(self.id)
 
     def run_workers(self, stop: asyncio.Event) -> list[asyncio.Task]:
         # Each delivery says how much one request may carry; the outbox splits sends by that.
         self.outbox.limits.update({platform: delivery.limits for platform, delivery in self.deliveries.items()})
         tasks = [
-            asyncio.create_task(self.worker.run(stop), name=f"{self.id}-inbox"),
+            asyncio.create_task(self.here.run(stop), name=f"{self.id}-inbox"),
             asyncio.create_task(self.sender.run(stop), name=f"{self.id}-outbox"),
         ]
         if self.line_quota is not None:
@@ -147,12 +150,16 @@ class Runtime:
         run_scheduler: bool = True,
         features: tuple[Feature, ...] | None = None,
         city: str | None = None,
+        inbox_process: bool = True,
     ):
         self.settings = settings
         self.sender_options = sender_options or {}
         self.console_write = console_write
         self.run_workers = run_workers
         self.run_scheduler = run_scheduler
+        # With run_workers: LINE's and the console's events are handled and answered in a process of their own.
+        self.use_queue_process = inbox_process and run_workers
+        self.queue_process: QueueProcess | None = None
         chosen = [settings.city_settings(city)] if city is not None else list(settings.cities)
         self.cities = {c.id: CityRuntime(self, c, features if i == 0 else None) for i, c in enumerate(chosen)}
         self.default = next(iter(self.cities.values()))
@@ -189,7 +196,7 @@ class Runtime:
             from bot.discord.wiring import discord_bot_for  # noqa: PLC0415
 
             # One bot for every city on Discord; what happens in a city's server goes to that city.
-            parts = [(city.city, city.db, city.router, city.worker.wake.set) for city in on_discord]
+            parts = [(city.city, city.db, city.router, city.here.wake.set) for city in on_discord]
             self.discord = discord_bot_for(self.settings, parts)
             for city, served in zip(on_discord, self.discord.cities, strict=True):
                 city.deliveries["discord"] = served.delivery
@@ -200,13 +207,16 @@ class Runtime:
             log.info("Discord is off (DISCORD_BOT_TOKEN not set)")
         for city in self.cities.values():
             city.outbox.limits.update({p: d.limits for p, d in city.deliveries.items()})
+        if self.use_queue_process:
+            await self._start_queue_process()
+        for city in self.cities.values():
             if self.run_workers:
                 self.tasks += city.run_workers(self.stop_event)
         if self.run_scheduler:
             self.scheduler = build_scheduler(self.settings.tz)
             for city in self.cities.values():
                 schedule_jobs(
-                    self.scheduler, city.db, city.jobs, city.site, city.outbox.write, after_run=city.sender.wake.set
+                    self.scheduler, city.db, city.jobs, city.site, city.outbox.write, after_run=city.wake_senders
                 )
             self.scheduler.start()
         # Everything built so far (libraries, models, clients) lives as long as the process: keep it out of the
@@ -214,12 +224,36 @@ class Runtime:
         gc.collect()
         gc.freeze()
 
+    async def _start_queue_process(self) -> None:
+        cities = self.cities
+        process = QueueProcess(
+            self.settings,
+            {city.id: dict(city.outbox.limits) for city in cities.values()},
+            lambda city_id: cities[city_id].sender.wake.set(),
+            tell_sent=frozenset(c.id for c in cities.values() if set(c.deliveries) - ELSEWHERE),
+            sqlite_cities=frozenset(c.id for c in cities.values() if c.db is not None and c.db.is_sqlite),
+            sender_options=self.sender_options,
+        )
+        await process.start()
+        self.queue_process = process
+        for city in cities.values():
+            city.here.elsewhere = city.sender.elsewhere = ELSEWHERE
+            city.worker = Elsewhere(lambda city_id=city.id: process.wake_inbox(city_id))
+
+    def give_way_to_acks(self, writers: dict[str, Any]) -> None:
+        """On SQLite, the queue process lets each webhook write through before its next event (see queue_process)."""
+        if self.queue_process is not None:
+            for city_id, writer in writers.items():
+                writer.on_busy = self.queue_process.busy(city_id)
+
     async def stop(self) -> None:
         self.stop_event.set()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.discord is not None:
             await self.discord.close()
+        if self.queue_process is not None:
+            await self.queue_process.stop()
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -239,5 +273,10 @@ def create_app(settings: Settings, **runtime_options: Any) -> web.Application:
 
     app.cleanup_ctx.append(lifecycle)
     routes.add_routes(app, runtime)
+
+    async def give_way(_app: web.Application) -> None:  # after add_routes' startup, which makes the writers
+        runtime.give_way_to_acks(app[routes.INBOX_WRITERS])
+
+    app.on_startup.append(give_way)
     add_rate_limit(app, settings)  # public pages only: a loop of requests must not fill the engagement log
     return app

@@ -515,3 +515,109 @@ async def test_the_fake_refuses_text_over_5000_utf16_units(fake_line):
             },
         )
     assert response.status == 400
+
+
+# ---- issue 18: bounded calls per endpoint, LINE's rate, the sender's writes group-committed --------------------------
+
+
+async def test_calls_in_flight_stay_within_each_endpoints_bound(line_bot, fake_line, monkeypatch):
+    from bot.queues.delivery import Endpoint
+
+    delivery = line_bot.runtime.sender.deliveries["line"]
+    delivery.endpoints = {"push": Endpoint(in_flight=3, per_second=10_000)}
+    fake_line.latency = 0.05
+    in_flight, most = 0, 0
+    send_one = delivery.send
+
+    async def counting(*args):
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            return await send_one(*args)
+        finally:
+            in_flight -= 1
+
+    monkeypatch.setattr(delivery, "send", counting)
+    people = [lp.user_id(f"bound-{i}") for i in range(30)]
+    await send(line_bot, lambda box: [box.push("line", p, Text("お知らせ")) for p in people])
+    await line_bot.settle()
+    assert sorted(b["to"] for b in fake_line.pushes()) == sorted(people)
+    assert most == 3  # three at a time, never more (and the sender did keep three out)
+
+
+def test_pace_keeps_an_endpoint_at_its_rate_after_a_short_burst():
+    from bot.queues.sender import Pace
+
+    pace = Pace(per_second=100)  # a tenth of a second's worth (10 calls, and the one now) may go at once
+    waits = [pace.delay(now=0.0) for _ in range(111)]
+    assert waits[:11] == [0.0] * 11
+    assert waits[11:] == pytest.approx([0.01 * k for k in range(1, 101)])  # then one every 10 ms: 100 a second
+    assert pace.delay(now=5.0) == 0.0  # after a quiet spell the burst is allowed again
+
+
+async def claimed_pushes(bot, count: int):
+    from bot.queues.sender import claim_due
+
+    await send(bot, lambda box: [box.push("line", lp.user_id(f"ledger-{i}"), Text("x")) for i in range(count)])
+    return await bot.db.run(claim_due, bot.clock(), ["line"], count, bot.runtime.sender.lease)
+
+
+def sent_changes(row, when) -> dict:
+    return {"status": "sent", "sent_at": when, "fallback_to": None, "last_error": None, "attempts": row.attempts + 1}
+
+
+async def test_the_ledger_writes_whatever_is_waiting_in_one_transaction(line_bot, monkeypatch):
+    ledger = line_bot.runtime.sender.ledger
+    rows = await claimed_pushes(line_bot, 20)
+    trips = []
+    run = ledger.db.run
+
+    async def counted(fn, *args):
+        trips.append(len(args[0]))
+        return await run(fn, *args)
+
+    monkeypatch.setattr(ledger.db, "run", counted)
+    now = utcnow()
+    await asyncio.gather(*(ledger.record(row, sent_changes(row, now)) for row in rows))
+    assert trips == [20]  # twenty outcomes, one transaction
+    assert {r.status for r in line_bot.outbox()} == {"sent"}
+    assert {r.lease_until for r in line_bot.outbox()} == {None}
+
+
+async def test_one_bad_write_in_the_ledger_fails_alone(line_bot):
+    ledger = line_bot.runtime.sender.ledger
+    good, bad = await claimed_pushes(line_bot, 2)
+    now = utcnow()
+    results = await asyncio.gather(
+        ledger.record(good, sent_changes(good, now)),
+        ledger.record(bad, {"status": "sent", "no_such_column": 1}),
+        return_exceptions=True,
+    )
+    assert results[0] is None and isinstance(results[1], Exception)
+    by_id = rows_by_id(line_bot)
+    assert by_id[good.id].status == "sent" and by_id[bad.id].status == "sending"  # retaken after its lease
+
+
+async def test_a_renewal_written_with_a_mark_and_an_outcome_keeps_both(line_bot):
+    from datetime import timedelta
+
+    ledger = line_bot.runtime.sender.ledger
+    marked, recorded, other = await claimed_pushes(line_bot, 3)
+    until = marked.lease_until + timedelta(seconds=30)
+    now = utcnow()
+    was_marked, _, kept = await asyncio.gather(
+        ledger.mark(marked),
+        ledger.record(recorded, sent_changes(recorded, now)),
+        ledger.renew([marked, recorded, other], until),
+    )
+    assert was_marked is True
+    assert kept == {marked.id, other.id}  # the recorded row is no longer held, so not renewed
+    assert marked.lease_until == other.lease_until == until
+    by_id = rows_by_id(line_bot)
+    assert by_id[recorded.id].status == "sent"
+    assert by_id[marked.id].outcome_unknown and by_id[marked.id].lease_until == until
+    # A write under the old lease no longer matches: the row is ours only under the renewed one.
+    stale = by_id[other.id]
+    stale.lease_until = until - timedelta(seconds=30)
+    assert await ledger.mark(stale) is False

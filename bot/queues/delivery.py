@@ -10,6 +10,15 @@ from bot.queues.outbox import Limits
 from community.messages import OutboundMessage, plain_text
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """How the sender may use one of a platform's endpoints (a send method): calls in flight at once, and calls per
+    second (the platform's documented rate limit)."""
+
+    in_flight: int
+    per_second: float
+
+
 @dataclass
 class Delivered:
     detail: str = "sent"
@@ -35,6 +44,9 @@ class ReplyTokenExpired(Exception):
 class Delivery(Protocol):
     platform: str
     limits: Limits  # what one request may carry (the outbox splits sends by it)
+    # Optional, by send method: what the sender may do at once and per second (unbounded for a method not named;
+    # the sender's own total bound still holds).
+    # endpoints: Mapping[str, Endpoint]
 
     # A delivery that sends announcements' multicasts (LINE) also takes `unit=`: the row's aggregation unit, passed
     # only for rows that have one.

@@ -11,13 +11,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, func, select
 
 from bot.queues.outbox import OutboxWriter
-from bot.queues.polling import drain, poll_until_stopped
+from bot.queues.polling import claim_rows, drain, poll_until_stopped
 from community import members
 from community.city import Site
 from community.messages import DIRECT, FOLLOW, MESSAGE, POSTBACK, Inbound, Postbox, Text
@@ -42,6 +42,26 @@ class Translator(Protocol):
     platform: str
 
     async def translate(self, payload: str) -> Inbound | None: ...
+
+    # Optional: the same without waiting on anything (for a batch handled on the database thread); raises NeedsLoop
+    # for an event whose translation must call out (a LINE join asks the group's name).
+    # def translate_now(self, payload: str) -> Inbound | None: ...
+
+
+class NeedsLoop(Exception):
+    """translate_now cannot translate this event without awaiting something: handle it the ordinary way."""
+
+
+class ConsoleTranslator:
+    """The console adapter stores neutral Inbound JSON in the inbox; translating is decoding."""
+
+    platform = "console"
+
+    async def translate(self, payload: str) -> Inbound:
+        return Inbound.from_json(payload)
+
+    def translate_now(self, payload: str) -> Inbound:
+        return Inbound.from_json(payload)
 
 
 _INBOX_COLUMNS = (
@@ -96,6 +116,19 @@ def store_batches(session: Session, batches: list[tuple[str, list[tuple[str, str
 
 InboxRows = list[tuple[str, str, bool, str]]  # (event id, type, is redelivery, payload)
 
+T = TypeVar("T")
+
+
+async def writing(db: Database, on_busy: Callable[[bool], None] | None, fn: Callable[..., T], *args: Any) -> T:
+    """db.run(fn, ...) with on_busy(True) before and on_busy(False) after (see InboxWriter.on_busy)."""
+    if on_busy is None:
+        return await db.run(fn, *args)
+    on_busy(True)
+    try:
+        return await db.run(fn, *args)
+    finally:
+        on_busy(False)
+
 
 class InboxWriter:
     """Group commit for the webhook: requests that arrive while a write is in flight share the next transaction.
@@ -111,6 +144,9 @@ class InboxWriter:
         self._flusher: asyncio.Task | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        # on_busy(True) as a write goes to the database, on_busy(False) when it is done: a worker in another process
+        # that shares this SQLite file gives way by it (bot/queues/inbox_process.py), as quiet() lets one here.
+        self.on_busy: Callable[[bool], None] | None = None
 
     async def store(self, platform: str, events: list[tuple[str, str, bool, str]]) -> None:
         """Returns once the events are committed; raises what the write raised (e.g. SQLAlchemyError)."""
@@ -140,7 +176,7 @@ class InboxWriter:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_requests], self._waiting[self.max_requests :]
             try:
-                await self.db.run(store_batches, [(platform, events) for platform, events, _ in batch], utcnow())
+                await writing(self.db, self.on_busy, store_batches, [(p, events) for p, events, _ in batch], utcnow())
             except Exception:  # noqa: BLE001 - one request's input must not fail the others: each tries alone
                 for platform, events, future in batch:
                     await self._store_alone(platform, events, future)
@@ -154,7 +190,7 @@ class InboxWriter:
         (answered 200: LINE would otherwise redeliver it forever). Raises to the request only what stops every
         write (the database is away)."""
         try:
-            await self.db.run(store_or_park, platform, events, utcnow())
+            await writing(self.db, self.on_busy, store_or_park, platform, events, utcnow())
         except Exception as exc:  # noqa: BLE001 - handed to the waiting request, which answers 503
             if not future.done():
                 future.set_exception(exc)
@@ -198,8 +234,9 @@ _PARK = text(
 ).bindparams(bindparam("now", type_=InboxEvent.__table__.c.received_at.type))
 
 
-def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[InboxEvent]:
-    return leases.claim_due(session, InboxEvent, "processing", now, platforms, limit, lease)
+def claim_due(session: Session, now: datetime, platforms: list[str], limit: int, lease: timedelta) -> list[Any]:
+    """Claim up to limit due events (see polling.claim_rows): objects with InboxEvent's columns."""
+    return claim_rows(session, _inbox, "processing", now, platforms, limit, lease)
 
 
 class Dispatcher:
@@ -353,6 +390,16 @@ class InboxWorker:
         self.wake = asyncio.Event()
         # Awaited before each event: the web app sets it to the webhook writer's quiet(), so acks go first.
         self.give_way: Callable[[], Awaitable[None]] | None = None
+        # Platforms whose events another process's worker handles (bot/queues/queue_process.py): not claimed here.
+        self.elsewhere: frozenset[str] = frozenset()
+        # The queue process sets these: a claimed batch is handled on the database thread in one trip (each event
+        # still in its own transaction), with give_way_now() before each event instead of give_way.
+        self.in_thread = False
+        self.give_way_now: Callable[[], None] | None = None
+
+    @property
+    def platforms(self) -> list[str]:
+        return [platform for platform in self.translators if platform not in self.elsewhere]
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
         await poll_until_stopped(self.process_due, self.wake, stop, idle_seconds, "inbox")
@@ -361,7 +408,16 @@ class InboxWorker:
         return await drain(self.process_due, max_passes)
 
     async def process_due(self) -> int:
-        rows = await self.db.run(claim_due, self.clock(), list(self.translators), self.batch, self.lease)
+        platforms = self.platforms
+        if not platforms:
+            return 0
+        rows = await self.db.run(claim_due, self.clock(), platforms, self.batch, self.lease)
+        if self.in_thread and rows:
+            for row in await self.db.run(self._handle_batch, rows):
+                await self.process(row)  # what could not be translated without the loop
+            if self.on_sent:
+                self.on_sent()
+            return len(rows)
         lost: set[int] = set()
         for i, row in enumerate(rows):
             if row.id in lost:
@@ -373,8 +429,8 @@ class InboxWorker:
             if self.give_way is not None:
                 await self.give_way()
             await self.process(row)
-        if rows and self.on_sent:
-            self.on_sent()
+            if self.on_sent:
+                self.on_sent()  # each event's answers go as soon as they are committed
         return len(rows)
 
     async def _renew(self, rows: list[InboxEvent]) -> set[int]:
@@ -387,6 +443,51 @@ class InboxWorker:
             if row.id in kept:
                 row.lease_until = new_until
         return {row.id for row in rows} - kept
+
+    def _handle_batch(self, session: Session, rows: list[InboxEvent]) -> list[InboxEvent]:
+        """On the database thread: each event of a claimed batch in its own transaction, as process() does them one
+        trip at a time (without the two thread switches per event, which cost more than handling /help when the
+        loop is busy sending). Returns the rows to handle the ordinary way (see NeedsLoop)."""
+        later: list[InboxEvent] = []
+        lost: set[int] = set()
+        for i, row in enumerate(rows):
+            if row.id in lost:
+                continue
+            if row.lease_until - self.clock() < self.lease / 2:
+                lost |= _renew_now(session, [r for r in rows[i:] if r.id not in lost], self.clock() + self.lease)
+                if row.id in lost:
+                    continue
+            if self.give_way_now is not None:
+                self.give_way_now()
+            inbound = None
+            try:
+                if row.payload is None:
+                    _complete(session, row.id, row.lease_until, "skipped", None, None, "payload purged")
+                else:
+                    inbound = self.translators[row.platform].translate_now(row.payload)  # type: ignore[attr-defined]
+                    status = "done" if inbound is not None else "skipped"
+                    _complete(session, row.id, row.lease_until, status, self.dispatcher, inbound)
+                session.commit()
+            except NeedsLoop:
+                session.rollback()
+                later.append(row)
+            except Exception as exc:  # noqa: BLE001 - logged and recorded by _failed_now, as process() does
+                session.rollback()
+                self._failed_now(session, row, exc, inbound)
+        return later
+
+    def _failed_now(self, session: Session, row: InboxEvent, exc: Exception, inbound: Inbound | None) -> None:
+        log.exception("inbox event %s (%s) failed", row.id, row.event_type)
+        try:
+            error = f"{type(exc).__name__}: {exc}"
+            status = _record_failure(session, row.id, row.lease_until, error, self.dispatcher, inbound, self.clock())
+            session.commit()
+        except Exception:  # the database is away: the lease runs out and the event is tried again
+            session.rollback()
+            log.exception("inbox event %s: its failure could not be recorded", row.id)
+            return
+        if status == "parked":
+            log.error("inbox event %s parked after %d attempts", row.id, MAX_ATTEMPTS)
 
     async def process(self, row: InboxEvent) -> None:
         inbound = None
@@ -412,6 +513,17 @@ class InboxWorker:
             )
             if status == "parked":
                 log.error("inbox event %s parked after %d attempts", row.id, MAX_ATTEMPTS)
+
+
+def _renew_now(session: Session, rows: list[InboxEvent], new_until: datetime) -> set[int]:
+    """_renew on the database thread (committed here): returns the ids no longer ours."""
+    held_until = rows[0].lease_until
+    kept = leases.extend_leases(session, InboxEvent, "processing", [r.id for r in rows], held_until, new_until)
+    session.commit()
+    for row in rows:
+        if row.id in kept:
+            row.lease_until = new_until
+    return {row.id for row in rows} - kept
 
 
 def inbox_counts(session: Session) -> dict[str, int]:
