@@ -1,6 +1,6 @@
 """Area communities: a LINE group or Discord channel bound to a 行政区 or a 小学校区, with facilitators (世話人) who are
 nudged when it goes quiet, as event spaces are; and the 区 members record as theirs (optional, erasable), which
-announcements use to reach a 区 (`members_of_area`) or a 小学校区 (`members_of_school`).
+announcements use to reach a 区 (`residents_of_area`) or a 小学校区 (`residents_of_school`).
 
 Messages in an area space are never stored, not even counted per person: only when the last one was.
 """
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from community import areas, members
 from community import events as ev
@@ -231,26 +232,27 @@ def clear_resident(session: Session, member_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def members_of_area(session: Session, area_id: int) -> list[int]:
-    """Member ids of everyone who recorded this 区 as theirs (for announcements to a 区); forgotten members are gone
-    from this list as soon as /forget-me runs."""
-    return list(
-        session.exec(
-            select(AreaResident.member_id).where(AreaResident.area_id == area_id).order_by(col(AreaResident.id))
-        )
+def residents_of_area(area_id: int) -> SelectOfScalar[int]:
+    """Everyone who recorded this 区 as theirs (announcements' segment area:<区>), as a query of member ids;
+    forgotten members are gone from it as soon as /forget-me runs."""
+    return select(AreaResident.member_id).where(AreaResident.area_id == area_id)
+
+
+def residents_of_school(school: str) -> SelectOfScalar[int]:
+    """Everyone whose recorded 区 is in this 小学校区 (segment school:<小学校区>), as a query of member ids."""
+    return (
+        select(AreaResident.member_id)
+        .join(Area, col(Area.id) == col(AreaResident.area_id))
+        .where(Area.school == areas.normalise(school))
     )
+
+
+def members_of_area(session: Session, area_id: int) -> list[int]:
+    return list(session.exec(residents_of_area(area_id).order_by(col(AreaResident.id))))
 
 
 def members_of_school(session: Session, school: str) -> list[int]:
-    """Member ids of everyone whose recorded 区 is in this 小学校区."""
-    return list(
-        session.exec(
-            select(AreaResident.member_id)
-            .join(Area, col(Area.id) == col(AreaResident.area_id))
-            .where(Area.school == areas.normalise(school))
-            .order_by(col(AreaResident.id))
-        )
-    )
+    return list(session.exec(residents_of_school(school).order_by(col(AreaResident.id))))
 
 
 def residents_count(session: Session) -> int:

@@ -24,14 +24,14 @@ from typing import cast
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from community import areas, board, events
+from community import area_spaces, areas, board, events
 from community.childcare import add_months
 from community.city import Site
 from community.problems import Problem
 from community.texts import fold, t, words
+from storage.db import id_of
 from storage.models import Member, PlatformAccount
 from storage.models.announce import AnnounceOptOut
-from storage.models.areas import Area, AreaResident
 from storage.models.childcare import ChildcareChild
 from storage.models.community import CommunityMember
 from storage.models.events import Event, EventRegistration, EventSpace, EventSpaceMember
@@ -209,11 +209,9 @@ def member_ids(session: Session, segment: str, today: date) -> SelectOfScalar[in
             raise Problem("event.no_such_code", code=value[:12])
         return event_participants(event.id)
     if kind == AREA:
-        named = select(Area.id).where(Area.name == value)
-        return select(AreaResident.member_id).where(col(AreaResident.area_id).in_(named))
+        return area_spaces.residents_of_area(id_of(areas.area_named(session, value)))
     if kind == SCHOOL:
-        in_school = select(Area.id).where(Area.school == value)
-        return select(AreaResident.member_id).where(col(AreaResident.area_id).in_(in_school))
+        return area_spaces.residents_of_school(value)
     return community  # all, and platform:<p> (the platform is chosen among their accounts)
 
 

@@ -1,6 +1,6 @@
 """The 行政区 feature (issue 17): the city's 区 and the rules each chooses to publish (/area, /areas on the web),
 their representatives and the profile dialogue, area communities (groups bound to a 区 or 小学校区, with facilitators
-and quiet nudges) and the 区 members record as theirs (for announcements: community.area_spaces.members_of_area).
+and quiet nudges) and the 区 members record as theirs (announcements to a 区 or 小学校区: community.segments).
 
 chat.py holds the search, representatives, the profile dialogue and /area mine; spaces.py the area communities
 (both on the one `chat`); web.py the public pages and the staff-side form; cli.py the register."""
