@@ -509,8 +509,13 @@ def test_the_shipped_files_say_each_citys_own_plan():
     assert {name for year in omitama.targets.values() for name in year} == {
         "app_downloads",
         "events_with_group_and_facilitator_percent",
+        "visitors",
     }
-    assert omitama.targets_for(2026) == {"app_downloads": 5000, "events_with_group_and_facilitator_percent": 100}
+    assert omitama.targets_for(2026) == {
+        "app_downloads": 5000,
+        "events_with_group_and_facilitator_percent": 100,
+        "visitors": 1000000,
+    }
     assert (omitama.app.downloads_baseline, omitama.app.downloads_baseline_month) == (456, "2026-03")
     assert [venue.id for venue in omitama.events.venues] == ["minore", "apios"]
 

@@ -397,7 +397,7 @@ async def test_omitamas_file_carries_its_own_targets_and_not_kashimas(make_setti
         data = await (await client.get("/api/kpi?fy=2026", headers=auth())).json()
     jsonschema.validate(data, CONTRACT)
     targets = {name: item["target"] for name, item in data["kpis"].items() if item["target"] is not None}
-    assert targets == {"app_downloads": 5000, "events_with_group_and_facilitator_percent": 100}
+    assert targets == {"app_downloads": 5000, "events_with_group_and_facilitator_percent": 100, "visitors": 1000000}
     assert data["kpis"]["app_downloads"]["value"] == 456  # the plan's starting point
 
 
