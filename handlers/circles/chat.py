@@ -8,10 +8,11 @@ from typing import Any
 
 from community import circles, members, relay
 from community.event_jobs import notify_staff
-from community.messages import Action, Card, Carousel, Text
+from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers.context import DIRECT_PLACE, Context
+from handlers.carousel import page_cards
+from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.listings import conversations
 from handlers.router import ChatRoutes
 from storage.db import id_of
@@ -21,20 +22,9 @@ from storage.models.circles import Circle
 chat = ChatRoutes("circles")
 
 STAFF_ONLY = {members.STAFF}
-PER_PAGE = 11
 NEW = "circle-new"  # the dialogue; its steps:
 STEPS: tuple[str, ...] = ("name", "category", "activity", "area", "join", "confirm")
 PREVIEW = 80
-
-
-def sender(ctx: Context) -> Member:
-    if ctx.member is None:
-        raise ValueError("a command without a sender")
-    return ctx.member
-
-
-def short(text: str) -> str:
-    return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "\u2026"
 
 
 # ---- the directory -------------------------------------------------------------------------------------------------
@@ -53,17 +43,10 @@ def circles_more(ctx: Context, page: int, query: str = "") -> None:
 def show_page(ctx: Context, query: str, page: int) -> None:
     query = " ".join(query.replace(":", " ").split())[:60]
     found = circles.listed(ctx.session, query)
-    start = (max(page, 1) - 1) * PER_PAGE
-    shown = found[start : start + PER_PAGE]
-    if not shown:
+    cards = page_cards(ctx, found, page, circle_card, "circle", query)
+    if not cards:
         ctx.say("circle.none", url=ctx.site.public_url("circles"))
         return
-    cards = [circle_card(ctx, c) for c in shown]
-    if start + PER_PAGE < len(found):
-        data = f"circle:more:{page + 1}:{query}" if query else f"circle:more:{page + 1}"
-        more = Action(label=ctx.t("circle.more_button"), data=data[:300])
-        text = ctx.t("circle.more_text", count=len(found))
-        cards.append(Card(title=ctx.t("circle.more_title"), text=text, actions=(more,)))
     intro = ctx.t("circle.intro", count=len(found), url=ctx.site.public_url("circles"))
     ctx.reply(Text(intro), Carousel(tuple(cards), alt=ctx.t("circle.list_alt")))
 
@@ -71,7 +54,7 @@ def show_page(ctx: Context, query: str, page: int) -> None:
 def circle_card(ctx: Context, circle: Circle) -> Card:
     lines = [
         ctx.t(f"circle.category.{circle.category}"),
-        short(circle.activity),
+        clip(circle.activity, PREVIEW),
         ctx.t("circle.line_area", area=circle.area),
     ]
     actions: tuple[Action, ...] = ()

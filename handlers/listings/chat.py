@@ -9,10 +9,11 @@ from typing import Any
 
 from community import areas, listings, members, relay
 from community.event_jobs import notify_staff
-from community.messages import Action, Card, Carousel, Text
+from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers.context import DIRECT_PLACE, Context
+from handlers.carousel import page_cards
+from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.router import ChatRoutes
 from storage.db import id_of
 from storage.models import Member
@@ -21,7 +22,6 @@ from storage.models.listings import Listing
 chat = ChatRoutes("listings")
 
 STAFF_ONLY = {members.STAFF}
-PER_PAGE = 11  # listing cards per carousel; a 12th leads to the next page
 NEW = "listing-new"  # the dialogue; steps: kind, then each field, then confirm
 STEPS: tuple[str, ...] = ("kind", *listings.FIELDS, "confirm")
 OPTIONAL = {"conditions", "photo_url"}  # a 「なし」 button answers these
@@ -29,19 +29,9 @@ MAX_DISTRICT_BUTTONS = 9
 PREVIEW = 60
 
 
-def sender(ctx: Context) -> Member:
-    if ctx.member is None:
-        raise ValueError("a command without a sender")
-    return ctx.member
-
-
 def title(lang: str, listing: Listing) -> str:
     kind = t(lang, f"listing.kind.{listing.kind}")
     return t(lang, "relay.subject.listing", id=id_of(listing), kind=kind, place=listing.place)
-
-
-def short(text: str) -> str:
-    return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "\u2026"
 
 
 # ---- the open listings ---------------------------------------------------------------------------------------------
@@ -59,16 +49,10 @@ def listings_more(ctx: Context, page: int) -> None:
 
 def show_page(ctx: Context, page: int) -> None:
     found = listings.open_listings(ctx.session, ctx.now)
-    start = (max(page, 1) - 1) * PER_PAGE
-    shown = found[start : start + PER_PAGE]
-    if not shown:
+    cards = page_cards(ctx, found, page, listing_card, "listing")
+    if not cards:
         ctx.say("listing.none_open", url=ctx.site.public_url("listings"))
         return
-    cards = [listing_card(ctx, listing) for listing in shown]
-    if start + PER_PAGE < len(found):
-        more = Action(label=ctx.t("listing.more_button"), data=f"listing:more:{page + 1}")
-        text = ctx.t("listing.more_text", count=len(found))
-        cards.append(Card(title=ctx.t("listing.more_title"), text=text, actions=(more,)))
     intro = ctx.t("listing.intro", count=len(found), url=ctx.site.public_url("listings"))
     ctx.reply(Text(intro), Carousel(tuple(cards), alt=ctx.t("listing.list_alt")))
 
@@ -79,7 +63,7 @@ def listing_card(ctx: Context, listing: Listing) -> Card:
         ctx.t("listing.line_price", price=listing.price),
     ]
     if listing.conditions:
-        lines.append(ctx.t("listing.line_conditions", conditions=short(listing.conditions)))
+        lines.append(ctx.t("listing.line_conditions", conditions=clip(listing.conditions, PREVIEW)))
     actions = [Action(label=ctx.t("listing.ask_button"), data=f"listing:ask:{id_of(listing)}")]
     if listing.photo_url:
         actions.append(Action(label=ctx.t("listing.photo_button"), url=listing.photo_url))
