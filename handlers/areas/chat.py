@@ -15,6 +15,7 @@ from community import area_spaces, areas, members
 from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
+from handlers import steps
 from handlers.carousel import page_cards
 from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.router import ChatRoutes
@@ -241,9 +242,7 @@ def dialogue_area(ctx: Context) -> tuple[Area, str, dict[str, Any]] | None:
 def ask(ctx: Context, area: Area, step: str, data: dict[str, Any], hint: str = "") -> None:
     """The question for `step`, with its buttons (each sends its own label: typing it answers the same)."""
     answers = data["answers"]
-    lines = [hint] if hint else []
-    question = ctx.t(f"area.q.{step}", name=area.name)
-    lines.append(ctx.t("area.step", number=STEPS.index(step) + 1, total=len(STEPS), question=question))
+    lines = [steps.question(ctx, "area", STEPS, step, hint, name=area.name)]
     current = current_text(ctx, area, step, answers)
     if current:
         lines.append(ctx.t("area.current", value=current))

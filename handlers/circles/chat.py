@@ -11,12 +11,12 @@ from community.event_jobs import notify_staff
 from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
+from handlers import steps
 from handlers.carousel import page_cards
 from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.listings import conversations
 from handlers.router import ChatRoutes
 from storage.db import id_of
-from storage.models import Member
 from storage.models.circles import Circle
 
 chat = ChatRoutes("circles")
@@ -105,22 +105,17 @@ def answered(ctx: Context, text: str) -> None:
 
 
 def ask(ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
-    lines = [hint] if hint else []
-    if step == "confirm":
-        question = ctx.t("circle.q.confirm", summary=summary(ctx, data["answers"]))
-    else:
-        question = ctx.t(f"circle.q.{step}")
-    lines.append(ctx.t("circle.step", number=STEPS.index(step) + 1, total=len(STEPS), question=question))
-    ctx.ask(NEW, step, Text("\n".join(lines), quick_replies=tuple(buttons(ctx, step))), data)
+    values = {"summary": summary(ctx, data["answers"])} if step == "confirm" else {}
+    text = steps.question(ctx, "circle", STEPS, step, hint, **values)
+    ctx.ask(NEW, step, Text(text, quick_replies=steps.buttons(ctx, "circle", labels(ctx, step))), data)
 
 
-def buttons(ctx: Context, step: str) -> list[Action]:
-    labels = {
+def labels(ctx: Context, step: str) -> list[str]:
+    return {
         "category": [ctx.t(f"circle.category.{c}") for c in circles.CATEGORIES],
         "join": [ctx.t("circle.contact_choice")] if conversations.available(ctx) else [],
         "confirm": [ctx.t("circle.send_button")],
     }.get(step, [])
-    return [Action(label=label[:20], text=label) for label in [*labels, ctx.t("circle.cancel_button")]]
 
 
 def summary(ctx: Context, answers: dict[str, Any]) -> str:
@@ -181,8 +176,7 @@ def circle_reject(ctx: Context) -> None:
 
 
 def tell_submitter(ctx: Context, circle: Circle, key: str, **values: object) -> None:
-    submitter = ctx.session.get(Member, circle.submitter_member_id)
-    lang = submitter.lang if submitter else "ja"
+    lang = relay.language_of(ctx.session, circle.submitter_member_id)
     ctx.push_member(circle.submitter_member_id, Text(t(lang, key, name=circle.name, **values)))
 
 

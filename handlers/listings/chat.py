@@ -12,11 +12,11 @@ from community.event_jobs import notify_staff
 from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
+from handlers import steps
 from handlers.carousel import page_cards
 from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.router import ChatRoutes
 from storage.db import id_of
-from storage.models import Member
 from storage.models.listings import Listing
 
 chat = ChatRoutes("listings")
@@ -103,31 +103,23 @@ def answered(ctx: Context, text: str) -> None:
 
 
 def ask(ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
-    """The question for `step` with its buttons; each button sends its own label, so typing it answers the same."""
-    lines = [hint] if hint else []
-    number = STEPS.index(step) + 1
-    if step == "confirm":
-        question = ctx.t("listing.q.confirm", summary=summary(ctx, data["answers"]))
-    else:
-        question = ctx.t(f"listing.q.{step}")
-    lines.append(ctx.t("listing.step", number=number, total=len(STEPS), question=question))
-    ctx.ask(NEW, step, Text("\n".join(lines), quick_replies=tuple(buttons(ctx, step))), data)
+    values = {"summary": summary(ctx, data["answers"])} if step == "confirm" else {}
+    text = steps.question(ctx, "listing", STEPS, step, hint, **values)
+    ctx.ask(NEW, step, Text(text, quick_replies=steps.buttons(ctx, "listing", labels(ctx, step))), data)
 
 
-def buttons(ctx: Context, step: str) -> list[Action]:
+def labels(ctx: Context, step: str) -> list[str]:
     if step == "kind":
-        labels = [ctx.t(f"listing.kind.{kind}") for kind in listings.KINDS]
-    elif step == "place":
-        labels = areas.districts(areas.all_areas(ctx.session))[:MAX_DISTRICT_BUTTONS]
-    elif step == "price":
-        labels = [ctx.t("listing.free_button")]
-    elif step in OPTIONAL:
-        labels = [ctx.t("listing.none_button")]
-    elif step == "confirm":
-        labels = [ctx.t("listing.send_button")]
-    else:
-        labels = []
-    return [Action(label=label[:20], text=label) for label in [*labels, ctx.t("listing.cancel_button")]]
+        return [ctx.t(f"listing.kind.{kind}") for kind in listings.KINDS]
+    if step == "place":
+        return areas.districts(areas.all_areas(ctx.session))[:MAX_DISTRICT_BUTTONS]
+    if step == "price":
+        return [ctx.t("listing.free_button")]
+    if step in OPTIONAL:
+        return [ctx.t("listing.none_button")]
+    if step == "confirm":
+        return [ctx.t("listing.send_button")]
+    return []
 
 
 def summary(ctx: Context, answers: dict[str, Any]) -> str:
@@ -171,8 +163,7 @@ def listing_pending(ctx: Context) -> None:
 def listing_approve(ctx: Context) -> None:
     listing = listings.get(ctx.session, listings.parse_id(ctx.args))
     listings.approve(ctx.session, ctx.site, listing, ctx.now, by=ctx.member)
-    owner = ctx.session.get(Member, listing.owner_member_id)
-    lang = owner.lang if owner else "ja"
+    lang = relay.language_of(ctx.session, listing.owner_member_id)
     days = ctx.city.listings.days
     url = ctx.site.public_url("listings")
     notice = t(lang, "listing.owner_approved", title=title(lang, listing), days=days, url=url)
@@ -185,8 +176,7 @@ def listing_reject(ctx: Context) -> None:
     first, _, reason = ctx.args.strip().partition(" ")
     listing = listings.get(ctx.session, listings.parse_id(first))
     listings.reject(ctx.session, listing, ctx.now, by=ctx.member, reason=reason.strip())
-    owner = ctx.session.get(Member, listing.owner_member_id)
-    lang = owner.lang if owner else "ja"
+    lang = relay.language_of(ctx.session, listing.owner_member_id)
     why = reason.strip()[:200] or t(lang, "listing.no_reason")
     notice = t(lang, "listing.owner_rejected", title=title(lang, listing), reason=why)
     ctx.push_member(listing.owner_member_id, Text(notice))
