@@ -3,9 +3,11 @@ send their own labels, so that typing a label answers the same as pressing it.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from community.messages import Action
+from community.messages import Action, Text
 from handlers.context import Context
 
 
@@ -20,3 +22,30 @@ def question(ctx: Context, key: str, steps: Sequence[str], step: str, hint: str 
 def buttons(ctx: Context, key: str, labels: Sequence[str]) -> tuple[Action, ...]:
     """A button for each label (cut to LINE's 20 characters) and the dialogue's cancel button last."""
     return tuple(Action(label=label[:20], text=label) for label in [*labels, ctx.t(f"{key}.cancel_button")])
+
+
+def draft(ctx: Context, first: str) -> tuple[str, dict[str, Any]]:
+    """The step being answered and the dialogue's data, with the answers so far under "answers"."""
+    data = ctx.dialogue_data if isinstance(ctx.dialogue_data, dict) else {"answers": {}}
+    data.setdefault("answers", {})
+    return (ctx.dialogue.step if ctx.dialogue is not None else first), data
+
+
+@dataclass(frozen=True)
+class Form:
+    """A member's submission asked a step at a time, the last step "confirm" showing the answers' summary."""
+
+    key: str  # the texts' prefix: key.q.<step>, key.step, key.cancel_button
+    dialogue: str
+    steps: tuple[str, ...]
+    labels: Callable[[Context, str], list[str]]  # a step's buttons
+    summary: Callable[[Context, dict[str, Any]], str]
+
+    def ask(self, ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
+        values = {"summary": self.summary(ctx, data["answers"])} if step == "confirm" else {}
+        text = question(ctx, self.key, self.steps, step, hint, **values)
+        quick = buttons(ctx, self.key, self.labels(ctx, step))
+        ctx.ask(self.dialogue, step, Text(text, quick_replies=quick), data)
+
+    def ask_next(self, ctx: Context, step: str, data: dict[str, Any]) -> None:
+        self.ask(ctx, self.steps[self.steps.index(step) + 1], data)

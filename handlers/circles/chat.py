@@ -11,7 +11,7 @@ from community.event_jobs import notify_staff
 from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers import steps
+from handlers import review, steps
 from handlers.carousel import page_cards
 from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.listings import conversations
@@ -77,14 +77,13 @@ def contact(ctx: Context, circle_id: int) -> None:
 
 @chat.command("circle new", places={DIRECT_PLACE})
 def circle_new(ctx: Context) -> None:
-    ask(ctx, "name", {"answers": {}}, hint=ctx.t("circle.new_intro"))
+    FORM.ask(ctx, "name", {"answers": {}}, hint=ctx.t("circle.new_intro"))
 
 
 @chat.step(NEW, *STEPS)
 def answered(ctx: Context, text: str) -> None:
-    data = ctx.dialogue_data if isinstance(ctx.dialogue_data, dict) else {"answers": {}}
-    step = ctx.dialogue.step if ctx.dialogue is not None else "name"
-    answers: dict[str, Any] = data.setdefault("answers", {})
+    step, data = steps.draft(ctx, "name")
+    answers: dict[str, Any] = data["answers"]
     try:
         if step == "category":
             category = circles.category_of(text)
@@ -99,15 +98,9 @@ def answered(ctx: Context, text: str) -> None:
         else:
             answers[step] = circles.check_field(step, text)
     except Problem as problem:
-        ask(ctx, step, data, hint=problem.text(ctx.lang))
+        FORM.ask(ctx, step, data, hint=problem.text(ctx.lang))
         return
-    ask(ctx, STEPS[STEPS.index(step) + 1], data)
-
-
-def ask(ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
-    values = {"summary": summary(ctx, data["answers"])} if step == "confirm" else {}
-    text = steps.question(ctx, "circle", STEPS, step, hint, **values)
-    ctx.ask(NEW, step, Text(text, quick_replies=steps.buttons(ctx, "circle", labels(ctx, step))), data)
+    FORM.ask_next(ctx, step, data)
 
 
 def labels(ctx: Context, step: str) -> list[str]:
@@ -130,9 +123,12 @@ def summary(ctx: Context, answers: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FORM = steps.Form("circle", NEW, STEPS, labels, summary)
+
+
 def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
     if not is_word("circle.send_words", text):
-        ask(ctx, "confirm", data, hint=ctx.t("circle.pick_a_button"))
+        FORM.ask(ctx, "confirm", data, hint=ctx.t("circle.pick_a_button"))
         return
     circle = circles.submit(ctx.session, sender(ctx), data["answers"], ctx.now)
     ctx.end_dialogue()
@@ -146,16 +142,10 @@ def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
 
 @chat.command("circle pending", roles=STAFF_ONLY)
 def circle_pending(ctx: Context) -> None:
-    waiting = circles.pending(ctx.session)
-    if not waiting:
-        ctx.say("circle.none_pending")
-        return
-    blocks = [ctx.t("circle.pending_header", count=len(waiting))]
-    for circle in waiting[:10]:
-        answers = {**circle.model_dump(), "join_url": circle.join_url}
-        blocks.append(f"#{id_of(circle)}\n{summary(ctx, answers)}")
-    blocks.append(ctx.t("circle.pending_footer"))
-    ctx.reply("\n\n".join(blocks))
+    def block(circle: Circle) -> str:
+        return f"#{id_of(circle)}\n{summary(ctx, {**circle.model_dump(), 'join_url': circle.join_url})}"
+
+    review.pending_list(ctx, "circle", circles.pending(ctx.session), block)
 
 
 @chat.command("circle approve", roles=STAFF_ONLY)

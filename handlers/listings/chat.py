@@ -12,7 +12,7 @@ from community.event_jobs import notify_staff
 from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers import steps
+from handlers import review, steps
 from handlers.carousel import page_cards
 from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.router import ChatRoutes
@@ -75,18 +75,17 @@ def listing_card(ctx: Context, listing: Listing) -> Card:
 
 @chat.command("listing new", places={DIRECT_PLACE})
 def listing_new(ctx: Context) -> None:
-    ask(ctx, "kind", {"answers": {}}, hint=ctx.t("listing.new_intro"))
+    FORM.ask(ctx, "kind", {"answers": {}}, hint=ctx.t("listing.new_intro"))
 
 
 @chat.step(NEW, *STEPS)
 def answered(ctx: Context, text: str) -> None:
-    data = ctx.dialogue_data if isinstance(ctx.dialogue_data, dict) else {"answers": {}}
-    step = ctx.dialogue.step if ctx.dialogue is not None else "kind"
-    answers: dict[str, Any] = data.setdefault("answers", {})
+    step, data = steps.draft(ctx, "kind")
+    answers: dict[str, Any] = data["answers"]
     if step == "kind":
         kind = listings.kind_of(text)
         if kind is None:
-            ask(ctx, step, data, hint=ctx.t("listing.pick_a_button"))
+            FORM.ask(ctx, step, data, hint=ctx.t("listing.pick_a_button"))
             return
         answers["kind"] = kind
     elif step == "confirm":
@@ -97,15 +96,9 @@ def answered(ctx: Context, text: str) -> None:
         try:
             answers[step] = listings.check_field(step, value)
         except Problem as problem:
-            ask(ctx, step, data, hint=problem.text(ctx.lang))
+            FORM.ask(ctx, step, data, hint=problem.text(ctx.lang))
             return
-    ask(ctx, STEPS[STEPS.index(step) + 1], data)
-
-
-def ask(ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
-    values = {"summary": summary(ctx, data["answers"])} if step == "confirm" else {}
-    text = steps.question(ctx, "listing", STEPS, step, hint, **values)
-    ctx.ask(NEW, step, Text(text, quick_replies=steps.buttons(ctx, "listing", labels(ctx, step))), data)
+    FORM.ask_next(ctx, step, data)
 
 
 def labels(ctx: Context, step: str) -> list[str]:
@@ -131,9 +124,12 @@ def summary(ctx: Context, answers: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FORM = steps.Form("listing", NEW, STEPS, labels, summary)
+
+
 def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
     if not is_word("listing.send_words", text):
-        ask(ctx, "confirm", data, hint=ctx.t("listing.pick_a_button"))
+        FORM.ask(ctx, "confirm", data, hint=ctx.t("listing.pick_a_button"))
         return
     answers = data["answers"]
     listing = listings.submit(ctx.session, sender(ctx), str(answers.get("kind")), answers, ctx.now)
@@ -148,15 +144,10 @@ def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
 
 @chat.command("listing pending", roles=STAFF_ONLY)
 def listing_pending(ctx: Context) -> None:
-    waiting = listings.pending(ctx.session)
-    if not waiting:
-        ctx.say("listing.none_pending")
-        return
-    blocks = [ctx.t("listing.pending_header", count=len(waiting))]
-    for listing in waiting[:10]:
-        blocks.append(f"{title(ctx.lang, listing)}\n{summary(ctx, listing.model_dump())}")
-    blocks.append(ctx.t("listing.pending_footer"))
-    ctx.reply("\n\n".join(blocks))
+    def block(listing: Listing) -> str:
+        return f"{title(ctx.lang, listing)}\n{summary(ctx, listing.model_dump())}"
+
+    review.pending_list(ctx, "listing", listings.pending(ctx.session), block)
 
 
 @chat.command("listing approve", roles=STAFF_ONLY)
