@@ -26,13 +26,13 @@ from storage.db import as_utc, utcnow
 from storage.models import InboxEvent, OutboxMessage
 from storage.models.community import BoardLink, BoardPost, BoardThread
 from tests import line_payloads as lp
+from tests.discord_helpers import GUILD, served
 from tests.test_discord import (
     BOT_USER_ID,
     GUILD_ID,
     USER_ID,
     FakeDiscord,
     LoopbackResolver,
-    _certificate,
     _json,
     _user,
     make_bot,
@@ -41,36 +41,6 @@ from tests.test_discord import (
 FORUM_NAME = "関係人口-board"
 HANAKO = lp.user_id("hanako")  # a LINE resident
 SATO = lp.user_id("sato")  # LINE city staff
-
-GUILD = {
-    "id": str(GUILD_ID),
-    "name": "小美玉",
-    "icon": None,
-    "owner_id": "1",
-    "features": [],
-    "roles": [
-        {
-            "id": str(GUILD_ID),
-            "name": "@everyone",
-            "permissions": "1024",
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-        }
-    ],
-    "emojis": [],
-    "stickers": [],
-    "verification_level": 0,
-    "default_message_notifications": 0,
-    "explicit_content_filter": 0,
-    "mfa_level": 0,
-    "nsfw_level": 0,
-    "premium_tier": 0,
-    "preferred_locale": "ja",
-    "system_channel_flags": 0,
-}
 
 
 class FakeForumDiscord(FakeDiscord):
@@ -203,22 +173,8 @@ class FakeForumDiscord(FakeDiscord):
 
 @pytest.fixture
 async def fake(tmp_path):
-    import ssl
-
-    cert_file, key_file, pem = _certificate(tmp_path)
-    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_tls.load_cert_chain(cert_file, key_file)
-    fake = FakeForumDiscord()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", fake.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
-    await site.start()
-    fake.port = runner.addresses[0][1]
-    fake.client_tls = ssl.create_default_context(cadata=pem)
-    yield fake
-    await runner.cleanup()
+    async with served(FakeForumDiscord(), tmp_path) as fake:
+        yield fake
 
 
 @dataclasses.dataclass
