@@ -9,6 +9,7 @@ setup_hook, which syncs the slash commands to the fake).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import socket
@@ -310,14 +311,28 @@ def make_bot(runtime: Runtime, connector: aiohttp.BaseConnector | None = None) -
     )
 
 
-@pytest.fixture
-async def discord_bot(runtime, fake_discord):
-    """A logged-in DiscordBot (REST only) wired into the runtime as Runtime.start() does with a token."""
-    connector = aiohttp.TCPConnector(resolver=LoopbackResolver(fake_discord.port), ssl=fake_discord.client_tls)
+async def logged_in_bot(runtime: Runtime, fake) -> DiscordBot:
+    """A DiscordBot logged in (REST only) to the fake and wired into the runtime as Runtime.start() does with a
+    token; the caller closes it."""
+    connector = aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls)
     bot = make_bot(runtime, connector)
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator
     runtime.sender.deliveries["discord"] = bot.delivery
+    return bot
+
+
+def discord_on(runtime: Runtime) -> None:
+    """Discord turned on for the handlers of a runtime started without a token (so it did not dial discord.com)."""
+    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
+    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
+        runtime.site, platforms=runtime.site.platforms | {"discord"}
+    )
+
+
+@pytest.fixture
+async def discord_bot(runtime, fake_discord):
+    bot = await logged_in_bot(runtime, fake_discord)
     yield bot
     await bot.close()
 

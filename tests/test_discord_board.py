@@ -35,6 +35,8 @@ from tests.test_discord import (
     LoopbackResolver,
     _json,
     _user,
+    discord_on,
+    logged_in_bot,
     make_bot,
 )
 
@@ -205,16 +207,8 @@ class Service:
 async def service(make_line_bot, fake_line, fake):
     """Our service with LINE on (fake LINE) and Discord on (fake Discord), as Runtime.start() wires a token."""
     line = await make_line_bot(DISCORD_GUILD_ID=str(GUILD_ID), ADMIN_LINE_USER_IDS=SATO)
-    runtime = line.runtime
-    # Started without a token, so the runtime does not dial discord.com; then turned on for the handlers.
-    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
-    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
-        runtime.site, platforms=runtime.site.platforms | {"discord"}
-    )
-    bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
-    await bot.client.login("test-token")
-    runtime.worker.translators["discord"] = bot.translator
-    runtime.sender.deliveries["discord"] = bot.delivery
+    discord_on(line.runtime)
+    bot = await logged_in_bot(line.runtime, fake)
     service = Service(line, bot, fake_line)
     await join_on_line(service, HANAKO, "みかん")
     yield service

@@ -31,7 +31,16 @@ from storage.models import InboxEvent, OutboxMessage
 from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventRegistration
 from tests.discord_helpers import GUILD, served
-from tests.test_discord import APP_ID, BOT_USER_ID, GUILD_ID, LoopbackResolver, _json, _user, make_bot
+from tests.test_discord import (
+    APP_ID,
+    BOT_USER_ID,
+    GUILD_ID,
+    LoopbackResolver,
+    _json,
+    _user,
+    discord_on,
+    logged_in_bot,
+)
 from tests.test_discord_board import FakeForumDiscord
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -277,15 +286,8 @@ async def gateway(make_line_bot, fake):
     """Our service with Discord on: the adapter logs in over REST (syncing its slash commands), then the test is
     the gateway."""
     line = await make_line_bot(DISCORD_GUILD_ID=str(GUILD_ID), ADMIN_DISCORD_USER_IDS=str(STAFF_ID))
-    runtime = line.runtime
-    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
-    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
-        runtime.site, platforms=runtime.site.platforms | {"discord"}
-    )
-    bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
-    await bot.client.login("test-token")
-    runtime.worker.translators["discord"] = bot.translator
-    runtime.sender.deliveries["discord"] = bot.delivery
+    discord_on(line.runtime)
+    bot = await logged_in_bot(line.runtime, fake)
     gateway = Gateway(line, bot, fake)
     await gateway.feed("GUILD_CREATE", guild_create(fake))
     assert bot.client.get_guild(GUILD_ID) is not None and bot.client.get_channel(FORUM_ID) is not None
