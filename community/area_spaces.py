@@ -14,11 +14,11 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from community import areas, members
+from community import areas, members, spaces
 from community import events as ev
-from community.city import Site
+from community.city import EventsSettings, Site
 from community.digest import DigestWeek
-from community.event_jobs import notify_staff
+from community.event_jobs import nudge_quiet, starter
 from community.messages import Postbox, Text
 from community.problems import Problem
 from community.texts import t
@@ -84,18 +84,13 @@ def bind(session: Session, space: Space, area: Area | None, school: str, now: da
     if event_binding is not None:
         raise Problem("area.bind_event", title=event_binding[1].title, with_usage=False)
     bound = AreaSpace(space_id=id_of(space), area_id=area.id if area else None, school=school, bound_at=as_utc(now))
-    space.purpose = AREA_PURPOSE
-    session.add(space)
-    session.add(bound)
-    session.flush()
+    spaces.serve(session, space, AREA_PURPOSE, bound)
     return bound
 
 
 def unbind(session: Session, bound: AreaSpace, space: Space) -> None:
     session.execute(delete(Role).where(col(Role.role) == AREA_FACILITATOR, col(Role.scope) == str(id_of(bound))))
-    if space.purpose == AREA_PURPOSE:
-        space.purpose = ""
-        session.add(space)
+    spaces.release(session, space, AREA_PURPOSE)
     session.delete(bound)
     session.flush()
 
@@ -110,14 +105,7 @@ def record_message(session: Session, bound: AreaSpace, now: datetime) -> None:
 
 
 def facilitators(session: Session, bound: AreaSpace) -> list[Member]:
-    return list(
-        session.exec(
-            select(Member)
-            .join(Role, col(Role.member_id) == col(Member.id))
-            .where(Role.role == AREA_FACILITATOR, Role.scope == str(id_of(bound)))
-            .order_by(col(Role.id))
-        )
-    )
+    return members.holders(session, AREA_FACILITATOR, str(id_of(bound)))
 
 
 def assign_facilitator(session: Session, bound: AreaSpace, member: Member, now: datetime, *, by: Member | None) -> bool:
@@ -143,7 +131,7 @@ class QuietArea:
     space: Space
     label: str
     quiet_days: int
-    facilitators: tuple[Member, ...]
+    nudgeable: tuple[Member, ...]  # the facilitators
 
 
 def quiet_spaces(session: Session, now: datetime, days: int) -> list[QuietArea]:
@@ -174,32 +162,25 @@ def quiet_areas(session: Session, site: Site, now: datetime, postbox: Postbox) -
     """Facilitators of area communities quiet for [events] quiet_days get one conversation starter 1:1 (at most once
     per quiet period); quiet ones without a facilitator are reported to staff."""
     config = site.city.events
-    again_after = as_utc(now - timedelta(days=config.quiet_days))
-    nudged, orphans = 0, []
-    for found in quiet_spaces(session, now, config.quiet_days):
-        bound = found.bound
-        if bound.nudged_at is not None and as_utc(bound.nudged_at) > again_after:
-            continue
-        if found.facilitators:
-            for member in found.facilitators:
-                starters = config.conversation_starters or (t(member.lang, "event.nudge_default_starter"),)
-                text = t(
-                    member.lang,
-                    "area.nudge",
-                    place=found.space.name or found.label,
-                    name=found.label,
-                    days=found.quiet_days,
-                    starter=starters[bound.nudges % len(starters)],
-                )
-                nudged += bool(members.push_to_member(session, postbox, id_of(member), Text(text)))
-            bound.nudges += 1
-        else:
-            orphans.append(found)
-        bound.nudged_at = as_utc(now)
-        session.add(bound)
-    if orphans:
-        notify_staff(session, postbox, lambda lang: _orphan_report(orphans, lang))
-    return t("ja", "job.quiet-areas.result", nudged=nudged, orphans=len(orphans))
+    quiet = quiet_spaces(session, now, config.quiet_days)
+    nudged, orphans = nudge_quiet(session, postbox, now, config, quiet, _nudge, _orphan_report)
+    return t("ja", "job.quiet-areas.result", nudged=nudged, orphans=orphans)
+
+
+def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: QuietArea) -> int:
+    """One conversation starter (the next in turn) to each facilitator, in their language; returns how many got it."""
+    sent = 0
+    for member in found.nudgeable:
+        text = t(
+            member.lang,
+            "area.nudge",
+            place=found.space.name or found.label,
+            name=found.label,
+            days=found.quiet_days,
+            starter=starter(config, member.lang, found.bound.nudges),
+        )
+        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text)))
+    return sent
 
 
 def _orphan_report(orphans: list[QuietArea], lang: str) -> str:
@@ -269,7 +250,7 @@ def digest_lines(week: DigestWeek) -> list[str]:
     lines = [t("ja", "digest.area_residents", count=residents_count(session)), t("ja", "digest.quiet_areas")]
     separator = t("ja", "list.separator")
     for found in quiet[:DIGEST_QUIET_LIMIT]:
-        who = separator.join(m.display_name or m.public_id for m in found.facilitators) or t("ja", "digest.nobody")
+        who = separator.join(m.display_name or m.public_id for m in found.nudgeable) or t("ja", "digest.nobody")
         lines.append(t("ja", "digest.quiet_area", name=found.label, days=found.quiet_days, who=who))
     if len(quiet) > DIGEST_QUIET_LIMIT:
         lines.append(t("ja", "digest.more", count=len(quiet) - DIGEST_QUIET_LIMIT))

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from community import audit, engagement, relay
+from community import engagement, relay, reviews
 from community.city import Site
 from community.digest import DigestWeek
 from community.kpi import KpiSource, count_kind
@@ -22,15 +22,11 @@ from storage.models import Member
 from storage.models.circles import Circle
 
 CATEGORIES = ("kosodate", "other")
-PENDING, OPEN, REJECTED, CLOSED = "pending", "open", "rejected", "closed"
+PENDING, OPEN, REJECTED, CLOSED = reviews.PENDING, reviews.OPEN, reviews.REJECTED, reviews.CLOSED
 FIELDS = ("name", "activity", "area")
 LIMITS = {"name": 60, "activity": 300, "area": 40, "join_url": 300}
 # A LINE open chat or group invitation (line.me) or a LINE short link (lin.ee): where the circle's members are.
 JOIN_URL = re.compile(r"https://(?:line\.me|lin\.ee)/[\x21-\x7e]{2,280}")
-
-AUDIT_APPROVE = "circle.approve"
-AUDIT_REJECT = "circle.reject"
-AUDIT_CLOSE = "circle.close"
 
 
 def category_of(text: str) -> str | None:
@@ -76,17 +72,11 @@ def submit(session: Session, submitter: Member, answers: dict[str, str], now: da
 
 
 def get(session: Session, circle_id: int) -> Circle:
-    circle = session.get(Circle, circle_id)
-    if circle is None:
-        raise Problem("circle.no_such", id=circle_id, with_usage=False)
-    return circle
+    return reviews.get(session, Circle, circle_id, "circle")
 
 
 def parse_id(text: str) -> int:
-    cleaned = unicodedata.normalize("NFKC", text).strip().lstrip("#")
-    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 9:
-        raise Problem("circle.id_missing")
-    return int(cleaned)
+    return reviews.parse_id(text, "circle")
 
 
 def listed(session: Session, text: str = "") -> list[Circle]:
@@ -102,28 +92,16 @@ def pending(session: Session) -> list[Circle]:
 
 
 def approve(session: Session, circle: Circle, now: datetime, *, by: Member | None) -> None:
-    if circle.status != PENDING:
-        raise Problem("circle.not_pending", id=circle.id, with_usage=False)
-    circle.status, circle.reviewed_at = OPEN, as_utc(now)
-    session.add(circle)
+    reviews.review(session, circle, "circle", OPEN, now, by)
     engagement.record(session, "circle_listed", now, detail=circle.category)
-    audit.record(session, by, AUDIT_APPROVE, f"circle:{circle.id}", "", now)
 
 
 def reject(session: Session, circle: Circle, now: datetime, *, by: Member | None, reason: str) -> None:
-    if circle.status != PENDING:
-        raise Problem("circle.not_pending", id=circle.id, with_usage=False)
-    circle.status, circle.reviewed_at = REJECTED, as_utc(now)
-    session.add(circle)
-    audit.record(session, by, AUDIT_REJECT, f"circle:{circle.id}", reason[:100], now)
+    reviews.review(session, circle, "circle", REJECTED, now, by, reason)
 
 
 def close(session: Session, circle: Circle, now: datetime, *, by: Member | None) -> None:
-    if circle.status in (CLOSED, REJECTED):
-        raise Problem("circle.already_closed", id=circle.id, with_usage=False)
-    circle.status, circle.closed_at = CLOSED, as_utc(now)
-    session.add(circle)
-    audit.record(session, by, AUDIT_CLOSE, f"circle:{circle.id}", "", now)
+    reviews.close(session, circle, "circle", now, by)
 
 
 def of_submitter(session: Session, member_id: int) -> list[Circle]:

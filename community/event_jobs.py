@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -42,27 +43,66 @@ def notify_staff(session: Session, postbox: Postbox, compose: Callable[[str], st
 # ---- quiet-groups ----------------------------------------------------------------------------------------------
 
 
-def quiet_groups(session: Session, site: Site, now: datetime, postbox: Postbox) -> str:
-    """Nudge the facilitators of quiet event spaces 1:1 (at most once per quiet period); report spaces with no
-    facilitator who can be nudged to staff."""
-    config = site.city.events
+class Nudged(Protocol):
+    nudged_at: datetime | None
+    nudges: int
+
+
+class QuietPlace(Protocol):
+    """A quiet space (an event's or a 区's): its binding, and the facilitators who may be nudged."""
+
+    @property
+    def bound(self) -> Nudged: ...
+
+    @property
+    def nudgeable(self) -> tuple[Member, ...]: ...
+
+
+Quiet = TypeVar("Quiet", bound=QuietPlace)
+
+
+def nudge_quiet(
+    session: Session,
+    postbox: Postbox,
+    now: datetime,
+    config: EventsSettings,
+    quiet: list[Quiet],
+    nudge: Callable[[Session, Postbox, EventsSettings, Quiet], int],
+    report: Callable[[list[Quiet], str], str],
+) -> tuple[int, int]:
+    """Nudge each quiet space's facilitators at most once per quiet period (`nudge` returns how many got it), and
+    report the spaces with no one to nudge to staff; returns (nudged, reported)."""
     again_after = as_utc(now - timedelta(days=config.quiet_days))
-    nudged = 0
-    orphans: list[QuietBinding] = []
-    for found in quiet_bindings(session, now, config.quiet_days):
+    nudged, orphans = 0, []
+    for found in quiet:
         bound = found.bound
         if bound.nudged_at is not None and as_utc(bound.nudged_at) > again_after:
             continue
         if found.nudgeable:
-            nudged += _nudge(session, postbox, config, found)
+            nudged += nudge(session, postbox, config, found)
             bound.nudges += 1
         else:
             orphans.append(found)
         bound.nudged_at = as_utc(now)
         session.add(bound)
     if orphans:
-        notify_staff(session, postbox, lambda lang: _orphan_report(orphans, lang))
-    return t("ja", "job.quiet-groups.result", nudged=nudged, orphans=len(orphans))
+        notify_staff(session, postbox, lambda lang: report(orphans, lang))
+    return nudged, len(orphans)
+
+
+def starter(config: EventsSettings, lang: str, nudges: int) -> str:
+    """The conversation starter in turn: the city's own, else the default in the member's language."""
+    starters = config.conversation_starters or (t(lang, "event.nudge_default_starter"),)
+    return starters[nudges % len(starters)]
+
+
+def quiet_groups(session: Session, site: Site, now: datetime, postbox: Postbox) -> str:
+    """Nudge the facilitators of quiet event spaces 1:1 (at most once per quiet period); report spaces with no
+    facilitator who can be nudged to staff."""
+    config = site.city.events
+    quiet = quiet_bindings(session, now, config.quiet_days)
+    nudged, orphans = nudge_quiet(session, postbox, now, config, quiet, _nudge, _orphan_report)
+    return t("ja", "job.quiet-groups.result", nudged=nudged, orphans=orphans)
 
 
 def _place(found: QuietBinding) -> str:
@@ -73,14 +113,13 @@ def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: Qu
     """One conversation starter (the next in turn) to each facilitator, in their language; returns how many got it."""
     event, sent = found.event, 0
     for member in found.nudgeable:
-        starters = config.conversation_starters or (t(member.lang, "event.nudge_default_starter"),)
         text = t(
             member.lang,
             "event.nudge",
             place=_place(found),
             title=event.title,
             days=found.quiet.quiet_days,
-            starter=starters[found.bound.nudges % len(starters)],
+            starter=starter(config, member.lang, found.bound.nudges),
             code=event.code,
         )
         sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind="nudge"))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, delete, func, literal
 from sqlmodel import Session, col, select
 
-from community import engagement, members
+from community import engagement, members, spaces
 from community.city import CityConfig, Site
 from community.digest import STAFF_PURPOSE, DigestWeek
 from community.kpi import KpiSource, count_kind
@@ -289,10 +289,7 @@ def bind_space(session: Session, event: Event, space: Space, now: datetime) -> E
     if event.closed_at is not None:
         raise Problem("event.closed", title=event.title)
     bound = EventSpace(event_id=id_of(event), space_id=id_of(space), bound_at=as_utc(now))
-    space.purpose = EVENT_PURPOSE
-    session.add(space)
-    session.add(bound)
-    session.flush()
+    spaces.serve(session, space, EVENT_PURPOSE, bound)
     return bound
 
 
@@ -300,9 +297,7 @@ def unbind_space(session: Session, bound: EventSpace, space: Space) -> None:
     """The space serves the event no more: the binding and who was in it go; the event and its counts stay."""
     session.execute(delete(EventSpaceMember).where(col(EventSpaceMember.event_space_id) == bound.id))
     session.delete(bound)
-    if space.purpose == EVENT_PURPOSE:
-        space.purpose = ""
-        session.add(space)
+    spaces.release(session, space, EVENT_PURPOSE)
     session.flush()
 
 
@@ -376,14 +371,7 @@ def record_message(
 
 
 def facilitators(session: Session, event: Event) -> list[Member]:
-    return list(
-        session.exec(
-            select(Member)
-            .join(Role, col(Role.member_id) == col(Member.id))
-            .where(Role.role == members.FACILITATOR, Role.scope == event.code)
-            .order_by(col(Role.id))
-        )
-    )
+    return members.holders(session, members.FACILITATOR, event.code)
 
 
 def opted_out_ids(session: Session, event: Event) -> set[int]:

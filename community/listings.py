@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from community import audit, engagement, relay
+from community import engagement, relay, reviews
 from community.city import Site
 from community.digest import DigestWeek
 from community.kpi import KpiSource, count_kind
@@ -26,17 +26,14 @@ from storage.models import Member
 from storage.models.listings import Listing
 
 KINDS = ("plot", "house", "farmhouse")  # 貸畑, 空き家, 畑付き空き家
-PENDING, OPEN, REJECTED, CLOSED, EXPIRED = "pending", "open", "rejected", "closed", "expired"
+PENDING, OPEN, REJECTED, CLOSED = reviews.PENDING, reviews.OPEN, reviews.REJECTED, reviews.CLOSED
+EXPIRED = "expired"
 FIELDS = ("place", "size", "price", "conditions", "photo_url")
 LIMITS = {"place": 40, "size": 60, "price": 60, "conditions": 500, "photo_url": 300}
 REQUIRED = ("place", "size", "price")
 # What an address looks like (a block number 1-2-3, 番地, 丁目, 号): a listing names its 地区, never where exactly.
 ADDRESS = re.compile(r"\d+\s*[-\u2010-\u2015\u2212\u30fc\uff0d]\s*\d+|\d+\s*(?:番地?|丁目|号)|番地|丁目")
 PHOTO_URL = re.compile(r"https://[^\s<>\"']{4,290}")
-
-AUDIT_APPROVE = "listing.approve"
-AUDIT_REJECT = "listing.reject"
-AUDIT_CLOSE = "listing.close"
 
 
 def kind_of(text: str) -> str | None:
@@ -84,18 +81,11 @@ def submit(session: Session, owner: Member, kind: str, answers: dict[str, str], 
 
 
 def get(session: Session, listing_id: int) -> Listing:
-    listing = session.get(Listing, listing_id)
-    if listing is None:
-        raise Problem("listing.no_such", id=listing_id, with_usage=False)
-    return listing
+    return reviews.get(session, Listing, listing_id, "listing")
 
 
 def parse_id(text: str) -> int:
-    """'#12', '12', '１２' -> 12; anything else is a Problem (with the usage line)."""
-    cleaned = unicodedata.normalize("NFKC", text).strip().lstrip("#")
-    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 9:
-        raise Problem("listing.id_missing")
-    return int(cleaned)
+    return reviews.parse_id(text, "listing")
 
 
 def state(listing: Listing, now: datetime) -> str:
@@ -124,32 +114,17 @@ def of_owner(session: Session, member_id: int) -> list[Listing]:
 
 
 def approve(session: Session, site: Site, listing: Listing, now: datetime, *, by: Member | None) -> None:
-    if listing.status != PENDING:
-        raise Problem("listing.not_pending", id=listing.id, with_usage=False)
-    listing.status = OPEN
-    listing.reviewed_at = as_utc(now)
+    reviews.review(session, listing, "listing", OPEN, now, by)
     listing.expires_at = as_utc(now) + timedelta(days=site.city.listings.days)
-    session.add(listing)
     engagement.record(session, "listing_published", now, detail=listing.kind)
-    audit.record(session, by, AUDIT_APPROVE, f"listing:{listing.id}", "", now)
 
 
 def reject(session: Session, listing: Listing, now: datetime, *, by: Member | None, reason: str) -> None:
-    if listing.status != PENDING:
-        raise Problem("listing.not_pending", id=listing.id, with_usage=False)
-    listing.status = REJECTED
-    listing.reviewed_at = as_utc(now)
-    session.add(listing)
-    audit.record(session, by, AUDIT_REJECT, f"listing:{listing.id}", reason[:100], now)
+    reviews.review(session, listing, "listing", REJECTED, now, by, reason)
 
 
 def close(session: Session, listing: Listing, now: datetime, *, by: Member | None) -> None:
-    if listing.status in (CLOSED, REJECTED):
-        raise Problem("listing.already_closed", id=listing.id, with_usage=False)
-    listing.status = CLOSED
-    listing.closed_at = as_utc(now)
-    session.add(listing)
-    audit.record(session, by, AUDIT_CLOSE, f"listing:{listing.id}", "", now)
+    reviews.close(session, listing, "listing", now, by)
 
 
 def may_close(member: Member | None, is_staff: bool, listing: Listing) -> bool:

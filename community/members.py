@@ -82,6 +82,18 @@ def has_role(session: Session, member_id: int, role: str, scope: str = "") -> bo
     )
 
 
+def holders(session: Session, role: str, scope: str) -> list[Member]:
+    """The members holding `role` in `scope`, in the order they were given it."""
+    return list(
+        session.exec(
+            select(Member)
+            .join(Role, col(Role.member_id) == col(Member.id))
+            .where(Role.role == role, Role.scope == scope)
+            .order_by(col(Role.id))
+        )
+    )
+
+
 def grant(
     session: Session,
     member_id: int,

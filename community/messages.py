@@ -46,6 +46,11 @@ def storable(text: str) -> str:
     return text
 
 
+def clip(text: str, limit: int) -> str:
+    """text cut to at most `limit` characters, an ellipsis showing where."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 @dataclass(frozen=True)
 class Place:
     platform: str

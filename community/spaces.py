@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from community.messages import Place
 from storage.db import as_utc
@@ -36,3 +36,18 @@ def mark_bot_present(session: Session, place: Place, now: datetime, present: boo
     space.detached_at = None if present else as_utc(now)
     session.add(space)
     return space
+
+
+def serve(session: Session, space: Space, purpose: str, binding: SQLModel) -> None:
+    """The space serves `purpose` from now on, through `binding` (a 区's or an event's row)."""
+    space.purpose = purpose
+    session.add(space)
+    session.add(binding)
+    session.flush()
+
+
+def release(session: Session, space: Space, purpose: str) -> None:
+    """The space serves `purpose` no more; one that serves something else keeps it."""
+    if space.purpose == purpose:
+        space.purpose = ""
+        session.add(space)

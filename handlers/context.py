@@ -26,6 +26,13 @@ ANYWHERE = frozenset({DIRECT_PLACE, GROUP_PLACE})
 EVERYONE = frozenset({members.RESIDENT})
 
 
+def sender(ctx: Context) -> Member:
+    """The member who sent the command: the dispatcher makes one for every command that has a sender."""
+    if ctx.member is None:
+        raise ValueError("a command without a sender")
+    return ctx.member
+
+
 @dataclass
 class Context:
     session: Session

@@ -71,11 +71,14 @@ def directory(request: web.Request) -> CityDirectory | None:
     return request.config_dict.get(DIRECTORY)
 
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
 @dataclass(frozen=True)
 class WebRoute:
     method: str  # GET, POST, ...
     path: str  # aiohttp route pattern
-    handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    handler: Handler
 
 
 @cache
@@ -107,6 +110,17 @@ def page(template: str, *, status: int = 200, headers: dict[str, str] | None = N
         charset="utf-8",
         headers={"Cache-Control": "no-store", **(headers or {})},
     )
+
+
+def readable(*routes: tuple[str, Handler]) -> tuple[WebRoute, ...]:
+    """A HEAD and a GET route for each (path, handler), in the order given: HEAD is answered like GET, as aiohttp's
+    add_get mounts them."""
+    return tuple(WebRoute(method, path, handler) for path, handler in routes for method in ("HEAD", "GET"))
+
+
+async def directory_other(request: web.Request) -> web.Response:
+    """Any other path under a public directory (circles, listings): the 区 directory's 404 page."""
+    raise web.HTTPNotFound(text=page("areas/not_found.html").text, content_type="text/html")
 
 
 def bearer_ok(request: web.Request, token: str | None) -> bool:

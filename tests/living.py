@@ -117,6 +117,13 @@ class Line:
         return detail
 
 
+async def with_staff(bot: LineBot) -> Line:
+    """People on LINE, "staff" among them an admin."""
+    people = Line(bot)
+    await bot.admin(people.uid("staff"))
+    return people
+
+
 def said(outgoing: Outgoing) -> str:
     return "\n".join(plain_text(m) for m in outgoing.messages)
 

@@ -17,7 +17,7 @@ from storage.db import utcnow
 from storage.models import Member, PlatformAccount
 from storage.models.areas import Area, AreaSpace
 from storage.models.audit import AuditEntry
-from tests.living import Line, bubbles, buttons, pressing, quick_replies, shown
+from tests.living import Line, bubbles, buttons, pressing, quick_replies, shown, with_staff
 
 # The answers of a 区 that stays 非公開: none of these may appear anywhere a reader looks.
 SECRET = {
@@ -59,9 +59,7 @@ async def fill(bot, area_id: int, answers: dict[str, str], *, newcomers: bool | 
 @pytest.fixture
 async def line(make_line_bot):
     bot = await make_line_bot()
-    people = Line(bot)
-    await bot.admin(people.uid("staff"))
-    return people
+    return await with_staff(bot)
 
 
 # ---- the register ----------------------------------------------------------------------------------------------

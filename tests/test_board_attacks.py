@@ -11,7 +11,6 @@ of the threads a person opened, on every surface (13.3).
 from __future__ import annotations
 
 import json
-import ssl
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,7 +32,8 @@ from storage.migrate import upgrade
 from storage.models import Member
 from storage.models.audit import AuditEntry
 from storage.models.community import BoardLink, BoardPost, BoardReport, BoardThread
-from tests.test_discord import _certificate, _json
+from tests.discord_helpers import served
+from tests.test_discord import _json
 from tests.test_discord_board import (  # noqa: F401  (service: a fixture, used by name)
     HANAKO,
     SATO,
@@ -452,20 +452,8 @@ class FakeModeratedForum(FakeForumDiscord):
 @pytest.fixture
 async def fake(tmp_path):
     """The fake Discord of test_discord_board.py (its `service` fixture takes this one), with moderation routes."""
-    cert_file, key_file, pem = _certificate(tmp_path)
-    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_tls.load_cert_chain(cert_file, key_file)
-    fake = FakeModeratedForum()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", fake.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
-    await site.start()
-    fake.port = runner.addresses[0][1]
-    fake.client_tls = ssl.create_default_context(cadata=pem)
-    yield fake
-    await runner.cleanup()
+    async with served(FakeModeratedForum(), tmp_path) as fake:
+        yield fake
 
 
 async def test_a_hidden_thread_leaves_the_discord_forum_and_comes_back_on_restore(service, fake):  # noqa: F811

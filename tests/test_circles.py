@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models.circles import Circle
-from tests.living import Line, bubbles, buttons, pressing, quick_replies, shown
+from tests.living import Line, bubbles, buttons, pressing, quick_replies, shown, with_staff
 
 OPEN_CHAT = "https://line.me/ti/g2/AbCdEfGhIjKlMnOp"
 
@@ -16,9 +16,7 @@ OPEN_CHAT = "https://line.me/ti/g2/AbCdEfGhIjKlMnOp"
 @pytest.fixture
 async def line(make_line_bot):
     bot = await make_line_bot()
-    people = Line(bot)
-    await bot.admin(people.uid("staff"))
-    return people
+    return await with_staff(bot)
 
 
 async def submit(line: Line, who: str, name: str, *, kosodate: bool, link: str | None) -> int:

@@ -9,10 +9,10 @@ setup_hook, which syncs the slash commands to the fake).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import socket
-import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -33,10 +33,10 @@ from bot.queues.delivery import PermanentFailure, ReplyTokenExpired, TransientFa
 from community import messages as m
 from handlers.router import Router
 from storage.models import InboxEvent
+from tests.discord_helpers import GUILD, GUILD_ID, served
 
 APP_ID = 700000000000000001
 BOT_USER_ID = 700000000000000002
-GUILD_ID = 700000000000000010
 CHANNEL_ID = 700000000000000020
 USER_ID = 700000000000000030
 FACILITATOR_ID = 700000000000000031
@@ -44,38 +44,6 @@ STRANGER_ID = 700000000000000032
 
 
 # ---- the fake Discord --------------------------------------------------------------------------------------------
-
-
-def _certificate(tmp_path) -> tuple[str, str, str]:
-    """A self-signed certificate for discord.com: (cert file, key file, PEM for the client's trust store)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "discord.com")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("discord.com")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    cert_file, key_file = tmp_path / "discord.pem", tmp_path / "discord.key"
-    cert_file.write_text(pem)
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return str(cert_file), str(key_file), pem
 
 
 class LoopbackResolver(AbstractResolver):
@@ -270,37 +238,7 @@ class FakeDiscord:
         if parts[:2] == ["guilds", str(GUILD_ID)]:
             rest = parts[2:]
             if method == "GET" and not rest:
-                return ok(
-                    {
-                        "id": str(GUILD_ID),
-                        "name": "小美玉",
-                        "icon": None,
-                        "owner_id": "1",
-                        "features": [],
-                        "roles": [
-                            {
-                                "id": str(GUILD_ID),
-                                "name": "@everyone",
-                                "permissions": "1024",
-                                "position": 0,
-                                "color": 0,
-                                "hoist": False,
-                                "managed": False,
-                                "mentionable": False,
-                            }
-                        ],
-                        "emojis": [],
-                        "stickers": [],
-                        "verification_level": 0,
-                        "default_message_notifications": 0,
-                        "explicit_content_filter": 0,
-                        "mfa_level": 0,
-                        "nsfw_level": 0,
-                        "premium_tier": 0,
-                        "preferred_locale": "ja",
-                        "system_channel_flags": 0,
-                    }
-                )
+                return ok(GUILD)
             if rest == ["channels"] and method == "GET":
                 return ok(list(self.channels.values()))
             if rest == ["channels"] and method == "POST":
@@ -353,20 +291,8 @@ class FakeDiscord:
 
 @pytest.fixture
 async def fake_discord(tmp_path):
-    cert_file, key_file, pem = _certificate(tmp_path)
-    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_tls.load_cert_chain(cert_file, key_file)
-    fake = FakeDiscord()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", fake.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
-    await site.start()
-    fake.port = runner.addresses[0][1]
-    fake.client_tls = ssl.create_default_context(cadata=pem)
-    yield fake
-    await runner.cleanup()
+    async with served(FakeDiscord(), tmp_path) as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -385,14 +311,28 @@ def make_bot(runtime: Runtime, connector: aiohttp.BaseConnector | None = None) -
     )
 
 
-@pytest.fixture
-async def discord_bot(runtime, fake_discord):
-    """A logged-in DiscordBot (REST only) wired into the runtime as Runtime.start() does with a token."""
-    connector = aiohttp.TCPConnector(resolver=LoopbackResolver(fake_discord.port), ssl=fake_discord.client_tls)
+async def logged_in_bot(runtime: Runtime, fake) -> DiscordBot:
+    """A DiscordBot logged in (REST only) to the fake and wired into the runtime as Runtime.start() does with a
+    token; the caller closes it."""
+    connector = aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls)
     bot = make_bot(runtime, connector)
     await bot.client.login("test-token")
     runtime.worker.translators["discord"] = bot.translator
     runtime.sender.deliveries["discord"] = bot.delivery
+    return bot
+
+
+def discord_on(runtime: Runtime) -> None:
+    """Discord turned on for the handlers of a runtime started without a token (so it did not dial discord.com)."""
+    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
+    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
+        runtime.site, platforms=runtime.site.platforms | {"discord"}
+    )
+
+
+@pytest.fixture
+async def discord_bot(runtime, fake_discord):
+    bot = await logged_in_bot(runtime, fake_discord)
     yield bot
     await bot.close()
 

@@ -26,51 +26,23 @@ from storage.db import as_utc, utcnow
 from storage.models import InboxEvent, OutboxMessage
 from storage.models.community import BoardLink, BoardPost, BoardThread
 from tests import line_payloads as lp
+from tests.discord_helpers import GUILD, served
 from tests.test_discord import (
     BOT_USER_ID,
     GUILD_ID,
     USER_ID,
     FakeDiscord,
     LoopbackResolver,
-    _certificate,
     _json,
     _user,
+    discord_on,
+    logged_in_bot,
     make_bot,
 )
 
 FORUM_NAME = "関係人口-board"
 HANAKO = lp.user_id("hanako")  # a LINE resident
 SATO = lp.user_id("sato")  # LINE city staff
-
-GUILD = {
-    "id": str(GUILD_ID),
-    "name": "小美玉",
-    "icon": None,
-    "owner_id": "1",
-    "features": [],
-    "roles": [
-        {
-            "id": str(GUILD_ID),
-            "name": "@everyone",
-            "permissions": "1024",
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-        }
-    ],
-    "emojis": [],
-    "stickers": [],
-    "verification_level": 0,
-    "default_message_notifications": 0,
-    "explicit_content_filter": 0,
-    "mfa_level": 0,
-    "nsfw_level": 0,
-    "premium_tier": 0,
-    "preferred_locale": "ja",
-    "system_channel_flags": 0,
-}
 
 
 class FakeForumDiscord(FakeDiscord):
@@ -203,22 +175,8 @@ class FakeForumDiscord(FakeDiscord):
 
 @pytest.fixture
 async def fake(tmp_path):
-    import ssl
-
-    cert_file, key_file, pem = _certificate(tmp_path)
-    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_tls.load_cert_chain(cert_file, key_file)
-    fake = FakeForumDiscord()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", fake.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
-    await site.start()
-    fake.port = runner.addresses[0][1]
-    fake.client_tls = ssl.create_default_context(cadata=pem)
-    yield fake
-    await runner.cleanup()
+    async with served(FakeForumDiscord(), tmp_path) as fake:
+        yield fake
 
 
 @dataclasses.dataclass
@@ -249,16 +207,8 @@ class Service:
 async def service(make_line_bot, fake_line, fake):
     """Our service with LINE on (fake LINE) and Discord on (fake Discord), as Runtime.start() wires a token."""
     line = await make_line_bot(DISCORD_GUILD_ID=str(GUILD_ID), ADMIN_LINE_USER_IDS=SATO)
-    runtime = line.runtime
-    # Started without a token, so the runtime does not dial discord.com; then turned on for the handlers.
-    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
-    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
-        runtime.site, platforms=runtime.site.platforms | {"discord"}
-    )
-    bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
-    await bot.client.login("test-token")
-    runtime.worker.translators["discord"] = bot.translator
-    runtime.sender.deliveries["discord"] = bot.delivery
+    discord_on(line.runtime)
+    bot = await logged_in_bot(line.runtime, fake)
     service = Service(line, bot, fake_line)
     await join_on_line(service, HANAKO, "みかん")
     yield service

@@ -30,8 +30,18 @@ from community import messages as m
 from storage.models import InboxEvent, OutboxMessage
 from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventRegistration
-from tests.test_discord import APP_ID, BOT_USER_ID, GUILD_ID, LoopbackResolver, _certificate, _json, _user, make_bot
-from tests.test_discord_board import GUILD, FakeForumDiscord
+from tests.discord_helpers import GUILD, served
+from tests.test_discord import (
+    APP_ID,
+    BOT_USER_ID,
+    GUILD_ID,
+    LoopbackResolver,
+    _json,
+    _user,
+    discord_on,
+    logged_in_bot,
+)
+from tests.test_discord_board import FakeForumDiscord
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 STAFF_ID, FAC_ID, ONE_ID, TWO_ID = (
@@ -260,11 +270,6 @@ class Gateway:
 
 @pytest.fixture
 async def fake(tmp_path):
-    import ssl
-
-    cert_file, key_file, pem = _certificate(tmp_path)
-    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_tls.load_cert_chain(cert_file, key_file)
     fake = GatewayFake()
     fake.channel(GENERAL_ID, "雑談")
     forum = fake.channel(FORUM_ID, "関係人口-board", kind=15)
@@ -272,16 +277,8 @@ async def fake(tmp_path):
         {"id": str(TAG_ID), "name": "地域ネタ", "moderated": False, "emoji_id": None, "emoji_name": None}
     ]
     forum.update(flags=0, default_reaction_emoji=None, default_forum_layout=0, default_sort_order=None)
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", fake.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
-    await site.start()
-    fake.port = runner.addresses[0][1]
-    fake.client_tls = ssl.create_default_context(cadata=pem)
-    yield fake
-    await runner.cleanup()
+    async with served(fake, tmp_path):
+        yield fake
 
 
 @pytest.fixture
@@ -289,15 +286,8 @@ async def gateway(make_line_bot, fake):
     """Our service with Discord on: the adapter logs in over REST (syncing its slash commands), then the test is
     the gateway."""
     line = await make_line_bot(DISCORD_GUILD_ID=str(GUILD_ID), ADMIN_DISCORD_USER_IDS=str(STAFF_ID))
-    runtime = line.runtime
-    runtime.settings = dataclasses.replace(runtime.settings, discord_bot_token="test-token")
-    runtime.default.site = runtime.worker.dispatcher.site = dataclasses.replace(
-        runtime.site, platforms=runtime.site.platforms | {"discord"}
-    )
-    bot = make_bot(runtime, aiohttp.TCPConnector(resolver=LoopbackResolver(fake.port), ssl=fake.client_tls))
-    await bot.client.login("test-token")
-    runtime.worker.translators["discord"] = bot.translator
-    runtime.sender.deliveries["discord"] = bot.delivery
+    discord_on(line.runtime)
+    bot = await logged_in_bot(line.runtime, fake)
     gateway = Gateway(line, bot, fake)
     await gateway.feed("GUILD_CREATE", guild_create(fake))
     assert bot.client.get_guild(GUILD_ID) is not None and bot.client.get_channel(FORUM_ID) is not None

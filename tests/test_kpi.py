@@ -28,6 +28,7 @@ from storage.models.audit import AuditEntry
 from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventSpace, FacilitatorOptOut
 from tests.fixtures.cities import city_with_targets
+from tests.test_childcare import EVERY_ID
 
 # The KPI names of the operator contract, in the JSON's order (README). Issue 14 added participants_at_fy_end
 # (Kashima's stock), events_held / events_with_group_and_facilitator[_percent] (Omitama's rule) and app_downloads
@@ -63,19 +64,6 @@ CONTRACT_KPIS = (
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TOKEN = "staff-secret-token"
-TOUCHPOINTS = [
-    "boshi-techo",
-    "hello-baby",
-    "birth-registration",
-    "baby-visit",
-    "checkup-4m",
-    "consult-10m",
-    "checkup-1y6m",
-    "dental-2y",
-    "checkup-3y",
-    "checkup-5y",
-    "kosodate-hiroba",
-]
 
 NUMBER = {"type": "integer", "minimum": 0}
 CONTRACT = {
@@ -246,7 +234,7 @@ async def test_fiscal_year_2026_values_from_the_log(web):
     assert targets["participants"] == 22000 and targets["posts_cumulative"] == 6000
     assert targets["donations_yen"] == 800000 and targets["posts"] is None
     assert list(data["kpis"]) == list(CONTRACT_KPIS)
-    assert list(data["per_touchpoint"]) == TOUCHPOINTS  # every configured touchpoint, zeros included
+    assert list(data["per_touchpoint"]) == EVERY_ID  # every configured touchpoint, zeros included
     assert data["per_touchpoint"]["checkup-4m"] == {"scans": 2, "pushes": 1}
     assert data["per_touchpoint"]["boshi-techo"] == {"scans": 0, "pushes": 0}
 

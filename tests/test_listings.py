@@ -19,7 +19,7 @@ from storage.db import utcnow
 from storage.models import Member, OutboxMessage, PlatformAccount
 from storage.models.areas import AreaResident
 from storage.models.listings import Inquiry, Listing
-from tests.living import Line, bubbles, buttons, pressing, quick_replies, said, shown
+from tests.living import Line, bubbles, buttons, pressing, quick_replies, said, shown, with_staff
 
 CONDITIONS = "農薬を使わずに育ててくれる方"
 PHOTO = "https://photos.example.jp/hatake-123.jpg"
@@ -28,9 +28,7 @@ PHOTO = "https://photos.example.jp/hatake-123.jpg"
 @pytest.fixture
 async def line(make_line_bot):
     bot = await make_line_bot()
-    people = Line(bot)
-    await bot.admin(people.uid("staff"))
-    return people
+    return await with_staff(bot)
 
 
 async def offer(line: Line, owner: str = "hana", conditions: str = CONDITIONS) -> int:

@@ -22,7 +22,7 @@ from community import digest, occasions
 from storage.db import utcnow
 from storage.models import Engagement
 from storage.models.occasions import Occasion
-from tests.living import Line, bubbles, shown
+from tests.living import bubbles, shown, with_staff
 
 REPO = Path(__file__).resolve().parents[1]
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
@@ -64,9 +64,7 @@ def test_occasion_new_writes_a_print_ready_qr_of_its_landing_page(monkeypatch, t
 @pytest.fixture
 async def line(make_line_bot, tmp_path):
     bot = await make_line_bot(CITY_CONFIG=str(city_with_line_id(tmp_path)))
-    people = Line(bot)
-    await bot.admin(people.uid("staff"))
-    return people
+    return await with_staff(bot)
 
 
 async def test_the_landing_page_offers_friend_add_and_the_typed_code_and_counts_visits(line):

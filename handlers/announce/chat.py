@@ -23,10 +23,9 @@ from community.messages import Action, Text
 from community.problems import Problem
 from community.texts import fold, is_word
 from handlers import dialogues
-from handlers.context import ANYWHERE, DIRECT_PLACE, EVERYONE, Context
+from handlers.context import ANYWHERE, DIRECT_PLACE, EVERYONE, Context, sender
 from handlers.router import ChatRoutes
 from storage.db import as_utc, id_of
-from storage.models import Member
 
 chat = ChatRoutes("announce")
 
@@ -62,12 +61,6 @@ def _buttons(ctx: Context, *labels: str) -> tuple[Action, ...]:
 def _data(ctx: Context) -> dict[str, Any]:
     found = ctx.dialogue_data
     return dict(found) if isinstance(found, dict) else {}
-
-
-def sender(ctx: Context) -> Member:
-    if ctx.member is None:
-        raise ValueError("a dialogue without a sender")
-    return ctx.member
 
 
 def _retry(ctx: Context, problem: Problem) -> Problem:

@@ -12,10 +12,12 @@ from typing import Any
 from sqlmodel import select
 
 from community import area_spaces, areas, members
-from community.messages import Action, Card, Carousel, Text
+from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers.context import DIRECT_PLACE, Context
+from handlers import steps
+from handlers.carousel import page_cards
+from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.router import ChatRoutes
 from storage.db import id_of
 from storage.models import Member
@@ -24,16 +26,9 @@ from storage.models.areas import Area
 chat = ChatRoutes("areas")
 
 EDITORS = {members.STAFF, areas.AREA_REP}
-PER_PAGE = 11  # 区 cards per carousel; a 12th card (LINE's limit) leads to the next page
 PROFILE = "area-profile"  # the profile dialogue; its steps are the fields, then "newcomers" and "publish"
 STEPS: tuple[str, ...] = (*areas.TEXT_FIELDS, "newcomers", "publish")
 ANSWER_PREVIEW = 40  # characters of an answer shown on a card
-
-
-def sender(ctx: Context) -> Member:
-    if ctx.member is None:
-        raise ValueError("a command without a sender")
-    return ctx.member
 
 
 # ---- /area: the searchable list ------------------------------------------------------------------------------------
@@ -56,17 +51,10 @@ def show_page(ctx: Context, query: str, page: int) -> None:
         registered = bool(areas.all_areas(ctx.session))
         ctx.say("area.none_found" if registered else "area.none_registered", query=query)
         return
-    start = (max(page, 1) - 1) * PER_PAGE
-    shown = found[start : start + PER_PAGE]
-    if not shown:
+    cards = page_cards(ctx, found, page, area_card, "area", query)
+    if not cards:
         ctx.say("area.no_more")
         return
-    cards = [area_card(ctx, area) for area in shown]
-    if start + PER_PAGE < len(found):
-        data = f"area:more:{page + 1}:{query}" if query else f"area:more:{page + 1}"
-        more = Action(label=ctx.t("area.more_button"), data=data[:300])
-        text = ctx.t("area.more_text", count=len(found))
-        cards.append(Card(title=ctx.t("area.more_title"), text=text, actions=(more,)))
     intro = ctx.t("area.found_query" if query else "area.found", count=len(found), query=query)
     ctx.reply(Text(intro), Carousel(tuple(cards), alt=ctx.t("area.list_alt")))
 
@@ -80,7 +68,7 @@ def area_card(ctx: Context, area: Area) -> Card:
     if areas.welcomes(area):
         lines.append(ctx.t("area.welcome_mark"))
     for name, value in areas.public_answers(area)[:3]:
-        short = value if len(value) <= ANSWER_PREVIEW else value[: ANSWER_PREVIEW - 1] + "\u2026"
+        short = clip(value, ANSWER_PREVIEW)
         lines.append(ctx.t("area.card_answer", field=ctx.t(f"area.field.{name}"), value=short))
     page = Action(label=ctx.t("area.page_button"), url=ctx.site.public_url(areas.page_path(area)))
     return Card(title=area.name, text="\n".join(lines), actions=(page,))
@@ -254,9 +242,7 @@ def dialogue_area(ctx: Context) -> tuple[Area, str, dict[str, Any]] | None:
 def ask(ctx: Context, area: Area, step: str, data: dict[str, Any], hint: str = "") -> None:
     """The question for `step`, with its buttons (each sends its own label: typing it answers the same)."""
     answers = data["answers"]
-    lines = [hint] if hint else []
-    question = ctx.t(f"area.q.{step}", name=area.name)
-    lines.append(ctx.t("area.step", number=STEPS.index(step) + 1, total=len(STEPS), question=question))
+    lines = [steps.question(ctx, "area", STEPS, step, hint, name=area.name)]
     current = current_text(ctx, area, step, answers)
     if current:
         lines.append(ctx.t("area.current", value=current))

@@ -10,8 +10,8 @@ from community.messages import DIRECT, MESSAGE, Text
 from community.problems import Problem
 from community.spaces import find_space, get_or_create_space
 from community.texts import is_word, t
-from handlers.areas.chat import EDITORS, chat, member_label, mentioned, sender
-from handlers.context import GROUP_PLACE, Context
+from handlers.areas.chat import EDITORS, chat, member_label, mentioned
+from handlers.context import GROUP_PLACE, Context, sender
 from handlers.router import normalise_command_text
 from storage.db import id_of
 from storage.models.areas import AreaSpace

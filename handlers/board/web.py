@@ -13,7 +13,7 @@ from sqlmodel import Session
 from community import board, board_views, events
 from community.board import CommunityConfig
 from community.board_views import PostView
-from handlers.web import WebRoute, render, services
+from handlers.web import readable, render, services
 from storage.db import as_utc
 from storage.models.community import BoardThread
 
@@ -106,14 +106,10 @@ async def board_other(request: web.Request) -> web.Response:
     raise _not_found()
 
 
-# HEAD is answered like GET (as aiohttp's add_get did). The catch-all ([\s\S]: a decoded %0a too) comes last, so
+# The catch-all ([\s\S]: a decoded %0a too) comes last, so
 # every unknown or tricky path under /board gets the Japanese 404 page.
-ROUTES = tuple(
-    WebRoute(method, path, handler)
-    for path, handler in (
-        ("/board", board_index),
-        ("/board/thread/{thread_id}", board_thread),
-        (r"/board/{tail:[\s\S]*}", board_other),
-    )
-    for method in ("HEAD", "GET")
+ROUTES = readable(
+    ("/board", board_index),
+    ("/board/thread/{thread_id}", board_thread),
+    (r"/board/{tail:[\s\S]*}", board_other),
 )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from community import childcare, qr
 from community.city import Site
-from handlers.web import WebRoute, render, services
+from handlers.web import readable, render, services
 from storage.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,5 @@ async def go(request: web.Request) -> web.Response:
 
 
 # Catch-all patterns ([\s\S]: a decoded %0a too), so every unknown or tricky path under /qr and /go gets the Japanese
-# 404 page. HEAD is answered like GET (as aiohttp's add_get does), without counting a scan.
-ROUTES = tuple(
-    WebRoute(method, path, handler)
-    for path, handler in ((r"/qr/{name:[\s\S]*}", qr_image), (r"/go/{touchpoint:[\s\S]*}", go))
-    for method in ("HEAD", "GET")
-)
+# 404 page. A HEAD counts no scan.
+ROUTES = readable((r"/qr/{name:[\s\S]*}", qr_image), (r"/go/{touchpoint:[\s\S]*}", go))

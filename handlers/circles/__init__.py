@@ -5,7 +5,6 @@ its submitter (the listings feature's conversations)."""
 from __future__ import annotations
 
 from community import circles
-from community.digest import DigestWeek
 from community.privacy import Forget
 from handlers.circles.chat import chat
 from handlers.circles.data import DATA
@@ -21,10 +20,6 @@ def erase(forget: Forget) -> dict[str, int]:
     return {"circles": circles.erase_member(forget.session, forget.member)}
 
 
-def digest(week: DigestWeek) -> list[str]:
-    return circles.digest_lines(week)
-
-
 FEATURE = Feature(
     "circles",
     chat=chat,
@@ -33,5 +28,5 @@ FEATURE = Feature(
     data=DATA,
     erase=erase,
     kpis=(circles.KPIS,),
-    digest=digest,
+    digest=circles.digest_lines,
 )

@@ -8,33 +8,23 @@ from typing import Any
 
 from community import circles, members, relay
 from community.event_jobs import notify_staff
-from community.messages import Action, Card, Carousel, Text
+from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers.context import DIRECT_PLACE, Context
+from handlers import review, steps
+from handlers.carousel import page_cards
+from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.listings import conversations
 from handlers.router import ChatRoutes
 from storage.db import id_of
-from storage.models import Member
 from storage.models.circles import Circle
 
 chat = ChatRoutes("circles")
 
 STAFF_ONLY = {members.STAFF}
-PER_PAGE = 11
 NEW = "circle-new"  # the dialogue; its steps:
 STEPS: tuple[str, ...] = ("name", "category", "activity", "area", "join", "confirm")
 PREVIEW = 80
-
-
-def sender(ctx: Context) -> Member:
-    if ctx.member is None:
-        raise ValueError("a command without a sender")
-    return ctx.member
-
-
-def short(text: str) -> str:
-    return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "\u2026"
 
 
 # ---- the directory -------------------------------------------------------------------------------------------------
@@ -53,17 +43,10 @@ def circles_more(ctx: Context, page: int, query: str = "") -> None:
 def show_page(ctx: Context, query: str, page: int) -> None:
     query = " ".join(query.replace(":", " ").split())[:60]
     found = circles.listed(ctx.session, query)
-    start = (max(page, 1) - 1) * PER_PAGE
-    shown = found[start : start + PER_PAGE]
-    if not shown:
+    cards = page_cards(ctx, found, page, circle_card, "circle", query)
+    if not cards:
         ctx.say("circle.none", url=ctx.site.public_url("circles"))
         return
-    cards = [circle_card(ctx, c) for c in shown]
-    if start + PER_PAGE < len(found):
-        data = f"circle:more:{page + 1}:{query}" if query else f"circle:more:{page + 1}"
-        more = Action(label=ctx.t("circle.more_button"), data=data[:300])
-        text = ctx.t("circle.more_text", count=len(found))
-        cards.append(Card(title=ctx.t("circle.more_title"), text=text, actions=(more,)))
     intro = ctx.t("circle.intro", count=len(found), url=ctx.site.public_url("circles"))
     ctx.reply(Text(intro), Carousel(tuple(cards), alt=ctx.t("circle.list_alt")))
 
@@ -71,7 +54,7 @@ def show_page(ctx: Context, query: str, page: int) -> None:
 def circle_card(ctx: Context, circle: Circle) -> Card:
     lines = [
         ctx.t(f"circle.category.{circle.category}"),
-        short(circle.activity),
+        clip(circle.activity, PREVIEW),
         ctx.t("circle.line_area", area=circle.area),
     ]
     actions: tuple[Action, ...] = ()
@@ -94,14 +77,13 @@ def contact(ctx: Context, circle_id: int) -> None:
 
 @chat.command("circle new", places={DIRECT_PLACE})
 def circle_new(ctx: Context) -> None:
-    ask(ctx, "name", {"answers": {}}, hint=ctx.t("circle.new_intro"))
+    FORM.ask(ctx, "name", {"answers": {}}, hint=ctx.t("circle.new_intro"))
 
 
 @chat.step(NEW, *STEPS)
 def answered(ctx: Context, text: str) -> None:
-    data = ctx.dialogue_data if isinstance(ctx.dialogue_data, dict) else {"answers": {}}
-    step = ctx.dialogue.step if ctx.dialogue is not None else "name"
-    answers: dict[str, Any] = data.setdefault("answers", {})
+    step, data = steps.draft(ctx, "name")
+    answers: dict[str, Any] = data["answers"]
     try:
         if step == "category":
             category = circles.category_of(text)
@@ -116,28 +98,17 @@ def answered(ctx: Context, text: str) -> None:
         else:
             answers[step] = circles.check_field(step, text)
     except Problem as problem:
-        ask(ctx, step, data, hint=problem.text(ctx.lang))
+        FORM.ask(ctx, step, data, hint=problem.text(ctx.lang))
         return
-    ask(ctx, STEPS[STEPS.index(step) + 1], data)
+    FORM.ask_next(ctx, step, data)
 
 
-def ask(ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
-    lines = [hint] if hint else []
-    if step == "confirm":
-        question = ctx.t("circle.q.confirm", summary=summary(ctx, data["answers"]))
-    else:
-        question = ctx.t(f"circle.q.{step}")
-    lines.append(ctx.t("circle.step", number=STEPS.index(step) + 1, total=len(STEPS), question=question))
-    ctx.ask(NEW, step, Text("\n".join(lines), quick_replies=tuple(buttons(ctx, step))), data)
-
-
-def buttons(ctx: Context, step: str) -> list[Action]:
-    labels = {
+def labels(ctx: Context, step: str) -> list[str]:
+    return {
         "category": [ctx.t(f"circle.category.{c}") for c in circles.CATEGORIES],
         "join": [ctx.t("circle.contact_choice")] if conversations.available(ctx) else [],
         "confirm": [ctx.t("circle.send_button")],
     }.get(step, [])
-    return [Action(label=label[:20], text=label) for label in [*labels, ctx.t("circle.cancel_button")]]
 
 
 def summary(ctx: Context, answers: dict[str, Any]) -> str:
@@ -152,9 +123,12 @@ def summary(ctx: Context, answers: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FORM = steps.Form("circle", NEW, STEPS, labels, summary)
+
+
 def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
     if not is_word("circle.send_words", text):
-        ask(ctx, "confirm", data, hint=ctx.t("circle.pick_a_button"))
+        FORM.ask(ctx, "confirm", data, hint=ctx.t("circle.pick_a_button"))
         return
     circle = circles.submit(ctx.session, sender(ctx), data["answers"], ctx.now)
     ctx.end_dialogue()
@@ -168,16 +142,10 @@ def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
 
 @chat.command("circle pending", roles=STAFF_ONLY)
 def circle_pending(ctx: Context) -> None:
-    waiting = circles.pending(ctx.session)
-    if not waiting:
-        ctx.say("circle.none_pending")
-        return
-    blocks = [ctx.t("circle.pending_header", count=len(waiting))]
-    for circle in waiting[:10]:
-        answers = {**circle.model_dump(), "join_url": circle.join_url}
-        blocks.append(f"#{id_of(circle)}\n{summary(ctx, answers)}")
-    blocks.append(ctx.t("circle.pending_footer"))
-    ctx.reply("\n\n".join(blocks))
+    def block(circle: Circle) -> str:
+        return f"#{id_of(circle)}\n{summary(ctx, {**circle.model_dump(), 'join_url': circle.join_url})}"
+
+    review.pending_list(ctx, "circle", circles.pending(ctx.session), block)
 
 
 @chat.command("circle approve", roles=STAFF_ONLY)
@@ -198,8 +166,7 @@ def circle_reject(ctx: Context) -> None:
 
 
 def tell_submitter(ctx: Context, circle: Circle, key: str, **values: object) -> None:
-    submitter = ctx.session.get(Member, circle.submitter_member_id)
-    lang = submitter.lang if submitter else "ja"
+    lang = relay.language_of(ctx.session, circle.submitter_member_id)
     ctx.push_member(circle.submitter_member_id, Text(t(lang, key, name=circle.name, **values)))
 
 

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from community import circles
 from community.texts import t
-from handlers.web import WebRoute, page, services
+from handlers.web import directory_other, page, readable, services
 
 
 async def circles_page(request: web.Request) -> web.Response:
@@ -23,12 +23,4 @@ async def circles_page(request: web.Request) -> web.Response:
     )
 
 
-async def circles_other(request: web.Request) -> web.Response:
-    raise web.HTTPNotFound(text=page("areas/not_found.html").text, content_type="text/html")
-
-
-ROUTES: tuple[WebRoute, ...] = tuple(
-    WebRoute(method, path, handler)
-    for path, handler in (("/circles", circles_page), (r"/circles/{tail:[\s\S]*}", circles_other))
-    for method in ("GET", "HEAD")
-)
+ROUTES = readable(("/circles", circles_page), (r"/circles/{tail:[\s\S]*}", directory_other))

@@ -20,7 +20,7 @@ from community.messages import Text
 from community.problems import Problem
 from community.spaces import find_space, get_or_create_space
 from community.texts import is_word, t
-from handlers.context import DIRECT_PLACE, GROUP_PLACE, Context
+from handlers.context import DIRECT_PLACE, GROUP_PLACE, Context, sender
 from handlers.router import ChatRoutes
 from storage.db import id_of
 from storage.models import Member
@@ -37,13 +37,6 @@ FIELD_BAR = re.compile(r"[|\uff5c]")  # "|", or the full-width bar a Japanese ke
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
-
-
-def sender(ctx: Context) -> Member:
-    """The member who sent the command: the dispatcher makes one for every command that has a sender."""
-    if ctx.member is None:
-        raise ValueError("a command without a sender")
-    return ctx.member
 
 
 def event_from_code(ctx: Context, text: str) -> Event:

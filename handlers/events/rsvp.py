@@ -13,8 +13,8 @@ from community.event_registration import Registered
 from community.messages import Action, Card, OutboundMessage, Text
 from community.problems import Problem
 from community.texts import is_word
-from handlers.context import DIRECT_PLACE, Context
-from handlers.events.chat import MANAGERS, chat, event_from_code, event_here_or_code, sender, when
+from handlers.context import DIRECT_PLACE, Context, sender
+from handlers.events.chat import MANAGERS, chat, event_from_code, event_here_or_code, when
 from storage.db import id_of
 from storage.models.events import Event
 

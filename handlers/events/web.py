@@ -8,7 +8,6 @@ registered or who came. A check-in keeps the device family only: no IP address, 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +23,10 @@ from community import events as ev
 from community.board import CommunityConfig
 from community.city import Site
 from community.problems import Problem
-from handlers.web import WebRoute, page, render, services
+from handlers.web import WebRoute, page, readable, render, services
 from storage.db import utcnow
 from storage.models.events import Event
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UPCOMING_LIMIT = 50
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
@@ -136,18 +134,14 @@ async def other(request: web.Request) -> web.Response:
     raise not_found()
 
 
-def _get(path: str, handler: Handler) -> tuple[WebRoute, ...]:
-    """A GET route and its HEAD, as aiohttp's add_get mounts them."""
-    return tuple(WebRoute(method, path, handler) for method in ("HEAD", "GET"))
-
-
 # /qr/event/... is mounted before the childcare feature's catch-all /qr/{name} (the events feature comes first).
 ROUTES: tuple[WebRoute, ...] = (
-    *_get("/events", events_index),
-    *_get("/events.ics", events_ics),
-    *_get("/events/{code}", event_page),
-    *_get("/events/{code}/checkin", checkin_page),
+    *readable(
+        ("/events", events_index),
+        ("/events.ics", events_ics),
+        ("/events/{code}", event_page),
+        ("/events/{code}/checkin", checkin_page),
+    ),
     WebRoute("POST", "/events/{code}/checkin", checkin_page),
-    *_get(r"/events/{tail:[\s\S]*}", other),
-    *_get(r"/qr/event/{name:[\s\S]*}", qr_image),
+    *readable((r"/events/{tail:[\s\S]*}", other), (r"/qr/event/{name:[\s\S]*}", qr_image)),
 )

@@ -7,7 +7,6 @@ chat.py holds the listings and their dialogue, conversations.py the relayed conv
 from __future__ import annotations
 
 from community import listings, relay
-from community.digest import DigestWeek
 from community.privacy import Forget
 from handlers.feature import Feature
 from handlers.listings import conversations  # noqa: F401 - registers the conversations on `chat`
@@ -27,10 +26,6 @@ def erase(forget: Forget) -> dict[str, int]:
     return {"listings": removed, "inquiries": relay.erase_member(forget.session, forget.member)}
 
 
-def digest(week: DigestWeek) -> list[str]:
-    return listings.digest_lines(week)
-
-
 FEATURE = Feature(
     "listings",
     chat=chat,
@@ -39,5 +34,5 @@ FEATURE = Feature(
     data=DATA,
     erase=erase,
     kpis=(listings.KPIS,),
-    digest=digest,
+    digest=listings.digest_lines,
 )

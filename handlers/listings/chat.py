@@ -9,19 +9,19 @@ from typing import Any
 
 from community import areas, listings, members, relay
 from community.event_jobs import notify_staff
-from community.messages import Action, Card, Carousel, Text
+from community.messages import Action, Card, Carousel, Text, clip
 from community.problems import Problem
 from community.texts import is_word, t
-from handlers.context import DIRECT_PLACE, Context
+from handlers import review, steps
+from handlers.carousel import page_cards
+from handlers.context import DIRECT_PLACE, Context, sender
 from handlers.router import ChatRoutes
 from storage.db import id_of
-from storage.models import Member
 from storage.models.listings import Listing
 
 chat = ChatRoutes("listings")
 
 STAFF_ONLY = {members.STAFF}
-PER_PAGE = 11  # listing cards per carousel; a 12th leads to the next page
 NEW = "listing-new"  # the dialogue; steps: kind, then each field, then confirm
 STEPS: tuple[str, ...] = ("kind", *listings.FIELDS, "confirm")
 OPTIONAL = {"conditions", "photo_url"}  # a 「なし」 button answers these
@@ -29,19 +29,9 @@ MAX_DISTRICT_BUTTONS = 9
 PREVIEW = 60
 
 
-def sender(ctx: Context) -> Member:
-    if ctx.member is None:
-        raise ValueError("a command without a sender")
-    return ctx.member
-
-
 def title(lang: str, listing: Listing) -> str:
     kind = t(lang, f"listing.kind.{listing.kind}")
     return t(lang, "relay.subject.listing", id=id_of(listing), kind=kind, place=listing.place)
-
-
-def short(text: str) -> str:
-    return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "\u2026"
 
 
 # ---- the open listings ---------------------------------------------------------------------------------------------
@@ -59,16 +49,10 @@ def listings_more(ctx: Context, page: int) -> None:
 
 def show_page(ctx: Context, page: int) -> None:
     found = listings.open_listings(ctx.session, ctx.now)
-    start = (max(page, 1) - 1) * PER_PAGE
-    shown = found[start : start + PER_PAGE]
-    if not shown:
+    cards = page_cards(ctx, found, page, listing_card, "listing")
+    if not cards:
         ctx.say("listing.none_open", url=ctx.site.public_url("listings"))
         return
-    cards = [listing_card(ctx, listing) for listing in shown]
-    if start + PER_PAGE < len(found):
-        more = Action(label=ctx.t("listing.more_button"), data=f"listing:more:{page + 1}")
-        text = ctx.t("listing.more_text", count=len(found))
-        cards.append(Card(title=ctx.t("listing.more_title"), text=text, actions=(more,)))
     intro = ctx.t("listing.intro", count=len(found), url=ctx.site.public_url("listings"))
     ctx.reply(Text(intro), Carousel(tuple(cards), alt=ctx.t("listing.list_alt")))
 
@@ -79,7 +63,7 @@ def listing_card(ctx: Context, listing: Listing) -> Card:
         ctx.t("listing.line_price", price=listing.price),
     ]
     if listing.conditions:
-        lines.append(ctx.t("listing.line_conditions", conditions=short(listing.conditions)))
+        lines.append(ctx.t("listing.line_conditions", conditions=clip(listing.conditions, PREVIEW)))
     actions = [Action(label=ctx.t("listing.ask_button"), data=f"listing:ask:{id_of(listing)}")]
     if listing.photo_url:
         actions.append(Action(label=ctx.t("listing.photo_button"), url=listing.photo_url))
@@ -91,18 +75,17 @@ def listing_card(ctx: Context, listing: Listing) -> Card:
 
 @chat.command("listing new", places={DIRECT_PLACE})
 def listing_new(ctx: Context) -> None:
-    ask(ctx, "kind", {"answers": {}}, hint=ctx.t("listing.new_intro"))
+    FORM.ask(ctx, "kind", {"answers": {}}, hint=ctx.t("listing.new_intro"))
 
 
 @chat.step(NEW, *STEPS)
 def answered(ctx: Context, text: str) -> None:
-    data = ctx.dialogue_data if isinstance(ctx.dialogue_data, dict) else {"answers": {}}
-    step = ctx.dialogue.step if ctx.dialogue is not None else "kind"
-    answers: dict[str, Any] = data.setdefault("answers", {})
+    step, data = steps.draft(ctx, "kind")
+    answers: dict[str, Any] = data["answers"]
     if step == "kind":
         kind = listings.kind_of(text)
         if kind is None:
-            ask(ctx, step, data, hint=ctx.t("listing.pick_a_button"))
+            FORM.ask(ctx, step, data, hint=ctx.t("listing.pick_a_button"))
             return
         answers["kind"] = kind
     elif step == "confirm":
@@ -113,37 +96,23 @@ def answered(ctx: Context, text: str) -> None:
         try:
             answers[step] = listings.check_field(step, value)
         except Problem as problem:
-            ask(ctx, step, data, hint=problem.text(ctx.lang))
+            FORM.ask(ctx, step, data, hint=problem.text(ctx.lang))
             return
-    ask(ctx, STEPS[STEPS.index(step) + 1], data)
+    FORM.ask_next(ctx, step, data)
 
 
-def ask(ctx: Context, step: str, data: dict[str, Any], hint: str = "") -> None:
-    """The question for `step` with its buttons; each button sends its own label, so typing it answers the same."""
-    lines = [hint] if hint else []
-    number = STEPS.index(step) + 1
-    if step == "confirm":
-        question = ctx.t("listing.q.confirm", summary=summary(ctx, data["answers"]))
-    else:
-        question = ctx.t(f"listing.q.{step}")
-    lines.append(ctx.t("listing.step", number=number, total=len(STEPS), question=question))
-    ctx.ask(NEW, step, Text("\n".join(lines), quick_replies=tuple(buttons(ctx, step))), data)
-
-
-def buttons(ctx: Context, step: str) -> list[Action]:
+def labels(ctx: Context, step: str) -> list[str]:
     if step == "kind":
-        labels = [ctx.t(f"listing.kind.{kind}") for kind in listings.KINDS]
-    elif step == "place":
-        labels = areas.districts(areas.all_areas(ctx.session))[:MAX_DISTRICT_BUTTONS]
-    elif step == "price":
-        labels = [ctx.t("listing.free_button")]
-    elif step in OPTIONAL:
-        labels = [ctx.t("listing.none_button")]
-    elif step == "confirm":
-        labels = [ctx.t("listing.send_button")]
-    else:
-        labels = []
-    return [Action(label=label[:20], text=label) for label in [*labels, ctx.t("listing.cancel_button")]]
+        return [ctx.t(f"listing.kind.{kind}") for kind in listings.KINDS]
+    if step == "place":
+        return areas.districts(areas.all_areas(ctx.session))[:MAX_DISTRICT_BUTTONS]
+    if step == "price":
+        return [ctx.t("listing.free_button")]
+    if step in OPTIONAL:
+        return [ctx.t("listing.none_button")]
+    if step == "confirm":
+        return [ctx.t("listing.send_button")]
+    return []
 
 
 def summary(ctx: Context, answers: dict[str, Any]) -> str:
@@ -155,9 +124,12 @@ def summary(ctx: Context, answers: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FORM = steps.Form("listing", NEW, STEPS, labels, summary)
+
+
 def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
     if not is_word("listing.send_words", text):
-        ask(ctx, "confirm", data, hint=ctx.t("listing.pick_a_button"))
+        FORM.ask(ctx, "confirm", data, hint=ctx.t("listing.pick_a_button"))
         return
     answers = data["answers"]
     listing = listings.submit(ctx.session, sender(ctx), str(answers.get("kind")), answers, ctx.now)
@@ -172,23 +144,17 @@ def confirm(ctx: Context, data: dict[str, Any], text: str) -> None:
 
 @chat.command("listing pending", roles=STAFF_ONLY)
 def listing_pending(ctx: Context) -> None:
-    waiting = listings.pending(ctx.session)
-    if not waiting:
-        ctx.say("listing.none_pending")
-        return
-    blocks = [ctx.t("listing.pending_header", count=len(waiting))]
-    for listing in waiting[:10]:
-        blocks.append(f"{title(ctx.lang, listing)}\n{summary(ctx, listing.model_dump())}")
-    blocks.append(ctx.t("listing.pending_footer"))
-    ctx.reply("\n\n".join(blocks))
+    def block(listing: Listing) -> str:
+        return f"{title(ctx.lang, listing)}\n{summary(ctx, listing.model_dump())}"
+
+    review.pending_list(ctx, "listing", listings.pending(ctx.session), block)
 
 
 @chat.command("listing approve", roles=STAFF_ONLY)
 def listing_approve(ctx: Context) -> None:
     listing = listings.get(ctx.session, listings.parse_id(ctx.args))
     listings.approve(ctx.session, ctx.site, listing, ctx.now, by=ctx.member)
-    owner = ctx.session.get(Member, listing.owner_member_id)
-    lang = owner.lang if owner else "ja"
+    lang = relay.language_of(ctx.session, listing.owner_member_id)
     days = ctx.city.listings.days
     url = ctx.site.public_url("listings")
     notice = t(lang, "listing.owner_approved", title=title(lang, listing), days=days, url=url)
@@ -201,8 +167,7 @@ def listing_reject(ctx: Context) -> None:
     first, _, reason = ctx.args.strip().partition(" ")
     listing = listings.get(ctx.session, listings.parse_id(first))
     listings.reject(ctx.session, listing, ctx.now, by=ctx.member, reason=reason.strip())
-    owner = ctx.session.get(Member, listing.owner_member_id)
-    lang = owner.lang if owner else "ja"
+    lang = relay.language_of(ctx.session, listing.owner_member_id)
     why = reason.strip()[:200] or t(lang, "listing.no_reason")
     notice = t(lang, "listing.owner_rejected", title=title(lang, listing), reason=why)
     ctx.push_member(listing.owner_member_id, Text(notice))

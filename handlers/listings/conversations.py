@@ -14,8 +14,8 @@ from community import relay
 from community.messages import Action, Text
 from community.problems import Problem
 from community.texts import t
-from handlers.context import DIRECT_PLACE, Context
-from handlers.listings.chat import chat, sender
+from handlers.context import DIRECT_PLACE, Context, sender
+from handlers.listings.chat import chat
 from storage.db import id_of
 from storage.models.listings import Inquiry
 

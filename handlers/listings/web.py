@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from community import listings
 from community.texts import t
-from handlers.web import WebRoute, page, services
+from handlers.web import directory_other, page, readable, services
 from storage.db import utcnow
 from storage.models.listings import Listing
 
@@ -34,12 +34,4 @@ async def listings_page(request: web.Request) -> web.Response:
     )
 
 
-async def listings_other(request: web.Request) -> web.Response:
-    raise web.HTTPNotFound(text=page("areas/not_found.html").text, content_type="text/html")
-
-
-ROUTES: tuple[WebRoute, ...] = tuple(
-    WebRoute(method, path, handler)
-    for path, handler in (("/listings", listings_page), (r"/listings/{tail:[\s\S]*}", listings_other))
-    for method in ("GET", "HEAD")
-)
+ROUTES = readable(("/listings", listings_page), (r"/listings/{tail:[\s\S]*}", directory_other))

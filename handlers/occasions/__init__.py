@@ -4,18 +4,12 @@ to the LINE account and records which occasion brought them; the KPIs count sign
 from __future__ import annotations
 
 from community import occasions
-from community.digest import DigestWeek
 from handlers.feature import Feature
 from handlers.occasions.chat import chat
 from handlers.occasions.cli import COMMANDS
 from handlers.occasions.data import DATA
 from handlers.occasions.web import ROUTES
 from storage.models.occasions import Occasion
-
-
-def digest(week: DigestWeek) -> list[str]:
-    return occasions.digest_lines(week)
-
 
 FEATURE = Feature(
     "occasions",
@@ -26,5 +20,5 @@ FEATURE = Feature(
     data=DATA,
     kpis=(occasions.KPIS,),
     report=(occasions.PER_OCCASION,),
-    digest=digest,
+    digest=occasions.digest_lines,
 )

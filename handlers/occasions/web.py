@@ -10,7 +10,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from community import childcare, occasions, qr
-from handlers.web import WebRoute, page, services
+from handlers.web import page, readable, services
 from storage.db import utcnow
 from storage.models.occasions import Occasion
 
@@ -65,12 +65,4 @@ async def other(request: web.Request) -> web.Response:
     raise not_found()
 
 
-ROUTES: tuple[WebRoute, ...] = tuple(
-    WebRoute(method, path, handler)
-    for path, handler in (
-        ("/o/{code}", landing),
-        ("/o/{code}/{image}", image),
-        (r"/o/{tail:[\s\S]*}", other),
-    )
-    for method in ("GET", "HEAD")
-)
+ROUTES = readable(("/o/{code}", landing), ("/o/{code}/{image}", image), (r"/o/{tail:[\s\S]*}", other))
