@@ -672,9 +672,26 @@ def fresh_database(server_url: str) -> Iterator[str]:
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
+
+
+def drop_database(admin, name: str, attempts: int = 30) -> None:
+    """DROP ... WITH (FORCE) ends our own sessions, but not an autovacuum worker (the superuser's) that the bulk of rows
+    just written woke: when one is on the database, wait for it to finish and try again."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError as exc:
+            if attempt == attempts - 1:
+                print(f"warning: database {name} left behind: {exc.orig}", file=sys.stderr)
+                return
+            time.sleep(1)
 
 
 # ---- load generator (child process) --------------------------------------------------------------------------------
