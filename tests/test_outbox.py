@@ -621,3 +621,29 @@ async def test_a_renewal_written_with_a_mark_and_an_outcome_keeps_both(line_bot)
     stale = by_id[other.id]
     stale.lease_until = until - timedelta(seconds=30)
     assert await ledger.mark(stale) is False
+
+
+async def test_a_sender_with_nothing_to_send_here_waits_for_its_wake_instead_of_spinning(line_bot):
+    """In `serve` the queue process sends LINE's rows; the web process's sender is left the other platforms. A wake
+    it cannot act on must still be consumed, or its loop passes through every wait (it spun at a full core)."""
+    sender = line_bot.runtime.sender
+    sender.elsewhere = frozenset(sender.deliveries)  # every platform is sent by another process
+    passes = 0
+    claim = sender._claim_and_start
+
+    async def counted(limit: int) -> int:
+        nonlocal passes
+        passes += 1
+        return await claim(limit)
+
+    sender._claim_and_start = counted
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop, idle_seconds=3600))
+    try:
+        sender.wake.set()  # e.g. a job queued sends
+        for _ in range(200):  # loop turns, not time: a spinning sender would pass again on nearly every one
+            await asyncio.sleep(0)
+        assert passes <= 2 and not sender.wake.is_set()
+    finally:
+        stop.set()
+        await running

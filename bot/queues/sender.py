@@ -163,10 +163,12 @@ class OutboxSender:
         return started
 
     async def _claim_and_start(self, limit: int) -> int:
+        # Cleared first: a wake this sender cannot act on (every platform sent elsewhere) would otherwise stay set, and
+        # run() would pass through its wait without waiting, at a full core.
+        self.wake.clear()
         platforms = [platform for platform in self.deliveries if platform not in self.elsewhere]
         if not platforms or limit <= 0:
             return 0
-        self.wake.clear()
         rows = await self.db.run(claim_due, self.clock(), platforms, limit, self.lease, self.targets)
         if not rows:
             return 0
