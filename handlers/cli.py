@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from community.city import RegionConfig, Site
+from community.problems import Problem
+from community.texts import LANGS, both
 from storage.db import Database
+
+
+def bilingual(key: str, **values: object) -> str:
+    """A line for the terminal in both languages (whoever runs the command reads one of them)."""
+    return " / ".join(both(key, **values))
+
+
+def bilingual_problem(problem: Problem) -> str:
+    return " / ".join(problem.text(lang) for lang in LANGS)
 
 
 class CliServices(Protocol):

@@ -57,17 +57,22 @@ def fresh_postgres_database(base_url: str) -> str:
     return make_url(base_url).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> str:
-    """Both backends: storage tests take this fixture and run twice."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/tsunagaru.db"
+def postgres_database() -> str:
+    """A fresh database on the test PostgreSQL; the test is skipped without TEST_POSTGRES_URL (it fails in CI)."""
     base = postgres_url()
     if not base:
         if os.environ.get("CI"):
             pytest.fail("TEST_POSTGRES_URL is not set in CI: .ci/run must start PostgreSQL")
         pytest.skip("TEST_POSTGRES_URL not set (run .ci/run for PostgreSQL)")
     return fresh_postgres_database(base)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """Both backends: storage tests take this fixture and run twice."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/tsunagaru.db"
+    return postgres_database()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,7 +28,7 @@ from storage.models.announce import Announcement, AnnounceOptOut
 from storage.models.audit import AuditEntry
 from tests import line_payloads as lp
 from tests.announce_helpers import budget_toml, city_file, say, seed_members
-from tests.conftest import fresh_postgres_database, postgres_url
+from tests.conftest import postgres_database
 from tests.fake_line import MULTICAST, UNIT_STATISTICS
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -319,12 +318,7 @@ async def test_a_bad_answer_is_explained_and_the_question_stands(make_line_bot):
 
 @pytest.fixture
 def shared_database_url():
-    base = postgres_url()
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_POSTGRES_URL is not set in CI: .ci/run must start PostgreSQL")
-        pytest.skip("TEST_POSTGRES_URL not set (run .ci/run for PostgreSQL)")
-    return fresh_postgres_database(base)
+    return postgres_database()
 
 
 def _schedule_many(session, site, count: int, at: datetime) -> None:

@@ -23,6 +23,7 @@ from handlers.features import all_jobs
 from storage.db import Database, as_utc
 from storage.migrate import upgrade
 from storage.models import InboxEvent
+from tests.reliability_helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTING_NAMES = (
@@ -59,10 +60,16 @@ def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Compl
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def start_serve(env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    """`python -m bot serve` in the background, its output kept for the test to read."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 # ---- job -------------------------------------------------------------------------------------------------------
@@ -176,14 +183,7 @@ def test_serve_answers_healthz_and_stops_on_signal(bot_env, tmp_path, stop_signa
         LINE_DATA_API_BASE_URL="http://127.0.0.1:9",
         STAFF_API_TOKEN="serve-staff-token",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        env=bot_env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(bot_env, tmp_path)
     try:
         status, body = wait_for_health(process, f"http://127.0.0.1:{port}/healthz", token="serve-staff-token")
         assert status == 200
@@ -245,14 +245,7 @@ def test_an_unreachable_postgresql_is_one_line_without_its_password(bot_env, tmp
 def test_serve_says_which_database_and_listens_only_when_it_does(bot_env, tmp_path):
     port = free_port()
     bot_env.update(PORT=str(port), STAFF_API_TOKEN="serve-staff-token")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        env=bot_env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(bot_env, tmp_path)
     try:
         wait_for_health(process, f"http://127.0.0.1:{port}/healthz")
     finally:

@@ -23,8 +23,8 @@ from community.spaces import get_or_create_space
 from handlers.features import all_jobs
 from scheduler.runner import run_job, run_leased
 from storage.models import Member, Space
-from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventSpace
+from tests.fixtures.board import thread_with_posts
 from tests.fixtures.cities import city_with_targets
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -55,22 +55,10 @@ def seed(session, settings) -> None:
     author = Member(public_id="m-aaa", created_at=at("2026-03-01T00:00"))
     session.add(author)
     session.flush()
-    thread = BoardThread(
-        category="地域ネタ",
-        title="春のまち",
-        author_member_id=author.id,
-        created_at=at("2026-04-01T00:00"),
-        last_post_at=at("2026-04-12T10:00"),
-    )
-    session.add(thread)
-    session.flush()
     # Two posts in week 14, three in week 15 (board posts are what the posts KPI counts).
-    for day in ("2026-04-01", "2026-04-02", "2026-04-06", "2026-04-08", "2026-04-12"):
-        session.add(
-            BoardPost(
-                thread_id=thread.id, member_id=author.id, text="投稿", platform="line", created_at=at(f"{day}T10:00")
-            )
-        )
+    days = ("2026-04-01", "2026-04-02", "2026-04-06", "2026-04-08", "2026-04-12")
+    posts = [(at(f"{day}T10:00"), None) for day in days]
+    thread_with_posts(session, author, "地域ネタ", "春のまち", at("2026-04-01T00:00"), posts)
     rec(session, "qr_scan", at("2026-04-07T10:00"), space="touchpoint:checkup-4m", detail="ios")
     rec(session, "qr_scan", at("2026-04-07T11:00"), space="touchpoint:checkup-4m", detail="android")
     rec(session, "qr_push", at("2026-04-07T11:00"), member="m-ccc", space="touchpoint:checkup-4m")

@@ -25,8 +25,8 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Member, Role, Space
 from storage.models.audit import AuditEntry
-from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventSpace, FacilitatorOptOut
+from tests.fixtures.board import thread_with_posts
 from tests.fixtures.cities import city_with_targets
 from tests.test_childcare import EVERY_ID
 
@@ -128,33 +128,15 @@ def seed(session) -> None:
     author = Member(public_id="m-aaa", created_at=at("2026-01-01T00:00"))
     session.add(author)
     session.flush()
-    thread = BoardThread(
-        category="グルメ",
-        title="おすすめの店",
-        author_member_id=author.id,
-        created_at=at("2026-03-01T00:00"),
-        last_post_at=at("2027-04-01T00:00"),
-    )
-    session.add(thread)
-    session.flush()
-    for when, hidden in (
-        ("2026-03-31T23:59", False),
-        ("2026-04-01T00:00", False),
-        ("2026-04-01T08:30", False),
-        ("2026-05-01T08:30", True),
-        ("2027-03-31T23:59", False),
-        ("2027-04-01T00:00", False),
-    ):
-        session.add(
-            BoardPost(
-                thread_id=thread.id,
-                member_id=author.id,
-                text="投稿",
-                platform="line",
-                created_at=at(when),
-                hidden_at=at(when) if hidden else None,
-            )
-        )
+    posts = [
+        (at("2026-03-31T23:59"), None),
+        (at("2026-04-01T00:00"), None),
+        (at("2026-04-01T08:30"), None),
+        (at("2026-05-01T08:30"), at("2026-05-01T08:30")),
+        (at("2027-03-31T23:59"), None),
+        (at("2027-04-01T00:00"), None),
+    ]
+    thread_with_posts(session, author, "グルメ", "おすすめの店", at("2026-03-01T00:00"), posts)
     rec(session, "event_message", at("2026-06-01T12:00"), member="m-bbb", space="event:abc")
     rec(session, "childcare_optin", at("2026-07-01T12:00"), member="m-ddd")
     rec(session, "qr_scan", at("2026-07-01T12:00"), space="touchpoint:checkup-4m", detail="ios")

@@ -10,8 +10,8 @@ from community import board, events
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Engagement, Member, Role, Space
-from storage.models.community import BoardPost, BoardThread
 from storage.models.events import Event, EventSpace, FacilitatorOptOut
+from tests.fixtures.board import thread_with_posts
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -80,22 +80,11 @@ def test_kpi_counts_match_the_figures_totals(database_url):
     try:
         with Session(engine) as session:
             author = _member(session, "m-author")
-            thread = BoardThread(
-                category="地域ネタ", title="t", author_member_id=author.id, created_at=T0, last_post_at=T0
-            )
-            session.add(thread)
-            session.flush()
-            for hours, hidden in ((1, False), (2, True), (30, False)):
-                session.add(
-                    BoardPost(
-                        thread_id=thread.id,
-                        member_id=author.id,
-                        text="x",
-                        platform="line",
-                        created_at=T0 + timedelta(hours=hours),
-                        hidden_at=T0 + timedelta(hours=40) if hidden else None,
-                    )
-                )
+            posts = [
+                (T0 + timedelta(hours=hours), T0 + timedelta(hours=40) if hidden else None)
+                for hours, hidden in ((1, False), (2, True), (30, False))
+            ]
+            thread_with_posts(session, author, "地域ネタ", "t", T0, posts, last_post_at=T0)
             for public_id, hours, space in (
                 ("m-a", 1, "community"),
                 ("m-a", 2, "community"),

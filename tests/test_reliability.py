@@ -24,7 +24,7 @@ from bot.queues.outbox import enqueue
 from community.messages import Postbox, Text
 from storage.db import utcnow
 from tests import line_payloads as lp
-from tests.conftest import fresh_postgres_database, postgres_url
+from tests.conftest import postgres_database
 from tests.fake_line import CHANNEL_SECRET, MULTICAST, PUSH, REPLY
 from tests.reliability_helpers import (
     ROOT,
@@ -269,12 +269,7 @@ async def test_database_outage_webhook_answers_503_then_everything_catches_up(fa
 
 @pytest.fixture
 def shared_postgres() -> str:
-    base = postgres_url()
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_POSTGRES_URL is not set in CI: .ci/run must start PostgreSQL")
-        pytest.skip("TEST_POSTGRES_URL not set (run .ci/run for PostgreSQL)")
-    return fresh_postgres_database(base)
+    return postgres_database()
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -23,7 +22,7 @@ from scheduler.runner import run_leased
 from storage.db import Database, make_engine
 from storage.migrate import current_heads, upgrade
 from storage.models import InboxEvent, JobRun
-from tests.conftest import fresh_postgres_database, postgres_url
+from tests.conftest import postgres_database
 
 WRITE = OutboxWriter().write
 
@@ -41,12 +40,7 @@ def db(database_url):
 @pytest.fixture
 def postgres_db():
     """PostgreSQL only: row locks between concurrent sessions are what these tests are about."""
-    base = postgres_url()
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_POSTGRES_URL is not set in CI: .ci/run must start PostgreSQL")
-        pytest.skip("TEST_POSTGRES_URL not set (run .ci/run for PostgreSQL)")
-    url = fresh_postgres_database(base)
+    url = postgres_database()
     upgrade(url)
     database = Database(url)
     yield database

@@ -164,12 +164,11 @@ class BoardMirror:
         link = await self.links.get(THREAD, op.thread_id)
         if link is None:
             return
-        thread_id = int(link.platform_id)
         try:
-            channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
-            if isinstance(channel, discord.Thread):
+            forum_post = await self._forum_post(link)
+            if forum_post is not None:
                 async with needs(MANAGE_THREADS, "board_forum"):
-                    await channel.delete(reason="tsunagaru: board thread hidden by staff")
+                    await forum_post.delete(reason="tsunagaru: board thread hidden by staff")
         except discord.NotFound:
             pass  # gone already
         self.links.remember(THREAD, op.thread_id, None)
@@ -184,17 +183,23 @@ class BoardMirror:
             return
         thread_id = int(link.platform_id)
         try:
-            channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
-            if isinstance(channel, discord.Thread):
+            forum_post = await self._forum_post(link)
+            if forum_post is not None:
                 # An archived thread cannot be changed: it is reopened in the same request (it archives again).
                 async with needs(MANAGE_THREADS, "board_forum"):
                     reason = "tsunagaru: author's title erased"
-                    await channel.edit(name=clip(op.title, 100), archived=False, reason=reason)
+                    await forum_post.edit(name=clip(op.title, 100), archived=False, reason=reason)
             if not link.origin:  # a forum post's first message has the thread's id
                 starter = self.client.get_partial_messageable(thread_id).get_partial_message(thread_id)
                 await starter.edit(content=self._opener(op.thread_id, op.category, op.title))
         except discord.NotFound:
             pass  # the forum post is gone: nothing there shows the title any more
+
+    async def _forum_post(self, link: ForumLink) -> discord.Thread | None:
+        """The forum post a thread's link names, from the cache or else asked for (NotFound if it is gone)."""
+        thread_id = int(link.platform_id)
+        channel = self.client.get_channel(thread_id) or await self.client.fetch_channel(thread_id)
+        return channel if isinstance(channel, discord.Thread) else None
 
     def _opener(self, thread_id: int, category: str, title: str) -> str:
         """The first message of a board thread's forum post: what it is, and where to read it on the web."""

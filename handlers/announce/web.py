@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from community.city import Site
 from community.members import ADMIN, has_role
 from community.problems import Problem
 from handlers.kpi.web import SESSION_COOKIE
-from handlers.web import WebRoute, page, services
+from handlers.web import Handler, WebRoute, page, services
 from storage.db import utcnow
 from storage.models import Member
 from storage.models.announce import Announcement
@@ -213,16 +214,28 @@ def _preview(session: Session, site: Site, form: Form) -> dict[str, object]:
     }
 
 
-async def preview(request: web.Request) -> web.Response:
-    posted = await _posted(request)
-    if posted is None:
-        return _forbidden()
-    staff, form = posted
+StaffPost = Callable[[web.Request, StaffSession, Form], Awaitable[web.Response]]
+
+
+def _staff_post(handle: StaffPost) -> Handler:
+    """A handler for a staff form's POST: refused unless it is one (_posted); a Problem shows the form again."""
+
+    async def handler(request: web.Request) -> web.Response:
+        posted = await _posted(request)
+        if posted is None:
+            return _forbidden()
+        try:
+            return await handle(request, *posted)
+        except Problem as problem:
+            return await form_page(request, error=problem.text("ja"), status=400)
+
+    return handler
+
+
+@_staff_post
+async def preview(request: web.Request, staff: StaffSession, form: Form) -> web.Response:
     found = services(request)
-    try:
-        view = await found.db.run(_preview, found.site, form)
-    except Problem as problem:
-        return await form_page(request, error=problem.text("ja"), status=400)
+    view = await found.db.run(_preview, found.site, form)
     admin = await found.db.run(lambda session: has_role(session, staff.member_id, ADMIN))
     return page("announce/preview.html", view=view, csrf=staff.csrf, admin=admin)
 
@@ -236,34 +249,21 @@ def _create(session: Session, site: Site, member_id: int, form: Form) -> Announc
     )
 
 
-async def confirm(request: web.Request) -> web.Response:
-    posted = await _posted(request)
-    if posted is None:
-        return _forbidden()
-    staff, form = posted
+@_staff_post
+async def confirm(request: web.Request, staff: StaffSession, form: Form) -> web.Response:
     found = services(request)
-    try:
-        created = await found.db.run(_create, found.site, staff.member_id, form)
-    except Problem as problem:
-        return await form_page(request, error=problem.text("ja"), status=400)
+    created = await found.db.run(_create, found.site, staff.member_id, form)
     raise web.HTTPSeeOther(f"{request.path.rstrip('/')}?created={created.id}")
 
 
-async def cancel(request: web.Request) -> web.Response:
-    posted = await _posted(request)
-    if posted is None:
-        return _forbidden()
-    staff, _form = posted
-    found = services(request)
+@_staff_post
+async def cancel(request: web.Request, staff: StaffSession, _form: Form) -> web.Response:
     announcement_id = int(request.match_info["id"])
 
     def work(session: Session) -> None:
         announce.cancel(session, announcement_id, session.get(Member, staff.member_id), utcnow())
 
-    try:
-        await found.db.run(work)
-    except Problem as problem:
-        return await form_page(request, error=problem.text("ja"), status=400)
+    await services(request).db.run(work)
     raise web.HTTPSeeOther(request.path.rsplit("/", 2)[0])
 
 

@@ -173,35 +173,30 @@ def area_edit(ctx: Context) -> None:
     ask(ctx, area, STEPS[0], {"area": id_of(area), "answers": {}}, hint=intro)
 
 
-@chat.step(PROFILE, *areas.TEXT_FIELDS)
-def text_answered(ctx: Context, text: str) -> None:
+@chat.step(PROFILE, *areas.TEXT_FIELDS, "newcomers")
+def answered(ctx: Context, text: str) -> None:
+    """Any step but the last: its answer kept (or the old one, when asked to), then the next question."""
     found = dialogue_area(ctx)
     if found is None:
         return
     area, step, data = found
     if not is_word("area.keep_words", text):
-        value = "" if is_word("area.blank_words", text) else text.strip()
-        if len(value) > areas.LIMITS[step]:
-            hint = ctx.t("area.answer_too_long", limit=areas.LIMITS[step], length=len(value))
+        value, hint = _read_answer(ctx, step, text)
+        if value is None:
             ask(ctx, area, step, data, hint=hint)
             return
         data["answers"][step] = value
     ask(ctx, area, STEPS[STEPS.index(step) + 1], data)
 
 
-@chat.step(PROFILE, "newcomers")
-def newcomers_answered(ctx: Context, text: str) -> None:
-    found = dialogue_area(ctx)
-    if found is None:
-        return
-    area, step, data = found
-    if not is_word("area.keep_words", text):
-        welcome = areas.newcomers_answer(text)
-        if welcome is None:
-            ask(ctx, area, step, data, hint=ctx.t("area.pick_a_button"))
-            return
-        data["answers"]["newcomers"] = welcome
-    ask(ctx, area, "publish", data)
+def _read_answer(ctx: Context, step: str, text: str) -> tuple[str | bool | None, str]:
+    """The answer typed at this step, or None and the hint to ask again with."""
+    if step == "newcomers":
+        return areas.newcomers_answer(text), ctx.t("area.pick_a_button")
+    value = "" if is_word("area.blank_words", text) else text.strip()
+    if len(value) > areas.LIMITS[step]:
+        return None, ctx.t("area.answer_too_long", limit=areas.LIMITS[step], length=len(value))
+    return value, ""
 
 
 @chat.step(PROFILE, "publish")

@@ -9,17 +9,9 @@ from pathlib import Path
 
 from community import areas
 from community.problems import Problem
-from community.texts import LANGS, both, t
-from handlers.cli import CliCommand, CliServices
+from community.texts import t
+from handlers.cli import CliCommand, CliServices, bilingual, bilingual_problem
 from storage.db import utcnow
-
-
-def bilingual(key: str, **values: object) -> str:
-    return " / ".join(both(key, **values))
-
-
-def _both(problem: Problem) -> str:
-    return " / ".join(problem.text(lang) for lang in LANGS)
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +44,7 @@ def _import(path: Path, services: CliServices) -> int:
         result = db.call(lambda session: areas.import_csv(session, data, utcnow(), source=path.name))
     print(bilingual("cli.areas.imported", added=result.added, updated=result.updated))
     for line, problem in result.errors:
-        print(bilingual("cli.areas.row_error", line=line, problem=_both(problem)))
+        print(bilingual("cli.areas.row_error", line=line, problem=bilingual_problem(problem)))
     if result.errors and not (result.added or result.updated):
         return 2
     return 1 if result.errors else 0
@@ -63,7 +55,7 @@ def _add(args: argparse.Namespace, services: CliServices) -> int:
         try:
             area, created = db.call(lambda s: areas.add_area(s, args.name, args.district, args.school, utcnow()))
         except Problem as problem:
-            print(_both(problem), file=sys.stderr)
+            print(bilingual_problem(problem), file=sys.stderr)
             return 2
     key = "cli.areas.added" if created else "cli.areas.updated"
     print(bilingual(key, name=area.name, district=area.district or "-", school=area.school or "-"))

@@ -226,10 +226,7 @@ def consent_answered(ctx: Context, text: str) -> None:
 
 @chat.step(DIALOGUE, "nickname")
 def nickname_answered(ctx: Context, text: str) -> None:
-    try:
-        nickname = board.check_nickname(text)
-    except Problem as exc:
-        raise ask_again(ctx, exc) from exc
+    nickname = _nickname(ctx, text)
     ctx.ask(DIALOGUE, "relation", _relation_question(ctx), data=nickname)
 
 
@@ -247,9 +244,14 @@ def relation_answered(ctx: Context, text: str) -> None:
 
 @chat.step(DIALOGUE, "rename")
 def rename_answered(ctx: Context, text: str) -> None:
-    try:
-        nickname = board.check_nickname(text)
-    except Problem as exc:
-        raise ask_again(ctx, exc) from exc
+    nickname = _nickname(ctx, text)
     ctx.end_dialogue()
     _set_nickname(ctx, nickname)
+
+
+def _nickname(ctx: Context, text: str) -> str:
+    """The nickname typed, checked; one that will not do is asked for again."""
+    try:
+        return board.check_nickname(text)
+    except Problem as exc:
+        raise ask_again(ctx, exc) from exc

@@ -4,48 +4,72 @@ the queue of reported posts (/reports) and dismissing a post's reports, and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from sqlmodel import Session
+
 from community import board, board_mirror, board_moderation, board_views, members
+from community.board import CommunityConfig
 from community.board_moderation import QueueEntry
+from community.messages import Postbox
 from community.problems import Problem
 from handlers.board.chat import chat, config, local_time, me, number
 from handlers.context import Context
 from storage.db import id_of
+from storage.models import Member
+from storage.models.community import BoardPost, BoardThread
 
 RESULTS_MAX_CHARS = 4800  # one chat message; the rest is on the web board
 RESULTS_CUT_AT = 4790
 RESULTS_MAX_ANSWERS = 200
 QUEUE_TEXT_CHARS = 80  # of a reported post, in the queue
 
+T = TypeVar("T", BoardPost, BoardThread)
+
+
+Decision = Callable[[Session, Member, int, datetime], T]
+Mirror = Callable[[Session, Postbox, str, CommunityConfig, T], None]
+
+
+def _take_down(ctx: Context, decide: Decision[T], what: str, unmirror: Callable[[Postbox, str, int], None]) -> T:
+    """Staff hide the post or thread the args name (board_moderation audits it); every mirror drops its copy."""
+    target = decide(ctx.session, me(ctx), number(ctx.args, what), ctx.now)
+    for platform in ctx.site.mirrors:
+        unmirror(ctx.postbox, platform, id_of(target))
+    return target
+
+
+def _bring_back(ctx: Context, decide: Decision[T], what: str, remirror: Mirror[T]) -> T:
+    """Staff restore the post or thread the args name; every mirror copies it again."""
+    target = decide(ctx.session, me(ctx), number(ctx.args, what), ctx.now)
+    for platform in ctx.site.mirrors:
+        remirror(ctx.session, ctx.postbox, platform, config(ctx), target)
+    return target
+
 
 @chat.command("hide", roles={members.STAFF})
 def hide(ctx: Context) -> None:
-    post = board_moderation.hide_post(ctx.session, me(ctx), number(ctx.args, "post"), ctx.now)
-    for platform in ctx.site.mirrors:
-        board_mirror.unmirror_post(ctx.postbox, platform, id_of(post))
+    post = _take_down(ctx, board_moderation.hide_post, "post", board_mirror.unmirror_post)
     ctx.say("board.hidden", id=post.id)
 
 
 @chat.command("restore", roles={members.STAFF})
 def restore(ctx: Context) -> None:
-    post = board_moderation.restore_post(ctx.session, me(ctx), number(ctx.args, "post"), ctx.now)
-    for platform in ctx.site.mirrors:
-        board_mirror.mirror_post(ctx.session, ctx.postbox, platform, config(ctx), post)
+    post = _bring_back(ctx, board_moderation.restore_post, "post", board_mirror.mirror_post)
     ctx.say("board.restored", id=post.id)
 
 
 @chat.command("thread hide", roles={members.STAFF})
 def hide_thread(ctx: Context) -> None:
-    thread = board_moderation.hide_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
-    for platform in ctx.site.mirrors:
-        board_mirror.unmirror_thread(ctx.postbox, platform, id_of(thread))
+    thread = _take_down(ctx, board_moderation.hide_thread, "thread", board_mirror.unmirror_thread)
     ctx.say("board.thread_hidden", id=thread.id)
 
 
 @chat.command("thread restore", roles={members.STAFF})
 def restore_thread(ctx: Context) -> None:
-    thread = board_moderation.restore_thread(ctx.session, me(ctx), number(ctx.args, "thread"), ctx.now)
-    for platform in ctx.site.mirrors:
-        board_mirror.mirror_thread_and_posts(ctx.session, ctx.postbox, platform, config(ctx), thread)
+    thread = _bring_back(ctx, board_moderation.restore_thread, "thread", board_mirror.mirror_thread_and_posts)
     ctx.say("board.thread_restored", id=thread.id, title=thread.title)
 
 

@@ -4,9 +4,11 @@ this year's figures for staff."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from community import childcare, hiroba, members
 from community.city import Touchpoint
@@ -20,6 +22,7 @@ from storage.models import PlatformAccount
 from storage.models.childcare import HirobaSurvey
 
 chat = ChatRoutes("childcare")
+V = TypeVar("V")  # a survey answer's value
 
 STAFF_ONLY = {members.STAFF}
 PLAZA_TOUCHPOINT = "kosodate-hiroba"  # a card handed out here also invites the survey
@@ -188,18 +191,20 @@ def plaza_typed(ctx: Context, text: str) -> None:
 
 @chat.postback("hiroba:ease:{n:int}")
 def ease_chosen(ctx: Context, n: int) -> None:
-    survey = _survey_at(ctx, "ease")
-    if survey is not None:
-        hiroba.answer_ease(ctx.session, survey, n)
-        _ask(ctx, "again", _question(ctx, "again", survey), survey)
+    _answer(ctx, "ease", hiroba.answer_ease, n, then="again")
 
 
 @chat.postback("hiroba:again:{choice}")
 def again_chosen(ctx: Context, choice: str) -> None:
-    survey = _survey_at(ctx, "again")
+    _answer(ctx, "again", hiroba.answer_again, choice, then="comment")
+
+
+def _answer(ctx: Context, step: str, record: Callable[[Session, HirobaSurvey, V], None], value: V, then: str) -> None:
+    """A button pressed at this step of the survey: its answer recorded, then the next question."""
+    survey = _survey_at(ctx, step)
     if survey is not None:
-        hiroba.answer_again(ctx.session, survey, choice)
-        _ask(ctx, "comment", _question(ctx, "comment", survey), survey)
+        record(ctx.session, survey, value)
+        _ask(ctx, then, _question(ctx, then, survey), survey)
 
 
 @chat.step(SURVEY, "ease", "again")

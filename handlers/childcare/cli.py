@@ -11,9 +11,9 @@ from pathlib import Path
 from community import appstats, childcare, fonts, qr
 from community.city import CityConfig, Touchpoint
 from community.problems import Problem
-from community.texts import LANGS, both, t
+from community.texts import t
 from handlers.childcare import sheet
-from handlers.cli import CliCommand, CliServices
+from handlers.cli import CliCommand, CliServices, bilingual, bilingual_problem
 from storage.db import utcnow
 
 CONTACT_SHEET = "contact-sheet"
@@ -99,14 +99,6 @@ def run_touchpoints(args: argparse.Namespace, services: CliServices) -> int:
     return 0
 
 
-def bilingual(key: str, **values: object) -> str:
-    return " / ".join(both(key, **values))
-
-
-def _problem(problem: Problem) -> str:
-    return " / ".join(problem.text(lang) for lang in LANGS)
-
-
 def _configure_appstats(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     record = actions.add_parser("record", help=t("en", "cli.appstats.record"))
@@ -142,7 +134,7 @@ def run_appstats(args: argparse.Namespace, services: CliServices) -> int:
                 ios, android = appstats.parse_count(args.ios), appstats.parse_count(args.android)
                 found = db.call(lambda s: appstats.record(s, site, args.month, ios, android, utcnow()))
             except Problem as problem:
-                print(_problem(problem), file=sys.stderr)
+                print(bilingual_problem(problem), file=sys.stderr)
                 return 2
             print(_recorded_line(found))
         elif args.action == "import":
@@ -157,7 +149,8 @@ def run_appstats(args: argparse.Namespace, services: CliServices) -> int:
             if result.errors:
                 print(bilingual("appstats.errors", count=len(result.errors)), file=sys.stderr)
             for line, found_problem in result.errors:
-                print(bilingual("appstats.error_line", line=line, problem=_problem(found_problem)), file=sys.stderr)
+                problem_text = bilingual_problem(found_problem)
+                print(bilingual("appstats.error_line", line=line, problem=problem_text), file=sys.stderr)
             if result.errors:
                 return 1 if result.recorded else 2
         else:

@@ -16,13 +16,9 @@ from pathlib import Path
 from community import event_checkin as checkin
 from community import kpi
 from community.problems import Problem
-from community.texts import LANGS, both, t
-from handlers.cli import CliCommand, CliServices
+from community.texts import t
+from handlers.cli import CliCommand, CliServices, bilingual, bilingual_problem
 from storage.db import utcnow
-
-
-def bilingual(key: str, **values: object) -> str:
-    return " / ".join(both(key, **values))
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +50,7 @@ def _add(args: argparse.Namespace, services: CliServices) -> int:
                 lambda session: checkin.set_venue_count(session, args.venue, month, args.count, "cli", utcnow())
             )
     except Problem as problem:
-        print(" / ".join(problem.text(lang) for lang in LANGS), file=sys.stderr)
+        print(bilingual_problem(problem), file=sys.stderr)
         return 2
     key = "cli.visitors.replaced" if replaced else "cli.visitors.added"
     print(bilingual(key, venue=args.venue.strip(), month=f"{month:%Y-%m}", count=f"{args.count:,}"))
@@ -73,7 +69,7 @@ def _import(args: argparse.Namespace, services: CliServices) -> int:
         with services.database() as db:
             result = db.call(lambda session: checkin.import_venue_counts(session, data, args.file.name, utcnow()))
     except Problem as problem:
-        print(" / ".join(problem.text(lang) for lang in LANGS), file=sys.stderr)
+        print(bilingual_problem(problem), file=sys.stderr)
         return 2
     print(bilingual("cli.visitors.imported", added=result.added, replaced=result.replaced))
     for line, error in result.errors:

@@ -8,14 +8,10 @@ import sys
 from pathlib import Path
 
 from community import exports
-from community.texts import both, t
-from handlers.cli import CliCommand, CliServices
+from community.texts import t
+from handlers.cli import CliCommand, CliServices, bilingual
 
 FISCAL_YEARS = range(1000, 10000)
-
-
-def bilingual(key: str, **values: object) -> str:
-    return " / ".join(both(key, **values))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -12,15 +12,11 @@ from pathlib import Path
 from community import kpi, region_kpi
 from community.city import RegionConfig, Site
 from community.donations import ImportResult, import_donations
-from community.texts import LANGS, both, t
-from handlers.cli import CliCommand, CliServices
+from community.texts import t
+from handlers.cli import CliCommand, CliServices, bilingual, bilingual_problem
 from storage.db import utcnow
 
 FISCAL_YEARS = range(1000, 10000)  # any four-digit year reads as one; whether it has data is asked next
-
-
-def bilingual(key: str, **values: object) -> str:
-    return " / ".join(both(key, **values))
 
 
 def _configure_kpi(parser: argparse.ArgumentParser) -> None:
@@ -112,7 +108,7 @@ def summary(result: ImportResult) -> str:
     if result.errors:
         lines.append(bilingual("donations.errors", count=len(result.errors)))
         lines += [
-            bilingual("donations.error_line", line=line, problem=" / ".join(problem.text(lang) for lang in LANGS))
+            bilingual("donations.error_line", line=line, problem=bilingual_problem(problem))
             for line, problem in result.errors
         ]
     return "\n".join(lines)

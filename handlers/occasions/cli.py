@@ -11,14 +11,10 @@ from pathlib import Path
 from community import occasions, qr
 from community.city import Site
 from community.problems import Problem
-from community.texts import both, t
-from handlers.cli import CliCommand, CliServices
+from community.texts import t
+from handlers.cli import CliCommand, CliServices, bilingual
 from storage.db import utcnow
 from storage.models.occasions import Occasion
-
-
-def bilingual(key: str, **values: object) -> str:
-    return " / ".join(both(key, **values))
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

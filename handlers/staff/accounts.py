@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session, select
 
 from community import members, staff_accounts
 from community.members import ADMIN, STAFF
@@ -14,6 +17,7 @@ from handlers.staff.chat import chat
 from storage.models import Member
 
 PUBLIC_ID_PREFIX = "m-"
+Change = Callable[[Session, Member, Member | None, datetime], bool]  # False: nothing to change for that person
 
 
 def _named(ctx: Context) -> list[Member]:
@@ -45,27 +49,24 @@ def _names(ctx: Context, people: list[Member]) -> str:
 
 @chat.command("staff add", roles={ADMIN})
 def staff_add(ctx: Context) -> None:
-    people = _named(ctx)
-    added = [m for m in people if staff_accounts.add(ctx.session, m, ctx.member, ctx.now)]
-    already = [m for m in people if m.id not in {a.id for a in added}]
-    lines = []
-    if added:
-        lines.append(ctx.t("staff.added", names=_names(ctx, added)))
-    if already:
-        lines.append(ctx.t("staff.already_staff", names=_names(ctx, already)))
-    ctx.reply("\n".join(lines))
+    _change(ctx, staff_accounts.add, done="staff.added", unchanged="staff.already_staff")
 
 
 @chat.command("staff remove", roles={ADMIN})
 def staff_remove(ctx: Context) -> None:
+    _change(ctx, staff_accounts.remove, done="staff.removed", unchanged="staff.not_staff")
+
+
+def _change(ctx: Context, change: Change, done: str, unchanged: str) -> None:
+    """Add or remove each person named; the reply says whom it changed and whom it did not."""
     people = _named(ctx)
-    removed = [m for m in people if staff_accounts.remove(ctx.session, m, ctx.member, ctx.now)]
-    other = [m for m in people if m.id not in {r.id for r in removed}]
+    changed = [m for m in people if change(ctx.session, m, ctx.member, ctx.now)]
+    left = [m for m in people if m.id not in {c.id for c in changed}]
     lines = []
-    if removed:
-        lines.append(ctx.t("staff.removed", names=_names(ctx, removed)))
-    if other:
-        lines.append(ctx.t("staff.not_staff", names=_names(ctx, other)))
+    if changed:
+        lines.append(ctx.t(done, names=_names(ctx, changed)))
+    if left:
+        lines.append(ctx.t(unchanged, names=_names(ctx, left)))
     ctx.reply("\n".join(lines))
 
 
