@@ -45,7 +45,7 @@ from sqlmodel import col, func, select  # noqa: E402
 import bot.queues.inbox as inbox_module  # noqa: E402
 from bot.app import Runtime  # noqa: E402
 from bot.config import DEFAULT_CITY_CONFIG, load_settings  # noqa: E402
-from community import budget, childcare, members  # noqa: E402
+from community import budget, childcare, events, members  # noqa: E402
 from community.members import new_public_id  # noqa: E402
 from community.messages import DIRECT, GROUP, MEMBER_JOINED, MESSAGE, Inbound, Mention, Place  # noqa: E402
 from community.texts import t  # noqa: E402
@@ -55,6 +55,7 @@ from storage.models import Member, OutboxMessage, PlatformAccount, Space  # noqa
 from storage.models.announce import Announcement  # noqa: E402
 from storage.models.childcare import ChildcareChild, ChildcareNotice  # noqa: E402
 from storage.models.community import CommunityMember  # noqa: E402
+from storage.models.events import Event  # noqa: E402
 from tests import line_payloads as lp  # noqa: E402
 from tests.fake_line import FakeLineApi  # noqa: E402
 
@@ -262,7 +263,8 @@ class Month:
         pool = self.city["ids"]["visitor"] + self.city["ids"]["resident"][STAFF_COUNT:]
         people = self.rng.sample(pool, GROUP_MEMBERS)
         self.fake.group_sizes[group] = GROUP_MEMBERS + 1  # with the bot's facilitator
-        await self.say(people[0], f"/event bind {code}", group=group)
+        bind = await self.db.run(_bind_code, code)  # the secret one the organizer is given (issue 16)
+        await self.say(people[0], f"/event bind {bind}", group=group)
         await self.joined(group, people)
         publics = await self.db.run(_public_ids, people[:2])
         await self.say(self.admin, f"/event facilitator {code} {' '.join(publics)}")
@@ -295,6 +297,10 @@ class Month:
         for step in steps:
             answers = await self.say(self.admin, step)
         return answers
+
+
+def _bind_code(session, code: str) -> str:
+    return events.bind_code_of(session, session.exec(select(Event).where(Event.code == code)).one())
 
 
 def _public_ids(session, users: list[str]) -> list[str]:
