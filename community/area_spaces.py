@@ -179,7 +179,7 @@ def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: Qu
             days=found.quiet_days,
             starter=starter(config, member.lang, found.bound.nudges),
         )
-        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text)))
+        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind="nudge"))
     return sent
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot import cli
 from community import area_spaces, areas, digest
 from storage.db import utcnow
-from storage.models import Member, PlatformAccount
+from storage.models import Member, OutboxMessage, PlatformAccount
 from storage.models.areas import Area, AreaSpace
 from storage.models.audit import AuditEntry
 from tests.living import Line, bubbles, buttons, pressing, quick_replies, shown, with_staff
@@ -300,6 +300,10 @@ async def test_an_area_community_gets_a_facilitator_and_the_quiet_nudges(line):
     assert "世話人 1人" in detail and "1件" in detail
     nudges = [m["text"] for m in line.pushes("jiro") if "静かです" in m["text"]]
     assert len(nudges) == 1 and "小川1区" in nudges[0]
+    kinds = await line.bot.db.run(
+        lambda session: {row.kind for row in session.exec(select(OutboxMessage)) if "静かです" in row.messages}
+    )
+    assert kinds == {"nudge"}  # a paid push with its place in the LINE budget's priorities
     staff_report = [m["text"] for m in line.pushes("staff") if "世話人のいない静かな地域コミュニティ" in m["text"]]
     assert len(staff_report) == 1 and "竹原小学校" in staff_report[0]
     again = await line.run_job("quiet-areas", datetime.now(tokyo) + timedelta(days=9))
