@@ -120,8 +120,8 @@ def http_json(url: str, body: dict | None = None, timeout: float = 30, token: st
 
 
 def openapi_dir(explicit: str | None) -> Path | None:
-    """Where LINE's OpenAPI documents are: --openapi-dir, else where tests/openapi_schema.py looks (../shared next to
-    the checkout), else next to the main checkout when this is a git worktree."""
+    """Where LINE's OpenAPI documents are: --openapi-dir, else where tests/openapi_schema.py looks (the copy in
+    tests/line-openapi), else ../shared next to the main checkout when this is a git worktree."""
     from tests import openapi_schema
 
     candidates = [Path(explicit)] if explicit else [openapi_schema.OPENAPI_DIR]
@@ -1034,9 +1034,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="check the OpenAPI schema on one request in N at the fake (default 1: every request)",
     )
-    parser.add_argument(
-        "--openapi-dir", help="LINE's OpenAPI documents (default: ../shared/line-openapi, as the tests)"
-    )
+    parser.add_argument("--openapi-dir", help="LINE's OpenAPI documents (default: the tests' copy, tests/line-openapi)")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("TEST_POSTGRES_URL"),
