@@ -539,6 +539,9 @@ async def test_slow_line_calls_hold_only_themselves_every_answer_at_20_a_second_
             t0 = loop.time()
             for i, talk in enumerate(talks):  # open loop, 20 a second, one event a request
                 await asyncio.sleep(max(0.0, t0 + i / 20 - loop.time()))
+                # LINE stamps an event when it happens, just before it sends it: the reply token's age counts from here
+                # (stamped all at once before the loop, the last of 1,200 would be a minute old when sent).
+                talk.event["timestamp"] = int(time.time() * 1000)
                 assert not await deliver(session, lambda _: server.url, CHANNEL_SECRET, [[talk.event]], record)
             await wait_drained(server, session, drain_seconds(count) + 30)
         finally:
