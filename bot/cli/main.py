@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-start plugin chatter hides our own lines
+    # One "Adding job tentatively" and one "Added job" line per job and city at every start: the same chatter.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     command = args.command or "serve"
     if command == "job":
         return _job(args)
