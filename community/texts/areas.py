@@ -280,11 +280,11 @@ TEXTS = {
     "cli.areas.imported": ("追加 {added}区、更新 {updated}区", "added {added}, updated {updated}"),
     "cli.areas.row_error": ("{line}行目: {problem}", "line {line}: {problem}"),
     "cli.areas.added": (
-        "追加しました: {name}（{district}地区・{school}小学校区）",
+        "追加しました: {name}（{district}地区・{school}区）",
         "added {name} ({district}, {school})",
     ),
     "cli.areas.updated": (
-        "更新しました: {name}（{district}地区・{school}小学校区）",
+        "更新しました: {name}（{district}地区・{school}区）",
         "updated {name} ({district}, {school})",
     ),
     "cli.areas.none": ("区はまだ登録されていません", "no 区 registered yet"),
