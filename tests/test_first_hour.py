@@ -114,3 +114,10 @@ def test_richmenu_image_draws_the_japanese_labels_when_a_font_is_found(make_sett
     city = make_settings().city
     image, japanese = draw_image(city)
     assert japanese and image.startswith(b"\x89PNG")
+
+
+async def test_events_typed_as_the_web_page_is_called_lists_the_events(chat):
+    """/events (the public page's name) and /イベント are /event list, not an unknown command."""
+    listed = await chat.say("/event list")
+    assert await chat.say("/events") == listed and await chat.say("/イベント") == listed
+    assert "コマンドはありません" not in listed[0]

@@ -492,6 +492,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "alias.event list": ("events", "イベント", "イベント一覧"),  # /events, as the web page is called
     "event.stop_words": ("stop", "停止"),  # /event facilitator stop
     "event.capacity_none": ("なし", "無し", "無制限", "none", "no", "0"),  # /event capacity CODE なし
     "event.capacity_prefix": ("定員", "capacity", "cap"),  # /event new ... | 定員 30
