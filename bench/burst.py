@@ -51,8 +51,6 @@ import asyncio
 import json
 import os
 import resource
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -69,6 +67,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.postgres import free_port, fresh_database, throwaway_cluster  # noqa: E402
 
 SECRET = "bench-burst-channel-secret"
 ACCESS_TOKEN = "bench-burst-access-token"
@@ -103,12 +103,6 @@ INLINE_HELP = (
     )
     + "\n詳しくは「/help コマンド名」と送ってください。"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http_json(url: str, body: dict | None = None, timeout: float = 30, token: str | None = None) -> dict:
@@ -587,113 +581,6 @@ class ProcessSampler:
         return out
 
 
-# ---- PostgreSQL ---------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """A PostgreSQL cluster on loopback in a temporary directory, removed afterwards (as .ci/run starts one)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3].split(".")[0]))
-    if not bins and shutil.which("initdb"):
-        bins = [Path(shutil.which("initdb"))]
-    if not bins:
-        raise LookupError("no PostgreSQL binaries (initdb) found; install postgresql or pass --postgres-url")
-    pg_bin = bins[-1].parent
-    root = os.geteuid() == 0
-    as_pg = ["runuser", "-u", "postgres", "--"] if root else []  # PostgreSQL refuses to run as root
-    pg_dir = Path(tempfile.mkdtemp(prefix="tsunagaru-burst-pg."))
-    if root:
-        shutil.chown(pg_dir, "postgres")
-    data = pg_dir / "data"
-    started = False
-
-    def run(*command: str) -> None:
-        subprocess.run(as_pg + list(command), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    try:
-        run(
-            str(pg_bin / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth-local=trust",
-            "--auth-host=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
-        run("mkdir", str(pg_dir / "sock"))
-        port = None
-        for _ in range(5):  # the free port could be taken before PostgreSQL binds it
-            candidate = free_port()
-            try:
-                # Durability off, as in .ci/run: the cluster is deleted afterwards.
-                run(
-                    str(pg_bin / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(pg_dir / "postgres.log"),
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                    "-o",
-                    f"-c listen_addresses=127.0.0.1 -p {candidate} -k {pg_dir / 'sock'} "
-                    "-c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                )
-            except subprocess.CalledProcessError:
-                continue
-            port, started = candidate, True
-            break
-        if port is None:
-            raise RuntimeError("PostgreSQL did not start: " + (pg_dir / "postgres.log").read_text()[-2000:])
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        if started:
-            subprocess.run(
-                [*as_pg, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        shutil.rmtree(pg_dir, ignore_errors=True)
-
-
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = "bench_burst_" + uuid.uuid4().hex[:10]
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        drop_database(admin, name)
-        admin.dispose()
-
-
-def drop_database(admin, name: str, attempts: int = 30) -> None:
-    """DROP ... WITH (FORCE) ends our own sessions, but not an autovacuum worker (the superuser's) that the bulk of rows
-    just written woke: when one is on the database, wait for it to finish and try again."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
-
-    for attempt in range(attempts):
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except DBAPIError as exc:
-            if attempt == attempts - 1:
-                print(f"warning: database {name} left behind: {exc.orig}", file=sys.stderr)
-                return
-            time.sleep(1)
-
-
 # ---- load generator (child process) --------------------------------------------------------------------------------
 
 
@@ -792,7 +679,7 @@ def database_for(kind: str, workdir: Path, postgres: str | None) -> Iterator[str
     if kind == "sqlite":
         yield f"sqlite:///{workdir}/{uuid.uuid4().hex[:8]}.db"
     elif kind in ("pg1", "pg2"):
-        with fresh_database(postgres) as url:
+        with fresh_database(postgres, "bench_burst") as url:
             yield url
     else:
         yield None

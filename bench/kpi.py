@@ -31,10 +31,7 @@ import argparse
 import asyncio
 import os
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,10 +45,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 import storage.all_models  # noqa: E402,F401  (every table on the metadata)
+from bench.postgres import fresh_database, throwaway_cluster  # noqa: E402
 from bot.config import DEFAULT_CITY_CONFIG, load_settings  # noqa: E402
 from community import digest, kpi, region_kpi  # noqa: E402
 from community.events import CODE_ALPHABET  # noqa: E402
@@ -673,101 +670,6 @@ def print_region(result: dict) -> list[tuple[str, bool]]:
     return checks
 
 
-# ---- PostgreSQL ------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """A PostgreSQL cluster on loopback in a temporary directory, removed afterwards (as .ci/run starts one)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3].split(".")[0]))
-    if not bins:
-        found = shutil.which("initdb")
-        if not found:
-            raise LookupError("no PostgreSQL binaries (initdb) found; install postgresql or pass --postgres-url")
-        bins = [Path(found)]
-    pg_bin = bins[-1].parent
-    root = os.geteuid() == 0
-    pg_dir = Path(tempfile.mkdtemp(prefix="tsunagaru-bench-pg."))
-
-    def as_pg(*command: str) -> None:
-        # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
-        full = ["runuser", "-u", "postgres", "--", *command] if root else list(command)
-        subprocess.run(full, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    if root:
-        shutil.chown(pg_dir, "postgres")
-    data = pg_dir / "data"
-    started = False
-    try:
-        as_pg(
-            str(pg_bin / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth-local=trust",
-            "--auth-host=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
-        as_pg("mkdir", str(pg_dir / "sock"))
-        port = None
-        for _ in range(5):  # the free port could be taken before PostgreSQL binds it
-            candidate = free_port()
-            try:
-                as_pg(
-                    str(pg_bin / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(pg_dir / "postgres.log"),
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                    "-o",
-                    f"-c listen_addresses=127.0.0.1 -p {candidate} -k {pg_dir / 'sock'} "
-                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                )
-            except subprocess.CalledProcessError:
-                continue
-            port, started = candidate, True
-            break
-        if port is None:
-            raise RuntimeError("PostgreSQL did not start: " + (pg_dir / "postgres.log").read_text()[-2000:])
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        if started:
-            subprocess.run(
-                (["runuser", "-u", "postgres", "--"] if root else [])
-                + [str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        shutil.rmtree(pg_dir, ignore_errors=True)
-
-
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    name = "bench_kpi_" + uuid.uuid4().hex[:10]
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 # ---- the run ---------------------------------------------------------------------------------------------------
 
 
@@ -829,9 +731,9 @@ def main() -> int:
             try:
                 with nullcontext_url(args.postgres_url) if args.postgres_url else throwaway_cluster() as server:
                     if not args.region_only:
-                        with fresh_database(server) as url:
+                        with fresh_database(server, "bench_kpi") as url:
                             checks += print_result(bench_backend("postgresql", url, args))
-                    with fresh_database(server) as url:
+                    with fresh_database(server, "bench_kpi") as url:
                         checks += print_region(bench_region("postgresql", url, Path(tmp) / "pg-cities", args))
             except LookupError as exc:
                 print(f"PostgreSQL skipped: {exc}")
