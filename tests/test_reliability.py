@@ -49,6 +49,16 @@ def report(title: str, **figures) -> None:
     print(f"\n[{title}] " + ", ".join(f"{k}={v}" for k, v in figures.items()), file=sys.stderr)
 
 
+def counted(tally, elapsed: float) -> dict:
+    """The figures every run reports: rows written, and what the fake LINE API found lost and duplicated."""
+    return {
+        "outbox_rows": tally.outbox_rows,
+        "lost": tally.lost,
+        "duplicates": tally.duplicates,
+        "seconds": round(elapsed, 1),
+    }
+
+
 def drain_seconds(events: int) -> float:
     """A bound on catching up, generous for a slow machine: SQLite has one writer, and at the full size most replies
     are past their token's life and go out as pushes (about 30 events/s handled and answered on 2 cores)."""
@@ -188,10 +198,7 @@ async def test_sigkill_mid_burst_every_event_handled_and_answered_once(fake_line
         unacknowledged_events_redelivered=refused,
         state_at_kill=at_kill,
         faults=dict(fault_counts(fake_line)),
-        outbox_rows=tally.outbox_rows,
-        lost=tally.lost,
-        duplicates=tally.duplicates,
-        seconds=round(elapsed, 1),
+        **counted(tally, elapsed),
     )
 
 
@@ -257,10 +264,7 @@ async def test_database_outage_webhook_answers_503_then_everything_catches_up(fa
         "database outage",
         events=count,
         refused_with_503=outage.refused[503],
-        outbox_rows=tally.outbox_rows,
-        lost=tally.lost,
-        duplicates=tally.duplicates,
-        seconds=round(elapsed, 1),
+        **counted(tally, elapsed),
     )
 
 
@@ -300,10 +304,7 @@ async def test_two_instances_share_the_work_and_do_each_thing_once(fake_line, tm
         events=count,
         webhook_requests=record.requests,
         faults=dict(fault_counts(fake_line)),
-        outbox_rows=tally.outbox_rows,
-        lost=tally.lost,
-        duplicates=tally.duplicates,
-        seconds=round(elapsed, 1),
+        **counted(tally, elapsed),
     )
 
 
@@ -514,10 +515,7 @@ async def test_sigkill_of_the_queue_process_mid_burst_it_restarts_and_every_even
         killed=killed[0],
         restarted_as=new_pid,
         faults=dict(fault_counts(fake_line)),
-        outbox_rows=tally.outbox_rows,
-        lost=tally.lost,
-        duplicates=tally.duplicates,
-        seconds=round(elapsed, 1),
+        **counted(tally, elapsed),
     )
 
 
@@ -560,10 +558,8 @@ async def test_slow_line_calls_hold_only_themselves_every_answer_at_20_a_second_
         rate_per_s=20,
         slow_calls=faults["slow"],
         replies=len(fake_line.replies()),
-        pushes=0,
-        lost=tally.lost,
-        duplicates=tally.duplicates,
-        seconds=round(elapsed, 1),
+        pushes=len(fake_line.pushes()),
+        **counted(tally, elapsed),
     )
 
 
