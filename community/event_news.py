@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from community.budget import EVENT_NEWS as NEWS  # the notice's kind: last in the budget's priorities
 from community.city import Site
 from community.events import format_when
 from community.messages import Action, Card, Postbox
@@ -16,7 +17,6 @@ from storage.db import as_utc, id_of
 from storage.models import Member, PlatformAccount
 from storage.models.events import Event, EventNewsSubscriber
 
-NEWS = "event_news"  # Outgoing.kind of the notice (the LINE budget's priorities)
 JOIN_POSTBACK = "event-join:{code}"
 
 

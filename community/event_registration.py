@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from community import members
+from community.budget import REMINDER  # the day-before reminder's and a freed place's kind
 from community.city import Site
 from community.events import (
     CANCELLED,
@@ -36,7 +37,6 @@ from storage.models.events import Event, EventRegistration
 
 DISCORD = "discord"
 MAX_CAPACITY = 100_000
-REMINDER = "reminder"  # Outgoing.kind of the day-before reminder (the LINE budget's priorities)
 
 
 def parse_capacity(text: str) -> int | None:
