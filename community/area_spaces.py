@@ -14,7 +14,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from community import areas, members, spaces
+from community import areas, budget, members, spaces
 from community import events as ev
 from community.city import EventsSettings, Site
 from community.digest import DigestWeek
@@ -179,7 +179,7 @@ def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: Qu
             days=found.quiet_days,
             starter=starter(config, member.lang, found.bound.nudges),
         )
-        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind="nudge"))
+        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind=budget.NUDGE))
     return sent
 
 

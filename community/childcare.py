@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from community import appstats, engagement, hiroba, members
+from community import appstats, budget, engagement, hiroba, members
 from community.city import CityConfig, Site, Touchpoint
 from community.digest import DigestWeek
 from community.kpi import KpiSource, ReportSection, count_kind
@@ -295,7 +295,7 @@ def _send_notice(session: Session, site: Site, notice: DueNotice, now: datetime,
     pushed_to = []
     for account in members.accounts_of(session, notice.child.member_id):
         if account.followed:
-            postbox.push(account.platform, account.platform_user_id, text, card, kind="checkup")
+            postbox.push(account.platform, account.platform_user_id, text, card, kind=budget.CHECKUP)
             pushed_to.append(account.platform)
     if not pushed_to:
         return False

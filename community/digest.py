@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from community import dashboard, kpi, quota
+from community import budget, dashboard, kpi, quota
 from community.city import Site
 from community.messages import Image, OutboundMessage, Place, Postbox, Text
 from community.problems import Problem
@@ -219,6 +219,6 @@ def send_weekly(session: Session, site: Site, now: datetime, postbox: Postbox) -
             savepoint.rollback()  # this week's digest already went to this space
             skipped += 1
             continue
-        postbox.push(space.platform, space.platform_space_id, *digest.messages(), kind="staff")
+        postbox.push(space.platform, space.platform_space_id, *digest.messages(), kind=budget.STAFF)
         sent += 1
     return digest.week, sent, skipped

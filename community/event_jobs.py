@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
-from community import members
+from community import budget, members
 from community.city import EventsSettings, Site, Tip, Venue
 from community.events import QuietBinding, event_end, quiet_bindings, spaces_of
 from community.messages import Postbox, Text
@@ -29,14 +29,14 @@ def notify_staff(session: Session, postbox: Postbox, compose: Callable[[str], st
         select(Space).where(Space.purpose == "staff", Space.bot_present == True)  # noqa: E712
     ).first()
     if staff_space is not None:
-        postbox.push(staff_space.platform, staff_space.platform_space_id, Text(compose(GROUP_LANG)), kind="staff")
+        postbox.push(staff_space.platform, staff_space.platform_space_id, Text(compose(GROUP_LANG)), kind=budget.STAFF)
         return 1
     staff_ids = session.exec(select(Role.member_id).where(Role.role == members.STAFF, Role.scope == "")).all()
     sent = 0
     for member_id in dict.fromkeys(staff_ids):
         member = session.get(Member, member_id)
         lang = member.lang if member is not None else GROUP_LANG
-        sent += members.push_to_member(session, postbox, member_id, Text(compose(lang)), kind="staff")
+        sent += members.push_to_member(session, postbox, member_id, Text(compose(lang)), kind=budget.STAFF)
     return sent
 
 
@@ -122,7 +122,7 @@ def _nudge(session: Session, postbox: Postbox, config: EventsSettings, found: Qu
             starter=starter(config, member.lang, found.bound.nudges),
             code=event.code,
         )
-        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind="nudge"))
+        sent += bool(members.push_to_member(session, postbox, id_of(member), Text(text), kind=budget.NUDGE))
     return sent
 
 
@@ -169,7 +169,7 @@ def after_event(session: Session, site: Site, now: datetime, postbox: Postbox) -
         for _, space in spaces_of(session, event):
             if not space.bot_present or (space.platform == "discord" and event.closed_at is not None):
                 continue  # the bot was removed, or the channel is archived
-            postbox.push(space.platform, space.platform_space_id, Text(text), kind="tip")
+            postbox.push(space.platform, space.platform_space_id, Text(text), kind=budget.TIP)
             posted += 1
     return t("ja", "job.after-event.result", posted=posted)
 

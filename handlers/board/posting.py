@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from community import board, board_mirror, board_moderation, board_views, members
+from community import board, board_mirror, board_moderation, board_views, budget, members
 from community.board_views import PostView, ThreadView
 from community.messages import Action, Card, Carousel, Text
 from community.problems import Problem
@@ -149,7 +149,7 @@ def _tell_staff(ctx: Context, post: BoardPost, reason: str) -> None:
         lang = staff.lang if staff else "ja"
         why = t(lang, "board.report_reason", reason=reason) if reason else ""
         note = t(lang, "board.report_note", id=post.id, thread=post.thread_id, text=post.text[:300], reason=why)
-        ctx.push_member(staff_id, Text(note), kind="staff")
+        ctx.push_member(staff_id, Text(note), kind=budget.STAFF)
 
 
 def _report(ctx: Context, post_id: int, reason: str = "") -> None:

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, select
 
-from community import childcare, hiroba, members
+from community import budget, childcare, hiroba, members
 from community.city import Touchpoint
 from community.messages import Action, OutboundMessage, QrCard, Text
 from community.problems import Problem
@@ -49,7 +49,7 @@ def touchpoint_command(ctx: Context) -> None:
     card = childcare.qr_card(ctx.site, touchpoint)
     recipients = list(dict.fromkeys(mention.user_id for mention in ctx.inbound.mentions))
     if not recipients:
-        ctx.postbox.push(ctx.inbound.platform, ctx.inbound.place.id, card, kind="checkup")
+        ctx.postbox.push(ctx.inbound.platform, ctx.inbound.place.id, card, kind=budget.CHECKUP)
         childcare.record_push(ctx.session, touchpoint.id, ctx.now, platform=ctx.inbound.platform, how="group")
         ctx.say("touchpoint.sent_group", name=touchpoint.name)
         return
@@ -77,7 +77,7 @@ def _hand_out(ctx: Context, touchpoint: Touchpoint, card: QrCard, user_ids: list
         messages: list[OutboundMessage] = [card]
         if touchpoint.id == PLAZA_TOUCHPOINT:
             messages.append(_survey_invitation(member.lang if member else "ja"))
-        ctx.postbox.push(platform, user_id, *messages, kind="checkup")
+        ctx.postbox.push(platform, user_id, *messages, kind=budget.CHECKUP)
         childcare.record_push(
             ctx.session,
             touchpoint.id,

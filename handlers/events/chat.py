@@ -13,7 +13,7 @@ import re
 
 from sqlmodel import select
 
-from community import event_news, members
+from community import budget, event_news, members
 from community import event_registration as reg
 from community import events as ev
 from community.messages import Text
@@ -111,7 +111,7 @@ def organizer_command(ctx: Context) -> None:
         chosen = members_by_public_id(ctx, words)
     for member in chosen:
         if members.grant(ctx.session, id_of(member), members.ORGANIZER, ctx.now, by=ctx.member):
-            ctx.push_member(id_of(member), Text(in_their_language(member, "event.organizer_guide")), kind="nudge")
+            ctx.push_member(id_of(member), Text(in_their_language(member, "event.organizer_guide")), kind=budget.NUDGE)
     ctx.say("event.organizer_added", names=ev.names_of(chosen, ctx.lang))
 
 
@@ -307,7 +307,7 @@ def name_facilitators(ctx: Context, event: Event, chosen: list[Member]) -> list[
         if platforms & GROUP_PLATFORMS:
             bind = ev.bind_code_of(ctx.session, event)
             lines.append(in_their_language(member, "event.facilitator_guide_bind", bind=bind))
-        ctx.push_member(id_of(member), Text("\n".join(lines)), kind="nudge")
+        ctx.push_member(id_of(member), Text("\n".join(lines)), kind=budget.NUDGE)
         reg.grant_access(ctx.session, ctx.postbox, event, id_of(member), allow=True, manage=True)
     return added
 
